@@ -1,0 +1,422 @@
+#include "actors/broker.hpp"
+
+#include <chrono>
+#include <random>
+#include <regex>
+#include <system_error>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
+
+#include "actors/partition_replica.hpp"
+#include "messages/murmur2.hpp"
+
+namespace samsa::actors {
+
+namespace {
+
+namespace fs = std::filesystem;
+using self_ptr = broker_actor::stateful_pointer<broker_state>;
+constexpr auto request_timeout = std::chrono::seconds(30);
+constexpr int32_t max_partitions_per_topic = 10000;
+
+fs::path data_dir(const cluster::server_config& cfg) {
+  // log.dirs may list several directories; samsa uses the first one today.
+  auto dirs = cfg.log_dirs;
+  auto comma = dirs.find(',');
+  return fs::path{comma == std::string::npos ? dirs : dirs.substr(0, comma)};
+}
+
+fs::path partition_dir(const cluster::server_config& cfg, const std::string& topic, int32_t p) {
+  return data_dir(cfg) / (topic + "-" + std::to_string(p));
+}
+
+caf::expected<topic_entry> open_topic(caf::actor_system& sys, const cluster::server_config& cfg,
+                                      const persistence::topic_record& rec) {
+  topic_entry entry;
+  entry.record = rec;
+  auto log_cfg = cluster::effective_log_config(cfg, rec.configs);
+  int32_t min_isr = cfg.min_insync_replicas;
+  if (auto i = rec.configs.find("min.insync.replicas"); i != rec.configs.end())
+    min_isr = std::stoi(i->second);
+  for (int32_t p = 0; p < rec.partitions; ++p) {
+    partition_replica_config pc;
+    pc.topic = rec.name;
+    pc.partition = p;
+    pc.dir = partition_dir(cfg, rec.name, p);
+    pc.log = log_cfg;
+    pc.node_id = cfg.node_id;
+    pc.min_insync_replicas = min_isr;
+    pc.retention_check_interval_ms = cfg.log_retention_check_interval_ms;
+    auto hdl = spawn_partition_replica(sys, std::move(pc));
+    if (!hdl) {
+      for (auto& opened : entry.partitions)
+        caf::anon_send_exit(opened, caf::exit_reason::user_shutdown);
+      return hdl.error();
+    }
+    entry.partitions.push_back(std::move(*hdl));
+  }
+  entry.inflight.assign(entry.partitions.size(), 0);
+  return entry;
+}
+
+topic_description describe_record(const persistence::topic_record& rec) {
+  topic_description d;
+  d.name = rec.name;
+  d.topic_id = rec.topic_id;
+  d.partitions = rec.partitions;
+  d.replication_factor = rec.replication_factor;
+  d.configs = rec.configs;
+  return d;
+}
+
+// Removes partition directories of topics that no longer exist (a crash between deleting the topic's
+// metadata and its files leaves them behind).
+void remove_orphans(const cluster::server_config& cfg, const std::map<std::string, topic_entry>& topics) {
+  static const std::regex partition_dir_name{R"((.+)-([0-9]+))"};
+  std::error_code ec;
+  for (auto& entry : fs::directory_iterator(data_dir(cfg), ec)) {
+    if (!entry.is_directory())
+      continue;
+    std::smatch m;
+    auto name = entry.path().filename().string();
+    if (!std::regex_match(name, m, partition_dir_name))
+      continue;
+    auto t = topics.find(m[1].str());
+    if (t == topics.end() || std::stoll(m[2].str()) >= t->second.record.partitions)
+      fs::remove_all(entry.path(), ec);
+  }
+}
+
+void save_snapshot(broker_state& st) {
+  // A versioned Boost blob of the metadata image: what a joining replica will bootstrap from.
+  st.store->save_snapshot(st.store->image());
+}
+
+// Validates and creates a topic (metadata, then partition logs); validate_only stops before any change.
+caf::expected<persistence::topic_record> create_topic(self_ptr self, topic_spec spec) {
+  auto& st = self->state;
+  if (auto why = cluster::validate_topic_name(spec.name); !why.empty())
+    return make_error(api_errc::invalid_topic, why);
+  if (spec.partitions == -1)
+    spec.partitions = st.cfg.num_partitions;
+  if (spec.partitions <= 0 || spec.partitions > max_partitions_per_topic)
+    return make_error(api_errc::invalid_partitions,
+                      "number of partitions must be between 1 and " + std::to_string(max_partitions_per_topic));
+  if (spec.replication_factor == -1)
+    spec.replication_factor = st.cfg.default_replication_factor;
+  if (spec.replication_factor <= 0 || spec.replication_factor > 1)
+    return make_error(api_errc::invalid_replication_factor,
+                      "replication factor " + std::to_string(spec.replication_factor)
+                        + " larger than available brokers: 1");
+  if (auto why = cluster::validate_topic_configs(spec.configs); !why.empty())
+    return make_error(api_errc::invalid_config, why);
+  if (st.topics.count(spec.name) > 0)
+    return make_error(api_errc::topic_already_exists, "topic '" + spec.name + "' already exists");
+  persistence::topic_record rec;
+  rec.name = spec.name;
+  rec.partitions = spec.partitions;
+  rec.replication_factor = spec.replication_factor;
+  rec.configs = spec.configs;
+  rec.created_ms = wall_clock_ms();
+  if (spec.validate_only)
+    return rec;
+  if (auto e = st.store->create_topic(rec); e != persistence::errc::ok)
+    return make_error(to_api_errc(e), "cannot store topic: " + st.store->last_error());
+  if (auto stored = st.store->get_topic(rec.name))
+    rec = *stored; // picks up the generated topic id
+  auto entry = open_topic(self->system(), st.cfg, rec);
+  if (!entry) {
+    st.store->delete_topic(rec.name);
+    return entry.error();
+  }
+  st.topics[rec.name] = std::move(*entry);
+  save_snapshot(st);
+  return rec;
+}
+
+// Collects the answers of several partition actors into one reply.
+struct produce_gather {
+  produce_response response;
+  size_t pending = 0;
+  bool delivered = false;
+  caf::typed_response_promise<produce_response> promise;
+  void done() {
+    if (--pending == 0 && !delivered) {
+      delivered = true;
+      promise.deliver(std::move(response));
+    }
+  }
+};
+
+} // namespace
+
+broker_state::~broker_state() {
+  // Partition actors are owned by the broker: they stop (closing their logs cleanly) when it stops.
+  for (auto& [name, t] : topics)
+    for (auto& p : t.partitions)
+      caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
+}
+
+caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::server_config& cfg) {
+  std::error_code ec;
+  auto dir = data_dir(cfg);
+  fs::create_directories(dir, ec);
+  if (ec)
+    return make_error(api_errc::storage_error, "cannot create data directory " + dir.string() + ": " + ec.message());
+  std::string err;
+  std::shared_ptr<persistence::metadata_store> store = persistence::metadata_store::open(dir / "metadata.db", &err);
+  if (!store)
+    return make_error(api_errc::storage_error, "cannot open " + (dir / "metadata.db").string() + ": " + err);
+  if (auto id = store->node_id(); id && *id != cfg.node_id)
+    return make_error(api_errc::invalid_config, "data directory " + dir.string() + " belongs to node.id "
+                                                  + std::to_string(*id) + ", configured node.id is "
+                                                  + std::to_string(cfg.node_id));
+  store->set_node_id(cfg.node_id);
+  auto topics = std::make_shared<std::map<std::string, topic_entry>>();
+  for (auto& rec : store->list_topics()) {
+    auto entry = open_topic(sys, cfg, rec);
+    if (!entry) {
+      for (auto& [name, t] : *topics)
+        for (auto& p : t.partitions)
+          caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
+      return entry.error();
+    }
+    topics->emplace(rec.name, std::move(*entry));
+  }
+  remove_orphans(cfg, *topics);
+  return sys.spawn(broker, cfg, std::move(store), std::move(topics));
+}
+
+broker_actor::behavior_type broker(self_ptr self, cluster::server_config cfg,
+                                   std::shared_ptr<persistence::metadata_store> store,
+                                   std::shared_ptr<std::map<std::string, topic_entry>> topics) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.store = std::move(store);
+  st.topics = std::move(*topics);
+  st.info.cluster_id = st.store->cluster_id();
+  st.info.node_id = st.cfg.node_id;
+  st.info.kafka_listener = st.cfg.listener_host() + ":" + std::to_string(st.cfg.listener_port());
+  st.info.native_listener = st.cfg.native_host() + ":" + std::to_string(st.cfg.native_port());
+  st.info.data_dir = data_dir(st.cfg).string();
+  save_snapshot(st);
+  return {
+    [=](create_atom, topic_spec& spec) -> caf::result<topic_description> {
+      auto validate_only = spec.validate_only;
+      auto entry = create_topic(self, std::move(spec));
+      if (!entry)
+        return entry.error();
+      auto d = describe_record(*entry);
+      for (int32_t p = 0; p < d.partitions; ++p) {
+        partition_state s;
+        s.partition = p;
+        s.leader = self->state.cfg.node_id;
+        s.replicas = s.isr = {s.leader};
+        d.partition_states.push_back(s);
+      }
+      if (validate_only)
+        d.topic_id.clear();
+      return d;
+    },
+    [=](delete_atom, std::string& name) -> caf::result<bool> {
+      auto& st = self->state;
+      auto i = st.topics.find(name);
+      if (i == st.topics.end())
+        return make_error(api_errc::unknown_topic_or_partition, "unknown topic '" + name + "'");
+      // Metadata first: a crash after this point leaves only orphan directories, removed at startup.
+      if (auto e = st.store->delete_topic(name); e != persistence::errc::ok)
+        return make_error(to_api_errc(e), "cannot delete topic: " + st.store->last_error());
+      auto parts = std::move(i->second.partitions);
+      st.topics.erase(i);
+      save_snapshot(st);
+      auto rp = self->make_response_promise<bool>();
+      auto pending = std::make_shared<size_t>(parts.size());
+      for (auto& p : parts) {
+        self->request(p, request_timeout, delete_atom::value)
+          .then([=](bool) mutable { if (--*pending == 0) rp.deliver(true); },
+                [=](caf::error&) mutable { if (--*pending == 0) rp.deliver(true); });
+      }
+      return rp;
+    },
+    [=](describe_atom, std::vector<std::string>& names) -> caf::result<std::vector<topic_description>> {
+      auto& st = self->state;
+      std::vector<const topic_entry*> selected;
+      if (names.empty()) {
+        for (auto& [n, t] : st.topics)
+          selected.push_back(&t);
+      } else {
+        for (auto& n : names) {
+          auto i = st.topics.find(n);
+          if (i == st.topics.end())
+            return make_error(api_errc::unknown_topic_or_partition, "unknown topic '" + n + "'");
+          selected.push_back(&i->second);
+        }
+      }
+      auto out = std::make_shared<std::vector<topic_description>>();
+      auto pending = std::make_shared<size_t>(0);
+      for (auto* t : selected) {
+        out->push_back(describe_record(t->record));
+        out->back().partition_states.resize(t->partitions.size());
+        *pending += t->partitions.size();
+      }
+      if (*pending == 0)
+        return *out;
+      auto rp = self->make_response_promise<std::vector<topic_description>>();
+      for (size_t ti = 0; ti < selected.size(); ++ti) {
+        for (size_t p = 0; p < selected[ti]->partitions.size(); ++p) {
+          self->request(selected[ti]->partitions[p], request_timeout, info_atom::value)
+            .then(
+              [=](partition_state& s) mutable {
+                (*out)[ti].partition_states[p] = std::move(s);
+                if (--*pending == 0)
+                  rp.deliver(std::move(*out));
+              },
+              [=](caf::error& e) mutable {
+                if (--*pending == 0)
+                  rp.deliver(std::move(*out));
+              });
+        }
+      }
+      return rp;
+    },
+    [=](produce_atom, produce_request& req) -> caf::result<produce_response> {
+      auto& st = self->state;
+      auto i = st.topics.find(req.topic);
+      if (i == st.topics.end()) {
+        if (!st.cfg.auto_create_topics_enable)
+          return make_error(api_errc::unknown_topic_or_partition, "unknown topic '" + req.topic + "'");
+        topic_spec spec;
+        spec.name = req.topic;
+        auto created = create_topic(self, std::move(spec));
+        if (!created)
+          return created.error();
+        i = st.topics.find(req.topic);
+      }
+      auto& topic = i->second;
+      auto n = static_cast<int32_t>(topic.partitions.size());
+      produce_response immediate;
+      immediate.topic = req.topic;
+      if (req.acks != acks_none && req.acks != acks_leader && req.acks != acks_all)
+        return make_error(api_errc::invalid_required_acks, "acks must be -1, 0 or 1");
+      if (req.records.empty())
+        return immediate;
+      // Route: explicit partition, else murmur2(key) for keyed records, one round-robin partition for the rest.
+      std::map<int32_t, std::vector<record>> by_partition;
+      if (req.partition >= 0) {
+        if (req.partition >= n) {
+          partition_produce_result r;
+          r.partition = req.partition;
+          r.error = static_cast<uint8_t>(api_errc::unknown_topic_or_partition);
+          r.error_message = "topic '" + req.topic + "' has " + std::to_string(n) + " partitions";
+          immediate.partitions.push_back(std::move(r));
+          return immediate;
+        }
+        by_partition[req.partition] = std::move(req.records);
+      } else {
+        auto spread = static_cast<int32_t>(st.round_robin++ % static_cast<uint32_t>(n));
+        for (auto& r : req.records) {
+          auto p = r.key ? partition_for_key(r.key->data(), r.key->size(), n) : spread;
+          by_partition[p].push_back(std::move(r));
+        }
+      }
+      auto gather = std::make_shared<produce_gather>();
+      gather->response.topic = req.topic;
+      gather->pending = by_partition.size();
+      gather->promise = self->make_response_promise<produce_response>();
+      auto acks = req.acks;
+      bool early = acks == acks_none;
+      for (auto& [p, recs] : by_partition)
+        early = early && topic.inflight[p] < max_inflight_per_partition;
+      for (auto& [p, recs] : by_partition) {
+        auto count = static_cast<int32_t>(recs.size());
+        ++topic.inflight[p];
+        auto topic_name = req.topic;
+        auto credit_back = [self, topic_name, p = p] {
+          auto t = self->state.topics.find(topic_name);
+          if (t != self->state.topics.end() && p < static_cast<int32_t>(t->second.inflight.size()))
+            --t->second.inflight[p];
+        };
+        self->request(topic.partitions[p], request_timeout, produce_atom::value, std::move(recs), acks)
+          .then(
+            [=](partition_produce_result& r) {
+              credit_back();
+              if (early)
+                return;
+              gather->response.partitions.push_back(std::move(r));
+              gather->done();
+            },
+            [=](caf::error& e) {
+              credit_back();
+              if (early)
+                return;
+              partition_produce_result r;
+              r.partition = p;
+              r.record_count = count;
+              r.error = static_cast<uint8_t>(api_code(e) == api_errc::ok ? api_errc::request_timed_out : api_code(e));
+              r.error_message = describe(e);
+              gather->response.partitions.push_back(std::move(r));
+              gather->done();
+            });
+        if (early) {
+          partition_produce_result r;
+          r.partition = p;
+          r.record_count = count;
+          gather->response.partitions.push_back(std::move(r));
+        }
+      }
+      if (early) {
+        gather->delivered = true;
+        return std::move(gather->response);
+      }
+      return gather->promise;
+    },
+    [=](fetch_atom, fetch_request& req) -> caf::result<fetch_response> {
+      auto& st = self->state;
+      auto i = st.topics.find(req.topic);
+      if (i == st.topics.end() || req.partition < 0
+          || req.partition >= static_cast<int32_t>(i->second.partitions.size())) {
+        fetch_response r;
+        r.partition = req.partition;
+        r.error = static_cast<uint8_t>(api_errc::unknown_topic_or_partition);
+        return r;
+      }
+      return self->delegate(i->second.partitions[req.partition], fetch_atom::value, std::move(req));
+    },
+    [=](offsets_atom, std::string& topic, int32_t partition, int64_t ts) -> caf::result<offset_answer> {
+      auto& st = self->state;
+      auto i = st.topics.find(topic);
+      if (i == st.topics.end() || partition < 0 || partition >= static_cast<int32_t>(i->second.partitions.size())) {
+        offset_answer a;
+        a.error = static_cast<uint8_t>(api_errc::unknown_topic_or_partition);
+        return a;
+      }
+      return self->delegate(i->second.partitions[partition], offsets_atom::value, ts);
+    },
+    [=](partition_atom, std::string& topic, int32_t partition) -> caf::result<partition_actor> {
+      auto& st = self->state;
+      auto i = st.topics.find(topic);
+      if (i == st.topics.end() || partition < 0 || partition >= static_cast<int32_t>(i->second.partitions.size()))
+        return make_error(api_errc::unknown_topic_or_partition, topic + "-" + std::to_string(partition));
+      return i->second.partitions[partition];
+    },
+    [=](info_atom) -> cluster_info { return self->state.info; },
+    [=](producer_id_atom) -> caf::result<int64_t> {
+      auto& st = self->state;
+      if (st.next_producer_id >= st.producer_id_block_end) {
+        // Reserve a block in SQLite first, so an id handed out is never handed out again after a restart.
+        constexpr int64_t block = 1000;
+        auto first = st.store->reserve_producer_ids(block);
+        if (!first)
+          return make_error(api_errc::storage_error, "cannot reserve producer ids: " + st.store->last_error());
+        st.next_producer_id = *first;
+        st.producer_id_block_end = *first + block;
+      }
+      return st.next_producer_id++;
+    },
+  };
+}
+
+} // namespace samsa::actors

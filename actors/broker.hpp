@@ -1,0 +1,55 @@
+#pragma once
+// The broker actor, one per node: topic administration (persisted in SQLite through
+// persistence::metadata_store), the map topic -> partition replica actors, and produce routing (Java-
+// compatible murmur2 for keyed records, round robin for null keys). It never touches log files itself:
+// data requests are delegated to the partition actors.
+//
+// Flow control: every partition has a bounded number of appends in flight from this broker. acks=0
+// requests are answered at once only while the credit lasts; past it they are answered when the append
+// completes, so a producer that waits for its answers can never grow a partition's mailbox without bound.
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "cluster/server_config.hpp"
+#include "messages/native_api.hpp"
+#include "persistence/metadata_store.hpp"
+
+namespace samsa::actors {
+
+struct topic_entry {
+  persistence::topic_record record;
+  std::vector<partition_actor> partitions;
+  std::vector<int32_t> inflight; // appends in flight per partition (credit)
+};
+
+struct broker_state {
+  cluster::server_config cfg;
+  std::shared_ptr<persistence::metadata_store> store;
+  std::map<std::string, topic_entry> topics;
+  uint32_t round_robin = 0;
+  int64_t next_producer_id = 0;  // ids in [next_producer_id, producer_id_block_end) are reserved
+  int64_t producer_id_block_end = 0;
+  cluster_info info;
+  static inline const char* name = "samsa.broker";
+  ~broker_state();
+};
+
+// Appends in flight per partition before acks=0 stops being answered early.
+constexpr int32_t max_inflight_per_partition = 32;
+
+// Opens the node's metadata database and partition logs under cfg.log_dirs synchronously (so a bad data
+// directory fails here with a clear error) and spawns the broker actor.
+caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::server_config& cfg);
+
+broker_actor::behavior_type broker(broker_actor::stateful_pointer<broker_state> self, cluster::server_config cfg,
+                                   std::shared_ptr<persistence::metadata_store> store,
+                                   std::shared_ptr<std::map<std::string, topic_entry>> topics);
+
+} // namespace samsa::actors

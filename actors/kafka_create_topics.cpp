@@ -1,0 +1,70 @@
+// CreateTopics (key 19), v0-4: creates each topic through the broker actor (validate_only honoured);
+// manual replica assignments are accepted when every replica is this node.
+#include "actors/kafka_handler.hpp"
+
+#include <chrono>
+
+#include "messages/kafka/create_topics.hpp"
+
+namespace samsa::actors {
+
+caf::result<kafka_reply> handle_create_topics(kafka_handler_ptr self, const kafka_request& req) {
+  auto body = req.body();
+  kafka::create_topics_request cr;
+  if (!kafka::decode(body, req.header.api_version, cr))
+    return close_connection();
+  auto resp = std::make_shared<kafka::create_topics_response>();
+  resp->topics.resize(cr.topics.size());
+  if (cr.topics.empty())
+    return encode_reply(req.header, *resp);
+  auto rp = self->make_response_promise<kafka_reply>();
+  auto header = req.header;
+  auto pending = std::make_shared<size_t>(cr.topics.size());
+  auto done = [=]() mutable {
+    if (--*pending == 0)
+      rp.deliver(encode_reply(header, *resp));
+  };
+  auto node = self->state.cfg.server.node_id;
+  for (size_t i = 0; i < cr.topics.size(); ++i) {
+    auto& t = cr.topics[i];
+    auto& slot = resp->topics[i];
+    slot.name = t.name;
+    topic_spec spec;
+    spec.name = t.name;
+    spec.partitions = t.num_partitions;
+    spec.replication_factor = t.replication_factor;
+    spec.validate_only = cr.validate_only;
+    for (auto& c : t.configs)
+      if (c.value)
+        spec.configs[c.name] = *c.value;
+    if (!t.assignments.empty()) {
+      if (t.num_partitions != -1 || t.replication_factor != -1) {
+        slot.error = kafka::error_code::invalid_request;
+        slot.error_message = "both assignments and num_partitions/replication_factor were given";
+        done();
+        continue;
+      }
+      bool local = true;
+      for (auto& a : t.assignments)
+        local = local && a.broker_ids.size() == 1 && a.broker_ids[0] == node;
+      if (!local) {
+        slot.error = kafka::error_code::invalid_replica_assignment;
+        slot.error_message = "every replica must be on broker " + std::to_string(node);
+        done();
+        continue;
+      }
+      spec.partitions = static_cast<int32_t>(t.assignments.size());
+      spec.replication_factor = 1;
+    }
+    self->request(self->state.cfg.broker, std::chrono::seconds(60), create_atom::value, spec)
+      .then([=](topic_description&) mutable { done(); },
+            [=](caf::error& e) mutable {
+              resp->topics[i].error = to_kafka(e);
+              resp->topics[i].error_message = describe(e);
+              done();
+            });
+  }
+  return rp;
+}
+
+} // namespace samsa::actors

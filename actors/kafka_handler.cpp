@@ -1,0 +1,141 @@
+#include "actors/kafka_handler.hpp"
+
+#include <chrono>
+
+#include <caf/event_based_actor.hpp>
+
+#include "messages/kafka/api_table.hpp"
+#include "messages/kafka/api_versions.hpp"
+
+namespace samsa::actors {
+
+using kafka::error_code;
+
+kafka_reply close_connection() {
+  kafka_reply r;
+  r.respond = false;
+  r.close = true;
+  return r;
+}
+
+error_code to_kafka(api_errc e) {
+  switch (e) {
+    case api_errc::ok: return error_code::none;
+    case api_errc::unknown_topic_or_partition: return error_code::unknown_topic_or_partition;
+    case api_errc::offset_out_of_range: return error_code::offset_out_of_range;
+    case api_errc::corrupt_message: return error_code::corrupt_message;
+    case api_errc::record_too_large: return error_code::message_too_large;
+    case api_errc::invalid_batch: return error_code::invalid_record;
+    case api_errc::storage_error: return error_code::kafka_storage_error;
+    case api_errc::disk_full: return error_code::kafka_storage_error;
+    case api_errc::topic_already_exists: return error_code::topic_already_exists;
+    case api_errc::invalid_partitions: return error_code::invalid_partitions;
+    case api_errc::invalid_replication_factor: return error_code::invalid_replication_factor;
+    case api_errc::invalid_config: return error_code::invalid_config;
+    case api_errc::invalid_topic: return error_code::invalid_topic_exception;
+    case api_errc::invalid_required_acks: return error_code::invalid_required_acks;
+    case api_errc::not_enough_replicas: return error_code::not_enough_replicas;
+    case api_errc::invalid_request: return error_code::invalid_request;
+    case api_errc::request_timed_out: return error_code::request_timed_out;
+    case api_errc::broker_shutting_down: return error_code::broker_not_available;
+    case api_errc::out_of_order_sequence: return error_code::out_of_order_sequence_number;
+    case api_errc::invalid_producer_epoch: return error_code::invalid_producer_epoch;
+  }
+  return error_code::unknown_server_error;
+}
+
+error_code to_kafka(const caf::error& e) {
+  if (!e)
+    return error_code::none;
+  if (e.category() == api_error_category)
+    return to_kafka(static_cast<api_errc>(e.code()));
+  if (e == caf::sec::request_timeout)
+    return error_code::request_timed_out;
+  return error_code::unknown_server_error;
+}
+
+void forget_partition(kafka_handler_ptr self, const std::string& topic, int32_t partition) {
+  self->state.partitions.erase({topic, partition});
+}
+
+void resolve_partitions(kafka_handler_ptr self, std::vector<std::pair<std::string, int32_t>> wanted,
+                        std::function<void(std::vector<partition_actor>)> then) {
+  auto out = std::make_shared<std::vector<partition_actor>>(wanted.size());
+  auto cb = std::make_shared<std::function<void(std::vector<partition_actor>)>>(std::move(then));
+  std::vector<size_t> missing;
+  auto& cache = self->state.partitions;
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    auto hit = cache.find(wanted[i]);
+    if (hit != cache.end())
+      (*out)[i] = hit->second;
+    else
+      missing.push_back(i);
+  }
+  if (missing.empty()) {
+    (*cb)(std::move(*out));
+    return;
+  }
+  auto pending = std::make_shared<size_t>(missing.size());
+  for (auto i : missing) {
+    auto key = wanted[i];
+    self->request(self->state.cfg.broker, std::chrono::seconds(30), partition_atom::value, key.first, key.second)
+      .then(
+        [=](partition_actor& hdl) {
+          self->state.partitions[key] = hdl;
+          (*out)[i] = std::move(hdl);
+          if (--*pending == 0)
+            (*cb)(std::move(*out));
+        },
+        [=](caf::error&) {
+          if (--*pending == 0)
+            (*cb)(std::move(*out));
+        });
+  }
+}
+
+caf::behavior kafka_handler(kafka_handler_ptr self, kafka_listener_config cfg) {
+  self->state.cfg = std::move(cfg);
+  return {
+    [=](kafka_request_atom, std::vector<char>& frame) -> caf::result<kafka_reply> {
+      kafka_request req;
+      req.frame = std::make_shared<std::vector<char>>(std::move(frame));
+      kafka::reader r{req.frame->data(), req.frame->size()};
+      if (!kafka::decode_request_header(r, req.header))
+        return close_connection();
+      req.body_offset = r.position();
+      auto key = static_cast<kafka::api_key>(req.header.api_key);
+      if (key == kafka::api_key::api_versions)
+        return handle_api_versions(self, req); // answers unsupported versions itself
+      auto* api = kafka::find_api(req.header.api_key);
+      // Unknown or unimplemented APIs and unsupported versions: Kafka drops the connection.
+      if (api == nullptr || !api->implemented || !kafka::is_supported(key, req.header.api_version))
+        return close_connection();
+      switch (key) {
+        case kafka::api_key::metadata: return handle_metadata(self, req);
+        case kafka::api_key::produce: return handle_produce(self, req);
+        case kafka::api_key::fetch: return handle_fetch(self, req);
+        case kafka::api_key::list_offsets: return handle_list_offsets(self, req);
+        case kafka::api_key::create_topics: return handle_create_topics(self, req);
+        case kafka::api_key::delete_topics: return handle_delete_topics(self, req);
+        case kafka::api_key::init_producer_id: return handle_init_producer_id(self, req);
+        default: return close_connection();
+      }
+    },
+  };
+}
+
+caf::result<kafka_reply> handle_api_versions(kafka_handler_ptr, const kafka_request& req) {
+  int16_t version = 0;
+  auto resp = kafka::answer_api_versions(req.header.api_version, version);
+  if (version == req.header.api_version) {
+    auto body = req.body();
+    kafka::api_versions_request decoded;
+    if (!kafka::decode(body, version, decoded))
+      return close_connection();
+  }
+  kafka::request_header h = req.header;
+  h.api_version = version; // the body goes out in the version we answer with; the header is always v0
+  return encode_reply(h, resp);
+}
+
+} // namespace samsa::actors

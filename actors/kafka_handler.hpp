@@ -1,0 +1,84 @@
+#pragma once
+// The Kafka request handler: one scheduled actor per client connection, spawned by its kafka_session.
+// It decodes a frame (header and body, bounds-checked), dispatches by API key through the one API table,
+// does the work by asking the broker and partition actors, and answers the session with the encoded
+// response frame. Several requests of one connection may be in progress at once; the session restores
+// their order. One file per API: kafka_<api>.cpp.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/kafka_session.hpp"
+#include "messages/kafka/errors.hpp"
+#include "messages/kafka/request_header.hpp"
+#include "messages/kafka/wire.hpp"
+
+namespace samsa::actors {
+
+using kafka_request_atom = caf::atom_constant<caf::atom("kreq")>;
+
+struct kafka_handler_state {
+  kafka_listener_config cfg;
+  // Partition actors this connection has used, so the hot path skips the broker.
+  std::map<std::pair<std::string, int32_t>, partition_actor> partitions;
+  static inline const char* name = "samsa.kafka_handler";
+};
+
+using kafka_handler_ptr = caf::stateful_actor<kafka_handler_state>*;
+
+caf::behavior kafka_handler(kafka_handler_ptr self, kafka_listener_config cfg);
+
+// One decoded request: its header and a reader positioned at the body. `frame` keeps the bytes alive
+// (byte_spans in decoded requests point into it).
+struct kafka_request {
+  kafka::request_header header;
+  std::shared_ptr<std::vector<char>> frame;
+  size_t body_offset = 0;
+  kafka::reader body() const {
+    return kafka::reader{frame->data() + body_offset, frame->size() - body_offset};
+  }
+};
+
+// Encodes a whole response frame: size prefix, the header matching the request, the body.
+template <class Response>
+kafka_reply encode_reply(const kafka::request_header& h, const Response& resp) {
+  kafka_reply r;
+  kafka::writer w{r.bytes};
+  auto size_pos = w.reserve_size();
+  kafka::encode_response_header(w, h.api_key, h.api_version, h.correlation_id);
+  encode(w, h.api_version, resp);
+  w.finish_size(size_pos);
+  return r;
+}
+
+// A malformed request body: Kafka closes the connection.
+kafka_reply close_connection();
+
+// The one mapping from samsa's API errors to Kafka error codes.
+kafka::error_code to_kafka(api_errc e);
+inline kafka::error_code to_kafka(uint8_t e) { return to_kafka(static_cast<api_errc>(e)); }
+kafka::error_code to_kafka(const caf::error& e);
+
+// Resolves partition actors for (topic, partition) pairs (cache first, then the broker); calls `then` with
+// one entry per pair, a null handle for an unknown partition.
+void resolve_partitions(kafka_handler_ptr self, std::vector<std::pair<std::string, int32_t>> wanted,
+                        std::function<void(std::vector<partition_actor>)> then);
+void forget_partition(kafka_handler_ptr self, const std::string& topic, int32_t partition);
+
+// Per-API handlers. Each returns its reply through the promise or directly.
+caf::result<kafka_reply> handle_api_versions(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_metadata(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_produce(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_fetch(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_list_offsets(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_create_topics(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_delete_topics(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_init_producer_id(kafka_handler_ptr self, const kafka_request& req);
+
+} // namespace samsa::actors

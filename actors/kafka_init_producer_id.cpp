@@ -1,0 +1,41 @@
+// InitProducerId (key 22), v0-1: hands an idempotent producer a fresh producer id (epoch 0). Ids come from
+// the broker, which reserves them in blocks in SQLite so they never repeat across restarts. Transactional
+// ids are not supported yet.
+#include "actors/kafka_handler.hpp"
+
+#include <chrono>
+
+#include "messages/kafka/init_producer_id.hpp"
+
+namespace samsa::actors {
+
+caf::result<kafka_reply> handle_init_producer_id(kafka_handler_ptr self, const kafka_request& req) {
+  auto body = req.body();
+  kafka::init_producer_id_request ir;
+  if (!kafka::decode(body, req.header.api_version, ir))
+    return close_connection();
+  kafka::init_producer_id_response resp;
+  if (ir.transactional_id) {
+    // Transactions come later; Kafka answers a broker without a transaction coordinator like this.
+    resp.error = kafka::error_code::coordinator_not_available;
+    return encode_reply(req.header, resp);
+  }
+  auto rp = self->make_response_promise<kafka_reply>();
+  auto header = req.header;
+  self->request(self->state.cfg.broker, std::chrono::seconds(30), producer_id_atom::value)
+    .then(
+      [=](int64_t id) mutable {
+        kafka::init_producer_id_response r;
+        r.producer_id = id;
+        r.producer_epoch = 0;
+        rp.deliver(encode_reply(header, r));
+      },
+      [=](caf::error& e) mutable {
+        kafka::init_producer_id_response r;
+        r.error = to_kafka(e);
+        rp.deliver(encode_reply(header, r));
+      });
+  return rp;
+}
+
+} // namespace samsa::actors

@@ -1,0 +1,121 @@
+// Produce (key 0), v3-7. Each partition's records arrive as one v2 batch; it goes unchanged to the
+// partition actor, which validates it (CRC-32C, size, structure, producer sequence) and appends it with
+// offsets and leader epoch written in place. acks=0 gets no response at all, but the session still waits
+// for the appends, which bounds what one connection can have in flight.
+#include "actors/kafka_handler.hpp"
+
+#include <chrono>
+
+#include "messages/kafka/produce.hpp"
+
+namespace samsa::actors {
+
+namespace {
+
+struct produce_gather {
+  kafka::produce_response resp;
+  size_t pending = 0;
+  bool respond = true;
+  kafka::request_header header;
+  caf::response_promise rp;
+  void done() {
+    if (--pending > 0)
+      return;
+    if (respond) {
+      rp.deliver(encode_reply(header, resp));
+    } else {
+      kafka_reply r;
+      r.respond = false;
+      rp.deliver(std::move(r));
+    }
+  }
+};
+
+} // namespace
+
+caf::result<kafka_reply> handle_produce(kafka_handler_ptr self, const kafka_request& req) {
+  auto body = req.body();
+  kafka::produce_request pr;
+  if (!kafka::decode(body, req.header.api_version, pr))
+    return close_connection();
+  auto g = std::make_shared<produce_gather>();
+  g->header = req.header;
+  g->respond = pr.acks != 0;
+  // Shape the response like the request; fill in per partition as answers come.
+  std::vector<std::pair<std::string, int32_t>> wanted;
+  std::vector<std::pair<size_t, size_t>> slots;
+  for (auto& t : pr.topics) {
+    kafka::produce_topic_response tr;
+    tr.name = t.name;
+    for (auto& p : t.partitions) {
+      kafka::produce_partition_response ppr;
+      ppr.index = p.index;
+      tr.partitions.push_back(ppr);
+      wanted.emplace_back(t.name, p.index);
+      slots.emplace_back(g->resp.topics.size(), tr.partitions.size() - 1);
+    }
+    g->resp.topics.push_back(std::move(tr));
+  }
+  if (wanted.empty()) {
+    if (!g->respond) {
+      kafka_reply r;
+      r.respond = false;
+      return r;
+    }
+    return encode_reply(req.header, g->resp);
+  }
+  if (pr.acks != 0 && pr.acks != 1 && pr.acks != -1) {
+    for (auto& t : g->resp.topics)
+      for (auto& p : t.partitions)
+        p.error = kafka::error_code::invalid_required_acks;
+    return encode_reply(req.header, g->resp);
+  }
+  // Copy each partition's batch out of the frame: it travels to the partition actor by value.
+  std::vector<std::optional<std::vector<char>>> batches;
+  for (auto& t : pr.topics)
+    for (auto& p : t.partitions)
+      batches.push_back(p.records ? std::optional<std::vector<char>>{std::vector<char>(
+                                      p.records->data, p.records->data + p.records->size)}
+                                  : std::nullopt);
+  g->pending = wanted.size();
+  g->rp = self->make_response_promise();
+  auto acks = pr.acks;
+  auto timeout = std::chrono::milliseconds(std::max<int32_t>(pr.timeout_ms, 30000));
+  resolve_partitions(self, wanted, [=](std::vector<partition_actor> actors) mutable {
+    for (size_t i = 0; i < actors.size(); ++i) {
+      auto& slot = g->resp.topics[slots[i].first].partitions[slots[i].second];
+      if (!actors[i]) {
+        slot.error = kafka::error_code::unknown_topic_or_partition;
+        g->done();
+        continue;
+      }
+      if (!batches[i] || batches[i]->empty()) {
+        slot.error = kafka::error_code::corrupt_message;
+        g->done();
+        continue;
+      }
+      auto key = wanted[i];
+      auto where = slots[i];
+      self->request(actors[i], timeout, append_atom::value, std::move(*batches[i]), acks)
+        .then(
+          [=](partition_produce_result& r) {
+            auto& s = g->resp.topics[where.first].partitions[where.second];
+            s.error = to_kafka(r.error);
+            s.base_offset = r.error == 0 ? r.base_offset : -1;
+            s.log_start_offset = r.log_start_offset;
+            s.log_append_time_ms = r.log_append_time;
+            g->done();
+          },
+          [=](caf::error& e) {
+            forget_partition(self, key.first, key.second);
+            auto& s = g->resp.topics[where.first].partitions[where.second];
+            s.error = e == caf::sec::request_timeout ? kafka::error_code::request_timed_out
+                                                     : kafka::error_code::not_leader_or_follower;
+            g->done();
+          });
+    }
+  });
+  return g->rp;
+}
+
+} // namespace samsa::actors

@@ -1,0 +1,141 @@
+#include "actors/kafka_session.hpp"
+
+#include <cstring>
+
+#include "actors/kafka_handler.hpp"
+
+namespace samsa::actors {
+
+namespace {
+
+using session_ptr = caf::io::stateful_broker<kafka_session_state>*;
+constexpr size_t read_chunk = 256 * 1024;
+
+void write_ready(session_ptr self) {
+  auto& st = self->state;
+  bool wrote = false;
+  for (auto i = st.done.find(st.next_to_write); i != st.done.end(); i = st.done.find(st.next_to_write)) {
+    auto& reply = i->second;
+    if (reply.respond && !reply.bytes.empty()) {
+      auto& out = self->wr_buf(st.hdl);
+      out.insert(out.end(), reply.bytes.begin(), reply.bytes.end());
+      wrote = true;
+    }
+    bool close = reply.close;
+    st.done.erase(i);
+    ++st.next_to_write;
+    if (close) {
+      st.closing = true;
+      break;
+    }
+  }
+  if (wrote)
+    self->flush(st.hdl);
+  if (st.closing) {
+    self->close(st.hdl);
+    self->quit();
+  }
+}
+
+// Splits complete frames off the buffer and hands them to the handler.
+void frame(session_ptr self) {
+  auto& st = self->state;
+  size_t pos = 0;
+  while (!st.closing && st.inflight < kafka_max_inflight && st.buf.size() - pos >= 4) {
+    uint32_t raw;
+    std::memcpy(&raw, st.buf.data() + pos, 4);
+    auto size = static_cast<int32_t>(__builtin_bswap32(raw));
+    if (size <= 0 || size > st.max_frame) {
+      // Kafka closes the connection on an invalid frame size; whatever is already answered goes first.
+      st.closing = true;
+      break;
+    }
+    if (st.buf.size() - pos - 4 < static_cast<size_t>(size))
+      break;
+    std::vector<char> frame_bytes(st.buf.begin() + pos + 4, st.buf.begin() + pos + 4 + size);
+    pos += 4 + static_cast<size_t>(size);
+    auto seq = st.next_seq++;
+    ++st.inflight;
+    self->request(st.handler, caf::infinite, kafka_request_atom::value, std::move(frame_bytes))
+      .then(
+        [=](kafka_reply& reply) {
+          --self->state.inflight;
+          self->state.done.emplace(seq, std::move(reply));
+          write_ready(self);
+          frame(self); // the bound may have stopped framing
+          if (self->state.paused && self->state.inflight < kafka_max_inflight / 2) {
+            self->state.paused = false;
+            self->trigger(self->state.hdl);
+          }
+        },
+        [=](caf::error&) {
+          --self->state.inflight;
+          kafka_reply r;
+          r.respond = false;
+          r.close = true;
+          self->state.done.emplace(seq, std::move(r));
+          write_ready(self);
+        });
+  }
+  st.buf.erase(st.buf.begin(), st.buf.begin() + pos);
+  if (st.closing && st.inflight == 0 && st.done.empty()) {
+    self->close(st.hdl);
+    self->quit();
+    return;
+  }
+  if (st.closing)
+    return; // wait for the answers in flight, then write_ready closes
+  if (st.inflight >= kafka_max_inflight && !st.paused) {
+    st.paused = true;
+    self->halt(st.hdl);
+  }
+}
+
+} // namespace
+
+caf::behavior kafka_session(session_ptr self, caf::io::connection_handle hdl, kafka_listener_config cfg) {
+  auto& st = self->state;
+  st.hdl = hdl;
+  st.max_frame = cfg.server.socket_request_max_bytes;
+  st.handler = self->spawn(kafka_handler, cfg);
+  self->link_to(st.handler);
+  self->configure_read(hdl, caf::io::receive_policy::at_most(read_chunk));
+  return {
+    [=](caf::io::new_data_msg& msg) {
+      auto& st = self->state;
+      if (st.closing)
+        return;
+      if (st.buf.empty())
+        st.buf = std::move(msg.buf);
+      else
+        st.buf.insert(st.buf.end(), msg.buf.begin(), msg.buf.end());
+      frame(self);
+    },
+    [=](const caf::io::connection_closed_msg&) { self->quit(); },
+  };
+}
+
+namespace {
+
+caf::behavior kafka_acceptor(caf::io::broker* self, caf::io::doorman_ptr doorman, kafka_listener_config cfg) {
+  self->add_doorman(std::move(doorman));
+  return {
+    [=](const caf::io::new_connection_msg& msg) { self->fork(kafka_session, msg.handle, cfg); },
+    [=](const caf::io::acceptor_closed_msg&) { self->quit(); },
+  };
+}
+
+} // namespace
+
+caf::expected<std::pair<caf::actor, uint16_t>> start_kafka_listener(caf::actor_system& sys, kafka_listener_config cfg) {
+  auto host = cfg.server.listener_host();
+  // Bind here (blocking, outside any actor) so a port in use is reported to the caller at once.
+  auto doorman = sys.middleman().backend().new_tcp_doorman(cfg.server.listener_port(), host.c_str(), true);
+  if (!doorman)
+    return doorman.error();
+  auto port = (*doorman)->port();
+  auto acceptor = sys.middleman().spawn_broker(kafka_acceptor, std::move(*doorman), std::move(cfg));
+  return std::make_pair(caf::actor{acceptor}, port);
+}
+
+} // namespace samsa::actors

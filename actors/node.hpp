@@ -1,0 +1,35 @@
+#pragma once
+// Starting and stopping a samsa node inside an actor_system: the entry point for the `samsa broker`
+// command, the examples and applications that embed samsa. A node is a broker actor (with its partition
+// replicas) plus, optionally, the native API published on samsa.native.listener through CAF's middleman.
+#include <cstdint>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/expected.hpp>
+
+#include "cluster/server_config.hpp"
+#include "messages/native_api.hpp"
+
+namespace samsa::actors {
+
+// Registers samsa's types, loads the io middleman and sizes the scheduler from num.io.threads. Call on the
+// config before constructing the actor_system (embedding applications call it on their own config).
+void configure_actor_system(caf::actor_system_config& cfg, const cluster::server_config& s);
+
+struct node_handle {
+  broker_actor broker;
+  uint16_t native_port = 0; // 0: not published
+  caf::actor kafka_acceptor;
+  uint16_t kafka_port = 0;  // 0: Kafka listener not started
+};
+
+// Spawns the broker (opening the data directory) and, when listen is set, publishes it on the native
+// listener and serves the Kafka protocol on `listeners`. Must not be called from inside an actor: binding
+// blocks.
+caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::server_config& cfg, bool listen = true);
+
+// Stops the listeners and the broker (its partition actors close their logs cleanly).
+void stop_node(caf::actor_system& sys, node_handle& node);
+
+} // namespace samsa::actors

@@ -1,0 +1,251 @@
+#include "actors/partition_replica.hpp"
+
+#include <chrono>
+#include <system_error>
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+
+#include "messages/record_batch.hpp"
+
+namespace samsa::actors {
+
+namespace {
+
+constexpr int64_t no_limit = INT64_MAX;
+
+partition_produce_result failed(int32_t partition, api_errc e, std::string msg) {
+  partition_produce_result r;
+  r.partition = partition;
+  r.error = static_cast<uint8_t>(e);
+  r.error_message = std::move(msg);
+  return r;
+}
+
+api_errc to_api(batch_error e) {
+  switch (e) {
+    case batch_error::ok: return api_errc::ok;
+    case batch_error::bad_crc: return api_errc::corrupt_message;
+    case batch_error::too_large: return api_errc::record_too_large;
+    case batch_error::too_short:
+    case batch_error::bad_length:
+    case batch_error::bad_magic:
+    case batch_error::bad_offset_delta: return api_errc::corrupt_message;
+    case batch_error::control_batch:
+    case batch_error::nonzero_base_offset:
+    case batch_error::bad_sequence: return api_errc::invalid_batch;
+  }
+  return api_errc::invalid_batch;
+}
+
+using self_ptr = partition_replica_actor::stateful_pointer<partition_replica_state>;
+
+// Reads for a fetch. Returns false when the request must wait for more data.
+bool try_answer(self_ptr self, const fetch_request& req, fetch_response& out, bool deadline_passed) {
+  auto& log = *self->state.log;
+  out.partition = req.partition;
+  out.log_start_offset = log.log_start_offset();
+  out.high_watermark = log.log_end_offset(); // single replica: everything appended is committed
+  out.last_stable_offset = out.high_watermark;
+  out.records.clear();
+  auto e = log.read(req.offset, req.max_bytes, out.records, out.high_watermark);
+  if (e != persistence::errc::ok) {
+    out.error = static_cast<uint8_t>(to_api_errc(e));
+    out.records.clear();
+    return true;
+  }
+  out.error = 0;
+  auto enough = static_cast<int64_t>(out.records.size()) >= std::max<int32_t>(req.min_bytes, 1)
+                || (!out.records.empty() && req.min_bytes <= 0);
+  return enough || deadline_passed || req.max_wait_ms <= 0;
+}
+
+// After an append: answer every parked fetch that now has enough bytes.
+void release_waiting(self_ptr self) {
+  auto& waiting = self->state.waiting;
+  for (auto i = waiting.begin(); i != waiting.end();) {
+    fetch_response resp;
+    if (try_answer(self, i->second.request, resp, false)) {
+      i->second.promise.deliver(std::move(resp));
+      i = waiting.erase(i);
+    } else {
+      ++i;
+    }
+  }
+}
+
+partition_produce_result append(self_ptr self, std::vector<char>& batch, int16_t acks) {
+  auto& st = self->state;
+  auto partition = st.cfg.partition;
+  if (acks != acks_none && acks != acks_leader && acks != acks_all)
+    return failed(partition, api_errc::invalid_required_acks, "acks must be -1, 0 or 1");
+  // One replica today: acks=all can only succeed when min.insync.replicas <= 1.
+  if (acks == acks_all && st.cfg.min_insync_replicas > 1)
+    return failed(partition, api_errc::not_enough_replicas,
+                  "in-sync replicas (1) fewer than min.insync.replicas ("
+                    + std::to_string(st.cfg.min_insync_replicas) + ")");
+  persistence::append_info info;
+  auto now = wall_clock_ms();
+  auto e = st.log->append_as_leader(batch, st.cfg.leader_epoch, now, info);
+  if (e != persistence::errc::ok)
+    return failed(partition, to_api_errc(e), persistence::to_string(e));
+  st.log->maybe_flush(now);
+  partition_produce_result r;
+  r.partition = partition;
+  r.base_offset = info.base_offset;
+  r.record_count = info.record_count;
+  r.log_start_offset = st.log->log_start_offset();
+  if (!st.waiting.empty())
+    release_waiting(self);
+  return r;
+}
+
+} // namespace
+
+int64_t wall_clock_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+api_errc to_api_errc(persistence::errc e) {
+  using persistence::errc;
+  switch (e) {
+    case errc::ok: return api_errc::ok;
+    case errc::offset_out_of_range: return api_errc::offset_out_of_range;
+    case errc::corrupt_message: return api_errc::corrupt_message;
+    case errc::record_too_large: return api_errc::record_too_large;
+    case errc::invalid_batch: return api_errc::invalid_batch;
+    case errc::io_error: return api_errc::storage_error;
+    case errc::disk_full: return api_errc::disk_full;
+    case errc::not_found: return api_errc::unknown_topic_or_partition;
+    case errc::already_exists: return api_errc::topic_already_exists;
+  }
+  return api_errc::storage_error;
+}
+
+partition_replica_state::~partition_replica_state() {
+  if (log)
+    log->close();
+}
+
+caf::expected<partition_actor> spawn_partition_replica(caf::actor_system& sys, partition_replica_config cfg) {
+  persistence::errc err = persistence::errc::ok;
+  std::shared_ptr<persistence::partition_log> log
+    = persistence::partition_log::open(cfg.dir, cfg.log, wall_clock_ms(), &err);
+  if (!log)
+    return make_error(to_api_errc(err), "cannot open log in " + cfg.dir.string() + ": " + persistence::to_string(err));
+  auto hdl = sys.spawn(partition_replica, std::move(cfg), std::move(log));
+  return caf::actor_cast<partition_actor>(hdl);
+}
+
+partition_replica_actor::behavior_type partition_replica(self_ptr self, partition_replica_config cfg,
+                                                         std::shared_ptr<persistence::partition_log> log) {
+  self->state.cfg = std::move(cfg);
+  self->state.log = std::move(log);
+  auto tick_interval = std::chrono::milliseconds(
+    std::max<int64_t>(100, std::min(self->state.cfg.retention_check_interval_ms,
+                                    self->state.cfg.log.flush_ms > 0 ? self->state.cfg.log.flush_ms : no_limit)));
+  self->delayed_send(self, tick_interval, tick_atom::value);
+  return {
+    [=](append_atom, std::vector<char>& batch, int16_t acks) -> partition_produce_result {
+      auto& st = self->state;
+      auto v = validate_client_batch(batch.data(), batch.size(), st.cfg.log.max_message_bytes);
+      if (v != batch_error::ok)
+        return failed(st.cfg.partition, to_api(v), to_string(v));
+      return append(self, batch, acks);
+    },
+    [=](produce_atom, std::vector<record>& records, int16_t acks) -> partition_produce_result {
+      auto& st = self->state;
+      if (records.empty())
+        return failed(st.cfg.partition, api_errc::invalid_request, "no records");
+      auto batch = encode_batch(records, wall_clock_ms());
+      if (batch.size() > static_cast<size_t>(st.cfg.log.max_message_bytes))
+        return failed(st.cfg.partition, api_errc::record_too_large,
+                      "batch of " + std::to_string(batch.size()) + " bytes exceeds max.message.bytes "
+                        + std::to_string(st.cfg.log.max_message_bytes));
+      return append(self, batch, acks);
+    },
+    [=](fetch_atom, fetch_request& req) -> caf::result<fetch_response> {
+      fetch_response resp;
+      if (req.max_bytes < 0 || req.max_wait_ms < 0) {
+        resp.partition = req.partition;
+        resp.error = static_cast<uint8_t>(api_errc::invalid_request);
+        return resp;
+      }
+      if (try_answer(self, req, resp, false))
+        return resp;
+      auto id = self->state.next_fetch_id++;
+      auto promise = self->make_response_promise<fetch_response>();
+      auto wait = std::chrono::milliseconds(req.max_wait_ms);
+      self->state.waiting.emplace(id, pending_fetch{std::move(req), promise});
+      self->delayed_send(self, wait, expire_atom::value, id);
+      return promise;
+    },
+    [=](expire_atom, uint64_t id) {
+      auto i = self->state.waiting.find(id);
+      if (i == self->state.waiting.end())
+        return;
+      fetch_response resp;
+      try_answer(self, i->second.request, resp, true);
+      i->second.promise.deliver(std::move(resp));
+      self->state.waiting.erase(i);
+    },
+    [=](offsets_atom, int64_t timestamp) -> offset_answer {
+      auto& log = *self->state.log;
+      offset_answer a;
+      if (timestamp == latest_timestamp) {
+        a.offset = log.log_end_offset();
+      } else if (timestamp == earliest_timestamp) {
+        a.offset = log.log_start_offset();
+      } else if (timestamp < 0) {
+        a.error = static_cast<uint8_t>(api_errc::invalid_request);
+      } else if (auto hit = log.offset_for_timestamp(timestamp)) {
+        a.offset = hit->first;
+        a.timestamp = hit->second;
+      }
+      return a;
+    },
+    [=](info_atom) -> partition_state {
+      auto& st = self->state;
+      partition_state s;
+      s.partition = st.cfg.partition;
+      s.leader = st.cfg.node_id;
+      s.leader_epoch = st.cfg.leader_epoch;
+      s.replicas = {st.cfg.node_id};
+      s.isr = {st.cfg.node_id};
+      s.log_start_offset = st.log->log_start_offset();
+      s.log_end_offset = st.log->log_end_offset();
+      s.high_watermark = s.log_end_offset;
+      s.size_bytes = st.log->size_bytes();
+      s.segments = static_cast<int32_t>(st.log->segment_count());
+      return s;
+    },
+    [=](delete_atom) -> bool {
+      auto& st = self->state;
+      for (auto& [id, p] : st.waiting) {
+        fetch_response resp;
+        resp.partition = st.cfg.partition;
+        resp.error = static_cast<uint8_t>(api_errc::unknown_topic_or_partition);
+        p.promise.deliver(std::move(resp));
+      }
+      st.waiting.clear();
+      st.log->close();
+      st.log.reset();
+      std::error_code ec;
+      std::filesystem::remove_all(st.cfg.dir, ec);
+      self->quit();
+      return !ec;
+    },
+    [=](tick_atom) {
+      auto& st = self->state;
+      if (!st.log)
+        return;
+      auto now = wall_clock_ms();
+      st.log->apply_retention(now);
+      st.log->maybe_flush(now);
+      self->delayed_send(self, tick_interval, tick_atom::value);
+    },
+  };
+}
+
+} // namespace samsa::actors

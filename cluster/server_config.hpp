@@ -1,0 +1,107 @@
+#pragma once
+// Broker configuration with Kafka's server.properties key names, its parser, and the per-topic config
+// rules (Kafka's topic-level names). Pure functions over text: no I/O except load_server_config reading
+// the file it is given.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "persistence/log_config.hpp"
+
+namespace samsa::cluster {
+
+// One broker's settings. The defaults here are the defaults of the product: config/server.properties
+// repeats them key by key (a test keeps the two equal). Filled by parse_server_properties, which has
+// checked every value, so holders may rely on the documented ranges; -1 means "unlimited" / "never" where
+// a comment says so. Read by the broker bootstrap and handed to the actors that need parts of it.
+struct server_config {
+  int32_t node_id = 1;                                    // node.id
+  std::string listeners = "PLAINTEXT://127.0.0.1:9092";   // Kafka listener (served in a later step)
+  std::string advertised_listeners;                       // empty: same as listeners
+  std::string log_dirs = "./data";                        // log.dirs (comma-separated)
+  std::string native_listener = "127.0.0.1:19092";        // samsa.native.listener: CAF actor API host:port
+  int32_t num_partitions = 1;
+  int16_t default_replication_factor = 1;
+  int32_t min_insync_replicas = 1;
+  bool auto_create_topics_enable = true;
+  int32_t message_max_bytes = 1048588;                    // message.max.bytes
+  // log.retention.ms > log.retention.minutes > log.retention.hours (168), like Kafka; -1: keep forever.
+  int64_t log_retention_ms = 604800000;
+  int64_t log_retention_bytes = -1;                       // -1: no size limit
+  int64_t log_segment_bytes = 1073741824;
+  int64_t log_roll_ms = 604800000;                        // log.roll.ms > log.roll.hours
+  int64_t log_flush_interval_messages = -1;               // -1 (or Kafka's Long.MAX): never force a flush
+  int64_t log_flush_interval_ms = -1;                     // -1: never
+  int64_t log_retention_check_interval_ms = 300000;
+  int32_t log_index_interval_bytes = 4096;
+  int32_t socket_request_max_bytes = 104857600;
+  int32_t num_io_threads = 2;                             // num.io.threads -> CAF scheduler threads
+  int32_t offsets_retention_minutes = 10080;
+  int32_t group_initial_rebalance_delay_ms = 3000;
+
+  // From the first PLAINTEXT://host:port of listeners. An empty host (Kafka: all interfaces) is "0.0.0.0";
+  // IPv6 brackets are removed.
+  std::string listener_host() const;
+  uint16_t listener_port() const;
+  // What clients are told to connect to: the first PLAINTEXT entry of advertised.listeners, else of
+  // listeners; an unspecified host (empty or 0.0.0.0) becomes 127.0.0.1 since it is not routable.
+  std::string advertised_host() const;
+  uint16_t advertised_port() const;
+  std::string native_host() const;
+  uint16_t native_port() const;
+
+  // The log.* keys and message.max.bytes as the storage layer's defaults for every topic.
+  persistence::log_config default_log_config() const;
+};
+
+bool operator==(const server_config& a, const server_config& b);
+inline bool operator!=(const server_config& a, const server_config& b) { return !(a == b); }
+
+// The parsed configuration plus every problem found (never just the first: fixing a config file one
+// error per restart is miserable).
+struct config_result {
+  server_config config;
+  std::vector<std::string> errors;
+  bool ok() const { return errors.empty(); }
+};
+
+// Parses Java-properties text: '#'/'!' comment lines, key=value or key: value (split at the first '=' or
+// ':'), surrounding whitespace trimmed, blank lines skipped, a trailing backslash continues the line. A key
+// given twice keeps the last value, as in Java. Unknown keys and bad values are errors naming the key and
+// line, e.g. "config line 7: unknown key 'log.retenton.ms' (did you mean 'log.retention.ms'?)".
+// `overrides` (from --set) are applied after the file and validated the same way; their errors start
+// with "--set <key>". Precedence between related keys (retention ms/minutes/hours) follows Kafka whatever
+// the source: log.retention.ms always beats log.retention.hours.
+config_result parse_server_properties(const std::string& text,
+                                      std::vector<std::pair<std::string, std::string>> overrides = {});
+
+// Reads `file` (when given; otherwise starts from the built-in defaults) and applies `set_args`, each
+// "key=value". A file that cannot be read and a --set without '=' are reported as errors.
+config_result load_server_config(const std::optional<std::string>& file, const std::vector<std::string>& set_args);
+
+// Every key parse_server_properties accepts, in the order config/server.properties documents them.
+const std::vector<std::string_view>& server_config_keys();
+
+// Per-topic configs (Kafka topic-level names): cleanup.policy (delete only; compact is refused as not
+// supported yet), retention.ms, retention.bytes, segment.bytes (>= 14), segment.ms, max.message.bytes,
+// min.insync.replicas, flush.messages, flush.ms, index.interval.bytes. Returns "" when every entry is
+// valid, else a message naming the first bad key.
+std::string validate_topic_configs(const std::map<std::string, std::string>& configs);
+
+// Every topic-level key validate_topic_configs accepts.
+const std::vector<std::string_view>& topic_config_keys();
+
+// The broker defaults with the topic's overrides applied. Overrides are expected to have passed
+// validate_topic_configs; one that does not parse is ignored (the broker default stays) rather than
+// failing a log open at startup.
+persistence::log_config effective_log_config(const server_config& s,
+                                             const std::map<std::string, std::string>& topic_overrides);
+
+// Kafka's rule for topic names: [a-zA-Z0-9._-]{1,249}, and not "." or "..". "" when valid, else the reason.
+std::string validate_topic_name(const std::string& name);
+
+} // namespace samsa::cluster

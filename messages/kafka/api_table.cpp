@@ -1,0 +1,58 @@
+// The API table: versions per docs (shared notes "API versions to advertise"); first flexible
+// versions from the Kafka 3.8 message schemas ("flexibleVersions").
+
+#include "messages/kafka/api_table.hpp"
+
+namespace samsa::kafka {
+
+namespace {
+
+// Kept sorted by key. Metadata goes up to v8: the codec implements every field of v5-v8
+// (offline replicas, leader epoch, authorized operations); v9 is the first flexible one.
+// The group APIs have codecs, but the broker has no group coordinator yet, so they are not
+// advertised (a librdkafka consumer then fails fast instead of joining a phantom group).
+// Flip `implemented` when the broker handles one.
+constexpr api_info rows[] = {
+  {api_key::produce, "Produce", 3, 7, 9, true},
+  {api_key::fetch, "Fetch", 4, 11, 12, true},
+  {api_key::list_offsets, "ListOffsets", 1, 3, 6, true},
+  {api_key::metadata, "Metadata", 0, 8, 9, true},
+  {api_key::offset_commit, "OffsetCommit", 2, 7, 8, false},
+  {api_key::offset_fetch, "OffsetFetch", 1, 5, 6, false},
+  {api_key::find_coordinator, "FindCoordinator", 0, 2, 3, false},
+  {api_key::join_group, "JoinGroup", 0, 5, 6, false},
+  {api_key::heartbeat, "Heartbeat", 0, 3, 4, false},
+  {api_key::leave_group, "LeaveGroup", 0, 3, 4, false},
+  {api_key::sync_group, "SyncGroup", 0, 3, 4, false},
+  {api_key::describe_groups, "DescribeGroups", 0, 4, 5, false},
+  {api_key::list_groups, "ListGroups", 0, 2, 3, false},
+  {api_key::api_versions, "ApiVersions", 0, 3, 3, true},
+  {api_key::create_topics, "CreateTopics", 0, 4, 5, true},
+  {api_key::delete_topics, "DeleteTopics", 0, 3, 4, true},
+  {api_key::init_producer_id, "InitProducerId", 0, 1, 2, true},
+};
+
+} // namespace
+
+api_rows api_table() noexcept {
+  return {rows, sizeof(rows) / sizeof(rows[0])};
+}
+
+const api_info* find_api(int16_t key) noexcept {
+  for (const auto& row : rows)
+    if (static_cast<int16_t>(row.key) == key)
+      return &row;
+  return nullptr;
+}
+
+bool is_supported(api_key key, int16_t version) noexcept {
+  const api_info* row = find_api(key);
+  return row != nullptr && version >= row->min_version && version <= row->max_version;
+}
+
+bool is_flexible(int16_t key, int16_t version) noexcept {
+  const api_info* row = find_api(key);
+  return row != nullptr && version >= row->first_flexible;
+}
+
+} // namespace samsa::kafka

@@ -1,0 +1,69 @@
+#pragma once
+
+// The one table of Kafka APIs samsa knows: it drives request-header parsing (which header
+// version a request uses), the per-API codecs' version checks, dispatch in the client session,
+// and the ApiVersions answer. Change a supported range here and nowhere else.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace samsa::kafka {
+
+/// Kafka API keys (the request header's api_key) of the APIs in the table.
+enum class api_key : int16_t {
+  produce = 0,
+  fetch = 1,
+  list_offsets = 2,
+  metadata = 3,
+  offset_commit = 8,
+  offset_fetch = 9,
+  find_coordinator = 10,
+  join_group = 11,
+  heartbeat = 12,
+  leave_group = 13,
+  sync_group = 14,
+  describe_groups = 15,
+  list_groups = 16,
+  api_versions = 18,
+  create_topics = 19,
+  delete_topics = 20,
+  init_producer_id = 22,
+};
+
+/// One row of the table. `min_version`..`max_version` is the range the codec implements and
+/// the broker may advertise. `first_flexible` is Kafka's own first flexible version of the API
+/// (from the protocol schema, even when we do not support it): header parsing needs it to know
+/// whether a request carries header v2, including requests for versions we will refuse.
+/// `implemented` says whether the broker handles the API yet; only those are advertised.
+struct api_info {
+  api_key key;
+  const char* name;
+  int16_t min_version;
+  int16_t max_version;
+  int16_t first_flexible;
+  bool implemented;
+};
+
+/// All rows, sorted by key. The storage is static and immutable.
+struct api_rows {
+  const api_info* data;
+  size_t size;
+  const api_info* begin() const noexcept { return data; }
+  const api_info* end() const noexcept { return data + size; }
+};
+api_rows api_table() noexcept;
+
+/// The row for a raw api_key from a request header, or nullptr for an API we do not know.
+const api_info* find_api(int16_t key) noexcept;
+inline const api_info* find_api(api_key key) noexcept {
+  return find_api(static_cast<int16_t>(key));
+}
+
+/// True when `version` of `key` is within the table's range (whether implemented or not).
+bool is_supported(api_key key, int16_t version) noexcept;
+
+/// True when `version` of `key` is flexible per the Kafka schema (compact encodings, tagged
+/// fields, request header v2). Unknown keys are never flexible.
+bool is_flexible(int16_t key, int16_t version) noexcept;
+
+} // namespace samsa::kafka

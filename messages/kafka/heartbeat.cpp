@@ -1,0 +1,52 @@
+// Heartbeat codec. Field order per Kafka's HeartbeatRequest.json / HeartbeatResponse.json.
+
+#include "messages/kafka/heartbeat.hpp"
+
+#include "messages/kafka/api_table.hpp"
+
+namespace samsa::kafka {
+
+bool decode(reader& r, int16_t version, heartbeat_request& req) {
+  if (!is_supported(api_key::heartbeat, version)) {
+    r.fail();
+    return false;
+  }
+  req.group_id = r.read_string();
+  req.generation_id = r.read_i32();
+  req.member_id = r.read_string();
+  if (version >= 3)
+    req.group_instance_id = r.read_nullable_string();
+  else
+    req.group_instance_id.reset();
+  return !r.failed();
+}
+
+void encode(writer& w, int16_t version, const heartbeat_request& req) {
+  if (!is_supported(api_key::heartbeat, version))
+    return w.fail();
+  w.write_string(req.group_id);
+  w.write_i32(req.generation_id);
+  w.write_string(req.member_id);
+  if (version >= 3)
+    w.write_nullable_string(req.group_instance_id);
+}
+
+void encode(writer& w, int16_t version, const heartbeat_response& resp) {
+  if (!is_supported(api_key::heartbeat, version))
+    return w.fail();
+  if (version >= 1)
+    w.write_i32(resp.throttle_time_ms);
+  w.write_i16(to_int(resp.error));
+}
+
+bool decode(reader& r, int16_t version, heartbeat_response& resp) {
+  if (!is_supported(api_key::heartbeat, version)) {
+    r.fail();
+    return false;
+  }
+  resp.throttle_time_ms = version >= 1 ? r.read_i32() : 0;
+  resp.error = static_cast<error_code>(r.read_i16());
+  return !r.failed();
+}
+
+} // namespace samsa::kafka

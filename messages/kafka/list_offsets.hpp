@@ -1,0 +1,67 @@
+#pragma once
+
+// ListOffsets (key 2), versions 1-3 (v0's offset arrays are not supported; v6 is the first
+// flexible version). Request: replica_id, isolation_level (v2+), topics[name,
+// partitions[partition_index, timestamp]]. Timestamp -1 asks for the log end offset (latest),
+// -2 for the log start offset (earliest), anything else for the first offset at or after it.
+// Response: throttle_time_ms (v2+), topics[name, partitions[partition_index, error, timestamp,
+// offset]]. v2 and v3 have the same layout (v3 only changed throttling behaviour).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "messages/kafka/errors.hpp"
+#include "messages/kafka/wire.hpp"
+
+namespace samsa::kafka {
+
+/// Special timestamps of a ListOffsets query.
+inline constexpr int64_t list_offsets_latest = -1;
+inline constexpr int64_t list_offsets_earliest = -2;
+
+/// One partition to look up.
+struct list_offsets_partition {
+  int32_t partition_index = 0;
+  int64_t timestamp = list_offsets_latest;
+};
+
+/// One topic to look up.
+struct list_offsets_topic {
+  std::string name;
+  std::vector<list_offsets_partition> partitions;
+};
+
+/// ListOffsets request.
+struct list_offsets_request {
+  int32_t replica_id = -1;
+  int8_t isolation_level = 0; // v2+
+  std::vector<list_offsets_topic> topics;
+};
+
+/// The offset found for one partition.
+struct list_offsets_partition_response {
+  int32_t partition_index = 0;
+  error_code error = error_code::none;
+  int64_t timestamp = -1;
+  int64_t offset = -1;
+};
+
+/// Results for one topic.
+struct list_offsets_topic_response {
+  std::string name;
+  std::vector<list_offsets_partition_response> partitions;
+};
+
+/// ListOffsets response body.
+struct list_offsets_response {
+  int32_t throttle_time_ms = 0; // v2+
+  std::vector<list_offsets_topic_response> topics;
+};
+
+bool decode(reader& r, int16_t version, list_offsets_request& req);
+void encode(writer& w, int16_t version, const list_offsets_request& req);
+void encode(writer& w, int16_t version, const list_offsets_response& resp);
+bool decode(reader& r, int16_t version, list_offsets_response& resp);
+
+} // namespace samsa::kafka

@@ -1,0 +1,100 @@
+// OffsetCommit codec. Field order per Kafka's OffsetCommitRequest.json /
+// OffsetCommitResponse.json.
+
+#include "messages/kafka/offset_commit.hpp"
+
+#include "messages/kafka/api_table.hpp"
+
+namespace samsa::kafka {
+
+bool decode(reader& r, int16_t version, offset_commit_request& req) {
+  if (!is_supported(api_key::offset_commit, version)) {
+    r.fail();
+    return false;
+  }
+  req.group_id = r.read_string();
+  req.generation_id = r.read_i32();
+  req.member_id = r.read_string();
+  if (version >= 7)
+    req.group_instance_id = r.read_nullable_string();
+  else
+    req.group_instance_id.reset();
+  req.retention_time_ms = version <= 4 ? r.read_i64() : -1;
+  read_array(
+    r, false, req.topics,
+    [version](reader& rr, offset_commit_topic& t) {
+      t.name = rr.read_string();
+      read_array(
+        rr, false, t.partitions,
+        [version](reader& r3, offset_commit_partition& p) {
+          p.partition_index = r3.read_i32();
+          p.committed_offset = r3.read_i64();
+          p.committed_leader_epoch = version >= 6 ? r3.read_i32() : -1;
+          p.committed_metadata = r3.read_nullable_string();
+        },
+        14);
+    },
+    6);
+  return !r.failed();
+}
+
+void encode(writer& w, int16_t version, const offset_commit_request& req) {
+  if (!is_supported(api_key::offset_commit, version))
+    return w.fail();
+  w.write_string(req.group_id);
+  w.write_i32(req.generation_id);
+  w.write_string(req.member_id);
+  if (version >= 7)
+    w.write_nullable_string(req.group_instance_id);
+  if (version <= 4)
+    w.write_i64(req.retention_time_ms);
+  write_array(w, false, req.topics, [version](writer& ww, const offset_commit_topic& t) {
+    ww.write_string(t.name);
+    write_array(ww, false, t.partitions, [version](writer& w3, const offset_commit_partition& p) {
+      w3.write_i32(p.partition_index);
+      w3.write_i64(p.committed_offset);
+      if (version >= 6)
+        w3.write_i32(p.committed_leader_epoch);
+      w3.write_nullable_string(p.committed_metadata);
+    });
+  });
+}
+
+void encode(writer& w, int16_t version, const offset_commit_response& resp) {
+  if (!is_supported(api_key::offset_commit, version))
+    return w.fail();
+  if (version >= 3)
+    w.write_i32(resp.throttle_time_ms);
+  write_array(w, false, resp.topics, [](writer& ww, const offset_commit_topic_response& t) {
+    ww.write_string(t.name);
+    write_array(ww, false, t.partitions,
+                [](writer& w3, const offset_commit_partition_response& p) {
+                  w3.write_i32(p.partition_index);
+                  w3.write_i16(to_int(p.error));
+                });
+  });
+}
+
+bool decode(reader& r, int16_t version, offset_commit_response& resp) {
+  if (!is_supported(api_key::offset_commit, version)) {
+    r.fail();
+    return false;
+  }
+  resp.throttle_time_ms = version >= 3 ? r.read_i32() : 0;
+  read_array(
+    r, false, resp.topics,
+    [](reader& rr, offset_commit_topic_response& t) {
+      t.name = rr.read_string();
+      read_array(
+        rr, false, t.partitions,
+        [](reader& r3, offset_commit_partition_response& p) {
+          p.partition_index = r3.read_i32();
+          p.error = static_cast<error_code>(r3.read_i16());
+        },
+        6);
+    },
+    6);
+  return !r.failed();
+}
+
+} // namespace samsa::kafka

@@ -1,0 +1,66 @@
+#pragma once
+
+// OffsetCommit (key 8), versions 2-7 (v8 is the first flexible version). Request: group_id,
+// generation_id, member_id, group_instance_id (v7+), retention_time_ms (v2-4 only),
+// topics[name, partitions[partition_index, committed_offset, committed_leader_epoch (v6+),
+// committed_metadata]]. Response: throttle_time_ms (v3+), topics[name, partitions[
+// partition_index, error]]. Standalone consumers commit with generation -1 and empty member.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "messages/kafka/errors.hpp"
+#include "messages/kafka/wire.hpp"
+
+namespace samsa::kafka {
+
+/// One partition's committed position.
+struct offset_commit_partition {
+  int32_t partition_index = 0;
+  int64_t committed_offset = 0;
+  int32_t committed_leader_epoch = -1; // v6+
+  std::optional<std::string> committed_metadata;
+};
+
+/// Commits for one topic.
+struct offset_commit_topic {
+  std::string name;
+  std::vector<offset_commit_partition> partitions;
+};
+
+/// OffsetCommit request.
+struct offset_commit_request {
+  std::string group_id;
+  int32_t generation_id = -1;
+  std::string member_id;
+  std::optional<std::string> group_instance_id; // v7+
+  int64_t retention_time_ms = -1;               // v2-4; -1 = broker default
+  std::vector<offset_commit_topic> topics;
+};
+
+/// Result for one partition.
+struct offset_commit_partition_response {
+  int32_t partition_index = 0;
+  error_code error = error_code::none;
+};
+
+/// Results for one topic.
+struct offset_commit_topic_response {
+  std::string name;
+  std::vector<offset_commit_partition_response> partitions;
+};
+
+/// OffsetCommit response body.
+struct offset_commit_response {
+  int32_t throttle_time_ms = 0; // v3+
+  std::vector<offset_commit_topic_response> topics;
+};
+
+bool decode(reader& r, int16_t version, offset_commit_request& req);
+void encode(writer& w, int16_t version, const offset_commit_request& req);
+void encode(writer& w, int16_t version, const offset_commit_response& resp);
+bool decode(reader& r, int16_t version, offset_commit_response& resp);
+
+} // namespace samsa::kafka

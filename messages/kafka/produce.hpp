@@ -1,0 +1,68 @@
+#pragma once
+
+// Produce (key 0), versions 3-7 (record batch v2 only; v9 is the first flexible version).
+// Request: transactional_id, acks, timeout_ms, topics[name, partitions[index, records]].
+// Response: topics[name, partitions[index, error, base_offset, log_append_time_ms (v2+),
+// log_start_offset (v5+)]], throttle_time_ms (v1+). Versions 3-7 differ only in which errors
+// and compression codecs a client accepts, and in the response fields above.
+//
+// Records stay a view into the request frame: the broker checks the batch header and CRC and
+// appends the bytes as they are, never decoding individual records here.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "messages/kafka/errors.hpp"
+#include "messages/kafka/wire.hpp"
+
+namespace samsa::kafka {
+
+/// Data for one partition: the raw record batch(es), null when the client sent none.
+struct produce_partition_data {
+  int32_t index = 0;
+  std::optional<byte_span> records;
+};
+
+/// Data for one topic.
+struct produce_topic_data {
+  std::string name;
+  std::vector<produce_partition_data> partitions;
+};
+
+/// Produce request. acks: 0 = no response at all, 1 = leader, -1 = all in-sync replicas.
+struct produce_request {
+  std::optional<std::string> transactional_id; // v3+
+  int16_t acks = -1;
+  int32_t timeout_ms = 0;
+  std::vector<produce_topic_data> topics;
+};
+
+/// Result for one partition.
+struct produce_partition_response {
+  int32_t index = 0;
+  error_code error = error_code::none;
+  int64_t base_offset = -1;
+  int64_t log_append_time_ms = -1; // v2+; -1 unless the topic uses LogAppendTime
+  int64_t log_start_offset = -1;   // v5+
+};
+
+/// Results for one topic.
+struct produce_topic_response {
+  std::string name;
+  std::vector<produce_partition_response> partitions;
+};
+
+/// Produce response body (never sent for acks = 0).
+struct produce_response {
+  std::vector<produce_topic_response> topics;
+  int32_t throttle_time_ms = 0; // v1+
+};
+
+bool decode(reader& r, int16_t version, produce_request& req);
+void encode(writer& w, int16_t version, const produce_request& req);
+void encode(writer& w, int16_t version, const produce_response& resp);
+bool decode(reader& r, int16_t version, produce_response& resp);
+
+} // namespace samsa::kafka

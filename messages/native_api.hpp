@@ -1,0 +1,271 @@
+#pragma once
+// samsa's native actor API: the atoms, the plain message structs (with CAF 0.17 inspect()) and the typed
+// actor interfaces that another CAF application uses, in-process or from a remote node. Every type here
+// that crosses nodes is registered by register_samsa_types() (messages/type_registry.hpp): a type missing
+// on one side arrives as an empty message, so never register types anywhere else.
+//
+// Data operations (produce, fetch, list offsets) answer per partition with an in-band error code, as Kafka
+// does, so one bad partition does not fail a whole request; admin operations fail with a caf::error of
+// category "samsa" (messages/native_errors.hpp).
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/atom.hpp>
+#include <caf/meta/type_name.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "messages/native_errors.hpp"
+#include "messages/record_batch.hpp"
+
+namespace samsa {
+
+// -- atoms (at most 10 characters) -------------------------------------------------------------------
+using create_atom = caf::atom_constant<caf::atom("create")>;
+using delete_atom = caf::atom_constant<caf::atom("delete")>;
+using describe_atom = caf::atom_constant<caf::atom("describe")>;
+using produce_atom = caf::atom_constant<caf::atom("produce")>;
+using append_atom = caf::atom_constant<caf::atom("append")>;
+using fetch_atom = caf::atom_constant<caf::atom("fetch")>;
+using offsets_atom = caf::atom_constant<caf::atom("offsets")>;
+using partition_atom = caf::atom_constant<caf::atom("partition")>;
+using info_atom = caf::atom_constant<caf::atom("info")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using expire_atom = caf::atom_constant<caf::atom("expire")>;
+using close_atom = caf::atom_constant<caf::atom("close")>;
+using producer_id_atom = caf::atom_constant<caf::atom("pid")>;
+
+// Special timestamps of ListOffsets, as in Kafka.
+constexpr int64_t latest_timestamp = -1;
+constexpr int64_t earliest_timestamp = -2;
+
+// acks values, as in Kafka.
+constexpr int16_t acks_none = 0;
+constexpr int16_t acks_leader = 1;
+constexpr int16_t acks_all = -1;
+
+// -- optional fields: CAF 0.17 has no inspect() for std::optional ------------------------------------
+namespace detail {
+template <class T>
+struct opt_ref {
+  std::optional<T>& x;
+};
+template <class T>
+struct opt_payload {
+  bool& present;
+  T& value;
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, opt_payload& p) {
+    return p.present ? f(p.value) : f();
+  }
+};
+template <class Inspector, class T>
+typename std::enable_if<Inspector::reads_state, typename Inspector::result_type>::type
+inspect(Inspector& f, opt_ref<T>& r) {
+  return r.x ? f(true, *r.x) : f(false);
+}
+template <class Inspector, class T>
+typename std::enable_if<Inspector::writes_state, typename Inspector::result_type>::type
+inspect(Inspector& f, opt_ref<T>& r) {
+  bool present = false;
+  T tmp{};
+  opt_payload<T> payload{present, tmp};
+  auto res = f(present, payload);
+  if (present)
+    r.x = std::move(tmp);
+  else
+    r.x.reset();
+  return res;
+}
+} // namespace detail
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, record_header& x) {
+  detail::opt_ref<std::string> v{x.value};
+  return f(caf::meta::type_name("record_header"), x.key, v);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, record& x) {
+  detail::opt_ref<std::string> k{x.key};
+  detail::opt_ref<std::string> v{x.value};
+  return f(caf::meta::type_name("record"), k, v, x.headers, x.timestamp, x.offset);
+}
+
+// -- admin -------------------------------------------------------------------------------------------
+
+// What a client asks for when creating a topic; -1 means "the broker's default".
+struct topic_spec {
+  std::string name;
+  int32_t partitions = -1;
+  int16_t replication_factor = -1;
+  std::map<std::string, std::string> configs;
+  bool validate_only = false;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, topic_spec& x) {
+  return f(caf::meta::type_name("topic_spec"), x.name, x.partitions, x.replication_factor, x.configs,
+           x.validate_only);
+}
+
+// A partition as its leader sees it.
+struct partition_state {
+  int32_t partition = 0;
+  int32_t leader = -1;
+  int32_t leader_epoch = 0;
+  std::vector<int32_t> replicas;
+  std::vector<int32_t> isr;
+  int64_t log_start_offset = 0;
+  int64_t log_end_offset = 0;
+  int64_t high_watermark = 0;
+  int64_t size_bytes = 0;
+  int32_t segments = 0;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, partition_state& x) {
+  return f(caf::meta::type_name("partition_state"), x.partition, x.leader, x.leader_epoch, x.replicas, x.isr,
+           x.log_start_offset, x.log_end_offset, x.high_watermark, x.size_bytes, x.segments);
+}
+
+struct topic_description {
+  std::string name;
+  std::string topic_id;
+  int32_t partitions = 0;
+  int16_t replication_factor = 1;
+  std::map<std::string, std::string> configs; // per-topic overrides
+  std::vector<partition_state> partition_states;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, topic_description& x) {
+  return f(caf::meta::type_name("topic_description"), x.name, x.topic_id, x.partitions, x.replication_factor,
+           x.configs, x.partition_states);
+}
+
+struct cluster_info {
+  std::string cluster_id;
+  int32_t node_id = -1;
+  std::string kafka_listener;
+  std::string native_listener;
+  std::string data_dir;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cluster_info& x) {
+  return f(caf::meta::type_name("cluster_info"), x.cluster_id, x.node_id, x.kafka_listener, x.native_listener,
+           x.data_dir);
+}
+
+// -- produce -----------------------------------------------------------------------------------------
+
+// partition -1: each record goes to murmur2(key) % partitions (Java-compatible); records with a null key
+// are spread round-robin, one partition per request.
+struct produce_request {
+  std::string topic;
+  int32_t partition = -1;
+  std::vector<record> records;
+  int16_t acks = acks_leader;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, produce_request& x) {
+  return f(caf::meta::type_name("produce_request"), x.topic, x.partition, x.records, x.acks);
+}
+
+struct partition_produce_result {
+  int32_t partition = -1;
+  int64_t base_offset = -1; // -1 for acks=0
+  int32_t record_count = 0;
+  int64_t log_append_time = -1;
+  int64_t log_start_offset = -1;
+  uint8_t error = 0;        // api_errc
+  std::string error_message;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, partition_produce_result& x) {
+  return f(caf::meta::type_name("partition_produce_result"), x.partition, x.base_offset, x.record_count,
+           x.log_append_time, x.log_start_offset, x.error, x.error_message);
+}
+
+struct produce_response {
+  std::string topic;
+  std::vector<partition_produce_result> partitions;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, produce_response& x) {
+  return f(caf::meta::type_name("produce_response"), x.topic, x.partitions);
+}
+
+// -- fetch -------------------------------------------------------------------------------------------
+
+// Long-poll: the answer comes as soon as min_bytes are available or after max_wait_ms.
+struct fetch_request {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  int32_t max_bytes = 1048576;
+  int32_t max_wait_ms = 0;
+  int32_t min_bytes = 1;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fetch_request& x) {
+  return f(caf::meta::type_name("fetch_request"), x.topic, x.partition, x.offset, x.max_bytes, x.max_wait_ms,
+           x.min_bytes);
+}
+
+// records holds whole v2 batches as stored (decode with decode_batches); the first batch may start before
+// the requested offset, as in Kafka.
+struct fetch_response {
+  int32_t partition = 0;
+  uint8_t error = 0; // api_errc
+  int64_t high_watermark = -1;
+  int64_t last_stable_offset = -1;
+  int64_t log_start_offset = -1;
+  std::vector<char> records;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fetch_response& x) {
+  return f(caf::meta::type_name("fetch_response"), x.partition, x.error, x.high_watermark, x.last_stable_offset,
+           x.log_start_offset, x.records);
+}
+
+// ListOffsets answer: offset -1 when no record has a timestamp >= the one asked for.
+struct offset_answer {
+  uint8_t error = 0; // api_errc
+  int64_t offset = -1;
+  int64_t timestamp = -1;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, offset_answer& x) {
+  return f(caf::meta::type_name("offset_answer"), x.error, x.offset, x.timestamp);
+}
+
+// -- typed interfaces ----------------------------------------------------------------------------------
+
+// One partition replica (leader behaviour today; a follower behaviour joins it with replication).
+using partition_actor = caf::typed_actor<
+  // Kafka path: one client batch as received; validated (CRC, size, structure) by the partition actor.
+  caf::replies_to<append_atom, std::vector<char>, int16_t>::with<partition_produce_result>,
+  // Native path: records are encoded into one batch by the partition actor.
+  caf::replies_to<produce_atom, std::vector<record>, int16_t>::with<partition_produce_result>,
+  caf::replies_to<fetch_atom, fetch_request>::with<fetch_response>,
+  caf::replies_to<offsets_atom, int64_t>::with<offset_answer>,
+  caf::replies_to<info_atom>::with<partition_state>,
+  // Closes the log and deletes its files (topic deletion); the actor quits afterwards.
+  caf::replies_to<delete_atom>::with<bool>>;
+
+// The node's broker: routing, topic administration, metadata. Published on samsa.native.listener.
+using broker_actor = caf::typed_actor<
+  caf::replies_to<create_atom, topic_spec>::with<topic_description>,
+  caf::replies_to<delete_atom, std::string>::with<bool>,
+  // An empty list describes every topic.
+  caf::replies_to<describe_atom, std::vector<std::string>>::with<std::vector<topic_description>>,
+  caf::replies_to<produce_atom, produce_request>::with<produce_response>,
+  caf::replies_to<fetch_atom, fetch_request>::with<fetch_response>,
+  caf::replies_to<offsets_atom, std::string, int32_t, int64_t>::with<offset_answer>,
+  caf::replies_to<partition_atom, std::string, int32_t>::with<partition_actor>,
+  caf::replies_to<info_atom>::with<cluster_info>,
+  // A fresh producer id for an idempotent producer; never repeats on this node.
+  caf::replies_to<producer_id_atom>::with<int64_t>>;
+
+} // namespace samsa

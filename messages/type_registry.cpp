@@ -1,0 +1,34 @@
+#include "messages/type_registry.hpp"
+
+#include "messages/native_api.hpp"
+
+namespace samsa {
+
+void register_samsa_types(caf::actor_system_config& cfg) {
+  // add_message_type<T> also registers std::vector<T>.
+  cfg.add_message_type<record_header>("samsa::record_header");
+  cfg.add_message_type<record>("samsa::record");
+  cfg.add_message_type<topic_spec>("samsa::topic_spec");
+  cfg.add_message_type<partition_state>("samsa::partition_state");
+  cfg.add_message_type<topic_description>("samsa::topic_description");
+  cfg.add_message_type<cluster_info>("samsa::cluster_info");
+  cfg.add_message_type<produce_request>("samsa::produce_request");
+  cfg.add_message_type<partition_produce_result>("samsa::partition_produce_result");
+  cfg.add_message_type<produce_response>("samsa::produce_response");
+  cfg.add_message_type<fetch_request>("samsa::fetch_request");
+  cfg.add_message_type<fetch_response>("samsa::fetch_response");
+  cfg.add_message_type<offset_answer>("samsa::offset_answer");
+  cfg.add_message_type<std::vector<char>>("std::vector<char>");
+  cfg.add_message_type<std::vector<std::string>>("std::vector<std::string>");
+  cfg.add_message_type<std::map<std::string, std::string>>("std::map<std::string,std::string>");
+  cfg.add_message_type<partition_actor>("samsa::partition_actor");
+  cfg.add_message_type<broker_actor>("samsa::broker_actor");
+  cfg.add_error_category(api_error_category, [](uint8_t code, caf::atom_value, const caf::message& ctx) {
+    auto s = std::string{"samsa:"} + to_string(static_cast<api_errc>(code));
+    if (!ctx.empty())
+      s += " " + caf::to_string(ctx);
+    return s;
+  });
+}
+
+} // namespace samsa

@@ -1,0 +1,336 @@
+// partition_log: appends, reads, lookups, flushing. Opening, recovery, truncation and retention
+// live in partition_log_lifecycle.cpp.
+
+#include "persistence/partition_log.hpp"
+
+#include <algorithm>
+
+#include "messages/record_batch.hpp"
+#include "persistence/file_util.hpp"
+
+namespace samsa::persistence {
+
+namespace {
+
+// What an append buffer holds, found by walking its batch headers once.
+struct buffer_summary {
+  size_t batches = 0;
+  int64_t offsets = 0;  // sum of last_offset_delta + 1: the offsets the buffer consumes
+  int64_t records = 0;  // sum of records_count
+  int64_t max_timestamp = -1;
+};
+
+// Checks that [p, p+n) is one or more whole v2 batches, each at most max_message_bytes. The
+// client-level checks (CRC, base offset 0, ...) were done by the caller for leader appends.
+errc summarize(const char* p, size_t n, int32_t max_message_bytes, buffer_summary& out) {
+  if (n == 0)
+    return errc::invalid_batch;
+  size_t off = 0;
+  while (off < n) {
+    auto h = read_batch_header(p + off, n - off);
+    if (!h || h->total_size() > n - off || h->magic != 2 || h->last_offset_delta < 0)
+      return errc::invalid_batch;
+    if (max_message_bytes >= 0 && h->total_size() > static_cast<size_t>(max_message_bytes))
+      return errc::record_too_large;
+    ++out.batches;
+    out.offsets += static_cast<int64_t>(h->last_offset_delta) + 1;
+    out.records += h->records_count;
+    out.max_timestamp = std::max(out.max_timestamp, h->max_timestamp);
+    off += h->total_size();
+  }
+  return errc::ok;
+}
+
+}  // namespace
+
+partition_log::partition_log(std::filesystem::path dir, const log_config& cfg)
+    : dir_(std::move(dir)), cfg_(cfg), epochs_(dir_ / "leader-epoch-checkpoint") {}
+
+partition_log::~partition_log() { close(); }
+
+int64_t partition_log::log_end_offset() const { return active().next_offset(); }
+
+int64_t partition_log::size_bytes() const {
+  int64_t total = 0;
+  for (const auto& s : segments_)
+    total += s->size();
+  return total;
+}
+
+std::vector<int64_t> partition_log::segment_base_offsets() const {
+  std::vector<int64_t> out;
+  out.reserve(segments_.size());
+  for (const auto& s : segments_)
+    out.push_back(s->base_offset());
+  return out;
+}
+
+void partition_log::set_config(const log_config& cfg) {
+  cfg_ = cfg;
+  for (auto& s : segments_)
+    s->set_index_interval(cfg_.index_interval_bytes);
+}
+
+size_t partition_log::segment_index_for(int64_t offset) const {
+  auto it = std::upper_bound(
+    segments_.begin(), segments_.end(), offset,
+    [](int64_t off, const std::unique_ptr<segment>& s) { return off < s->base_offset(); });
+  return it == segments_.begin() ? 0 : static_cast<size_t>(it - segments_.begin()) - 1;
+}
+
+bool partition_log::should_roll(size_t append_bytes, int64_t offsets, int64_t now_ms) const {
+  const segment& a = active();
+  if (a.empty())
+    return false;  // an empty segment takes any append, even one above segment_bytes
+  // Index positions are u32 and Kafka caps segment.bytes at INT32_MAX: never grow past that.
+  const int64_t max_bytes = std::min<int64_t>(cfg_.segment_bytes, INT32_MAX);
+  if (a.size() + static_cast<int64_t>(append_bytes) > max_bytes)
+    return true;
+  if (cfg_.segment_ms >= 0 && a.roll_base_ms() >= 0 && now_ms - a.roll_base_ms() >= cfg_.segment_ms)
+    return true;
+  if (a.index_full(cfg_.segment_index_bytes))
+    return true;
+  // Relative offsets in the indexes are u32; Kafka keeps them within INT32_MAX.
+  return log_end_offset() + offsets - 1 - a.base_offset() > INT32_MAX;
+}
+
+errc partition_log::roll() {
+  if (auto e = active().seal(); e != errc::ok)
+    return e;
+  // seal() fsynced everything written so far.
+  unflushed_messages_ = 0;
+  errc e = errc::ok;
+  auto s = segment::create(dir_, log_end_offset(), cfg_.index_interval_bytes, &e);
+  if (!s)
+    return e;
+  segments_.push_back(std::move(s));
+  return fsync_dir(dir_);
+}
+
+errc partition_log::append_as_leader(std::vector<char>& buf, int32_t leader_epoch, int64_t now_ms,
+                                     append_info& out) {
+  if (closed_)
+    return errc::io_error;
+  buffer_summary sum;
+  if (auto e = summarize(buf.data(), buf.size(), cfg_.max_message_bytes, sum); e != errc::ok)
+    return e;
+  if (should_roll(buf.size(), sum.offsets, now_ms)) {
+    if (auto e = roll(); e != errc::ok)
+      return e;
+  }
+  const int64_t base = log_end_offset();
+  // The epoch checkpoint goes first so a crash never leaves batches of an epoch the cache does
+  // not know; it is taken back if the data write fails.
+  const bool new_epoch = leader_epoch > epochs_.latest_epoch();
+  if (new_epoch) {
+    if (auto e = epochs_.assign(leader_epoch, base); e != errc::ok)
+      return e;
+  }
+  int64_t next = base;
+  for (size_t off = 0; off < buf.size();) {
+    char* p = buf.data() + off;
+    auto h = read_batch_header(p, buf.size() - off);  // valid: summarize() walked these
+    set_base_offset(p, next);
+    set_partition_leader_epoch(p, leader_epoch);
+    next += static_cast<int64_t>(h->last_offset_delta) + 1;
+    off += h->total_size();
+  }
+  if (auto e = active().append(buf.data(), buf.size(), now_ms); e != errc::ok) {
+    if (new_epoch)
+      epochs_.truncate_from_end(base);
+    return e;
+  }
+  unflushed_messages_ += sum.records;
+  out.base_offset = base;
+  out.last_offset = next - 1;
+  out.max_timestamp = sum.max_timestamp;
+  out.record_count = static_cast<int32_t>(sum.records);
+  return errc::ok;
+}
+
+errc partition_log::append_as_follower(const std::vector<char>& buf, int64_t now_ms,
+                                       append_info& out) {
+  if (closed_)
+    return errc::io_error;
+  buffer_summary sum;
+  if (auto e = summarize(buf.data(), buf.size(), cfg_.max_message_bytes, sum); e != errc::ok)
+    return e;
+  const int64_t base = log_end_offset();
+  int64_t next = base;
+  std::vector<epoch_entry> new_epochs;
+  int32_t latest = epochs_.latest_epoch();
+  for (size_t off = 0; off < buf.size();) {
+    const char* p = buf.data() + off;
+    auto h = read_batch_header(p, buf.size() - off);
+    if (h->base_offset != next)
+      return errc::invalid_batch;  // a gap or overlap: the follower must truncate or refetch
+    if (!verify_crc(p, h->total_size()))
+      return errc::corrupt_message;
+    if (h->partition_leader_epoch > latest) {
+      latest = h->partition_leader_epoch;
+      new_epochs.push_back({latest, h->base_offset});
+    }
+    next = h->last_offset() + 1;
+    off += h->total_size();
+  }
+  if (should_roll(buf.size(), sum.offsets, now_ms)) {
+    if (auto e = roll(); e != errc::ok)
+      return e;
+  }
+  for (const auto& ep : new_epochs) {
+    if (auto e = epochs_.assign(ep.epoch, ep.start_offset); e != errc::ok) {
+      epochs_.truncate_from_end(base);
+      return e;
+    }
+  }
+  if (auto e = active().append(buf.data(), buf.size(), now_ms); e != errc::ok) {
+    if (!new_epochs.empty())
+      epochs_.truncate_from_end(base);
+    return e;
+  }
+  unflushed_messages_ += sum.records;
+  out.base_offset = base;
+  out.last_offset = next - 1;
+  out.max_timestamp = sum.max_timestamp;
+  out.record_count = static_cast<int32_t>(sum.records);
+  return errc::ok;
+}
+
+namespace {
+
+// Appends whole batches of s starting at pos to out until the budget or max_offset stops it (then
+// returns true with *done set) or the segment ends (returns true, *done false). The first batch
+// of the whole read is taken even when it exceeds the budget.
+errc copy_batches(const segment& s, int64_t pos, size_t budget, int64_t max_offset,
+                  std::vector<char>& out, bool* done) {
+  *done = false;
+  const int64_t seg_end = s.size();
+  while (pos < seg_end) {
+    const size_t room = budget > out.size() ? budget - out.size() : 0;
+    const size_t floor_bytes = out.empty() ? batch_header_size : 0;
+    const auto want =
+      static_cast<size_t>(std::min<int64_t>(seg_end - pos, static_cast<int64_t>(std::max(room, floor_bytes))));
+    if (want == 0) {
+      *done = true;
+      return errc::ok;
+    }
+    const size_t old = out.size();
+    out.resize(old + want);
+    if (s.read(pos, want, out.data() + old) != static_cast<ssize_t>(want)) {
+      out.resize(old);
+      return errc::io_error;
+    }
+    const size_t limit = old + want;
+    size_t q = old;
+    while (q < limit) {
+      if (limit - q < batch_header_size) {
+        *done = true;  // the next header is cut by the budget
+        break;
+      }
+      auto h = read_batch_header(out.data() + q, limit - q);
+      if (!h) {
+        out.resize(old);
+        return errc::corrupt_message;
+      }
+      if (h->base_offset >= max_offset) {
+        *done = true;
+        break;
+      }
+      if (q + h->total_size() > limit) {
+        if (q == 0) {
+          // The first batch is larger than max_bytes: take it whole anyway.
+          out.resize(h->total_size());
+          const size_t rest = h->total_size() - limit;
+          if (s.read(pos + static_cast<int64_t>(limit - old), rest, out.data() + limit) !=
+              static_cast<ssize_t>(rest)) {
+            out.clear();
+            return errc::io_error;
+          }
+          q = h->total_size();
+        }
+        *done = true;
+        break;
+      }
+      q += h->total_size();
+    }
+    out.resize(q);
+    if (*done)
+      return errc::ok;
+    pos += static_cast<int64_t>(q - old);
+  }
+  return errc::ok;
+}
+
+}  // namespace
+
+errc partition_log::read(int64_t offset, int32_t max_bytes, std::vector<char>& out,
+                         int64_t max_offset) const {
+  out.clear();
+  if (closed_)
+    return errc::io_error;
+  const int64_t end = log_end_offset();
+  if (offset < log_start_ || offset > end)
+    return errc::offset_out_of_range;
+  if (offset == end)
+    return errc::ok;
+  const size_t budget = max_bytes > 0 ? static_cast<size_t>(max_bytes) : 0;
+  for (size_t i = segment_index_for(offset); i < segments_.size(); ++i) {
+    const segment& s = *segments_[i];
+    int64_t pos = 0;
+    if (out.empty()) {
+      errc e = errc::ok;
+      auto loc = s.find_batch(offset, &e);
+      if (e != errc::ok)
+        return e;
+      if (!loc)
+        continue;  // offset lies past this segment's data (a gap): the next segment has it
+      pos = loc->position;
+    }
+    bool done = false;
+    if (auto e = copy_batches(s, pos, budget, max_offset, out, &done); e != errc::ok) {
+      out.clear();
+      return e;
+    }
+    if (done)
+      break;
+  }
+  return errc::ok;
+}
+
+std::optional<std::pair<int64_t, int64_t>> partition_log::offset_for_timestamp(int64_t ts) const {
+  for (const auto& s : segments_) {
+    errc e = errc::ok;
+    auto loc = s->find_timestamp(ts, &e);
+    if (loc)
+      return std::make_pair(std::max(loc->header.base_offset, log_start_),
+                            loc->header.max_timestamp);
+    if (e != errc::ok)
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+errc partition_log::maybe_flush(int64_t now_ms) {
+  if (closed_ || unflushed_messages_ == 0)
+    return errc::ok;
+  const bool by_count = cfg_.flush_messages > 0 && unflushed_messages_ >= cfg_.flush_messages;
+  const bool by_time = cfg_.flush_ms >= 0 && now_ms - last_flush_ms_ >= cfg_.flush_ms;
+  if (!by_count && !by_time)
+    return errc::ok;
+  auto e = flush();
+  if (e == errc::ok)
+    last_flush_ms_ = now_ms;
+  return e;
+}
+
+errc partition_log::flush() {
+  if (closed_)
+    return errc::ok;
+  if (auto e = active().flush(); e != errc::ok)
+    return e;
+  unflushed_messages_ = 0;
+  ++flush_count_;
+  return errc::ok;
+}
+
+}  // namespace samsa::persistence

@@ -1,0 +1,147 @@
+#pragma once
+
+// The log of one partition replica: an ordered list of segments in one directory, with offset
+// assignment, reads, recovery, truncation, retention and flushing.
+//
+// Directory layout (<dir> is one partition, e.g. <log.dir>/<topic>-<partition>):
+//   <20-digit base offset>.log/.index/.timeindex   segments (persistence/segment.hpp)
+//   leader-epoch-checkpoint                        epoch -> start offset (leader_epoch_cache.hpp)
+//   log-start-offset-checkpoint                    text: line "0" (version), then the log start
+//                                                  offset; written atomically (tmp + rename)
+//                                                  whenever retention or truncation moves it
+//   .clean_shutdown                                empty marker: present only while the log is
+//                                                  closed cleanly; its absence at open means the
+//                                                  last segment may hold a torn write
+//
+// Offsets are contiguous: every batch starts at the previous batch's last offset + 1, segment i+1
+// starts at segment i's next offset. Only the last ("active") segment is appended to.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "persistence/errc.hpp"
+#include "persistence/leader_epoch_cache.hpp"
+#include "persistence/log_config.hpp"
+#include "persistence/segment.hpp"
+
+namespace samsa::persistence {
+
+struct append_info {
+  int64_t base_offset = -1;
+  int64_t last_offset = -1;
+  int64_t max_timestamp = -1;
+  int32_t record_count = 0;
+};
+
+// Owns one partition's directory: its segments, epoch cache and checkpoints. Not thread-safe: one
+// owner (a partition actor) calls it. Invariants: at least one segment while open; segments sorted
+// by base offset and contiguous; log_start_offset() <= log_end_offset(); every stored batch has
+// its final offsets and passes its CRC; the epoch cache has no entry at or beyond the log end.
+class partition_log {
+ public:
+  // Opens or creates the log in dir (creating the directory), then recovers: when the file
+  // <dir>/.clean_shutdown is absent, every batch of the last segment is read and CRC-checked, a
+  // torn or corrupt tail is truncated away (everything before it survives), and the indexes of
+  // that segment are rebuilt; any segment with a missing/short/inconsistent index gets it rebuilt.
+  // A damaged non-last segment is recovered the same way and the segments after it are deleted
+  // (their offsets would no longer follow on). The marker is removed after open and written by
+  // close(). On failure returns nullptr and sets *err.
+  static std::unique_ptr<partition_log> open(const std::filesystem::path& dir,
+                                             const log_config& cfg, int64_t now_ms,
+                                             errc* err = nullptr);
+  ~partition_log();  // calls close() if not closed
+  partition_log(const partition_log&) = delete;
+  partition_log& operator=(const partition_log&) = delete;
+
+  // Leader append: buf holds one or more whole, already-validated v2 batches with any base
+  // offsets. Each batch's base offset is rewritten in place to the next offset and its partition
+  // leader epoch stamped, without re-encoding or re-checksumming; then the bytes are written.
+  // Rolls a new segment first when the active one would exceed segment_bytes, is older than
+  // segment_ms (by the first batch's append wall clock now_ms), or its index is full. A batch
+  // larger than max_message_bytes -> record_too_large; bytes that are not whole batches ->
+  // invalid_batch; nothing written in either case. On a write failure (ENOSPC -> disk_full, else
+  // io_error) the segment is truncated back to its previous size: nothing half-written survives.
+  // When leader_epoch is greater than the latest epoch in the epoch cache, (leader_epoch,
+  // base_offset) is added and checkpointed.
+  errc append_as_leader(std::vector<char>& buf, int32_t leader_epoch, int64_t now_ms,
+                        append_info& out);
+
+  // Follower append: offsets already assigned; the first batch must start at log_end_offset() and
+  // the batches must be contiguous (else invalid_batch); CRCs are checked (corrupt_message). The
+  // epoch cache learns every batch epoch above its latest.
+  errc append_as_follower(const std::vector<char>& buf, int64_t now_ms, append_info& out);
+
+  // Copies whole batches starting with the batch that contains `offset`, up to max_bytes total,
+  // but always at least one whole batch if any (like Kafka, so a large batch never blocks a
+  // consumer), stopping before any batch whose base offset >= max_offset (the high watermark).
+  // offset < log_start_offset() or > log_end_offset() -> offset_out_of_range; offset ==
+  // log_end_offset() -> ok with empty out. Continues into the next segment while budget remains.
+  errc read(int64_t offset, int32_t max_bytes, std::vector<char>& out,
+            int64_t max_offset = INT64_MAX) const;
+
+  int64_t log_start_offset() const { return log_start_; }
+  int64_t log_end_offset() const;  // next offset to be assigned
+
+  // Kafka ListOffsets by timestamp at batch granularity: the first batch whose max_timestamp >= ts,
+  // as (its base offset, its max timestamp); nullopt if none.
+  std::optional<std::pair<int64_t, int64_t>> offset_for_timestamp(int64_t ts) const;
+
+  // Removes every offset >= offset (segments after it deleted, the containing segment truncated at
+  // a batch boundary, indexes trimmed, epoch cache entries >= the new end dropped). Since the cut
+  // is at a batch boundary, the new log end may be below offset. An offset at or below the log
+  // start empties the log and restarts it at offset. For follower truncation.
+  errc truncate_to(int64_t offset);
+
+  // Deletes whole non-active segments, oldest first, whose newest batch is older than retention_ms
+  // (by the segment's largest timestamp, or file mtime if none), then while total size - segment
+  // size >= retention_bytes. Rolls first when the active segment is itself expired and non-empty
+  // so it can go too. Advances and checkpoints log_start_offset. Returns the number deleted.
+  int apply_retention(int64_t now_ms);
+
+  // fsyncs when flush_messages records or flush_ms have passed since the last flush. Called after
+  // appends and on a timer.
+  errc maybe_flush(int64_t now_ms);
+  errc flush();
+  void close();  // flush, write indexes, write the clean shutdown marker
+
+  int64_t size_bytes() const;
+  size_t segment_count() const { return segments_.size(); }
+  const leader_epoch_cache& epochs() const { return epochs_; }
+  void set_config(const log_config& cfg);
+  const log_config& config() const { return cfg_; }
+  const std::filesystem::path& dir() const { return dir_; }
+
+  // Base offsets of the segments, oldest first (tests, admin tools).
+  std::vector<int64_t> segment_base_offsets() const;
+  // Records appended since the last fsync, and how many fsyncs flush() has done (tests, metrics).
+  int64_t unflushed_messages() const { return unflushed_messages_; }
+  int64_t flush_count() const { return flush_count_; }
+
+ private:
+  partition_log(std::filesystem::path dir, const log_config& cfg);
+  errc load(int64_t now_ms);
+  segment& active() { return *segments_.back(); }
+  const segment& active() const { return *segments_.back(); }
+  // Whether an append of append_bytes consuming `offsets` offsets must go to a new segment.
+  bool should_roll(size_t append_bytes, int64_t offsets, int64_t now_ms) const;
+  errc roll();
+  errc checkpoint_log_start();
+  // Index of the segment that may hold offset (the last with base_offset <= offset).
+  size_t segment_index_for(int64_t offset) const;
+
+  std::filesystem::path dir_;
+  log_config cfg_;
+  std::vector<std::unique_ptr<segment>> segments_;
+  leader_epoch_cache epochs_;
+  int64_t log_start_ = 0;
+  int64_t unflushed_messages_ = 0;
+  int64_t last_flush_ms_ = 0;
+  int64_t flush_count_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace samsa::persistence

@@ -1,0 +1,252 @@
+// partition_log: open and recovery, close, truncation, retention.
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <sstream>
+#include <string>
+
+#include "persistence/file_util.hpp"
+#include "persistence/partition_log.hpp"
+
+namespace samsa::persistence {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* clean_marker = ".clean_shutdown";
+constexpr const char* log_start_file = "log-start-offset-checkpoint";
+
+// Reads log-start-offset-checkpoint ("0\n<offset>\n"); 0 when absent.
+errc load_log_start(const fs::path& dir, int64_t* out) {
+  *out = 0;
+  std::error_code ec;
+  const auto path = dir / log_start_file;
+  if (!fs::exists(path, ec))
+    return ec ? errc::io_error : errc::ok;
+  auto content = read_small_file(path);
+  if (!content)
+    return errc::io_error;
+  std::istringstream in(*content);
+  int version = -1;
+  long long offset = -1;
+  if (!(in >> version >> offset) || version != 0 || offset < 0)
+    return errc::corrupt_message;
+  *out = static_cast<int64_t>(offset);
+  return errc::ok;
+}
+
+void remove_segment_files(const fs::path& dir, int64_t base) {
+  std::error_code ec;
+  for (const char* ext : {".log", ".index", ".timeindex"})
+    fs::remove(dir / segment_file_name(base, ext), ec);
+}
+
+}  // namespace
+
+std::unique_ptr<partition_log> partition_log::open(const fs::path& dir, const log_config& cfg,
+                                                   int64_t now_ms, errc* err) {
+  std::unique_ptr<partition_log> log(new partition_log(dir, cfg));
+  const errc e = log->load(now_ms);
+  if (err)
+    *err = e;
+  if (e != errc::ok) {
+    log->closed_ = true;  // no clean marker for a log that never opened
+    return nullptr;
+  }
+  return log;
+}
+
+errc partition_log::load(int64_t now_ms) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec || !fs::is_directory(dir_, ec))
+    return errc::io_error;
+  const bool clean = fs::exists(dir_ / clean_marker, ec);
+
+  if (auto e = epochs_.load(); e != errc::ok)
+    return e;
+  int64_t start_ckpt = 0;
+  if (auto e = load_log_start(dir_, &start_ckpt); e != errc::ok)
+    return e;
+
+  // Segment bases from the .log files; leftovers of interrupted writes are removed.
+  std::vector<int64_t> bases;
+  std::vector<fs::path> index_files;
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    if (!entry.is_regular_file(ec))
+      continue;
+    const auto& path = entry.path();
+    const auto ext = path.extension().string();
+    if (ext == ".tmp") {
+      fs::remove(path, ec);
+      continue;
+    }
+    auto base = parse_segment_base(path.stem().string());
+    if (!base)
+      continue;
+    if (ext == ".log")
+      bases.push_back(*base);
+    else if (ext == ".index" || ext == ".timeindex")
+      index_files.push_back(path);
+  }
+  if (ec)
+    return errc::io_error;
+  std::sort(bases.begin(), bases.end());
+  for (const auto& p : index_files) {
+    // An index whose .log is gone (a crash while deleting a segment) would be picked up by a
+    // future segment with the same base.
+    auto base = parse_segment_base(p.stem().string());
+    if (!std::binary_search(bases.begin(), bases.end(), *base))
+      fs::remove(p, ec);
+  }
+  // Retention checkpoints the new log start before deleting files: finish a deletion that a
+  // crash interrupted.
+  while (bases.size() > 1 && bases[1] <= start_ckpt) {
+    remove_segment_files(dir_, bases.front());
+    bases.erase(bases.begin());
+  }
+
+  for (size_t i = 0; i < bases.size(); ++i) {
+    const bool last = i + 1 == bases.size();
+    bool truncated = false;
+    errc e = errc::ok;
+    auto seg = segment::open(dir_, bases[i], cfg_.index_interval_bytes, last && !clean, now_ms, &e,
+                             &truncated);
+    if (!seg)
+      return e;
+    if (!segments_.empty() && seg->base_offset() < segments_.back()->next_offset())
+      return errc::corrupt_message;  // overlapping segments: not something we ever write
+    segments_.push_back(std::move(seg));
+    if (truncated && !last) {
+      // Data was lost inside the log; later segments no longer follow on from it.
+      for (size_t j = i + 1; j < bases.size(); ++j)
+        remove_segment_files(dir_, bases[j]);
+      break;
+    }
+  }
+  if (segments_.empty()) {
+    errc e = errc::ok;
+    auto seg = segment::create(dir_, start_ckpt, cfg_.index_interval_bytes, &e);
+    if (!seg)
+      return e;
+    segments_.push_back(std::move(seg));
+  }
+  log_start_ = std::min(std::max(start_ckpt, segments_.front()->base_offset()), log_end_offset());
+
+  if (auto e = epochs_.truncate_from_end(log_end_offset()); e != errc::ok)
+    return e;
+  if (auto e = epochs_.truncate_from_start(log_start_); e != errc::ok)
+    return e;
+  if (clean) {
+    fs::remove(dir_ / clean_marker, ec);
+    if (ec)
+      return errc::io_error;
+  }
+  if (auto e = fsync_dir(dir_); e != errc::ok)
+    return e;
+  last_flush_ms_ = now_ms;
+  return errc::ok;
+}
+
+void partition_log::close() {
+  if (closed_)
+    return;
+  closed_ = true;
+  // The marker promises that every segment ends on a whole, fsynced batch: only write it when
+  // sealing worked, so a failed close gets the full recovery at the next open.
+  if (active().seal() != errc::ok)
+    return;
+  unique_fd fd(::open((dir_ / clean_marker).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd.valid() || fsync_fd(fd.get()) != errc::ok)
+    return;
+  fsync_dir(dir_);
+}
+
+errc partition_log::checkpoint_log_start() {
+  return write_file_atomic(dir_ / log_start_file, "0\n" + std::to_string(log_start_) + "\n");
+}
+
+errc partition_log::truncate_to(int64_t offset) {
+  if (closed_)
+    return errc::io_error;
+  if (offset >= log_end_offset())
+    return errc::ok;
+  if (offset <= log_start_) {
+    // Nothing stays: start over at offset, with a fresh segment.
+    for (auto& s : segments_)
+      s->remove();
+    segments_.clear();
+    errc e = errc::ok;
+    auto seg = segment::create(dir_, offset, cfg_.index_interval_bytes, &e);
+    if (!seg)
+      return e;
+    segments_.push_back(std::move(seg));
+    log_start_ = offset;
+    if (auto ce = checkpoint_log_start(); ce != errc::ok)
+      return ce;
+  } else {
+    // Newest first, so a crash midway leaves a prefix of the log, never a hole.
+    while (segments_.back()->base_offset() >= offset) {
+      segments_.back()->remove();
+      segments_.pop_back();
+    }
+    if (auto e = active().truncate_to(offset); e != errc::ok)
+      return e;
+    log_start_ = std::min(log_start_, log_end_offset());
+  }
+  if (auto e = fsync_dir(dir_); e != errc::ok)
+    return e;
+  return epochs_.truncate_from_end(log_end_offset());
+}
+
+int partition_log::apply_retention(int64_t now_ms) {
+  if (closed_)
+    return 0;
+  size_t deletable = 0;
+  if (cfg_.retention_ms >= 0) {
+    auto expired = [&](const segment& s) {
+      const int64_t newest = s.largest_timestamp() >= 0 ? s.largest_timestamp() : mtime_ms(s.log_path());
+      return newest >= 0 && now_ms - newest > cfg_.retention_ms;
+    };
+    while (deletable < segments_.size() && expired(*segments_[deletable]))
+      ++deletable;
+    if (deletable == segments_.size()) {
+      // Every segment expired, the active one included: roll so it becomes deletable (Kafka
+      // does the same), unless it is empty, in which case it simply stays.
+      if (!active().empty())
+        (void)roll();  // on failure the active segment simply stays (clamped below)
+    }
+    deletable = std::min(deletable, segments_.size() - 1);
+  }
+  if (cfg_.retention_bytes >= 0) {
+    int64_t remaining = size_bytes();
+    for (size_t i = 0; i < deletable; ++i)
+      remaining -= segments_[i]->size();
+    while (deletable + 1 < segments_.size() &&
+           remaining - segments_[deletable]->size() >= cfg_.retention_bytes) {
+      remaining -= segments_[deletable]->size();
+      ++deletable;
+    }
+  }
+  if (deletable == 0)
+    return 0;
+  // Checkpoint first: after a crash between the two steps, open() finishes the deletion.
+  const int64_t old_start = log_start_;
+  log_start_ = std::max(log_start_, segments_[deletable]->base_offset());
+  if (checkpoint_log_start() != errc::ok) {
+    log_start_ = old_start;
+    return 0;
+  }
+  for (size_t i = 0; i < deletable; ++i)
+    segments_[i]->remove();
+  segments_.erase(segments_.begin(), segments_.begin() + static_cast<std::ptrdiff_t>(deletable));
+  fsync_dir(dir_);
+  epochs_.truncate_from_start(log_start_);
+  return static_cast<int>(deletable);
+}
+
+}  // namespace samsa::persistence

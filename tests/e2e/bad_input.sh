@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Bad input through the CLI gets a clear error and the broker keeps serving.
+source "$(dirname "$0")/lib.sh"
+start_broker --set message.max.bytes=10000 --set auto.create.topics.enable=false
+"$SAMSA" topics create t --partitions 1 $B
+echo "first" | "$SAMSA" produce t $B 2>/dev/null || fail "small produce"
+# Too large.
+head -c 20000 /dev/zero | tr '\0' 'x' | "$SAMSA" produce t $B 2>"$WORK/err" && fail "oversized produce succeeded"
+grep -q record_too_large "$WORK/err" || fail "expected record_too_large, got: $(cat "$WORK/err")"
+# Unknown topic (auto-creation off).
+echo x | "$SAMSA" produce nope $B 2>"$WORK/err" && fail "produce to unknown topic succeeded"
+grep -q unknown_topic_or_partition "$WORK/err" || fail "expected unknown_topic_or_partition: $(cat "$WORK/err")"
+"$SAMSA" consume nope --from-beginning $B 2>"$WORK/err" && fail "consume of unknown topic succeeded"
+grep -q unknown_topic_or_partition "$WORK/err" || fail "consume unknown topic: $(cat "$WORK/err")"
+# Negative offset is refused by the CLI; past the end is refused by the broker.
+"$SAMSA" consume t --offset -3 $B 2>"$WORK/err" && fail "negative offset accepted"
+grep -q "offset must be" "$WORK/err" || fail "negative offset message: $(cat "$WORK/err")"
+"$SAMSA" consume t --offset 50 $B 2>"$WORK/err" && fail "offset past the end accepted"
+grep -q offset_out_of_range "$WORK/err" || fail "expected offset_out_of_range: $(cat "$WORK/err")"
+# Bad configuration is refused at start, naming the key.
+"$SAMSA" broker --set log.retenton.ms=5 >"$WORK/cfg.out" 2>&1 && fail "broker started with an unknown key"
+grep -q "log.retenton.ms" "$WORK/cfg.out" || fail "unknown key not named: $(cat "$WORK/cfg.out")"
+# Still serving, nothing lost.
+echo "second" | "$SAMSA" produce t $B 2>/dev/null || fail "produce after bad input"
+"$SAMSA" consume t --from-beginning $B >"$WORK/out"
+[ "$(cat "$WORK/out" | tr '\n' ' ')" = "first second " ] || fail "log content: $(cat "$WORK/out")"
+stop_broker
+echo "bad_input: ok"

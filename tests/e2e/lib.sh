@@ -1,0 +1,44 @@
+# Helpers for end-to-end tests: start/stop real `samsa broker` processes on loopback with a private data
+# directory and free ports, and clean up every process on exit. Sourced by the tests.
+set -euo pipefail
+SAMSA=${1:?usage: $0 PATH_TO_SAMSA}
+WORK=$(mktemp -d /tmp/samsa-e2e.XXXXXX)
+BROKER_PID=""
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+NATIVE_PORT=$(free_port)
+KAFKA_PORT=$(free_port)
+B="--broker 127.0.0.1:$NATIVE_PORT"
+
+cleanup() {
+  if [ -n "$BROKER_PID" ]; then kill -9 "$BROKER_PID" 2>/dev/null || true; wait "$BROKER_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+[ -n "${SAMSA_KEEP:-}" ] && trap - EXIT
+
+fail() { echo "FAIL: $*" >&2; [ -f "$WORK/broker.log" ] && tail -20 "$WORK/broker.log" >&2; exit 1; }
+
+start_broker() {
+  "$SAMSA" broker --set "log.dirs=$WORK/data" --set "samsa.native.listener=127.0.0.1:$NATIVE_PORT" \
+    --set "listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT" "$@" >>"$WORK/broker.log" 2>&1 &
+  BROKER_PID=$!
+  for _ in $(seq 1 200); do
+    if "$SAMSA" topics list $B >/dev/null 2>&1; then return 0; fi
+    kill -0 "$BROKER_PID" 2>/dev/null || fail "broker exited at start"
+    sleep 0.05
+  done
+  fail "broker did not start"
+}
+
+crash_broker() { kill -9 "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true; BROKER_PID=""; }
+
+stop_broker() {
+  kill -TERM "$BROKER_PID"
+  local rc=0
+  wait "$BROKER_PID" || rc=$?
+  BROKER_PID=""
+  [ "$rc" -eq 0 ] || fail "broker exited with $rc on SIGTERM"
+}

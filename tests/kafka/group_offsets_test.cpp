@@ -1,0 +1,129 @@
+// OffsetCommit and OffsetFetch codec tests.
+
+#include <doctest/doctest.h>
+
+#include "messages/kafka/offset_commit.hpp"
+#include "messages/kafka/offset_fetch.hpp"
+#include "tests/kafka/kafka_test_util.hpp"
+
+using namespace samsa::kafka;
+using namespace samsa::kafka::test;
+
+namespace {
+
+// v2 as kafka-python sends it: group "g", generation -1, member "", retention -1,
+// topic "t" partition 0 offset 5 metadata "".
+buffer offset_commit_v2_literal() {
+  return bytes({0x00, 0x01}) + ascii("g") +
+         bytes({0xff, 0xff, 0xff, 0xff,                           // generation -1
+                0x00, 0x00,                                       // member ""
+                0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,   // retention -1
+                0x00, 0x00, 0x00, 0x01, 0x00, 0x01}) +
+         ascii("t") +
+         bytes({0x00, 0x00, 0x00, 0x01,                           // 1 partition
+                0x00, 0x00, 0x00, 0x00,                           // partition 0
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05,   // offset 5
+                0x00, 0x00});                                     // metadata ""
+}
+
+} // namespace
+
+TEST_CASE("offset_commit: v2 request from literal bytes") {
+  buffer b = offset_commit_v2_literal();
+  auto req = check_reencodes<offset_commit_request>(b, 2);
+  CHECK(req.group_id == "g");
+  CHECK(req.generation_id == -1);
+  CHECK(req.member_id.empty());
+  CHECK(req.retention_time_ms == -1);
+  const auto& p = req.topics.at(0).partitions.at(0);
+  CHECK(p.committed_offset == 5);
+  CHECK(p.committed_metadata == std::optional<std::string>(""));
+  check_hostile<offset_commit_request>(b, 2);
+}
+
+TEST_CASE("offset_commit: field presence per version") {
+  offset_commit_request req;
+  req.group_id = "g";
+  req.generation_id = 3;
+  req.member_id = "m";
+  req.group_instance_id = "s";
+  req.retention_time_ms = 1000;
+  req.topics = {{"t", {{1, 42, 6, std::nullopt}}}};
+  for (int16_t v = 2; v <= 7; ++v) {
+    INFO("version " << v);
+    auto b = encode_to_bytes(v, req);
+    auto back = check_reencodes<offset_commit_request>(b, v);
+    CHECK(back.generation_id == 3);
+    CHECK(back.retention_time_ms == (v <= 4 ? 1000 : -1));
+    CHECK(back.group_instance_id.has_value() == (v >= 7));
+    const auto& p = back.topics.at(0).partitions.at(0);
+    CHECK(p.committed_offset == 42);
+    CHECK(p.committed_leader_epoch == (v >= 6 ? 6 : -1));
+    CHECK_FALSE(p.committed_metadata.has_value());
+    check_hostile<offset_commit_request>(b, v);
+  }
+}
+
+TEST_CASE("offset_commit: responses") {
+  offset_commit_response resp;
+  resp.throttle_time_ms = 1;
+  resp.topics = {{"t", {{0, error_code::none}, {1, error_code::illegal_generation}}}};
+  auto v2 = bytes({0x00, 0x00, 0x00, 0x01, 0x00, 0x01}) + ascii("t") +
+            bytes({0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                   0x01, 0x00, 0x16});
+  CHECK(encode_to_bytes(2, resp) == v2);
+  auto v3 = bytes({0x00, 0x00, 0x00, 0x01}) + v2;
+  CHECK(encode_to_bytes(7, resp) == v3);
+  CHECK(check_reencodes<offset_commit_response>(v3, 3).topics[0].partitions[1].error ==
+        error_code::illegal_generation);
+  check_hostile<offset_commit_response>(v2, 2);
+  check_hostile<offset_commit_response>(v3, 7);
+}
+
+TEST_CASE("offset_fetch: v1 request, v2 null topics") {
+  auto v1 = bytes({0x00, 0x01}) + ascii("g") + bytes({0x00, 0x00, 0x00, 0x01, 0x00, 0x01}) +
+            ascii("t") + bytes({0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                0x01});
+  auto req = check_reencodes<offset_fetch_request>(v1, 1);
+  REQUIRE(req.topics.has_value());
+  CHECK(req.topics->at(0).partition_indexes == std::vector<int32_t>{0, 1});
+  check_hostile<offset_fetch_request>(v1, 1);
+
+  auto all = bytes({0x00, 0x01}) + ascii("g") + bytes({0xff, 0xff, 0xff, 0xff});
+  CHECK_FALSE(check_reencodes<offset_fetch_request>(all, 2).topics.has_value());
+  reader r(all.data(), all.size());
+  offset_fetch_request bad;
+  CHECK_FALSE(decode(r, 1, bad)); // null topics only from v2
+  buffer out;
+  writer w(out);
+  encode(w, 1, offset_fetch_request{"g", std::nullopt});
+  CHECK(w.failed());
+}
+
+TEST_CASE("offset_fetch: responses") {
+  auto v1 = bytes({0x00, 0x00, 0x00, 0x01, 0x00, 0x01}) + ascii("t") +
+            bytes({0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,       // partition 0
+                   0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05,       // offset 5
+                   0x00, 0x00,                                           // metadata ""
+                   0x00, 0x00});                                         // error 0
+  auto resp = check_reencodes<offset_fetch_response>(v1, 1);
+  CHECK(resp.topics.at(0).partitions.at(0).committed_offset == 5);
+  check_hostile<offset_fetch_response>(v1, 1);
+  auto v2 = v1 + bytes({0x00, 0x10}); // group-level NOT_COORDINATOR
+  CHECK(check_reencodes<offset_fetch_response>(v2, 2).error == error_code::not_coordinator);
+
+  offset_fetch_response full;
+  full.throttle_time_ms = 4;
+  full.error = error_code::none;
+  full.topics = {{"t", {{0, 10, 3, std::nullopt, error_code::none},
+                        {1, -1, -1, std::string(""), error_code::none}}}};
+  for (int16_t v = 1; v <= 5; ++v) {
+    INFO("version " << v);
+    auto b = encode_to_bytes(v, full);
+    auto back = check_reencodes<offset_fetch_response>(b, v);
+    CHECK(back.throttle_time_ms == (v >= 3 ? 4 : 0));
+    CHECK(back.topics[0].partitions[0].committed_leader_epoch == (v >= 5 ? 3 : -1));
+    CHECK(back.topics[0].partitions[1].committed_offset == -1);
+    check_hostile<offset_fetch_response>(b, v);
+  }
+}

@@ -1,0 +1,403 @@
+// `samsa topics|produce|consume`: command-line clients of a broker's native actor API.
+#include <chrono>
+#include <iostream>
+#include <string>
+
+#include <caf/scoped_actor.hpp>
+
+#include "tools/cli_common.hpp"
+
+namespace samsa::cli {
+
+namespace {
+
+constexpr auto timeout = std::chrono::seconds(60);
+
+void print_error(const std::string& what, const caf::error& e) {
+  std::cerr << "error: " << what << ": " << describe(e) << "\n";
+}
+
+std::string join_ids(const std::vector<int32_t>& xs) {
+  std::string s;
+  for (auto x : xs)
+    s += (s.empty() ? "" : ",") + std::to_string(x);
+  return s;
+}
+
+int topics_create(caf::scoped_actor& self, const broker_actor& b, const args& a) {
+  if (a.positional.size() != 2) {
+    std::cerr << "usage: samsa topics create TOPIC [--partitions N] [--replication-factor R] [--config k=v ...]\n";
+    return 2;
+  }
+  topic_spec spec;
+  spec.name = a.positional[1];
+  if (auto p = a.get("--partitions")) {
+    auto v = to_int(*p);
+    if (!v) {
+      std::cerr << "error: --partitions needs a number, got '" << *p << "'\n";
+      return 2;
+    }
+    spec.partitions = static_cast<int32_t>(*v);
+  }
+  if (auto r = a.get("--replication-factor")) {
+    auto v = to_int(*r);
+    if (!v) {
+      std::cerr << "error: --replication-factor needs a number, got '" << *r << "'\n";
+      return 2;
+    }
+    spec.replication_factor = static_cast<int16_t>(*v);
+  }
+  for (auto& kv : a.all("--config")) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) {
+      std::cerr << "error: --config needs key=value, got '" << kv << "'\n";
+      return 2;
+    }
+    spec.configs[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  int rc = 0;
+  self->request(b, timeout, create_atom::value, spec)
+    .receive([&](const topic_description& d) { std::cout << "Created topic " << d.name << ".\n"; },
+             [&](const caf::error& e) {
+               print_error("cannot create topic " + spec.name, e);
+               rc = 1;
+             });
+  return rc;
+}
+
+int topics_describe(caf::scoped_actor& self, const broker_actor& b, std::vector<std::string> names, bool names_only) {
+  int rc = 0;
+  self->request(b, timeout, describe_atom::value, std::move(names))
+    .receive(
+      [&](const std::vector<topic_description>& ds) {
+        for (auto& d : ds) {
+          if (names_only) {
+            std::cout << d.name << "\n";
+            continue;
+          }
+          std::string configs;
+          for (auto& [k, v] : d.configs)
+            configs += (configs.empty() ? "" : ",") + k + "=" + v;
+          std::cout << "Topic: " << d.name << "\tTopicId: " << d.topic_id << "\tPartitionCount: " << d.partitions
+                    << "\tReplicationFactor: " << d.replication_factor << "\tConfigs: " << configs << "\n";
+          for (auto& p : d.partition_states)
+            std::cout << "\tTopic: " << d.name << "\tPartition: " << p.partition << "\tLeader: " << p.leader
+                      << "\tReplicas: " << join_ids(p.replicas) << "\tIsr: " << join_ids(p.isr)
+                      << "\tLogStartOffset: " << p.log_start_offset << "\tLogEndOffset: " << p.log_end_offset
+                      << "\tSizeBytes: " << p.size_bytes << "\tSegments: " << p.segments << "\n";
+        }
+      },
+      [&](const caf::error& e) {
+        print_error("cannot describe topics", e);
+        rc = 1;
+      });
+  return rc;
+}
+
+int topics_delete(caf::scoped_actor& self, const broker_actor& b, const args& a) {
+  if (a.positional.size() != 2) {
+    std::cerr << "usage: samsa topics delete TOPIC\n";
+    return 2;
+  }
+  int rc = 0;
+  self->request(b, timeout, delete_atom::value, a.positional[1])
+    .receive([&](bool) { std::cout << "Deleted topic " << a.positional[1] << ".\n"; },
+             [&](const caf::error& e) {
+               print_error("cannot delete topic " + a.positional[1], e);
+               rc = 1;
+             });
+  return rc;
+}
+
+} // namespace
+
+int cmd_topics(const std::vector<std::string>& argv) {
+  auto a = parse_args(argv, {"--broker", "--partitions", "--replication-factor", "--config"}, {});
+  if (!a)
+    return 2;
+  if (a->positional.empty()) {
+    std::cerr << "usage: samsa topics create|list|describe|delete ...\n";
+    return 2;
+  }
+  client_config cfg;
+  caf::actor_system sys{cfg};
+  auto b = connect(sys, *a);
+  if (!b)
+    return 1;
+  caf::scoped_actor self{sys};
+  auto& sub = a->positional[0];
+  if (sub == "create")
+    return topics_create(self, *b, *a);
+  if (sub == "list")
+    return topics_describe(self, *b, {}, true);
+  if (sub == "describe")
+    return topics_describe(self, *b, {a->positional.begin() + 1, a->positional.end()}, false);
+  if (sub == "delete")
+    return topics_delete(self, *b, *a);
+  std::cerr << "error: unknown topics command '" << sub << "'\n";
+  return 2;
+}
+
+int cmd_produce(const std::vector<std::string>& argv) {
+  auto a = parse_args(argv, {"--broker", "--key-separator", "--partition", "--acks", "--batch-records"}, {});
+  if (!a)
+    return 2;
+  if (a->positional.size() != 1) {
+    std::cerr << "usage: samsa produce TOPIC [--key-separator SEP] [--partition P] [--acks -1|0|1]\n";
+    return 2;
+  }
+  produce_request base;
+  base.topic = a->positional[0];
+  if (auto p = a->get("--partition")) {
+    auto v = to_int(*p);
+    if (!v || *v < 0) {
+      std::cerr << "error: --partition needs a partition number >= 0, got '" << *p << "'\n";
+      return 2;
+    }
+    base.partition = static_cast<int32_t>(*v);
+  }
+  if (auto s = a->get("--acks")) {
+    auto v = s == std::string{"all"} ? std::optional<long long>{-1} : to_int(*s);
+    if (!v || (*v != -1 && *v != 0 && *v != 1)) {
+      std::cerr << "error: --acks must be -1 (all), 0 or 1, got '" << *s << "'\n";
+      return 2;
+    }
+    base.acks = static_cast<int16_t>(*v);
+  }
+  size_t batch_records = 5000;
+  if (auto s = a->get("--batch-records")) {
+    auto v = to_int(*s);
+    if (!v || *v <= 0) {
+      std::cerr << "error: --batch-records needs a positive number\n";
+      return 2;
+    }
+    batch_records = static_cast<size_t>(*v);
+  }
+  auto sep = a->get("--key-separator");
+  if (sep && sep->empty()) {
+    std::cerr << "error: --key-separator must not be empty\n";
+    return 2;
+  }
+  client_config cfg;
+  caf::actor_system sys{cfg};
+  auto b = connect(sys, *a);
+  if (!b)
+    return 1;
+  caf::scoped_actor self{sys};
+  size_t acknowledged = 0;
+  size_t failed = 0;
+  constexpr size_t max_batch_bytes = 512 * 1024;
+  auto send = [&](produce_request& req) {
+    if (req.records.empty())
+      return;
+    auto n = req.records.size();
+    self->request(*b, timeout, produce_atom::value, req)
+      .receive(
+        [&](const produce_response& resp) {
+          size_t ok = 0;
+          for (auto& p : resp.partitions) {
+            if (p.error != 0) {
+              std::cerr << "error: partition " << p.partition << ": "
+                        << to_string(static_cast<api_errc>(p.error))
+                        << (p.error_message.empty() ? "" : ": " + p.error_message) << "\n";
+            } else {
+              ok += static_cast<size_t>(p.record_count);
+            }
+          }
+          // A failed partition's result carries no count: whatever was not acknowledged failed.
+          acknowledged += ok;
+          failed += n - std::min(ok, n);
+        },
+        [&](const caf::error& e) {
+          print_error("produce to " + req.topic + " failed", e);
+          failed += n;
+        });
+    req.records.clear();
+  };
+  produce_request req = base;
+  size_t bytes = 0;
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    record r;
+    if (sep) {
+      auto pos = line.find(*sep);
+      if (pos != std::string::npos) {
+        r.key = line.substr(0, pos);
+        r.value = line.substr(pos + sep->size());
+      } else {
+        r.value = line;
+      }
+    } else {
+      r.value = std::move(line);
+    }
+    bytes += (r.key ? r.key->size() : 0) + r.value->size() + 16;
+    req.records.push_back(std::move(r));
+    if (req.records.size() >= batch_records || bytes >= max_batch_bytes) {
+      send(req);
+      bytes = 0;
+    }
+  }
+  send(req);
+  std::cerr << (base.acks == acks_none ? "sent " : "produced ") << acknowledged << " records to " << base.topic
+            << (failed ? ", " + std::to_string(failed) + " failed" : std::string{}) << "\n";
+  return failed ? 1 : 0;
+}
+
+int cmd_consume(const std::vector<std::string>& argv) {
+  auto a = parse_args(argv, {"--broker", "--offset", "--partition", "--max-messages", "--key-separator"},
+                      {"--from-beginning", "--follow", "--print-key", "--print-offset"});
+  if (!a)
+    return 2;
+  if (a->positional.size() != 1) {
+    std::cerr << "usage: samsa consume TOPIC [--from-beginning | --offset N] [--partition P] [--follow]\n";
+    return 2;
+  }
+  auto topic = a->positional[0];
+  std::optional<int64_t> start_offset;
+  if (auto s = a->get("--offset")) {
+    auto v = to_int(*s);
+    if (!v || *v < 0) {
+      std::cerr << "error: --offset must be an offset >= 0, got '" << *s << "'\n";
+      return 2;
+    }
+    start_offset = *v;
+  }
+  std::optional<int32_t> only_partition;
+  if (auto s = a->get("--partition")) {
+    auto v = to_int(*s);
+    if (!v || *v < 0) {
+      std::cerr << "error: --partition needs a partition number >= 0, got '" << *s << "'\n";
+      return 2;
+    }
+    only_partition = static_cast<int32_t>(*v);
+  }
+  int64_t max_messages = -1;
+  if (auto s = a->get("--max-messages")) {
+    auto v = to_int(*s);
+    if (!v || *v < 0) {
+      std::cerr << "error: --max-messages needs a number >= 0\n";
+      return 2;
+    }
+    max_messages = *v;
+  }
+  bool follow = a->has("--follow");
+  bool print_key = a->has("--print-key");
+  bool print_offset = a->has("--print-offset");
+  auto sep = a->get("--key-separator").value_or("\t");
+  client_config cfg;
+  caf::actor_system sys{cfg};
+  auto b = connect(sys, *a);
+  if (!b)
+    return 1;
+  caf::scoped_actor self{sys};
+  int32_t partitions = 0;
+  int rc = 0;
+  self->request(*b, timeout, describe_atom::value, std::vector<std::string>{topic})
+    .receive([&](const std::vector<topic_description>& ds) { partitions = ds.empty() ? 0 : ds.front().partitions; },
+             [&](const caf::error& e) {
+               print_error("cannot consume " + topic, e);
+               rc = 1;
+             });
+  if (rc != 0)
+    return rc;
+  if (only_partition && *only_partition >= partitions) {
+    std::cerr << "error: topic " << topic << " has " << partitions << " partitions, no partition " << *only_partition
+              << "\n";
+    return 1;
+  }
+  struct cursor {
+    int32_t partition;
+    int64_t offset;
+    bool done = false;
+  };
+  std::vector<cursor> cursors;
+  for (int32_t p = 0; p < partitions; ++p) {
+    if (only_partition && p != *only_partition)
+      continue;
+    int64_t at = 0;
+    if (start_offset) {
+      at = *start_offset;
+    } else {
+      auto ts = a->has("--from-beginning") ? earliest_timestamp : latest_timestamp;
+      self->request(*b, timeout, offsets_atom::value, topic, p, ts)
+        .receive([&](const offset_answer& ans) { at = ans.offset; },
+                 [&](const caf::error& e) {
+                   print_error("cannot list offsets", e);
+                   rc = 1;
+                 });
+      if (rc)
+        return rc;
+    }
+    cursors.push_back({p, at});
+  }
+  int64_t printed = 0;
+  std::string out;
+  while (max_messages < 0 || printed < max_messages) {
+    bool all_done = true;
+    for (auto& c : cursors) {
+      if (c.done)
+        continue;
+      fetch_request req;
+      req.topic = topic;
+      req.partition = c.partition;
+      req.offset = c.offset;
+      req.max_bytes = 1 << 20;
+      req.max_wait_ms = follow ? static_cast<int32_t>(500 / std::max<size_t>(cursors.size(), 1)) : 0;
+      fetch_response resp;
+      bool failed = false;
+      self->request(*b, timeout, fetch_atom::value, req)
+        .receive([&](fetch_response& r) { resp = std::move(r); },
+                 [&](const caf::error& e) {
+                   print_error("fetch failed", e);
+                   failed = true;
+                 });
+      if (failed)
+        return 1;
+      if (resp.error != 0) {
+        std::cerr << "error: partition " << c.partition << " offset " << c.offset << ": "
+                  << to_string(static_cast<api_errc>(resp.error)) << " (log start " << resp.log_start_offset
+                  << ", high watermark " << resp.high_watermark << ")\n";
+        return 1;
+      }
+      std::vector<record> recs;
+      if (!decode_batches(resp.records.data(), resp.records.size(), c.offset, recs)) {
+        std::cerr << "error: partition " << c.partition << ": undecodable batch at offset " << c.offset << "\n";
+        return 1;
+      }
+      if (recs.empty() && !resp.records.empty()) {
+        // Only batches without client records (control batches): step past them.
+        size_t pos = 0;
+        while (auto h = read_batch_header(resp.records.data() + pos, resp.records.size() - pos)) {
+          if (h->total_size() > resp.records.size() - pos)
+            break;
+          c.offset = std::max(c.offset, h->last_offset() + 1);
+          pos += h->total_size();
+        }
+      }
+      out.clear();
+      for (auto& r : recs) {
+        if (max_messages >= 0 && printed >= max_messages)
+          break;
+        if (print_offset)
+          out += std::to_string(c.partition) + ":" + std::to_string(r.offset) + sep;
+        if (print_key)
+          out += (r.key ? *r.key : std::string{"null"}) + sep;
+        out += r.value ? *r.value : std::string{"null"};
+        out += '\n';
+        c.offset = r.offset + 1;
+        ++printed;
+      }
+      std::cout << out;
+      if (!follow && c.offset >= resp.high_watermark)
+        c.done = true;
+      if (!c.done)
+        all_done = false;
+    }
+    std::cout.flush();
+    if (all_done)
+      break;
+  }
+  return 0;
+}
+
+} // namespace samsa::cli

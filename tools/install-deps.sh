@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages samsa needs to build, test and benchmark. Idempotent: packages already
+# present are skipped, and apt is not touched at all when nothing is missing.
+set -euo pipefail
+packages=(
+  build-essential cmake ccache pkg-config
+  libcaf-dev libboost-serialization-dev libsqlite3-dev doctest-dev
+  kcat librdkafka-dev python3-kafka
+)
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
