@@ -74,6 +74,18 @@ void release_waiting(self_ptr self) {
   }
 }
 
+std::filesystem::path snapshot_file(const std::filesystem::path& dir) {
+  return dir / "producer-state.snapshot";
+}
+
+void save_producers(partition_replica_state& st) {
+  if (!st.log || !st.producers_dirty)
+    return;
+  st.producers.covered_offset = st.log->log_end_offset();
+  if (st.producers.save(snapshot_file(st.cfg.dir)))
+    st.producers_dirty = false;
+}
+
 partition_produce_result append(self_ptr self, std::vector<char>& batch, int16_t acks) {
   auto& st = self->state;
   auto partition = st.cfg.partition;
@@ -84,11 +96,40 @@ partition_produce_result append(self_ptr self, std::vector<char>& batch, int16_t
     return failed(partition, api_errc::not_enough_replicas,
                   "in-sync replicas (1) fewer than min.insync.replicas ("
                     + std::to_string(st.cfg.min_insync_replicas) + ")");
+  auto header = read_batch_header(batch.data(), batch.size());
+  if (header && header->producer_id >= 0) {
+    persistence::producer_batch original;
+    switch (st.producers.check(*header, &original)) {
+      case persistence::sequence_check::ok:
+        break;
+      case persistence::sequence_check::duplicate: {
+        // A retry of a batch already stored: success with the offsets it got the first time.
+        partition_produce_result r;
+        r.partition = partition;
+        r.base_offset = original.first_offset;
+        r.record_count = header->records_count;
+        r.log_start_offset = st.log->log_start_offset();
+        return r;
+      }
+      case persistence::sequence_check::out_of_order:
+        return failed(partition, api_errc::out_of_order_sequence,
+                      "producer " + std::to_string(header->producer_id) + " sent sequence "
+                        + std::to_string(header->base_sequence) + " out of order");
+      case persistence::sequence_check::invalid_epoch:
+        return failed(partition, api_errc::invalid_producer_epoch,
+                      "producer " + std::to_string(header->producer_id) + " epoch "
+                        + std::to_string(header->producer_epoch) + " is fenced");
+    }
+  }
   persistence::append_info info;
   auto now = wall_clock_ms();
   auto e = st.log->append_as_leader(batch, st.cfg.leader_epoch, now, info);
   if (e != persistence::errc::ok)
     return failed(partition, to_api_errc(e), persistence::to_string(e));
+  if (header && header->producer_id >= 0) {
+    st.producers.record(*header, info.base_offset);
+    st.producers_dirty = true;
+  }
   st.log->maybe_flush(now);
   partition_produce_result r;
   r.partition = partition;
@@ -124,8 +165,30 @@ api_errc to_api_errc(persistence::errc e) {
 }
 
 partition_replica_state::~partition_replica_state() {
+  save_producers(*this);
   if (log)
     log->close();
+}
+
+persistence::producer_state recover_producer_state(const std::filesystem::path& dir,
+                                                   const persistence::partition_log& log) {
+  auto loaded = persistence::producer_state::load(snapshot_file(dir));
+  persistence::producer_state st;
+  if (loaded && loaded->covered_offset <= log.log_end_offset())
+    st = std::move(*loaded); // else: the log was truncated below the snapshot; rebuild from the log
+  auto from = std::max(st.covered_offset, log.log_start_offset());
+  st.covered_offset = from;
+  std::vector<char> buf;
+  while (from < log.log_end_offset()) {
+    buf.clear();
+    if (log.read(from, 1 << 20, buf) != persistence::errc::ok || buf.empty())
+      break;
+    st.replay(buf.data(), buf.size());
+    if (st.covered_offset <= from)
+      break; // no progress: a batch the replay could not parse
+    from = st.covered_offset;
+  }
+  return st;
 }
 
 caf::expected<partition_actor> spawn_partition_replica(caf::actor_system& sys, partition_replica_config cfg) {
@@ -134,17 +197,22 @@ caf::expected<partition_actor> spawn_partition_replica(caf::actor_system& sys, p
     = persistence::partition_log::open(cfg.dir, cfg.log, wall_clock_ms(), &err);
   if (!log)
     return make_error(to_api_errc(err), "cannot open log in " + cfg.dir.string() + ": " + persistence::to_string(err));
-  auto hdl = sys.spawn(partition_replica, std::move(cfg), std::move(log));
+  auto producers = std::make_shared<persistence::producer_state>(recover_producer_state(cfg.dir, *log));
+  auto hdl = sys.spawn(partition_replica, std::move(cfg), std::move(log), std::move(producers));
   return caf::actor_cast<partition_actor>(hdl);
 }
 
 partition_replica_actor::behavior_type partition_replica(self_ptr self, partition_replica_config cfg,
-                                                         std::shared_ptr<persistence::partition_log> log) {
+                                                         std::shared_ptr<persistence::partition_log> log,
+                                                         std::shared_ptr<persistence::producer_state> producers) {
   self->state.cfg = std::move(cfg);
   self->state.log = std::move(log);
-  auto tick_interval = std::chrono::milliseconds(
-    std::max<int64_t>(100, std::min(self->state.cfg.retention_check_interval_ms,
-                                    self->state.cfg.log.flush_ms > 0 ? self->state.cfg.log.flush_ms : no_limit)));
+  self->state.producers = std::move(*producers);
+  // The timer drives retention, the time-based flush and producer-state snapshots (at least every 30 s,
+  // which bounds the log tail replayed after a crash).
+  auto tick_interval = std::chrono::milliseconds(std::max<int64_t>(
+    100, std::min({self->state.cfg.retention_check_interval_ms, int64_t{30000},
+                   self->state.cfg.log.flush_ms > 0 ? self->state.cfg.log.flush_ms : no_limit})));
   self->delayed_send(self, tick_interval, tick_atom::value);
   return {
     [=](append_atom, std::vector<char>& batch, int16_t acks) -> partition_produce_result {
@@ -229,6 +297,7 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
         p.promise.deliver(std::move(resp));
       }
       st.waiting.clear();
+      st.producers_dirty = false;
       st.log->close();
       st.log.reset();
       std::error_code ec;
@@ -243,6 +312,7 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
       auto now = wall_clock_ms();
       st.log->apply_retention(now);
       st.log->maybe_flush(now);
+      save_producers(st);
       self->delayed_send(self, tick_interval, tick_atom::value);
     },
   };

@@ -19,6 +19,7 @@
 #include "messages/native_api.hpp"
 #include "persistence/log_config.hpp"
 #include "persistence/partition_log.hpp"
+#include "persistence/producer_state.hpp"
 
 namespace samsa::actors {
 
@@ -45,6 +46,8 @@ struct pending_fetch {
 struct partition_replica_state {
   partition_replica_config cfg;
   std::shared_ptr<persistence::partition_log> log;
+  persistence::producer_state producers; // idempotent producers' sequences
+  bool producers_dirty = false;          // appended since the last producer-state snapshot
   std::unordered_map<uint64_t, pending_fetch> waiting; // parked long-poll fetches by id
   uint64_t next_fetch_id = 1;
   static inline const char* name = "samsa.partition_replica";
@@ -57,7 +60,12 @@ caf::expected<partition_actor> spawn_partition_replica(caf::actor_system& sys, p
 
 partition_replica_actor::behavior_type
 partition_replica(partition_replica_actor::stateful_pointer<partition_replica_state> self,
-                  partition_replica_config cfg, std::shared_ptr<persistence::partition_log> log);
+                  partition_replica_config cfg, std::shared_ptr<persistence::partition_log> log,
+                  std::shared_ptr<persistence::producer_state> producers);
+
+// Loads the producer-state snapshot of a partition and replays the log after it (startup recovery).
+persistence::producer_state recover_producer_state(const std::filesystem::path& dir,
+                                                   const persistence::partition_log& log);
 
 // Maps the storage layer's errors to the API's (the one place that does).
 api_errc to_api_errc(persistence::errc e);

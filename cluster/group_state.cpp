@@ -314,8 +314,8 @@ void group::complete_join(int64_t now_ms, group_effects& fx) {
   }
   if (!members_.empty() && !elect_joined_leader()) {
     // Only static members that have not rejoined remain: wait another round for them to
-    // rejoin or for their sessions to expire.
-    join_deadline_ms_ = now_ms + rebalance_timeout_ms();
+    // rejoin or for their sessions to expire (at least 1 ms on, so the deadline moves).
+    join_deadline_ms_ = now_ms + std::max(rebalance_timeout_ms(), 1);
     return;
   }
   ++generation_;

@@ -64,8 +64,10 @@ struct group_member {
 //   requests, delivers group_effects, and calls tick() at next_deadline().
 // Invariants: every state change goes through transition_to() (checked against the table);
 //   member ids are unique and at most one member holds a given group_instance_id; the leader
-//   is a member (or empty iff there are no members); the selected protocol is set iff the
-//   state is CompletingRebalance or Stable; awaiting_sync only in CompletingRebalance.
+//   is a member (or empty iff there are no members); the selected protocol is set in
+//   CompletingRebalance and Stable (kept through PreparingRebalance, like Kafka, until the
+//   next generation picks again) and empty in Empty; awaiting_sync only in
+//   CompletingRebalance.
 // Offsets are not here: a separate store owns them (validate_offset_commit gives the rule).
 class group {
 public:

@@ -379,7 +379,7 @@ errc segment::truncate_to(int64_t offset) {
     return fe;
   const auto rel = static_cast<uint32_t>(loc->header.base_offset - base_);
   offset_index_.truncate_from(rel);
-
+  time_index_.truncate_from(rel);
   int64_t valid_end = 0;
   if (!scan_from_index(false, &valid_end, &e))
     return e == errc::ok ? errc::corrupt_message : e;

@@ -1,0 +1,119 @@
+// Idempotent-producer sequence checks and their snapshot.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "persistence/producer_state.hpp"
+
+using namespace samsa;
+using namespace samsa::persistence;
+
+namespace {
+
+batch_header batch(int64_t pid, int16_t epoch, int32_t first_seq, int32_t count, int64_t base_offset = 0) {
+  batch_header h{};
+  h.base_offset = base_offset;
+  h.producer_id = pid;
+  h.producer_epoch = epoch;
+  h.base_sequence = first_seq;
+  h.last_offset_delta = count - 1;
+  h.records_count = count;
+  return h;
+}
+
+} // namespace
+
+TEST_CASE("sequences: in order accepted, gaps refused, retries of the last five are duplicates") {
+  producer_state st;
+  CHECK(st.check(batch(7, 0, 0, 10)) == sequence_check::ok);
+  CHECK(st.check(batch(7, 0, 3, 10)) == sequence_check::out_of_order); // a new producer starts at 0
+  st.record(batch(7, 0, 0, 10), 100);
+  CHECK(st.check(batch(7, 0, 10, 5)) == sequence_check::ok);
+  CHECK(st.check(batch(7, 0, 11, 5)) == sequence_check::out_of_order);
+  producer_batch orig;
+  CHECK(st.check(batch(7, 0, 0, 10), &orig) == sequence_check::duplicate);
+  CHECK(orig.first_offset == 100);
+  CHECK(orig.last_offset == 109);
+  // Six more batches: the first falls out of the window of five.
+  int32_t seq = 10;
+  for (int i = 0; i < 6; ++i) {
+    st.record(batch(7, 0, seq, 2), 200 + i * 2);
+    seq += 2;
+  }
+  CHECK(st.check(batch(7, 0, 0, 10)) == sequence_check::out_of_order);
+  CHECK(st.check(batch(7, 0, 20, 2)) == sequence_check::duplicate);
+  CHECK(st.check(batch(7, 0, seq, 1)) == sequence_check::ok);
+  CHECK(st.find(7)->batches.size() == producer_state::max_cached_batches);
+}
+
+TEST_CASE("epochs: older fenced, newer must restart at zero") {
+  producer_state st;
+  st.record(batch(1, 3, 0, 1), 0);
+  CHECK(st.check(batch(1, 2, 1, 1)) == sequence_check::invalid_epoch);
+  CHECK(st.check(batch(1, 4, 5, 1)) == sequence_check::out_of_order);
+  CHECK(st.check(batch(1, 4, 0, 1)) == sequence_check::ok);
+  st.record(batch(1, 4, 0, 1), 1);
+  CHECK(st.find(1)->epoch == 4);
+  CHECK(st.find(1)->batches.size() == 1);
+}
+
+TEST_CASE("non-idempotent batches are never checked") {
+  producer_state st;
+  CHECK(st.check(batch(-1, -1, -1, 3)) == sequence_check::ok);
+  st.record(batch(-1, -1, -1, 3), 0);
+  CHECK(st.producer_count() == 0);
+}
+
+TEST_CASE("sequence numbers wrap at INT32_MAX") {
+  producer_state st;
+  st.record(batch(9, 0, 0, 1), 0);
+  auto h = batch(9, 0, INT32_MAX - 1, 2, 1);
+  // Jumping is out of order, but a batch ending at INT32_MAX is followed by 0.
+  CHECK(st.check(h) == sequence_check::out_of_order);
+  producer_state wrap;
+  wrap.record(batch(9, 1, 0, 1), 0);
+  auto& e = const_cast<producer_entry&>(*wrap.find(9));
+  e.batches.back().last_seq = INT32_MAX;
+  CHECK(wrap.check(batch(9, 1, 0, 1)) == sequence_check::ok);
+}
+
+TEST_CASE("snapshot round trip; corrupt snapshots are refused") {
+  auto dir = std::filesystem::temp_directory_path() / ("samsa-ps-" + std::to_string(std::random_device{}()));
+  std::filesystem::create_directories(dir);
+  producer_state st;
+  st.record(batch(1, 0, 0, 5), 0);
+  st.record(batch(2, 7, 0, 3), 5);
+  st.record(batch(1, 0, 5, 5), 8);
+  st.covered_offset = 13;
+  REQUIRE(st.save(dir / "s"));
+  auto back = producer_state::load(dir / "s");
+  REQUIRE(back);
+  CHECK(back->covered_offset == 13);
+  CHECK(back->producer_count() == 2);
+  CHECK(back->find(2)->epoch == 7);
+  CHECK(back->check(batch(1, 0, 5, 5)) == sequence_check::duplicate);
+  CHECK(back->check(batch(1, 0, 10, 1)) == sequence_check::ok);
+  // Flip one byte: the CRC refuses the file.
+  {
+    std::fstream f{dir / "s", std::ios::in | std::ios::out | std::ios::binary};
+    f.seekp(20);
+    char c = 0x5a;
+    f.write(&c, 1);
+  }
+  CHECK_FALSE(producer_state::load(dir / "s"));
+  CHECK_FALSE(producer_state::load(dir / "missing"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("truncation drops batch metadata at and after the offset") {
+  producer_state st;
+  st.record(batch(1, 0, 0, 5), 0);
+  st.record(batch(1, 0, 5, 5), 5);
+  st.covered_offset = 10;
+  st.truncate_from(5);
+  CHECK(st.covered_offset == 5);
+  CHECK(st.find(1)->batches.size() == 1);
+  CHECK(st.check(batch(1, 0, 5, 5)) == sequence_check::ok);
+}
