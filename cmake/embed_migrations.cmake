@@ -1,4 +1,6 @@
 # Turns persistence/migrations/NNN_name.sql into a header with one raw string per file, in order.
+# FILES is the '|'-separated list of migration files (a ';' list would be split by the build shell).
+string(REPLACE "|" ";" FILES "${FILES}")
 set(_out "#pragma once\n// Generated from persistence/migrations/*.sql by cmake/embed_migrations.cmake.\n")
 string(APPEND _out "#include <array>\n#include <string_view>\nnamespace samsa::persistence {\n")
 string(APPEND _out "struct embedded_migration { int version; std::string_view name; std::string_view sql; };\n")

@@ -1,0 +1,65 @@
+#pragma once
+// Committed offsets of consumer groups, in the node's SQLite database (tables from migration 002; the
+// metadata_store applies migrations, so open it first). One owner: the node's offsets actor, which batches
+// commit bursts into few transactions through commit_batch().
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "persistence/errc.hpp"
+#include "persistence/sqlite.hpp"
+
+namespace samsa::persistence {
+
+struct committed_offset {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = -1;
+  int32_t leader_epoch = -1;
+  std::optional<std::string> metadata;
+  int64_t commit_ms = 0;
+};
+
+struct group_commit {
+  std::string group_id;
+  std::vector<committed_offset> offsets;
+  bool group_is_empty = false; // a commit from outside a live group (simple consumers, admin resets)
+};
+
+class offset_store {
+public:
+  // Opens the database file (WAL mode, busy timeout). The tables must exist (metadata_store::open migrates).
+  static std::unique_ptr<offset_store> open(const std::filesystem::path& db_file, std::string* error = nullptr);
+
+  // Stores many groups' commits in ONE transaction: the coordinator calls it with everything that queued up
+  // while the previous transaction ran.
+  errc commit_batch(const std::vector<group_commit>& commits, int64_t now_ms);
+  errc commit(const std::string& group, const std::vector<committed_offset>& offsets, int64_t now_ms);
+
+  // Every committed offset of a group (ordered by topic, partition).
+  std::vector<committed_offset> fetch(const std::string& group) const;
+  std::optional<committed_offset> fetch(const std::string& group, const std::string& topic, int32_t partition) const;
+  std::vector<std::string> groups() const;
+
+  // Group membership bookkeeping for expiry: nullopt while the group has members.
+  errc set_empty_since(const std::string& group, std::optional<int64_t> since_ms);
+  // Deletes the offsets (and the row) of groups empty since before now_ms - retention_ms; returns how many
+  // groups were expired.
+  int expire(int64_t now_ms, int64_t retention_ms);
+  // Drops a deleted topic's offsets everywhere.
+  errc delete_topic(const std::string& topic);
+  errc delete_group(const std::string& group);
+
+  const std::string& last_error() const { return last_error_; }
+
+private:
+  explicit offset_store(sqlite::connection db) : db_(std::move(db)) {}
+  errc write(const std::vector<group_commit>& commits, int64_t now_ms);
+  mutable sqlite::connection db_;
+  mutable std::string last_error_;
+};
+
+} // namespace samsa::persistence

@@ -1,0 +1,103 @@
+// Committed group offsets in SQLite.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "persistence/metadata_store.hpp"
+#include "persistence/offset_store.hpp"
+
+using namespace samsa::persistence;
+
+namespace {
+struct db_fixture {
+  std::filesystem::path dir;
+  std::filesystem::path file;
+  db_fixture()
+    : dir(std::filesystem::temp_directory_path() / ("samsa-offsets-" + std::to_string(std::random_device{}()))) {
+    std::filesystem::create_directories(dir);
+    file = dir / "metadata.db";
+    REQUIRE(metadata_store::open(file)); // applies the migrations
+  }
+  ~db_fixture() { std::filesystem::remove_all(dir); }
+};
+
+committed_offset at(std::string topic, int32_t p, int64_t off, std::optional<std::string> meta = std::nullopt) {
+  committed_offset o;
+  o.topic = std::move(topic);
+  o.partition = p;
+  o.offset = off;
+  o.metadata = std::move(meta);
+  return o;
+}
+} // namespace
+
+TEST_CASE("commit, overwrite and fetch offsets; they survive reopening") {
+  db_fixture fx;
+  {
+    auto store = offset_store::open(fx.file);
+    REQUIRE(store);
+    REQUIRE(store->commit("g1", {at("t", 0, 10, "m"), at("t", 1, 20)}, 1000) == errc::ok);
+    REQUIRE(store->commit("g1", {at("t", 0, 15)}, 2000) == errc::ok);
+    REQUIRE(store->commit("g2", {at("u", 3, 7)}, 2000) == errc::ok);
+  }
+  auto store = offset_store::open(fx.file);
+  auto g1 = store->fetch("g1");
+  REQUIRE(g1.size() == 2);
+  CHECK(g1[0].offset == 15);
+  CHECK_FALSE(g1[0].metadata);
+  CHECK(g1[0].commit_ms == 2000);
+  CHECK(g1[1].offset == 20);
+  auto one = store->fetch("g2", "u", 3);
+  REQUIRE(one);
+  CHECK(one->offset == 7);
+  CHECK_FALSE(store->fetch("g2", "u", 4));
+  CHECK(store->groups() == std::vector<std::string>{"g1", "g2"});
+}
+
+TEST_CASE("a batch of many groups' commits is one transaction") {
+  db_fixture fx;
+  auto store = offset_store::open(fx.file);
+  std::vector<group_commit> batch;
+  for (int g = 0; g < 50; ++g)
+    batch.push_back({"group-" + std::to_string(g), {at("t", 0, g), at("t", 1, g * 2)}, false});
+  REQUIRE(store->commit_batch(batch, 5) == errc::ok);
+  CHECK(store->groups().size() == 50);
+  CHECK(store->fetch("group-49", "t", 1)->offset == 98);
+}
+
+TEST_CASE("offsets of groups empty for longer than the retention expire") {
+  db_fixture fx;
+  auto store = offset_store::open(fx.file);
+  REQUIRE(store->commit("live", {at("t", 0, 1)}, 0) == errc::ok);
+  REQUIRE(store->commit("idle", {at("t", 0, 2)}, 0) == errc::ok);
+  REQUIRE(store->set_empty_since("live", std::nullopt) == errc::ok);
+  REQUIRE(store->set_empty_since("idle", 1000) == errc::ok);
+  CHECK(store->expire(1000 + 500, 1000) == 0); // not yet
+  CHECK(store->expire(1000 + 1001, 1000) == 1);
+  CHECK(store->fetch("idle").empty());
+  CHECK(store->fetch("live").size() == 1);
+  // A commit from outside a live group marks it empty since the commit.
+  REQUIRE(store->commit_batch({{"simple", {at("t", 0, 3)}, true}}, 50000) == errc::ok);
+  CHECK(store->expire(50000 + 10, 100) == 0);
+  CHECK(store->expire(50000 + 101, 100) == 1);
+}
+
+TEST_CASE("deleting a topic drops its offsets in every group") {
+  db_fixture fx;
+  auto store = offset_store::open(fx.file);
+  REQUIRE(store->commit("g", {at("gone", 0, 1), at("kept", 0, 2)}, 1) == errc::ok);
+  REQUIRE(store->delete_topic("gone") == errc::ok);
+  auto left = store->fetch("g");
+  REQUIRE(left.size() == 1);
+  CHECK(left[0].topic == "kept");
+}
+
+TEST_CASE("opening a database without the tables fails with a clear error") {
+  auto dir = std::filesystem::temp_directory_path() / ("samsa-offsets-bare-" + std::to_string(std::random_device{}()));
+  std::filesystem::create_directories(dir);
+  std::string err;
+  CHECK_FALSE(offset_store::open(dir / "bare.db", &err));
+  CHECK(err.find("group_offsets") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
