@@ -91,7 +91,7 @@ class index_file {
   unique_fd fd_;
   std::vector<Entry> entries_;
   size_t written_ = 0;  // entries [0, written_) are in the file
-  bool shrunk_ = false;  // the file holds more than written_ entries: ftruncate before writing
+  bool shrunk_ = false;  // the file may hold more than written_ entries: ftruncate before writing
 };
 
 // offset -> position. floor() gives the last indexed batch at or before a relative offset.

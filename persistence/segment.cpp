@@ -127,11 +127,8 @@ std::unique_ptr<segment> segment::create(const fs::path& dir, int64_t base_offse
   std::unique_ptr<segment> s(new segment(dir, base_offset, index_interval_bytes));
   errc e = s->open_files(true);
   if (e == errc::ok) {
-    // Stale index files of an earlier segment with this base would be misread as ours.
-    s->offset_index_.load();
-    s->time_index_.load();
-    s->offset_index_.clear();
-    s->time_index_.clear();
+    // Unloaded indexes are empty and get their files cut to zero on write: stale index files of
+    // an earlier segment with this base cannot be misread as ours.
     e = s->offset_index_.write();
     if (e == errc::ok)
       e = s->time_index_.write();
@@ -152,8 +149,9 @@ std::unique_ptr<segment> segment::open(const fs::path& dir, int64_t base_offset,
       e = s->recover(truncated);
     } else {
       // A bad index is rebuilt from scratch; a bad .log tail needs the CRC-checking recovery.
-      const bool indexes_ok = s->offset_index_.load() && s->time_index_.load();
-      if (!indexes_ok)
+      const bool offsets_ok = s->offset_index_.load();
+      const bool times_ok = s->time_index_.load();
+      if (!offsets_ok || !times_ok)
         s->reset_state();
       int64_t valid_end = 0;
       bool ok = s->scan_from_index(false, &valid_end, &e);

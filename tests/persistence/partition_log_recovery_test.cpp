@@ -241,6 +241,16 @@ TEST_CASE("recovery: inconsistent index files are rebuilt") {
     write_u32(idx.data() + 8, 0);
     write_file(d.file(0, ".index"), idx);
   }
+  SUBCASE("bad offset index next to a time index with an extra entry") {
+    auto idx = good;
+    write_u32(idx.data() + 8, 0);
+    write_file(d.file(0, ".index"), idx);
+    auto t = good_time;
+    t.resize(t.size() + 12);
+    write_i64(t.data() + good_time.size(), 99999);
+    write_u32(t.data() + good_time.size() + 8, 11);
+    write_file(d.file(0, ".timeindex"), t);
+  }
   SUBCASE("short index (entries missing at the end)") {
     auto idx = good;
     idx.resize(16);
