@@ -10,6 +10,7 @@
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 
+#include "actors/group_coordinator.hpp"
 #include "actors/partition_replica.hpp"
 #include "messages/murmur2.hpp"
 
@@ -151,6 +152,15 @@ struct produce_gather {
   }
 };
 
+// The group registry is dynamically typed (node-local): forward through a request and a promise.
+template <class T, class... Ts>
+caf::result<T> ask_groups(self_ptr self, Ts&&... xs) {
+  auto rp = self->make_response_promise<T>();
+  self->request(self->state.groups, request_timeout, std::forward<Ts>(xs)...)
+    .then([=](T& x) mutable { rp.deliver(std::move(x)); }, [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+  return rp;
+}
+
 } // namespace
 
 broker_state::~broker_state() {
@@ -158,6 +168,8 @@ broker_state::~broker_state() {
   for (auto& [name, t] : topics)
     for (auto& p : t.partitions)
       caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
+  if (groups)
+    caf::anon_send_exit(groups, caf::exit_reason::user_shutdown);
 }
 
 caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::server_config& cfg) {
@@ -187,13 +199,25 @@ caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::
     topics->emplace(rec.name, std::move(*entry));
   }
   remove_orphans(cfg, *topics);
-  return sys.spawn(broker, cfg, std::move(store), std::move(topics));
+  group_registry_config gcfg;
+  gcfg.db_file = dir / "metadata.db";
+  gcfg.group.initial_rebalance_delay_ms = cfg.group_initial_rebalance_delay_ms;
+  gcfg.offsets_retention_ms = int64_t{cfg.offsets_retention_minutes} * 60 * 1000;
+  auto groups = spawn_group_registry(sys, gcfg);
+  if (!groups) {
+    for (auto& [name, t] : *topics)
+      for (auto& p : t.partitions)
+        caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
+    return groups.error();
+  }
+  return sys.spawn(broker, cfg, std::move(store), std::move(topics), *groups);
 }
 
 broker_actor::behavior_type broker(self_ptr self, cluster::server_config cfg,
                                    std::shared_ptr<persistence::metadata_store> store,
-                                   std::shared_ptr<std::map<std::string, topic_entry>> topics) {
+                                   std::shared_ptr<std::map<std::string, topic_entry>> topics, caf::actor groups) {
   auto& st = self->state;
+  st.groups = std::move(groups);
   st.cfg = std::move(cfg);
   st.store = std::move(store);
   st.topics = std::move(*topics);
@@ -231,6 +255,7 @@ broker_actor::behavior_type broker(self_ptr self, cluster::server_config cfg,
         return make_error(to_api_errc(e), "cannot delete topic: " + st.store->last_error());
       auto parts = std::move(i->second.partitions);
       st.topics.erase(i);
+      caf::anon_send(st.groups, delete_atom::value, name); // committed offsets of the topic go too
       save_snapshot(st);
       auto rp = self->make_response_promise<bool>();
       auto pending = std::make_shared<size_t>(parts.size());
@@ -403,6 +428,16 @@ broker_actor::behavior_type broker(self_ptr self, cluster::server_config cfg,
       return i->second.partitions[partition];
     },
     [=](info_atom) -> cluster_info { return self->state.info; },
+    [=](groups_atom) -> caf::actor { return self->state.groups; },
+    [=](groups_atom, list_atom) -> caf::result<std::vector<group_info>> {
+      return ask_groups<std::vector<group_info>>(self, list_atom::value);
+    },
+    [=](groups_atom, describe_atom, std::string& group) -> caf::result<group_info> {
+      return ask_groups<group_info>(self, describe_atom::value, std::move(group));
+    },
+    [=](groups_atom, reset_atom, std::string& group, std::vector<partition_offset>& target) -> caf::result<bool> {
+      return ask_groups<bool>(self, reset_atom::value, std::move(group), std::move(target));
+    },
     [=](producer_id_atom) -> caf::result<int64_t> {
       auto& st = self->state;
       if (st.next_producer_id >= st.producer_id_block_end) {

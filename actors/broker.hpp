@@ -37,6 +37,7 @@ struct broker_state {
   int64_t next_producer_id = 0;  // ids in [next_producer_id, producer_id_block_end) are reserved
   int64_t producer_id_block_end = 0;
   cluster_info info;
+  caf::actor groups; // the node's group registry (committed offsets, group coordinators)
   static inline const char* name = "samsa.broker";
   ~broker_state();
 };
@@ -50,6 +51,7 @@ caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::
 
 broker_actor::behavior_type broker(broker_actor::stateful_pointer<broker_state> self, cluster::server_config cfg,
                                    std::shared_ptr<persistence::metadata_store> store,
-                                   std::shared_ptr<std::map<std::string, topic_entry>> topics);
+                                   std::shared_ptr<std::map<std::string, topic_entry>> topics,
+                                   caf::actor groups);
 
 } // namespace samsa::actors

@@ -4,6 +4,7 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include "actors/group_coordinator.hpp"
 #include "messages/kafka/api_table.hpp"
 #include "messages/kafka/api_versions.hpp"
 
@@ -40,6 +41,8 @@ error_code to_kafka(api_errc e) {
     case api_errc::broker_shutting_down: return error_code::broker_not_available;
     case api_errc::out_of_order_sequence: return error_code::out_of_order_sequence_number;
     case api_errc::invalid_producer_epoch: return error_code::invalid_producer_epoch;
+    case api_errc::non_empty_group: return error_code::non_empty_group;
+    case api_errc::unknown_group: return error_code::group_id_not_found;
   }
   return error_code::unknown_server_error;
 }
@@ -52,6 +55,25 @@ error_code to_kafka(const caf::error& e) {
   if (e == caf::sec::request_timeout)
     return error_code::request_timed_out;
   return error_code::unknown_server_error;
+}
+
+kafka::error_code to_kafka(cluster::group_errc e) {
+  return static_cast<kafka::error_code>(cluster::kafka_code(e));
+}
+
+void with_group(kafka_handler_ptr self, const std::string& group_id, std::function<void(caf::actor)> then) {
+  auto hit = self->state.groups.find(group_id);
+  if (hit != self->state.groups.end()) {
+    then(hit->second);
+    return;
+  }
+  self->request(self->state.cfg.groups, std::chrono::seconds(30), group_atom::value, group_id)
+    .then(
+      [=](caf::actor& g) {
+        self->state.groups[group_id] = g;
+        then(g);
+      },
+      [=](caf::error&) { then(caf::actor{}); });
 }
 
 void forget_partition(kafka_handler_ptr self, const std::string& topic, int32_t partition) {
@@ -118,6 +140,15 @@ caf::behavior kafka_handler(kafka_handler_ptr self, kafka_listener_config cfg) {
         case kafka::api_key::create_topics: return handle_create_topics(self, req);
         case kafka::api_key::delete_topics: return handle_delete_topics(self, req);
         case kafka::api_key::init_producer_id: return handle_init_producer_id(self, req);
+        case kafka::api_key::find_coordinator: return handle_find_coordinator(self, req);
+        case kafka::api_key::join_group: return handle_join_group(self, req);
+        case kafka::api_key::sync_group: return handle_sync_group(self, req);
+        case kafka::api_key::heartbeat: return handle_heartbeat(self, req);
+        case kafka::api_key::leave_group: return handle_leave_group(self, req);
+        case kafka::api_key::offset_commit: return handle_offset_commit(self, req);
+        case kafka::api_key::offset_fetch: return handle_offset_fetch(self, req);
+        case kafka::api_key::describe_groups: return handle_describe_groups(self, req);
+        case kafka::api_key::list_groups: return handle_list_groups(self, req);
         default: return close_connection();
       }
     },

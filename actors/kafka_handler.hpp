@@ -15,6 +15,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/kafka_session.hpp"
+#include "cluster/group_errc.hpp"
 #include "messages/kafka/errors.hpp"
 #include "messages/kafka/request_header.hpp"
 #include "messages/kafka/wire.hpp"
@@ -27,6 +28,7 @@ struct kafka_handler_state {
   kafka_listener_config cfg;
   // Partition actors this connection has used, so the hot path skips the broker.
   std::map<std::pair<std::string, int32_t>, partition_actor> partitions;
+  std::map<std::string, caf::actor> groups; // group coordinators this connection has used
   static inline const char* name = "samsa.kafka_handler";
 };
 
@@ -71,6 +73,13 @@ void resolve_partitions(kafka_handler_ptr self, std::vector<std::pair<std::strin
                         std::function<void(std::vector<partition_actor>)> then);
 void forget_partition(kafka_handler_ptr self, const std::string& topic, int32_t partition);
 
+// Finds the coordinator actor of a group (cache first, then the node's registry) and calls `then` with it
+// (a null handle when the registry does not answer).
+void with_group(kafka_handler_ptr self, const std::string& group_id, std::function<void(caf::actor)> then);
+
+// Group state machine errors as Kafka error codes.
+kafka::error_code to_kafka(cluster::group_errc e);
+
 // Per-API handlers. Each returns its reply through the promise or directly.
 caf::result<kafka_reply> handle_api_versions(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_metadata(kafka_handler_ptr self, const kafka_request& req);
@@ -80,5 +89,14 @@ caf::result<kafka_reply> handle_list_offsets(kafka_handler_ptr self, const kafka
 caf::result<kafka_reply> handle_create_topics(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_delete_topics(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_init_producer_id(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_find_coordinator(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_join_group(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_sync_group(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_heartbeat(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_leave_group(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_offset_commit(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_offset_fetch(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_describe_groups(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_list_groups(kafka_handler_ptr self, const kafka_request& req);
 
 } // namespace samsa::actors

@@ -25,6 +25,7 @@ namespace samsa::actors {
 struct kafka_listener_config {
   broker_actor broker;
   cluster::server_config server;
+  caf::actor groups; // the node's group registry
 };
 
 // What the request handler answers for one frame.

@@ -37,7 +37,9 @@ void check_transition(group_state from, group_state to);
 // Kafka's names: "Empty", "PreparingRebalance", "CompletingRebalance", "Stable", "Dead".
 const char* to_string(group_state s) noexcept;
 
-// One member of a group, as the group keeps it.
+// One member of a group, as the group keeps it. Owned and mutated only by class group; callers
+// read it through members() / find_member(). awaiting_join / awaiting_sync mirror exactly the
+// requests the caller holds parked for this member id (the "callback slots" of Kafka).
 struct group_member {
   std::string member_id;
   std::optional<std::string> group_instance_id; // static membership

@@ -37,6 +37,9 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using expire_atom = caf::atom_constant<caf::atom("expire")>;
 using close_atom = caf::atom_constant<caf::atom("close")>;
 using producer_id_atom = caf::atom_constant<caf::atom("pid")>;
+using groups_atom = caf::atom_constant<caf::atom("groups")>;
+using list_atom = caf::atom_constant<caf::atom("list")>;
+using reset_atom = caf::atom_constant<caf::atom("reset")>;
 
 // Special timestamps of ListOffsets, as in Kafka.
 constexpr int64_t latest_timestamp = -1;
@@ -240,6 +243,46 @@ typename Inspector::result_type inspect(Inspector& f, offset_answer& x) {
   return f(caf::meta::type_name("offset_answer"), x.error, x.offset, x.timestamp);
 }
 
+// -- consumer groups ----------------------------------------------------------------------------------
+
+struct partition_offset {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = -1;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, partition_offset& x) {
+  return f(caf::meta::type_name("partition_offset"), x.topic, x.partition, x.offset);
+}
+
+struct group_member_info {
+  std::string member_id;
+  std::string group_instance_id; // empty: dynamic member
+  std::string client_id;
+  std::string client_host;
+  std::vector<partition_offset> assignment; // offset unused (-1)
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, group_member_info& x) {
+  return f(caf::meta::type_name("group_member_info"), x.member_id, x.group_instance_id, x.client_id, x.client_host,
+           x.assignment);
+}
+
+// A consumer group as `samsa groups describe` shows it; committed holds the committed offsets.
+struct group_info {
+  std::string group_id;
+  std::string state;
+  std::string protocol_type;
+  std::string protocol;
+  std::vector<group_member_info> members;
+  std::vector<partition_offset> committed;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, group_info& x) {
+  return f(caf::meta::type_name("group_info"), x.group_id, x.state, x.protocol_type, x.protocol, x.members,
+           x.committed);
+}
+
 // -- typed interfaces ----------------------------------------------------------------------------------
 
 // One partition replica (leader behaviour today; a follower behaviour joins it with replication).
@@ -266,6 +309,12 @@ using broker_actor = caf::typed_actor<
   caf::replies_to<partition_atom, std::string, int32_t>::with<partition_actor>,
   caf::replies_to<info_atom>::with<cluster_info>,
   // A fresh producer id for an idempotent producer; never repeats on this node.
-  caf::replies_to<producer_id_atom>::with<int64_t>>;
+  caf::replies_to<producer_id_atom>::with<int64_t>,
+  // Consumer groups: the node's group registry (local use), listing, describing, resetting offsets
+  // (refused with non_empty_group while the group has members).
+  caf::replies_to<groups_atom>::with<caf::actor>,
+  caf::replies_to<groups_atom, list_atom>::with<std::vector<group_info>>,
+  caf::replies_to<groups_atom, describe_atom, std::string>::with<group_info>,
+  caf::replies_to<groups_atom, reset_atom, std::string, std::vector<partition_offset>>::with<bool>>;
 
 } // namespace samsa

@@ -32,6 +32,8 @@ enum class api_errc : uint8_t {
   broker_shutting_down = 17,
   out_of_order_sequence = 18,     // idempotent producer: a sequence gap
   invalid_producer_epoch = 19,    // idempotent producer: an epoch older than the partition has seen
+  non_empty_group = 20,           // the operation needs a consumer group without members
+  unknown_group = 21,             // no such consumer group
 };
 
 const char* to_string(api_errc x);

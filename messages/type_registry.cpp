@@ -18,6 +18,9 @@ void register_samsa_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<fetch_request>("samsa::fetch_request");
   cfg.add_message_type<fetch_response>("samsa::fetch_response");
   cfg.add_message_type<offset_answer>("samsa::offset_answer");
+  cfg.add_message_type<partition_offset>("samsa::partition_offset");
+  cfg.add_message_type<group_member_info>("samsa::group_member_info");
+  cfg.add_message_type<group_info>("samsa::group_info");
   cfg.add_message_type<std::vector<char>>("std::vector<char>");
   cfg.add_message_type<std::vector<std::string>>("std::vector<std::string>");
   cfg.add_message_type<std::map<std::string, std::string>>("std::map<std::string,std::string>");

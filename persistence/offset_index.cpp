@@ -31,7 +31,7 @@ errc index_file<Entry>::open(const std::filesystem::path& path) {
     return errno_to_errc(errno);
   entries_.clear();
   written_ = 0;
-  shrunk_ = false;  // what the file holds is unknown until load(): cut it at the first write
+  shrunk_ = true;  // what the file holds is unknown until load(): cut it at the first write
   return errc::ok;
 }
 

@@ -3,6 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <map>
 #include <random>
 #include <set>
 #include <stdexcept>
@@ -91,22 +94,37 @@ TEST_CASE("group_errc: 1:1 mapping to Kafka error codes") {
 // Random clients doing random things; after every step the invariants of class group hold and
 // nothing throws (a throw would be an illegal transition or a broken invariant).
 TEST_CASE("group_state: randomized operations keep the invariants") {
-  std::mt19937 rng(20240601);
+  // Fixed seed for reproducibility; SAMSA_FUZZ_SEED explores others locally.
+  const char* env_seed = std::getenv("SAMSA_FUZZ_SEED");
+  std::mt19937 rng(env_seed ? static_cast<unsigned>(std::strtoul(env_seed, nullptr, 10)) : 20240601u);
   shell s(test_config(500));
   const std::vector<std::vector<group_protocol>> protos = {
       {{"range", "a"}}, {{"range", "b"}, {"roundrobin", "b"}}, {{"roundrobin", "c"}}};
   std::vector<std::string> known; // member ids handed out at some point
-  auto pick = [&]() -> std::string {
-    if (known.empty() || rng() % 8 == 0)
-      return "";
-    return known[rng() % known.size()];
-  };
+  std::map<group_state, int> seen;
+  size_t max_members = 0;
   for (int step = 0; step < 4000; ++step) {
-    std::string id = pick();
+    // Mostly current members acting as themselves; sometimes stale ids, strangers, newcomers.
+    std::string id;
     std::optional<std::string> inst;
-    if (rng() % 4 == 0)
-      inst = "inst-" + std::to_string(rng() % 3);
-    switch (rng() % 7) {
+    const auto& ms = s.g.members();
+    unsigned who = rng() % 10;
+    if (!ms.empty() && who < 7) {
+      const auto& m = ms[rng() % ms.size()];
+      id = m.member_id;
+      inst = m.group_instance_id;
+      if (who == 0)
+        id = s.g.leader_id();
+    } else {
+      if (!known.empty() && who < 9)
+        id = known[rng() % known.size()];
+      if (rng() % 3 == 0)
+        inst = "inst-" + std::to_string(rng() % 3);
+    }
+    // Weighted: joins, syncs and heartbeats are common; leaves rare (else the group is mostly
+    // Empty and the interesting states are barely visited).
+    static constexpr int weights[] = {0, 0, 0, 1, 1, 2, 2, 2, 3, 4, 5, 5};
+    switch (weights[rng() % 12]) {
       case 0: {
         auto req = make_join(id, protos[rng() % protos.size()], inst);
         req.version = static_cast<int16_t>(rng() % 6);
@@ -125,13 +143,18 @@ TEST_CASE("group_state: randomized operations keep the invariants") {
         break;
       }
       case 2: s.heartbeat(id, s.g.generation_id(), inst); break;
-      case 3: s.leave({{id, inst}}); break;
+      case 3:
+        if (rng() % 3 == 0)
+          s.leave({{id, inst}});
+        break;
       case 4: s.g.validate_offset_commit(id, inst, s.g.generation_id(), s.now); break;
-      default: s.advance(static_cast<int64_t>(rng() % 4000)); break;
+      default: s.advance(static_cast<int64_t>(rng() % 1500)); break;
     }
     const auto& g = s.g;
     auto st = g.state();
     CHECK(st != group_state::dead);
+    ++seen[st];
+    max_members = std::max(max_members, g.members().size());
     std::set<std::string> ids, instances;
     for (const auto& m : g.members()) {
       CHECK(ids.insert(m.member_id).second);
@@ -153,4 +176,15 @@ TEST_CASE("group_state: randomized operations keep the invariants") {
       CHECK(g.protocol_name().empty());
     }
   }
+  // The run must actually exercise the machine, not idle in one state.
+  INFO("states: empty " << seen[group_state::empty] << ", preparing "
+          << seen[group_state::preparing_rebalance] << ", completing "
+          << seen[group_state::completing_rebalance] << ", stable " << seen[group_state::stable]
+          << "; generation " << s.g.generation_id() << ", max members " << max_members);
+  CHECK(seen[group_state::empty] > 0);
+  CHECK(seen[group_state::preparing_rebalance] > 0);
+  CHECK(seen[group_state::completing_rebalance] > 0);
+  CHECK(seen[group_state::stable] > 0);
+  CHECK(s.g.generation_id() > 20);
+  CHECK(max_members >= 3);
 }

@@ -9,9 +9,35 @@ CLIENT=${SAMSA_RDKAFKA_ROUNDTRIP:-$(dirname "$SAMSA")/tests/rdkafka_roundtrip}
 RECORDS=${SAMSA_RDKAFKA_RECORDS:-1000000}
 start_broker
 # Bounded: the program's own waits are bounded too, this is the backstop.
-timeout 540 "$CLIENT" "127.0.0.1:$KAFKA_PORT" "$RECORDS" rt || fail "rdkafka_roundtrip exited with $?"
-# The broker agrees through its native API.
+rc=0
+timeout 540 "$CLIENT" "127.0.0.1:$KAFKA_PORT" "$RECORDS" rt || rc=$?
+[ "$rc" -eq 0 ] || fail "rdkafka_roundtrip exited with $rc"
+kill -0 "$BROKER_PID" 2>/dev/null || fail "broker died"
+# The broker's native API agrees on the topic, and the batches on disk prove the producer really was
+# idempotent: a producer id, and per partition base sequences that continue exactly where the last batch ended.
 "$SAMSA" topics describe rt-seq $B >"$WORK/describe" || fail "describe rt-seq"
-kill -0 "$BROKER_PID" || fail "broker died"
+grep -q 'rt-seq' "$WORK/describe" || fail "describe: $(cat "$WORK/describe")"
+/usr/bin/python3 - "$WORK/data" "$RECORDS" <<'EOF' || fail "idempotent batches on disk"
+import glob, struct, sys
+total = 0
+pids = set()
+for p in range(6):
+    seq = 0
+    for seg in sorted(glob.glob("%s/rt-seq-%d/*.log" % (sys.argv[1], p))):
+        data = open(seg, "rb").read()
+        pos = 0
+        while pos + 61 <= len(data):
+            length, = struct.unpack_from(">i", data, pos + 8)
+            pid, epoch, base_seq, count = struct.unpack_from(">qhii", data, pos + 43)
+            assert pid >= 0 and epoch >= 0, ("not idempotent", p, pid, epoch)
+            assert base_seq == seq, ("partition", p, "base_sequence", base_seq, "expected", seq)
+            pids.add(pid)
+            seq += count
+            pos += 12 + length
+    total += seq
+assert total == int(sys.argv[2]), (total, sys.argv[2])
+assert len(pids) == 1, pids
+print("on disk: %d records in idempotent batches of producer id %d, sequences contiguous" % (total, pids.pop()))
+EOF
 stop_broker
 echo "rdkafka_roundtrip: ok"

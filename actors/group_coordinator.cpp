@@ -1,0 +1,315 @@
+#include "actors/group_coordinator.hpp"
+
+#include <chrono>
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+
+#include "actors/partition_replica.hpp" // wall_clock_ms
+#include "cluster/consumer_protocol.hpp"
+#include "messages/native_api.hpp"
+
+namespace samsa::actors {
+
+namespace {
+
+using group_ptr = caf::stateful_actor<group_coordinator_state>*;
+
+// Delivers what the state machine decided and re-arms the timer at its next deadline.
+void apply(group_ptr self, cluster::group_effects& fx) {
+  auto& st = self->state;
+  for (auto& j : fx.joins) {
+    auto i = st.parked_joins.find(j.to);
+    if (i != st.parked_joins.end()) {
+      i->second.deliver(std::move(j.response));
+      st.parked_joins.erase(i);
+    }
+  }
+  for (auto& s : fx.syncs) {
+    auto i = st.parked_syncs.find(s.to);
+    if (i != st.parked_syncs.end()) {
+      i->second.deliver(std::move(s.response));
+      st.parked_syncs.erase(i);
+    }
+  }
+  auto now = wall_clock_ms();
+  bool empty = st.group->empty();
+  if (empty != st.was_empty) {
+    st.was_empty = empty;
+    self->send(st.registry, empty_atom::value, st.group->group_id(), empty, now);
+  }
+  if (auto d = st.group->next_deadline(); d && (!st.armed_deadline || *d < *st.armed_deadline)) {
+    st.armed_deadline = *d;
+    self->delayed_send(self, std::chrono::milliseconds(std::max<int64_t>(*d - now, 0)), tick_atom::value, *d);
+  }
+}
+
+} // namespace
+
+caf::behavior group_coordinator(group_ptr self, std::string group_id, cluster::group_config cfg, caf::actor registry) {
+  self->state.group = std::make_unique<cluster::group>(group_id, cfg);
+  self->state.registry = std::move(registry);
+  return {
+    [=](join_atom, cluster::join_request& req) -> caf::result<cluster::join_response> {
+      auto& st = self->state;
+      auto r = st.group->join(req, wall_clock_ms());
+      if (r.response) {
+        apply(self, r.effects);
+        return std::move(*r.response);
+      }
+      auto rp = self->make_response_promise();
+      if (auto old = st.parked_joins.find(r.member_id); old != st.parked_joins.end()) {
+        cluster::join_response superseded;
+        superseded.error = cluster::group_errc::rebalance_in_progress;
+        superseded.member_id = r.member_id;
+        old->second.deliver(std::move(superseded));
+      }
+      st.parked_joins[r.member_id] = rp;
+      apply(self, r.effects);
+      return rp;
+    },
+    [=](sync_atom, cluster::sync_request& req) -> caf::result<cluster::sync_response> {
+      auto& st = self->state;
+      auto r = st.group->sync(req, wall_clock_ms());
+      if (r.response) {
+        apply(self, r.effects);
+        return std::move(*r.response);
+      }
+      auto rp = self->make_response_promise();
+      st.parked_syncs[r.member_id] = rp;
+      apply(self, r.effects);
+      return rp;
+    },
+    [=](heartbeat_atom, cluster::heartbeat_request& req) -> cluster::group_errc {
+      auto e = self->state.group->heartbeat(req, wall_clock_ms());
+      cluster::group_effects none;
+      apply(self, none);
+      return e;
+    },
+    [=](leave_atom, std::vector<cluster::leave_member>& members) -> cluster::leave_result {
+      auto r = self->state.group->leave(members, wall_clock_ms());
+      apply(self, r.effects);
+      return r;
+    },
+    [=](commit_atom, offset_commit_args& args) -> caf::result<cluster::group_errc> {
+      auto& st = self->state;
+      auto e = st.group->validate_offset_commit(args.member_id, args.group_instance_id, args.generation_id,
+                                                wall_clock_ms());
+      if (e != cluster::group_errc::none)
+        return e;
+      persistence::group_commit c;
+      c.group_id = st.group->group_id();
+      c.offsets = std::move(args.offsets);
+      c.group_is_empty = st.group->empty();
+      auto rp = self->make_response_promise();
+      self->request(st.registry, std::chrono::seconds(30), commit_atom::value, std::move(c))
+        .then([=](bool) mutable { rp.deliver(cluster::group_errc::none); },
+              [=](caf::error&) mutable { rp.deliver(cluster::group_errc::coordinator_not_available); });
+      return rp;
+    },
+    [=](describe_atom) -> cluster::group_description { return self->state.group->describe(); },
+    [=](tick_atom, int64_t deadline) {
+      auto& st = self->state;
+      if (st.armed_deadline && *st.armed_deadline == deadline)
+        st.armed_deadline.reset();
+      auto fx = st.group->tick(wall_clock_ms());
+      apply(self, fx);
+    },
+  };
+}
+
+// -- registry ------------------------------------------------------------------------------------------
+
+namespace {
+
+using registry_ptr = caf::stateful_actor<group_registry_state>*;
+
+void flush_commits(registry_ptr self) {
+  auto& st = self->state;
+  st.flush_scheduled = false;
+  if (st.pending.empty())
+    return;
+  std::vector<persistence::group_commit> batch;
+  batch.reserve(st.pending.size());
+  for (auto& p : st.pending)
+    batch.push_back(p.commit);
+  auto e = st.offsets->commit_batch(batch, wall_clock_ms());
+  for (auto& p : st.pending) {
+    if (e == persistence::errc::ok)
+      p.promise.deliver(true);
+    else
+      p.promise.deliver(make_error(api_errc::storage_error, "cannot store offsets: " + st.offsets->last_error()));
+  }
+  st.pending.clear();
+}
+
+group_info to_group_info(const std::string& id, const cluster::group_description& d) {
+  group_info g;
+  g.group_id = id;
+  g.state = d.state;
+  g.protocol_type = d.protocol_type;
+  g.protocol = d.protocol;
+  for (auto& m : d.members) {
+    group_member_info mi;
+    mi.member_id = m.member_id;
+    mi.group_instance_id = m.group_instance_id.value_or("");
+    mi.client_id = m.client_id;
+    mi.client_host = m.client_host;
+    if (d.protocol_type == cluster::consumer_protocol_type) {
+      if (auto a = cluster::decode_assignment(m.assignment))
+        for (auto& tp : cluster::flatten(a->assigned_partitions))
+          mi.assignment.push_back({tp.topic, tp.partition, -1});
+    }
+    g.members.push_back(std::move(mi));
+  }
+  return g;
+}
+
+caf::actor group_of(registry_ptr self, const std::string& id) {
+  auto& st = self->state;
+  auto i = st.groups.find(id);
+  if (i != st.groups.end())
+    return i->second;
+  auto g = self->spawn(group_coordinator, id, st.cfg.group, caf::actor{self});
+  self->link_to(g);
+  st.groups.emplace(id, g);
+  return g;
+}
+
+} // namespace
+
+caf::expected<caf::actor> spawn_group_registry(caf::actor_system& sys, group_registry_config cfg) {
+  std::string err;
+  std::shared_ptr<persistence::offset_store> offsets = persistence::offset_store::open(cfg.db_file, &err);
+  if (!offsets)
+    return make_error(api_errc::storage_error, "cannot open committed offsets in " + cfg.db_file.string() + ": " + err);
+  return sys.spawn(group_registry, std::move(cfg), std::move(offsets));
+}
+
+caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
+                             std::shared_ptr<persistence::offset_store> offsets) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.offsets.reset(new persistence::offset_store(std::move(*offsets)));
+  auto expiry = std::chrono::milliseconds(std::max<int64_t>(st.cfg.expiry_check_interval_ms, 1000));
+  self->delayed_send(self, expiry, tick_atom::value);
+  return {
+    [=](group_atom, const std::string& id) -> caf::actor { return group_of(self, id); },
+    [=](commit_atom, persistence::group_commit& c) -> caf::result<bool> {
+      // Commits that pile up in the mailbox before the flush message are written in one transaction.
+      auto rp = self->make_response_promise();
+      self->state.pending.push_back({std::move(c), rp});
+      if (!self->state.flush_scheduled) {
+        self->state.flush_scheduled = true;
+        self->send(self, flush_atom::value);
+      }
+      return rp;
+    },
+    [=](flush_atom) { flush_commits(self); },
+    [=](committed_atom, const std::string& group) -> std::vector<persistence::committed_offset> {
+      flush_commits(self); // read your writes
+      return self->state.offsets->fetch(group);
+    },
+    [=](empty_atom, const std::string& group, bool empty, int64_t now) {
+      auto& st = self->state;
+      if (empty && st.offsets->fetch(group).empty())
+        return; // nothing committed: nothing to expire
+      st.offsets->set_empty_since(group, empty ? std::optional<int64_t>{now} : std::nullopt);
+    },
+    [=](list_atom) -> caf::result<std::vector<group_info>> {
+      auto& st = self->state;
+      auto out = std::make_shared<std::vector<group_info>>();
+      for (auto& g : st.offsets->groups())
+        if (!st.groups.count(g))
+          out->push_back(group_info{g, "Empty", "consumer", "", {}, {}});
+      if (st.groups.empty())
+        return *out;
+      auto rp = self->make_response_promise();
+      auto pending = std::make_shared<size_t>(st.groups.size());
+      for (auto& [id, g] : st.groups) {
+        auto name = id;
+        self->request(g, std::chrono::seconds(10), describe_atom::value)
+          .then(
+            [=](cluster::group_description& d) mutable {
+              out->push_back(to_group_info(name, d));
+              if (--*pending == 0)
+                rp.deliver(std::move(*out));
+            },
+            [=](caf::error&) mutable {
+              if (--*pending == 0)
+                rp.deliver(std::move(*out));
+            });
+      }
+      return rp;
+    },
+    [=](describe_atom, const std::string& group) -> caf::result<group_info> {
+      auto& st = self->state;
+      flush_commits(self);
+      auto committed = st.offsets->fetch(group);
+      std::vector<partition_offset> offsets;
+      for (auto& c : committed)
+        offsets.push_back({c.topic, c.partition, c.offset});
+      auto i = st.groups.find(group);
+      if (i == st.groups.end()) {
+        if (committed.empty())
+          return make_error(api_errc::unknown_group, "unknown consumer group '" + group + "'");
+        return group_info{group, "Empty", "consumer", "", {}, std::move(offsets)};
+      }
+      auto rp = self->make_response_promise();
+      self->request(i->second, std::chrono::seconds(10), describe_atom::value)
+        .then(
+          [=](cluster::group_description& d) mutable {
+            auto info = to_group_info(group, d);
+            info.committed = offsets;
+            rp.deliver(std::move(info));
+          },
+          [=](caf::error& e) mutable { rp.deliver(e); });
+      return rp;
+    },
+    [=](reset_atom, const std::string& group, std::vector<partition_offset>& target) -> caf::result<bool> {
+      std::vector<persistence::committed_offset> offsets;
+      for (auto& t : target) {
+        persistence::committed_offset c;
+        c.topic = t.topic;
+        c.partition = t.partition;
+        c.offset = t.offset;
+        offsets.push_back(std::move(c));
+      }
+      auto rp = self->make_response_promise();
+      auto write = [=]() mutable {
+        flush_commits(self);
+        auto e = self->state.offsets->commit_batch({persistence::group_commit{group, offsets, true}}, wall_clock_ms());
+        if (e == persistence::errc::ok)
+          rp.deliver(true);
+        else
+          rp.deliver(make_error(api_errc::storage_error, self->state.offsets->last_error()));
+      };
+      auto i = self->state.groups.find(group);
+      if (i == self->state.groups.end()) {
+        write();
+        return rp;
+      }
+      self->request(i->second, std::chrono::seconds(10), describe_atom::value)
+        .then(
+          [=](cluster::group_description& d) mutable {
+            if (!d.members.empty())
+              rp.deliver(make_error(api_errc::non_empty_group, "group '" + group + "' has "
+                                                                 + std::to_string(d.members.size())
+                                                                 + " active members; stop them first"));
+            else
+              write();
+          },
+          [=](caf::error& e) mutable { rp.deliver(e); });
+      return rp;
+    },
+    [=](delete_atom, const std::string& topic) { self->state.offsets->delete_topic(topic); },
+    [=](tick_atom) {
+      auto& st = self->state;
+      st.offsets->expire(wall_clock_ms(), st.cfg.offsets_retention_ms);
+      self->delayed_send(self, std::chrono::milliseconds(std::max<int64_t>(st.cfg.expiry_check_interval_ms, 1000)),
+                         tick_atom::value);
+    },
+  };
+}
+
+} // namespace samsa::actors

@@ -1,0 +1,100 @@
+#pragma once
+// Consumer groups on a node: one group_coordinator actor per group (a thin shell around the pure state
+// machine cluster::group), and one group_registry actor per node that finds or spawns them and owns the
+// committed offsets (persistence::offset_store), batching commit bursts into one SQLite transaction.
+//
+// The group actor parks JoinGroup and SyncGroup requests as response promises keyed by member id and
+// delivers the "effects" the state machine returns; one timer, armed at the state machine's next deadline
+// (session expiry, rebalance timeout, initial delay), drives tick(). Messages between these actors and the
+// Kafka handlers stay on one node; they carry cluster:: structs directly.
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/response_promise.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "cluster/group_state.hpp"
+#include "messages/native_api.hpp"
+#include "persistence/offset_store.hpp"
+
+namespace samsa::actors {
+
+using group_atom = caf::atom_constant<caf::atom("group")>;
+using join_atom = caf::atom_constant<caf::atom("join")>;
+using sync_atom = caf::atom_constant<caf::atom("sync")>;
+using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
+using leave_atom = caf::atom_constant<caf::atom("leave")>;
+using commit_atom = caf::atom_constant<caf::atom("commit")>;
+using committed_atom = caf::atom_constant<caf::atom("committed")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using empty_atom = caf::atom_constant<caf::atom("empty")>;
+
+// An OffsetCommit as the group actor sees it.
+struct offset_commit_args {
+  std::string member_id;
+  std::optional<std::string> group_instance_id;
+  int32_t generation_id = -1;
+  std::vector<persistence::committed_offset> offsets;
+};
+
+struct group_coordinator_state {
+  std::unique_ptr<cluster::group> group;
+  caf::actor registry;
+  std::unordered_map<std::string, caf::response_promise> parked_joins;
+  std::unordered_map<std::string, caf::response_promise> parked_syncs;
+  std::optional<int64_t> armed_deadline; // the tick already scheduled
+  bool was_empty = true;
+  static inline const char* name = "samsa.group_coordinator";
+};
+
+caf::behavior group_coordinator(caf::stateful_actor<group_coordinator_state>* self, std::string group_id,
+                                cluster::group_config cfg, caf::actor registry);
+
+struct group_registry_config {
+  std::filesystem::path db_file; // the node's metadata.db (migrations already applied)
+  cluster::group_config group;
+  int64_t offsets_retention_ms = 7 * 24 * 3600 * 1000LL;
+  int64_t expiry_check_interval_ms = 600000;
+};
+
+struct group_registry_state {
+  group_registry_config cfg;
+  std::unique_ptr<persistence::offset_store> offsets;
+  std::map<std::string, caf::actor> groups;
+  struct pending_commit {
+    persistence::group_commit commit;
+    caf::response_promise promise;
+  };
+  std::vector<pending_commit> pending; // commits waiting for the next transaction
+  bool flush_scheduled = false;
+  static inline const char* name = "samsa.group_registry";
+};
+
+// Opens the offset store synchronously (errors reported at start) and spawns the registry.
+caf::expected<caf::actor> spawn_group_registry(caf::actor_system& sys, group_registry_config cfg);
+
+caf::behavior group_registry(caf::stateful_actor<group_registry_state>* self, group_registry_config cfg,
+                             std::shared_ptr<persistence::offset_store> offsets);
+
+} // namespace samsa::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::cluster::join_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::cluster::join_response)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::cluster::sync_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::cluster::sync_response)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::cluster::heartbeat_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::cluster::leave_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<samsa::cluster::leave_member>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::cluster::group_description)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::actors::offset_commit_args)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::persistence::group_commit)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<samsa::persistence::committed_offset>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::cluster::group_errc)

@@ -1,0 +1,68 @@
+// OffsetFetch (key 9), v1-5: committed offsets from SQLite; -1 for partitions without a commit. A null topic
+// list (v2+) asks for every committed offset of the group.
+#include "actors/kafka_handler.hpp"
+
+#include <chrono>
+
+#include "actors/group_coordinator.hpp"
+#include "messages/kafka/offset_fetch.hpp"
+
+namespace samsa::actors {
+
+caf::result<kafka_reply> handle_offset_fetch(kafka_handler_ptr self, const kafka_request& req) {
+  auto body = req.body();
+  kafka::offset_fetch_request fr;
+  if (!kafka::decode(body, req.header.api_version, fr))
+    return close_connection();
+  auto header = req.header;
+  auto rp = self->make_response_promise<kafka_reply>();
+  auto topics = fr.topics;
+  self->request(self->state.cfg.groups, std::chrono::seconds(30), committed_atom::value, fr.group_id)
+    .then(
+      [=](std::vector<persistence::committed_offset>& committed) mutable {
+        kafka::offset_fetch_response resp;
+        std::map<std::pair<std::string, int32_t>, const persistence::committed_offset*> by_key;
+        for (auto& c : committed)
+          by_key.emplace(std::make_pair(c.topic, c.partition), &c);
+        auto fill = [&](const std::string& topic, int32_t partition, kafka::offset_fetch_topic_response& tr) {
+          kafka::offset_fetch_partition p;
+          p.partition_index = partition;
+          auto i = by_key.find({topic, partition});
+          if (i != by_key.end()) {
+            p.committed_offset = i->second->offset;
+            p.committed_leader_epoch = i->second->leader_epoch;
+            p.metadata = i->second->metadata.value_or("");
+          } else {
+            p.metadata = "";
+          }
+          tr.partitions.push_back(std::move(p));
+        };
+        if (topics) {
+          for (auto& t : *topics) {
+            kafka::offset_fetch_topic_response tr;
+            tr.name = t.name;
+            for (auto p : t.partition_indexes)
+              fill(t.name, p, tr);
+            resp.topics.push_back(std::move(tr));
+          }
+        } else {
+          std::map<std::string, kafka::offset_fetch_topic_response> all;
+          for (auto& c : committed) {
+            auto& tr = all[c.topic];
+            tr.name = c.topic;
+            fill(c.topic, c.partition, tr);
+          }
+          for (auto& [name, tr] : all)
+            resp.topics.push_back(std::move(tr));
+        }
+        rp.deliver(encode_reply(header, resp));
+      },
+      [=](caf::error&) mutable {
+        kafka::offset_fetch_response resp;
+        resp.error = kafka::error_code::coordinator_not_available;
+        rp.deliver(encode_reply(header, resp));
+      });
+  return rp;
+}
+
+} // namespace samsa::actors

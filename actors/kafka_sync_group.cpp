@@ -1,0 +1,47 @@
+// SyncGroup (key 14), v0-3: the leader brings the assignments; everyone waits for them.
+#include "actors/kafka_handler.hpp"
+
+#include <chrono>
+
+#include "actors/group_coordinator.hpp"
+#include "messages/kafka/sync_group.hpp"
+
+namespace samsa::actors {
+
+caf::result<kafka_reply> handle_sync_group(kafka_handler_ptr self, const kafka_request& req) {
+  auto body = req.body();
+  kafka::sync_group_request sr;
+  if (!kafka::decode(body, req.header.api_version, sr))
+    return close_connection();
+  auto header = req.header;
+  cluster::sync_request cs;
+  cs.generation_id = sr.generation_id;
+  cs.member_id = sr.member_id;
+  cs.group_instance_id = sr.group_instance_id;
+  for (auto& a : sr.assignments)
+    cs.assignments.push_back({a.member_id, std::string(a.assignment.begin(), a.assignment.end())});
+  auto rp = self->make_response_promise<kafka_reply>();
+  auto fail = [=](kafka::error_code e) mutable {
+    kafka::sync_group_response resp;
+    resp.error = e;
+    rp.deliver(encode_reply(header, resp));
+  };
+  with_group(self, sr.group_id, [=](caf::actor g) mutable {
+    if (!g) {
+      fail(kafka::error_code::coordinator_not_available);
+      return;
+    }
+    self->request(g, std::chrono::minutes(10), sync_atom::value, cs)
+      .then(
+        [=](cluster::sync_response& r) mutable {
+          kafka::sync_group_response resp;
+          resp.error = to_kafka(r.error);
+          resp.assignment.assign(r.assignment.begin(), r.assignment.end());
+          rp.deliver(encode_reply(header, resp));
+        },
+        [=](caf::error&) mutable { fail(kafka::error_code::coordinator_not_available); });
+  });
+  return rp;
+}
+
+} // namespace samsa::actors
