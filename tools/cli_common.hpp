@@ -42,5 +42,6 @@ int cmd_broker(const std::vector<std::string>& argv);
 int cmd_topics(const std::vector<std::string>& argv);
 int cmd_produce(const std::vector<std::string>& argv);
 int cmd_consume(const std::vector<std::string>& argv);
+int cmd_groups(const std::vector<std::string>& argv);
 
 } // namespace samsa::cli

@@ -20,6 +20,9 @@ commands:
                  [--max-messages N] [--print-key] [--print-offset] [--key-separator SEP]
                                                        exits at the end of the log unless --follow
 
+  groups   list | describe GROUP | reset-offsets GROUP --topic T --to-earliest|--to-latest|--to-offset N
+                                                       (reset is refused while the group has members)
+
 client commands talk to 127.0.0.1:19092 (the broker's native API) unless --broker HOST:PORT is given.
 )";
 
@@ -40,6 +43,8 @@ int main(int argc, char** argv) {
     return samsa::cli::cmd_produce(rest);
   if (cmd == "consume")
     return samsa::cli::cmd_consume(rest);
+  if (cmd == "groups")
+    return samsa::cli::cmd_groups(rest);
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     std::cout << usage;
     return 0;
