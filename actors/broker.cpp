@@ -10,6 +10,7 @@
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 
+#include "actors/broker_groups.hpp"
 #include "actors/group_coordinator.hpp"
 #include "actors/partition_replica.hpp"
 #include "messages/murmur2.hpp"
@@ -438,6 +439,15 @@ broker_actor::behavior_type broker(self_ptr self, cluster::server_config cfg,
     [=](groups_atom, reset_atom, std::string& group, std::vector<partition_offset>& target) -> caf::result<bool> {
       return ask_groups<bool>(self, reset_atom::value, std::move(group), std::move(target));
     },
+    [=](groups_atom, join_atom, group_join_request& req) { return native_join(self, req); },
+    [=](groups_atom, sync_atom, group_sync_request& req) { return native_sync(self, req); },
+    [=](groups_atom, heartbeat_atom, std::string& group, int32_t generation, std::string& member) {
+      return native_heartbeat(self, group, generation, member);
+    },
+    [=](groups_atom, leave_atom, std::string& group, std::string& member) { return native_leave(self, group, member); },
+    [=](groups_atom, commit_atom, std::string& group, int32_t generation, std::string& member,
+        std::vector<partition_offset>& offsets) { return native_commit(self, group, generation, member, offsets); },
+    [=](groups_atom, committed_atom, std::string& group) { return native_committed(self, group); },
     [=](producer_id_atom) -> caf::result<int64_t> {
       auto& st = self->state;
       if (st.next_producer_id >= st.producer_id_block_end) {

@@ -28,12 +28,6 @@
 namespace samsa::actors {
 
 using group_atom = caf::atom_constant<caf::atom("group")>;
-using join_atom = caf::atom_constant<caf::atom("join")>;
-using sync_atom = caf::atom_constant<caf::atom("sync")>;
-using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
-using leave_atom = caf::atom_constant<caf::atom("leave")>;
-using commit_atom = caf::atom_constant<caf::atom("commit")>;
-using committed_atom = caf::atom_constant<caf::atom("committed")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using empty_atom = caf::atom_constant<caf::atom("empty")>;
 

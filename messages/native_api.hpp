@@ -40,6 +40,12 @@ using producer_id_atom = caf::atom_constant<caf::atom("pid")>;
 using groups_atom = caf::atom_constant<caf::atom("groups")>;
 using list_atom = caf::atom_constant<caf::atom("list")>;
 using reset_atom = caf::atom_constant<caf::atom("reset")>;
+using join_atom = caf::atom_constant<caf::atom("join")>;
+using sync_atom = caf::atom_constant<caf::atom("sync")>;
+using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
+using leave_atom = caf::atom_constant<caf::atom("leave")>;
+using commit_atom = caf::atom_constant<caf::atom("commit")>;
+using committed_atom = caf::atom_constant<caf::atom("committed")>;
 
 // Special timestamps of ListOffsets, as in Kafka.
 constexpr int64_t latest_timestamp = -1;
@@ -283,6 +289,70 @@ typename Inspector::result_type inspect(Inspector& f, group_info& x) {
            x.committed);
 }
 
+// The group membership protocol for native consumers (the same one Kafka clients speak; error codes are
+// Kafka's error code numbers, 0 = none). A named blob: a protocol (name, metadata) or, in sync, a member's
+// assignment (name = member id).
+struct named_bytes {
+  std::string name;
+  std::string bytes;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, named_bytes& x) {
+  return f(caf::meta::type_name("named_bytes"), x.name, x.bytes);
+}
+
+struct group_join_request {
+  std::string group_id;
+  std::string member_id; // empty on the first join
+  std::string group_instance_id; // empty: dynamic membership
+  std::string client_id;
+  int32_t session_timeout_ms = 10000;
+  int32_t rebalance_timeout_ms = 30000;
+  std::string protocol_type = "consumer";
+  std::vector<named_bytes> protocols;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, group_join_request& x) {
+  return f(caf::meta::type_name("group_join_request"), x.group_id, x.member_id, x.group_instance_id, x.client_id,
+           x.session_timeout_ms, x.rebalance_timeout_ms, x.protocol_type, x.protocols);
+}
+
+struct group_join_response {
+  int16_t error = 0;
+  int32_t generation_id = -1;
+  std::string protocol;
+  std::string leader_id;
+  std::string member_id;
+  std::vector<named_bytes> members; // leader only: member id -> subscription metadata
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, group_join_response& x) {
+  return f(caf::meta::type_name("group_join_response"), x.error, x.generation_id, x.protocol, x.leader_id,
+           x.member_id, x.members);
+}
+
+struct group_sync_request {
+  std::string group_id;
+  int32_t generation_id = -1;
+  std::string member_id;
+  std::string group_instance_id;
+  std::vector<named_bytes> assignments; // leader only
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, group_sync_request& x) {
+  return f(caf::meta::type_name("group_sync_request"), x.group_id, x.generation_id, x.member_id,
+           x.group_instance_id, x.assignments);
+}
+
+struct group_sync_response {
+  int16_t error = 0;
+  std::string assignment;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, group_sync_response& x) {
+  return f(caf::meta::type_name("group_sync_response"), x.error, x.assignment);
+}
+
 // -- typed interfaces ----------------------------------------------------------------------------------
 
 // One partition replica (leader behaviour today; a follower behaviour joins it with replication).
@@ -315,6 +385,15 @@ using broker_actor = caf::typed_actor<
   caf::replies_to<groups_atom>::with<caf::actor>,
   caf::replies_to<groups_atom, list_atom>::with<std::vector<group_info>>,
   caf::replies_to<groups_atom, describe_atom, std::string>::with<group_info>,
-  caf::replies_to<groups_atom, reset_atom, std::string, std::vector<partition_offset>>::with<bool>>;
+  caf::replies_to<groups_atom, reset_atom, std::string, std::vector<partition_offset>>::with<bool>,
+  // Group membership and offsets for native consumers (actors/group_consumer.hpp).
+  caf::replies_to<groups_atom, join_atom, group_join_request>::with<group_join_response>,
+  caf::replies_to<groups_atom, sync_atom, group_sync_request>::with<group_sync_response>,
+  // (group, generation, member) -> Kafka error code
+  caf::replies_to<groups_atom, heartbeat_atom, std::string, int32_t, std::string>::with<int16_t>,
+  caf::replies_to<groups_atom, leave_atom, std::string, std::string>::with<int16_t>,
+  // (group, generation, member, offsets) -> Kafka error code
+  caf::replies_to<groups_atom, commit_atom, std::string, int32_t, std::string, std::vector<partition_offset>>::with<int16_t>,
+  caf::replies_to<groups_atom, committed_atom, std::string>::with<std::vector<partition_offset>>>;
 
 } // namespace samsa

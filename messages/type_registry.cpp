@@ -21,6 +21,11 @@ void register_samsa_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<partition_offset>("samsa::partition_offset");
   cfg.add_message_type<group_member_info>("samsa::group_member_info");
   cfg.add_message_type<group_info>("samsa::group_info");
+  cfg.add_message_type<named_bytes>("samsa::named_bytes");
+  cfg.add_message_type<group_join_request>("samsa::group_join_request");
+  cfg.add_message_type<group_join_response>("samsa::group_join_response");
+  cfg.add_message_type<group_sync_request>("samsa::group_sync_request");
+  cfg.add_message_type<group_sync_response>("samsa::group_sync_response");
   cfg.add_message_type<std::vector<char>>("std::vector<char>");
   cfg.add_message_type<std::vector<std::string>>("std::vector<std::string>");
   cfg.add_message_type<std::map<std::string, std::string>>("std::map<std::string,std::string>");

@@ -1,0 +1,118 @@
+// The native consumer-group client against a broker, on the deterministic test coordinator: virtual time
+// drives heartbeats, commits, long polls and rebalances.
+#include "actor_fixture.hpp"
+
+#include <set>
+
+#include "actors/group_consumer.hpp"
+
+using namespace samsa;
+using samsa::testing::broker_fixture;
+using samsa::testing::make_record;
+
+namespace {
+
+struct seen_log {
+  std::set<std::pair<int32_t, int64_t>> records; // (partition, offset)
+  size_t deliveries = 0;
+  std::map<std::string, std::vector<partition_offset>> assignments; // consumer name -> latest assignment
+};
+
+caf::behavior sink(caf::event_based_actor* self, std::string name, std::shared_ptr<seen_log> log) {
+  return {
+    [=](actors::records_atom, const std::string&, int32_t partition, const std::vector<record>& recs) {
+      for (auto& r : recs)
+        log->records.emplace(partition, r.offset);
+      ++log->deliveries;
+      return true;
+    },
+    [=](actors::assigned_atom, const std::vector<partition_offset>& parts) { log->assignments[name] = parts; },
+  };
+}
+
+void run_for(broker_fixture& fx, int ms) {
+  for (int t = 0; t < ms; t += 50) {
+    fx.sched.run();
+    fx.sched.advance_time(std::chrono::milliseconds(50));
+  }
+  fx.sched.run();
+}
+
+} // namespace
+
+TEST_CASE("native group consumers share partitions, rebalance, and commit what they processed") {
+  broker_fixture fx{{"group.initial.rebalance.delay.ms=0"}};
+  topic_spec spec;
+  spec.name = "gc";
+  spec.partitions = 4;
+  REQUIRE(fx.ask<topic_description>(create_atom::value, spec));
+  produce_request req;
+  req.topic = "gc";
+  for (int i = 0; i < 200; ++i)
+    req.records.push_back(make_record("k" + std::to_string(i), std::to_string(i)));
+  REQUIRE(fx.ask<produce_response>(produce_atom::value, req));
+
+  auto log = std::make_shared<seen_log>();
+  actors::group_consumer_config cfg;
+  cfg.group_id = "natives";
+  cfg.topics = {"gc"};
+  cfg.assignor = "roundrobin";
+  cfg.session_timeout_ms = 6000;
+  auto a_sink = fx.sys.spawn(sink, "a", log);
+  auto a = fx.sys.spawn(actors::group_consumer, fx.broker, cfg, a_sink);
+  run_for(fx, 2000);
+  CHECK(log->records.size() == 200); // the only member reads every partition
+  REQUIRE(log->assignments.count("a"));
+  CHECK(log->assignments["a"].size() == 4);
+
+  // A second member joins: the first learns of the rebalance from its heartbeat and rejoins.
+  auto b_sink = fx.sys.spawn(sink, "b", log);
+  auto b = fx.sys.spawn(actors::group_consumer, fx.broker, cfg, b_sink);
+  run_for(fx, 8000);
+  REQUIRE(log->assignments.count("b"));
+  auto& pa = log->assignments["a"];
+  auto& pb = log->assignments["b"];
+  CHECK(pa.size() == 2);
+  CHECK(pb.size() == 2);
+  std::set<int32_t> all;
+  for (auto& p : pa)
+    all.insert(p.partition);
+  for (auto& p : pb)
+    all.insert(p.partition);
+  CHECK(all.size() == 4); // every partition to exactly one member
+
+  // New records reach whichever member owns their partition.
+  produce_request more;
+  more.topic = "gc";
+  for (int i = 200; i < 300; ++i)
+    more.records.push_back(make_record("k" + std::to_string(i), std::to_string(i)));
+  REQUIRE(fx.ask<produce_response>(produce_atom::value, more));
+  run_for(fx, 3000);
+  CHECK(log->records.size() == 300);
+
+  // Committed offsets reach the log end of every partition.
+  auto committed = fx.ask<std::vector<partition_offset>>(groups_atom::value, committed_atom::value,
+                                                         std::string{"natives"});
+  REQUIRE(committed);
+  int64_t total = 0;
+  for (auto& c : *committed) {
+    auto end = fx.ask<offset_answer>(offsets_atom::value, std::string{"gc"}, c.partition, latest_timestamp);
+    REQUIRE(end);
+    CHECK(c.offset == end->offset);
+    total += c.offset;
+  }
+  CHECK(committed->size() == 4);
+  CHECK(total == 300);
+
+  // Close: both leave; the group ends up empty.
+  fx.self->send(a, close_atom::value);
+  fx.self->send(b, close_atom::value);
+  run_for(fx, 500);
+  auto info = fx.ask<group_info>(groups_atom::value, describe_atom::value, std::string{"natives"});
+  REQUIRE(info);
+  CHECK(info->members.empty());
+  CHECK(info->state == "Empty");
+  fx.self->send_exit(a_sink, caf::exit_reason::user_shutdown);
+  fx.self->send_exit(b_sink, caf::exit_reason::user_shutdown);
+  fx.sched.run();
+}
