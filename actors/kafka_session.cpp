@@ -11,6 +11,15 @@ namespace {
 using session_ptr = caf::io::stateful_broker<kafka_session_state>*;
 constexpr size_t read_chunk = 256 * 1024;
 
+// Ends the session. The handler goes with it at once: pending request timeouts would otherwise keep it
+// (and so the actor system's shutdown) alive for up to a minute.
+void end_session(session_ptr self) {
+  auto& st = self->state;
+  if (st.handler)
+    self->send_exit(st.handler, caf::exit_reason::user_shutdown);
+  self->quit();
+}
+
 void write_ready(session_ptr self) {
   auto& st = self->state;
   bool wrote = false;
@@ -33,7 +42,7 @@ void write_ready(session_ptr self) {
     self->flush(st.hdl);
   if (st.closing) {
     self->close(st.hdl);
-    self->quit();
+    end_session(self);
   }
 }
 
@@ -80,7 +89,7 @@ void frame(session_ptr self) {
   st.buf.erase(st.buf.begin(), st.buf.begin() + pos);
   if (st.closing && st.inflight == 0 && st.done.empty()) {
     self->close(st.hdl);
-    self->quit();
+    end_session(self);
     return;
   }
   if (st.closing)
@@ -93,11 +102,15 @@ void frame(session_ptr self) {
 
 } // namespace
 
-caf::behavior kafka_session(session_ptr self, caf::io::connection_handle hdl, kafka_listener_config cfg) {
+caf::behavior kafka_session(session_ptr self, caf::io::connection_handle hdl, kafka_listener_config cfg,
+                            caf::actor acceptor) {
   auto& st = self->state;
   st.hdl = hdl;
   st.max_frame = cfg.server.socket_request_max_bytes;
   st.handler = self->spawn(kafka_handler, cfg);
+  // Stopping the listener (node shutdown) ends every open connection: the acceptor's exit reaches its
+  // sessions through this link, and a session's exit reaches its handler.
+  self->link_to(acceptor);
   self->link_to(st.handler);
   self->configure_read(hdl, caf::io::receive_policy::at_most(read_chunk));
   return {
@@ -111,7 +124,7 @@ caf::behavior kafka_session(session_ptr self, caf::io::connection_handle hdl, ka
         st.buf.insert(st.buf.end(), msg.buf.begin(), msg.buf.end());
       frame(self);
     },
-    [=](const caf::io::connection_closed_msg&) { self->quit(); },
+    [=](const caf::io::connection_closed_msg&) { end_session(self); },
   };
 }
 
@@ -120,7 +133,9 @@ namespace {
 caf::behavior kafka_acceptor(caf::io::broker* self, caf::io::doorman_ptr doorman, kafka_listener_config cfg) {
   self->add_doorman(std::move(doorman));
   return {
-    [=](const caf::io::new_connection_msg& msg) { self->fork(kafka_session, msg.handle, cfg); },
+    [=](const caf::io::new_connection_msg& msg) {
+      self->fork(kafka_session, msg.handle, cfg, caf::actor_cast<caf::actor>(self));
+    },
     [=](const caf::io::acceptor_closed_msg&) { self->quit(); },
   };
 }

@@ -52,7 +52,7 @@ struct kafka_session_state {
 };
 
 caf::behavior kafka_session(caf::io::stateful_broker<kafka_session_state>* self, caf::io::connection_handle hdl,
-                            kafka_listener_config cfg);
+                            kafka_listener_config cfg, caf::actor acceptor);
 
 // Binds the listener (host and port from `listeners`) and spawns the acceptor. Must not be called from
 // inside an actor. Returns the acceptor and the bound port.

@@ -7,6 +7,8 @@
 
 #include "bench_util.hpp"
 
+struct rd_kafka_s;
+
 namespace bench {
 
 struct produce_case {
@@ -44,13 +46,18 @@ public:
   void stop() override;
   uint16_t native_port() const { return native_port_; }
   std::string log_path() const { return proc_.log_path; }
+  // After stop(): whether SIGTERM made it exit with status 0 within the grace period, and how long it took.
+  bool clean_exit() const { return clean_exit_; }
+  double stop_seconds() const { return stop_seconds_; }
 
 private:
   samsa_server() = default;
   child proc_;
   uint16_t kafka_port_ = 0;
   uint16_t native_port_ = 0;
-  struct rd_kafka_s* admin_ = nullptr;
+  ::rd_kafka_s* admin_ = nullptr;
+  bool clean_exit_ = false;
+  double stop_seconds_ = 0;
 };
 
 // librdkafka's in-memory mock cluster (one broker) in a child process (`samsa_bench --mock-server`), so

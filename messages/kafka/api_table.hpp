@@ -42,6 +42,11 @@ struct api_info {
   int16_t max_version;
   int16_t first_flexible;
   bool implemented;
+  // The lowest version put in the ApiVersions answer when it differs from min_version (-1: min_version).
+  // Only Produce uses it: librdkafka 2.0.2 turns gzip, snappy and lz4 on only when the broker's Produce
+  // range includes v0 (a feature probe from the pre-0.10 era), so samsa advertises Produce 0-7 while the
+  // codec handles 3-7; a v0-2 request (message formats v0/v1) closes the connection, as Kafka 4 does.
+  int16_t advertised_min = -1;
 };
 
 /// All rows, sorted by key. The storage is static and immutable.

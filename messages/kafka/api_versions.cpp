@@ -80,7 +80,8 @@ std::vector<api_version_range> advertised_api_versions() {
   std::vector<api_version_range> out;
   for (const api_info& row : api_table())
     if (row.implemented)
-      out.push_back({static_cast<int16_t>(row.key), row.min_version, row.max_version});
+      out.push_back({static_cast<int16_t>(row.key), row.advertised_min >= 0 ? row.advertised_min : row.min_version,
+                     row.max_version});
   return out;
 }
 

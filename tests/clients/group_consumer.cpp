@@ -1,8 +1,11 @@
 // One member of a Kafka consumer group (librdkafka C++ KafkaConsumer with subscribe()), driven by the
 // tests/e2e/group_*.sh scripts.
 //
-//   group_consumer BOOTSTRAP GROUP TOPIC RECORDS_FILE [--name NAME] [--idle-exit SECONDS]
+//   group_consumer BOOTSTRAP GROUP TOPIC RECORDS_FILE [--name NAME] [--client-id ID] [--idle-exit SECONDS]
 //                  [--max-rate RECORDS_PER_SECOND] [--session-timeout-ms MS] [--strategy NAME]
+//
+// NAME labels the member's output (default "member"); client.id is NAME unless --client-id is given
+// (e.g. "rdkafka", librdkafka's default, which real deployments share between members).
 //
 // Every consumed record is appended to RECORDS_FILE as one line `partition offset value`. Events go to
 // stdout, one line each, prefixed with the wall clock in milliseconds since the epoch:
@@ -250,7 +253,7 @@ public:
 };
 
 int usage() {
-  std::fprintf(stderr, "usage: group_consumer BOOTSTRAP GROUP TOPIC RECORDS_FILE [--name NAME] [--idle-exit S]\n"
+  std::fprintf(stderr, "usage: group_consumer BOOTSTRAP GROUP TOPIC RECORDS_FILE [--name NAME] [--client-id ID] [--idle-exit S]\n"
                        "                      [--max-rate N] [--session-timeout-ms MS] [--strategy NAME]\n");
   return 2;
 }
@@ -265,6 +268,7 @@ int main(int argc, char** argv) {
   double max_rate = 0;
   std::string session_timeout = "6000";
   std::string strategy = "range,roundrobin";
+  std::string client_id;
   for (int i = 5; i < argc; ++i) {
     std::string a = argv[i];
     if (i + 1 >= argc)
@@ -272,6 +276,8 @@ int main(int argc, char** argv) {
     std::string v = argv[++i];
     if (a == "--name")
       name = v;
+    else if (a == "--client-id")
+      client_id = v;
     else if (a == "--idle-exit")
       idle_exit = std::atof(v.c_str());
     else if (a == "--max-rate")
@@ -298,7 +304,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   set(conf.get(), "bootstrap.servers", bootstrap);
   set(conf.get(), "group.id", group);
-  set(conf.get(), "client.id", name);
+  set(conf.get(), "client.id", client_id.empty() ? name : client_id);
   set(conf.get(), "enable.auto.commit", "false");
   set(conf.get(), "auto.offset.reset", "earliest");
   set(conf.get(), "session.timeout.ms", session_timeout);
