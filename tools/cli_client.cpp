@@ -1,5 +1,6 @@
 // `samsa topics|produce|consume`: command-line clients of a broker's native actor API.
 #include <chrono>
+#include <climits>
 #include <iostream>
 #include <string>
 
@@ -31,22 +32,14 @@ int topics_create(caf::scoped_actor& self, const broker_actor& b, const args& a)
   }
   topic_spec spec;
   spec.name = a.positional[1];
-  if (auto p = a.get("--partitions")) {
-    auto v = to_int(*p);
-    if (!v) {
-      std::cerr << "error: --partitions needs a number, got '" << *p << "'\n";
-      return 2;
-    }
-    spec.partitions = static_cast<int32_t>(*v);
-  }
-  if (auto r = a.get("--replication-factor")) {
-    auto v = to_int(*r);
-    if (!v) {
-      std::cerr << "error: --replication-factor needs a number, got '" << *r << "'\n";
-      return 2;
-    }
-    spec.replication_factor = static_cast<int16_t>(*v);
-  }
+  std::optional<long long> partitions, rf;
+  // Out-of-range values (0, negative) go to the broker, which answers with the Kafka error.
+  if (!int_option(a, "--partitions", INT32_MIN, partitions) || !int_option(a, "--replication-factor", INT16_MIN, rf))
+    return 2;
+  if (partitions)
+    spec.partitions = static_cast<int32_t>(*partitions);
+  if (rf)
+    spec.replication_factor = static_cast<int16_t>(*rf);
   for (auto& kv : a.all("--config")) {
     auto eq = kv.find('=');
     if (eq == std::string::npos) {
@@ -148,14 +141,11 @@ int cmd_produce(const std::vector<std::string>& argv) {
   }
   produce_request base;
   base.topic = a->positional[0];
-  if (auto p = a->get("--partition")) {
-    auto v = to_int(*p);
-    if (!v || *v < 0) {
-      std::cerr << "error: --partition needs a partition number >= 0, got '" << *p << "'\n";
-      return 2;
-    }
-    base.partition = static_cast<int32_t>(*v);
-  }
+  std::optional<long long> partition, batch;
+  if (!int_option(*a, "--partition", 0, partition) || !int_option(*a, "--batch-records", 1, batch))
+    return 2;
+  if (partition)
+    base.partition = static_cast<int32_t>(*partition);
   if (auto s = a->get("--acks")) {
     auto v = s == std::string{"all"} ? std::optional<long long>{-1} : to_int(*s);
     if (!v || (*v != -1 && *v != 0 && *v != 1)) {
@@ -164,15 +154,7 @@ int cmd_produce(const std::vector<std::string>& argv) {
     }
     base.acks = static_cast<int16_t>(*v);
   }
-  size_t batch_records = 5000;
-  if (auto s = a->get("--batch-records")) {
-    auto v = to_int(*s);
-    if (!v || *v <= 0) {
-      std::cerr << "error: --batch-records needs a positive number\n";
-      return 2;
-    }
-    batch_records = static_cast<size_t>(*v);
-  }
+  size_t batch_records = batch ? static_cast<size_t>(*batch) : 5000;
   auto sep = a->get("--key-separator");
   if (sep && sep->empty()) {
     std::cerr << "error: --key-separator must not be empty\n";
@@ -253,33 +235,14 @@ int cmd_consume(const std::vector<std::string>& argv) {
     return 2;
   }
   auto topic = a->positional[0];
-  std::optional<int64_t> start_offset;
-  if (auto s = a->get("--offset")) {
-    auto v = to_int(*s);
-    if (!v || *v < 0) {
-      std::cerr << "error: --offset must be an offset >= 0, got '" << *s << "'\n";
-      return 2;
-    }
-    start_offset = *v;
-  }
+  std::optional<long long> start_offset, partition, max_count;
+  if (!int_option(*a, "--offset", 0, start_offset) || !int_option(*a, "--partition", 0, partition)
+      || !int_option(*a, "--max-messages", 0, max_count))
+    return 2;
   std::optional<int32_t> only_partition;
-  if (auto s = a->get("--partition")) {
-    auto v = to_int(*s);
-    if (!v || *v < 0) {
-      std::cerr << "error: --partition needs a partition number >= 0, got '" << *s << "'\n";
-      return 2;
-    }
-    only_partition = static_cast<int32_t>(*v);
-  }
-  int64_t max_messages = -1;
-  if (auto s = a->get("--max-messages")) {
-    auto v = to_int(*s);
-    if (!v || *v < 0) {
-      std::cerr << "error: --max-messages needs a number >= 0\n";
-      return 2;
-    }
-    max_messages = *v;
-  }
+  if (partition)
+    only_partition = static_cast<int32_t>(*partition);
+  int64_t max_messages = max_count ? *max_count : -1;
   bool follow = a->has("--follow");
   bool print_key = a->has("--print-key");
   bool print_offset = a->has("--print-offset");

@@ -70,6 +70,18 @@ std::optional<long long> to_int(const std::string& s) {
   }
 }
 
+bool int_option(const args& a, const std::string& name, long long min, std::optional<long long>& out) {
+  auto s = a.get(name);
+  if (!s)
+    return true;
+  out = to_int(*s);
+  if (!out || *out < min) {
+    std::cerr << "error: " << name << " needs a number >= " << min << ", got '" << *s << "'\n";
+    return false;
+  }
+  return true;
+}
+
 client_config::client_config() {
   register_samsa_types(*this);
   load<caf::io::middleman>();

@@ -28,6 +28,10 @@ std::optional<args> parse_args(const std::vector<std::string>& argv, const std::
 
 std::optional<long long> to_int(const std::string& s);
 
+// Reads the integer option `name` if present into `out`. Returns false (after printing why) when it is not
+// a number or below `min`.
+bool int_option(const args& a, const std::string& name, long long min, std::optional<long long>& out);
+
 constexpr const char* default_native_broker = "127.0.0.1:19092";
 
 // A client-side actor system able to talk to a broker.

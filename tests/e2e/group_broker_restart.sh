@@ -2,7 +2,8 @@
 # Consumer group across broker restarts: 3 librdkafka members (tests/clients/group_consumer.cpp, path in
 # SAMSA_GROUP_CONSUMER) consume 200,000 records of a 6-partition topic, throttled. Mid-run the broker is
 # restarted twice on the same ports and data directory: first a clean stop (SIGTERM), then a crash
-# (kill -9). The members share librdkafka's default client.id ("rdkafka"), as real deployments do. After each
+# (kill -9). The members share librdkafka's default client.id ("rdkafka"), as real deployments do
+# (SAMSA_GROUP_CLIENT_ID= gives each its own). After each
 # restart the three members must be back in one generation covering the 6 partitions and consuming, resuming
 # from the offsets committed before the restart (every record consumed after a snapshot of the committed
 # offsets is at or above them). At the end: all 200,000 values seen (duplicates counted), committed offsets
@@ -19,6 +20,7 @@ P=6
 TOPIC=grp-restart
 GROUP=restart-group
 MEMBERS="m1 m2 m3"
+CLIENT_ID=${SAMSA_GROUP_CLIENT_ID-rdkafka} # empty: each member's client.id is its name
 T0=$(date +%s%3N)
 SHUTDOWN_PROBLEM=""
 
@@ -30,12 +32,14 @@ group_cleanup() {
 }
 trap group_cleanup EXIT
 
-gfail() {
+gfail() { # fail, first printing the members' last events and every generation's assignment
   for f in "$WORK"/ev-*.log; do [ -f "$f" ] && { echo "--- $f" >&2; tail -15 "$f" >&2; }; done
+  echo "--- assignments" >&2
+  $PY "$CHECK" assignments "$WORK"/ev-*.log --partitions "$P" --epochs "${EPOCHS:-}" >&2 || true
   fail "$@"
 }
 start_member() { # NAME
-  "$CLIENT" "127.0.0.1:$KAFKA_PORT" "$GROUP" "$TOPIC" "$WORK/rec-$1.txt" --name "$1" --client-id rdkafka \
+  "$CLIENT" "127.0.0.1:$KAFKA_PORT" "$GROUP" "$TOPIC" "$WORK/rec-$1.txt" --name "$1" --client-id "${CLIENT_ID:-$1}" \
     --max-rate "$RATE" --session-timeout-ms 6000 --idle-exit 120 >"$WORK/ev-$1.log" 2>"$WORK/err-$1.log" &
   MEMBER_PID[$1]=$!
 }
@@ -45,7 +49,7 @@ describe() { # FILE
 events() { echo "$WORK"/ev-*.log; }
 records() { echo "$WORK"/rec-*.txt; }
 total_lines() { cat "$WORK"/rec-*.txt 2>/dev/null | wc -l; }
-lines_of() { wc -l <"$WORK/rec-$1.txt"; }
+lines_of() { { cat "$WORK/rec-$1.txt" 2>/dev/null || true; } | wc -l; }
 
 # SIGTERM with a bound: a broker that does not exit within 30 s is noted (the test fails at the end) and
 # killed, so the rest of the run still checks the group.

@@ -16,9 +16,12 @@ Reads the files written by tests/clients/group_consumer.cpp: per member an event
   resume   --describe FILE RECORDS:LINES...
            every record after the first LINES lines of each records file has an offset >= the committed offset
            of its partition in FILE (a snapshot taken before): consumption resumed from committed offsets
+  assignments EVENTS... --partitions P [--epochs MS,...]
+           prints every generation's assignment; fails if a partition was assigned to two members in one
+           generation or one member id was used by two clients in one broker epoch
   verify   --events E... --records R... --expect N --partitions P [--epochs MS,MS...]
            all N values v000001..vN seen (none missing), duplicates counted, (partition, offset) -> value
-           consistent, and in every generation no partition assigned to two members. --epochs are broker
+           consistent, and the assignments check above. --epochs are broker
            start times: generation numbers restart when the broker forgets its groups, so generations are
            keyed by (epoch, gen).
 """
@@ -166,6 +169,57 @@ def cmd_resume(a):
     return 1 if bad else 0
 
 
+def report_assignments(paths, epochs, partitions):
+    """Prints every generation's assignment; False if a partition was assigned to two members in one
+    generation, or one member id was handed to two different clients."""
+    ok = True
+    events = parse_events(paths)
+    if not events:
+        print("no events")
+        return False
+    gens = generations(events, epochs)
+    for key in sorted(gens):
+        assigned = gens[key]
+        t0 = min(ts for ts, _ in assigned.values())
+        desc = " ".join("%s=%s" % (n, ",".join(map(str, ps)) or "-") for n, (_, ps) in sorted(assigned.items()))
+        covered = sorted(set(p for _, ps in assigned.values() for p in ps))
+        problem = owners_problem(assigned, partitions, False)
+        print("  epoch %d gen %d at +%.3f s: %s%s%s" % (
+            key[0], key[1], (t0 - events[0][0]) / 1000.0, desc,
+            "" if len(covered) == partitions else "  (%d of %d partitions: members of this generation that "
+            "never reported it had left or were superseded)" % (len(covered), partitions),
+            "  FAIL: " + problem if problem else ""))
+        if key[1] < 0:
+            print("FAIL: generation id unknown (group metadata layout)")
+            ok = False
+        if problem:
+            ok = False
+    # A member id belongs to one client: within one broker epoch, two clients reporting the same member id
+    # means the coordinator handed out an id twice.
+    holders = {}
+    for ts, name, kind, kv in events:
+        if kind == "ASSIGNED" and "member" in kv:
+            epoch = sum(1 for e in epochs if ts >= e)
+            holders.setdefault((epoch, kv["member"]), set()).add(name)
+    for (epoch, member), names in sorted(holders.items()):
+        if len(names) > 1:
+            print("FAIL: epoch %d: member id %s used by %d clients at once: %s"
+                  % (epoch, member, len(names), ", ".join(sorted(names))))
+            ok = False
+    failed_commits = sum(1 for e in events if e[2] == "COMMIT_FAILED")
+    errors = sum(1 for e in events if e[2] == "ERROR")
+    revokes = sum(1 for e in events if e[2] == "REVOKED")
+    lost = sum(1 for e in events if e[2] == "REVOKED" and e[3].get("lost") == "1")
+    print("events: %d generations, %d revocations (%d lost), %d failed commits, %d client errors"
+          % (len(gens), revokes, lost, failed_commits, errors))
+    return ok
+
+
+def cmd_assignments(a):
+    epochs = [int(x) for x in a.epochs.split(",")] if a.epochs else []
+    return 0 if report_assignments(a.events, epochs, a.partitions) else 1
+
+
 def cmd_verify(a):
     ok = True
     epochs = [int(x) for x in a.epochs.split(",")] if a.epochs else []
@@ -198,31 +252,8 @@ def cmd_verify(a):
     if sum(offsets_per_partition.values()) != a.expect:
         print("FAIL: %d distinct (partition, offset) pairs, expected %d" % (len(at), a.expect))
         ok = False
-    # Assignments: in every generation each partition belongs to at most one member.
-    events = parse_events(a.events)
-    gens = generations(events, epochs)
-    for key in sorted(gens):
-        assigned = gens[key]
-        t0 = min(ts for ts, _ in assigned.values())
-        desc = " ".join("%s=%s" % (n, ",".join(map(str, ps)) or "-") for n, (_, ps) in sorted(assigned.items()))
-        covered = sorted(set(p for _, ps in assigned.values() for p in ps))
-        problem = owners_problem(assigned, a.partitions, False)
-        print("  epoch %d gen %d at +%.3f s: %s%s%s" % (
-            key[0], key[1], (t0 - events[0][0]) / 1000.0, desc,
-            "" if len(covered) == a.partitions else "  (%d of %d partitions: members of this generation that "
-            "never reported it had left or were superseded)" % (len(covered), a.partitions),
-            "  FAIL: " + problem if problem else ""))
-        if key[1] < 0:
-            print("FAIL: generation id unknown (group metadata layout)")
-            ok = False
-        if problem:
-            ok = False
-    failed_commits = sum(1 for e in events if e[2] == "COMMIT_FAILED")
-    errors = sum(1 for e in events if e[2] == "ERROR")
-    revokes = sum(1 for e in events if e[2] == "REVOKED")
-    lost = sum(1 for e in events if e[2] == "REVOKED" and e[3].get("lost") == "1")
-    print("events: %d generations, %d revocations (%d lost), %d failed commits, %d client errors"
-          % (len(gens), revokes, lost, failed_commits, errors))
+    if not report_assignments(a.events, epochs, a.partitions):
+        ok = False
     return 0 if ok else 1
 
 
@@ -249,6 +280,10 @@ def main():
     s = sub.add_parser("resume")
     s.add_argument("--describe", required=True)
     s.add_argument("records", nargs="+")
+    s = sub.add_parser("assignments")
+    s.add_argument("events", nargs="+")
+    s.add_argument("--partitions", type=int, required=True)
+    s.add_argument("--epochs", default="")
     s = sub.add_parser("verify")
     s.add_argument("--events", nargs="+", required=True)
     s.add_argument("--records", nargs="+", required=True)
@@ -257,7 +292,8 @@ def main():
     s.add_argument("--epochs", default="")
     a = ap.parse_args()
     return {"stable": cmd_stable, "latest-gen": cmd_latest_gen, "describe": cmd_describe, "lag-zero": cmd_lag_zero,
-            "seen": cmd_seen, "resume": cmd_resume, "verify": cmd_verify}[a.cmd](a)
+            "seen": cmd_seen, "resume": cmd_resume, "verify": cmd_verify,
+            "assignments": cmd_assignments}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -29,8 +29,10 @@ group_cleanup() {
 }
 trap group_cleanup EXIT
 
-gfail() {
+gfail() { # fail, first printing the members' last events and every generation's assignment
   for f in "$WORK"/ev-*.log; do [ -f "$f" ] && { echo "--- $f" >&2; tail -15 "$f" >&2; }; done
+  echo "--- assignments" >&2
+  $PY "$CHECK" assignments "$WORK"/ev-*.log --partitions "$P" --epochs "${EPOCHS:-}" >&2 || true
   fail "$@"
 }
 start_member() { # NAME
@@ -43,7 +45,18 @@ describe() { # FILE
 }
 events() { echo "$WORK"/ev-*.log; }
 records() { echo "$WORK"/rec-*.txt; }
-total_lines() { cat "$WORK"/rec-*.txt 2>/dev/null | wc -l; }
+total_lines() { { cat "$WORK"/rec-*.txt 2>/dev/null || true; } | wc -l; }
+# SIGTERM with a bound (lib.sh's stop_broker waits forever): fails if the broker is not gone within 30 s.
+bounded_stop() {
+  local t=$(date +%s%3N) rc=0
+  kill -TERM "$BROKER_PID"
+  for _ in $(seq 1 300); do kill -0 "$BROKER_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$BROKER_PID" 2>/dev/null && fail "the broker did not exit within 30 s of SIGTERM (every group check passed)"
+  wait "$BROKER_PID" || rc=$?
+  BROKER_PID=""
+  [ "$rc" -eq 0 ] || fail "broker exited with $rc on SIGTERM"
+  echo "broker stopped cleanly in $(( $(date +%s%3N) - t )) ms"
+}
 
 start_broker --set group.initial.rebalance.delay.ms=0
 "$SAMSA" topics create "$TOPIC" --partitions $P $B >/dev/null || fail "topics create"
@@ -150,5 +163,5 @@ timeout 60 "$SAMSA" groups list $B | grep -q "^$GROUP" || gfail "groups list doe
 $PY "$CHECK" verify --events $(events) --records $(records) --expect "$N" --partitions $P \
   || gfail "verification of records and assignments failed"
 kill -0 "$BROKER_PID" 2>/dev/null || fail "broker died"
-stop_broker
+bounded_stop
 echo "group_rdkafka: ok ($N records, 3 members, one killed, takeover $((GEN2_TS - KILL_MS)) ms, total $(( $(date +%s%3N) - T0 )) ms)"
