@@ -20,5 +20,11 @@ run: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
 
+# Benchmarks (bench/README.md, docs/benchmarks.md): starts its own broker and peers, prints Markdown tables.
+# BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--smoke" or BENCH_ARGS="--out bench.md".
+.PHONY: bench
+bench: build
+	./$(BUILD_DIR)/bench/samsa_bench --samsa ./$(BUILD_DIR)/samsa $(BENCH_ARGS)
+
 clean:
 	rm -rf $(BUILD_DIR)

@@ -170,7 +170,11 @@ caf::actor group_of(registry_ptr self, const std::string& id) {
   auto i = st.groups.find(id);
   if (i != st.groups.end())
     return i->second;
-  auto g = self->spawn(group_coordinator, id, st.cfg.group, caf::actor{self});
+  // A fresh random seed per coordinator: member ids must never repeat across broker restarts, or a member
+  // rejoining with its old id could collide with an id just handed to another client.
+  auto cfg = st.cfg.group;
+  cfg.member_id_seed = st.rng();
+  auto g = self->spawn(group_coordinator, id, cfg, caf::actor{self});
   self->link_to(g);
   st.groups.emplace(id, g);
   return g;

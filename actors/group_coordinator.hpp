@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -69,6 +70,7 @@ struct group_registry_state {
   };
   std::vector<pending_commit> pending; // commits waiting for the next transaction
   bool flush_scheduled = false;
+  std::mt19937_64 rng{std::random_device{}()}; // seeds of member ids
   static inline const char* name = "samsa.group_registry";
 };
 

@@ -56,8 +56,20 @@ void unregister_child(pid_t pid) {
   }
 }
 
+char cleanup_dir[4096] = {0};
+
 void on_fatal_signal(int sig) {
   kill_all_children();
+  if (cleanup_dir[0] != '\0') {
+    // Only async-signal-safe calls here: fork + exec rm.
+    pid_t pid = fork();
+    if (pid == 0) {
+      execl("/bin/rm", "rm", "-rf", cleanup_dir, static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    if (pid > 0)
+      waitpid(pid, nullptr, 0);
+  }
   signal(sig, SIG_DFL);
   raise(sig);
 }
@@ -75,6 +87,12 @@ void kill_all_children() {
       kill(pid, SIGKILL);
       waitpid(pid, nullptr, 0);
     }
+  }
+}
+
+void set_cleanup_dir(const std::string& dir) {
+  if (dir.size() < sizeof cleanup_dir) {
+    std::memcpy(cleanup_dir, dir.c_str(), dir.size() + 1);
   }
 }
 

@@ -46,6 +46,8 @@ int stop(child& c, std::chrono::milliseconds grace = std::chrono::seconds(10));
 // Kills every child process group still registered (SIGKILL). Installed for exit and fatal signals.
 void kill_all_children();
 void install_cleanup_handlers();
+// A directory that the fatal-signal handler removes (rm -rf) after killing the children; "" for none.
+void set_cleanup_dir(const std::string& dir);
 
 // Reads one line from fd (blocking, up to timeout); false on EOF/timeout.
 bool read_line(int fd, std::string& line, std::chrono::milliseconds timeout);
@@ -93,6 +95,8 @@ struct throughput {
   double server_cpu_s = -1;
   double server_peak_mib = -1;
   std::string note;      // why it failed or was skipped
+  std::string warning;   // something seen that did not fail the case (e.g. a connection stall)
+  std::string na;        // the server cannot do this case (why); no figure
   double rps() const { return seconds > 0 ? records / seconds : 0; }
   double mbps() const { return seconds > 0 ? bytes / seconds / 1e6 : 0; }
   double cpu_per_million() const {
@@ -110,6 +114,8 @@ struct latency {
   double server_cpu_s = -1;
   double server_peak_mib = -1;
   std::string note;
+  std::string warning;
+  std::string na;
 };
 
 // Nearest-rank percentile of sorted nanosecond samples, in milliseconds.

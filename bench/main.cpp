@@ -195,7 +195,7 @@ plan make_plan(const options& o) {
   add("producers", 100, 1, 1, 4);
   add("producers", 100, 1, 1, 32);
   p.consume_records = std::max<int64_t>(static_cast<int64_t>(3e6 * o.scale), 1000);
-  p.latency = {{1000, 5.0, 0.5}, {10000, 3.0, 0.5}, {100000, 3.0, 0.5}};
+  p.latency = {{1000, 4.0, 0.5}, {10000, 3.0, 0.5}, {100000, 2.5, 0.5}};
   p.native.records = std::max<int64_t>(static_cast<int64_t>(2e6 * o.scale), 1000);
   p.native.max_seconds = 10;
   if (!want("produce"))
@@ -267,6 +267,8 @@ void run_sections(std::vector<participant>& ps, const plan& p, int repeat, all_r
             + " MB/s in " + fmt_num(t.seconds, 2) + " s" + (t.ok ? "" : "  FAILED: " + t.note));
         if (!t.ok)
           R.failures.push_back(describe_fail(x.name, "produce " + c.label, t.note));
+        if (!t.warning.empty())
+          R.notes.push_back(x.name + " / produce " + c.label + ": " + t.warning);
       }
       R.by_system[x.name].produce.push_back(t);
     }
@@ -274,8 +276,10 @@ void run_sections(std::vector<participant>& ps, const plan& p, int repeat, all_r
   if (p.consume_records > 0) {
     for (auto& x : ps) {
       auto t = x.consume(p.consume_records);
-      log(x.name + " consume: " + fmt_count(t.rps()) + " rec/s in " + fmt_num(t.seconds, 2) + " s"
+      log(x.name + " consume: " + (t.na.empty() ? fmt_count(t.rps()) + " rec/s in " + fmt_num(t.seconds, 2) + " s" : "n/a: " + t.na)
           + (t.ok ? "" : "  FAILED: " + t.note));
+      if (!t.na.empty())
+        R.notes.push_back(x.name + " / consume: n/a, the server " + t.na);
       if (!t.ok)
         R.failures.push_back(describe_fail(x.name, "consume", t.note));
       R.by_system[x.name].consume = t;
@@ -289,6 +293,10 @@ void run_sections(std::vector<participant>& ps, const plan& p, int repeat, all_r
           + fmt_num(l.p99_ms, 2) + " ms" + (l.ok ? "" : "  FAILED: " + l.note));
       if (!l.ok)
         R.failures.push_back(describe_fail(x.name, "latency " + fmt_count(lc.rate) + "/s", l.note));
+      if (!l.warning.empty())
+        R.notes.push_back(x.name + " / latency " + fmt_count(lc.rate) + "/s: " + l.warning);
+      if (!l.na.empty())
+        R.notes.push_back(x.name + " / latency " + fmt_count(lc.rate) + "/s: n/a, the server " + l.na);
       R.by_system[x.name].lat.push_back(l);
     }
   }
@@ -347,9 +355,11 @@ std::string machine_line() {
 std::string cell_rps(const throughput& t) {
   if (!t.ran)
     return "-";
+  if (!t.na.empty())
+    return "n/a";
   if (!t.ok && t.records == 0)
     return "failed";
-  return fmt_count(t.rps()) + (t.ok ? "" : " (!)");
+  return fmt_count(t.rps()) + (t.ok ? "" : " (!)") + (t.warning.empty() ? "" : " *");
 }
 
 std::string cell_or_dash(double v, int decimals) {
@@ -373,7 +383,8 @@ std::string report(const options& o, const plan& p, const all_results& R) {
       out << "- " << s << ": skipped (" << i->second.skipped << ")\n";
   }
   out << "Client: librdkafka " << "(same build for every Kafka-protocol server); Redis: hiredis, pipelined XADD, "
-         "XREAD COUNT 10000. Rates count acknowledged records; MB/s counts value bytes (1 MB = 10^6 B).\n\n";
+         "XREAD COUNT 10000. Rates count acknowledged records; MB/s counts value bytes (1 MB = 10^6 B). "
+         "(!) marks a failed case, * a case with client errors such as request timeouts (see Notes).\n\n";
 
   // Produce
   if (!p.produce.empty()) {
@@ -432,9 +443,10 @@ std::string report(const options& o, const plan& p, const all_results& R) {
     if (!r)
       continue;
     auto& t = r->consume;
-    out << "| " << s << " | " << t.records << " | " << cell_rps(t) << " | " << fmt_num(t.mbps(), 1) << " | "
-        << (sam ? fmt_ratio(sam->consume.rps(), t.rps()) : "-") << " | " << cell_or_dash(t.cpu_per_million(), 2)
-        << " |\n";
+    bool na = !t.na.empty();
+    out << "| " << s << " | " << (na ? std::string("-") : std::to_string(t.records)) << " | " << cell_rps(t) << " | "
+        << (na ? "-" : fmt_num(t.mbps(), 1)) << " | " << (sam && !na ? fmt_ratio(sam->consume.rps(), t.rps()) : "-")
+        << " | " << cell_or_dash(na ? -1 : t.cpu_per_million(), 2) << " |\n";
   }
   }
 
@@ -451,9 +463,14 @@ std::string report(const options& o, const plan& p, const all_results& R) {
         continue;
       auto& l = r->lat[i];
       double cpm = l.server_cpu_s >= 0 && l.received > 0 ? l.server_cpu_s / (l.received / 1e6) : -1;
+      if (!l.na.empty()) {
+        out << "| " << fmt_count(p.latency[i].rate) << "/s | " << s << " | n/a | - | - | - | - | - |\n";
+        continue;
+      }
       out << "| " << fmt_count(p.latency[i].rate) << "/s | " << s << " | " << fmt_count(l.achieved_rate) << " | "
           << fmt_num(l.p50_ms, 2) << " | " << fmt_num(l.p99_ms, 2) << " | " << fmt_num(l.p999_ms, 2) << " | "
-          << fmt_num(l.max_ms, 2) << (l.ok ? "" : " (!)") << " | " << cell_or_dash(cpm, 2) << " |\n";
+          << fmt_num(l.max_ms, 2) << (l.ok ? "" : " (!)") << (l.warning.empty() ? "" : " *") << " | "
+          << cell_or_dash(cpm, 2) << " |\n";
     }
   }
 
@@ -540,8 +557,10 @@ std::string report(const options& o, const plan& p, const all_results& R) {
     for (auto& f : R.failures)
       out << "- FAILED " << f << "\n";
   }
+  if (!R.notes.empty())
+    out << "\nNotes:\n\n";
   for (auto& n : R.notes)
-    out << "\nNote: " << n << ".\n";
+    out << "- " << n << "\n";
   return out.str();
 }
 
@@ -550,6 +569,19 @@ int run(const options& o) {
   const bool verify = o.smoke || o.verify;
   auto workdir = make_temp_dir("samsa-bench");
   log("work directory " + workdir);
+  // Declared before the servers, so it runs after they are stopped, also when an exception unwinds.
+  struct workdir_guard {
+    std::string dir;
+    bool keep;
+    ~workdir_guard() {
+      if (keep)
+        log("kept " + dir);
+      else
+        remove_tree(dir);
+    }
+  } guard{workdir, o.keep};
+  if (!o.keep)
+    set_cleanup_dir(workdir);
   all_results R;
   R.systems.push_back("samsa");
   for (auto& s : {"mock", "redis", "redis-aof"})
@@ -615,7 +647,7 @@ int run(const options& o) {
     if (!samsa->clean_exit())
       R.notes.push_back("the samsa broker did not exit within 5 s of SIGTERM and was killed (SIGKILL)");
     else
-      R.notes.push_back("the samsa broker exited cleanly " + fmt_num(samsa->stop_seconds(), 1) + " s after SIGTERM");
+      R.notes.push_back("the samsa broker exited cleanly " + fmt_num(samsa->stop_seconds(), 2) + " s after SIGTERM");
   }
   if (p.run_native) {
     log("samsa native API, in-process");
@@ -638,10 +670,6 @@ int run(const options& o) {
     std::ofstream f{o.out};
     f << text;
   }
-  if (o.keep)
-    log("kept " + workdir);
-  else
-    remove_tree(workdir);
   return R.failures.empty() ? 0 : 1;
 }
 

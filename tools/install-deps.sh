@@ -7,6 +7,7 @@ packages=(
   libcaf-dev libboost-serialization-dev libsqlite3-dev doctest-dev
   kcat librdkafka-dev python3-kafka
   python3-lz4 python3-snappy python3-zstandard clang libclang-rt-14-dev
+  redis-server libhiredis-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -2,7 +2,7 @@
 // tests/e2e/group_*.sh scripts.
 //
 //   group_consumer BOOTSTRAP GROUP TOPIC RECORDS_FILE [--name NAME] [--client-id ID] [--idle-exit SECONDS]
-//                  [--max-rate RECORDS_PER_SECOND] [--session-timeout-ms MS] [--strategy NAME]
+//                  [--max-rate RECORDS_PER_SECOND] [--session-timeout-ms MS] [--strategy NAME] [--log-commits 1]
 //
 // NAME labels the member's output (default "member"); client.id is NAME unless --client-id is given
 // (e.g. "rdkafka", librdkafka's default, which real deployments share between members).
@@ -13,6 +13,7 @@
 //   <ms> NAME ASSIGNED gen=G member=MEMBER_ID partitions=0,3,5      (after every rebalance, even if empty)
 //   <ms> NAME REVOKED gen=G partitions=... lost=0|1
 //   <ms> NAME COMMIT_FAILED error=... / <ms> NAME ERROR ... / <ms> NAME STARTED / <ms> NAME CLOSED consumed=N
+//   <ms> NAME COMMITTED P:OFFSET ...        (acknowledged asynchronous commits, with --log-commits 1)
 //
 // gen is the group generation the member was in when the callback ran (read from the consumer's group
 // metadata, see generation_of); -1 if it could not be determined.
@@ -244,17 +245,26 @@ public:
   }
 };
 
+bool log_commits = false;
+
 class commit_handler : public RdKafka::OffsetCommitCb {
 public:
-  void offset_commit_cb(RdKafka::ErrorCode err, std::vector<RdKafka::TopicPartition*>&) override {
-    if (err != RdKafka::ERR_NO_ERROR && err != RdKafka::ERR__NO_OFFSET)
+  void offset_commit_cb(RdKafka::ErrorCode err, std::vector<RdKafka::TopicPartition*>& offsets) override {
+    if (err != RdKafka::ERR_NO_ERROR && err != RdKafka::ERR__NO_OFFSET) {
       event("COMMIT_FAILED error=" + RdKafka::err2str(err) + " async");
+    } else if (log_commits) {
+      std::string what;
+      for (auto* tp : offsets)
+        what += " " + std::to_string(tp->partition()) + ":" + std::to_string(tp->offset())
+                + (tp->err() != RdKafka::ERR_NO_ERROR ? "(" + RdKafka::err2str(tp->err()) + ")" : "");
+      event("COMMITTED" + what);
+    }
   }
 };
 
 int usage() {
   std::fprintf(stderr, "usage: group_consumer BOOTSTRAP GROUP TOPIC RECORDS_FILE [--name NAME] [--client-id ID] [--idle-exit S]\n"
-                       "                      [--max-rate N] [--session-timeout-ms MS] [--strategy NAME]\n");
+                       "                      [--max-rate N] [--session-timeout-ms MS] [--strategy NAME] [--log-commits 1]\n");
   return 2;
 }
 
@@ -276,6 +286,8 @@ int main(int argc, char** argv) {
     std::string v = argv[++i];
     if (a == "--name")
       name = v;
+    else if (a == "--log-commits")
+      log_commits = v == "1";
     else if (a == "--client-id")
       client_id = v;
     else if (a == "--idle-exit")
@@ -313,7 +325,8 @@ int main(int argc, char** argv) {
   set(conf.get(), "reconnect.backoff.ms", "100");
   set(conf.get(), "reconnect.backoff.max.ms", "1000");
   std::string err;
-  if (conf->set("rebalance_cb", &rcb, err) != RdKafka::Conf::CONF_OK || conf->set("event_cb", &ecb, err) != RdKafka::Conf::CONF_OK
+  if (conf->set("rebalance_cb", &rcb, err) != RdKafka::Conf::CONF_OK
+      || conf->set("event_cb", &ecb, err) != RdKafka::Conf::CONF_OK
       || conf->set("offset_commit_cb", &ccb, err) != RdKafka::Conf::CONF_OK)
     die("callbacks: " + err);
   std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), err));
@@ -344,7 +357,8 @@ int main(int argc, char** argv) {
       m.flush(false);
     if (max_rate > 0 && msg->err() == RdKafka::ERR_NO_ERROR) {
       // Each record earns the next one 1/max_rate seconds later; sleep in small steps so signals count.
-      due = std::max(due, now) + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / max_rate));
+      due = std::max(due, now)
+            + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / max_rate));
       while (!stop_requested && clock::now() + std::chrono::milliseconds(2) < due)
         std::this_thread::sleep_for(std::min<clock::duration>(due - clock::now(), std::chrono::milliseconds(20)));
     }

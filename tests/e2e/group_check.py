@@ -7,10 +7,14 @@ Reads the files written by tests/clients/group_consumer.cpp: per member an event
 
   stable   EVENTS... --members m1,m2 --partitions P [--since MS] [--after-gen G]
            the latest generation (of events at or after --since, above --after-gen) has ASSIGNED events from
-           exactly these members, disjoint and covering partitions 0..P-1: prints "GEN MAX_TS", exit 0; else 1
+           exactly these members, disjoint and covering partitions 0..P-1: prints "GEN MAX_TS", exit 0; else 1.
+           --strict: exit 2 if, since --since (one broker epoch), a generation assigned a partition twice or two
+           clients reported the same member id
   latest-gen EVENTS... [--since MS]      prints the latest generation seen (0 if none)
-  describe FILE --partitions P           parses `samsa groups describe`: prints "state members committed lag"
-                                         (committed: partitions with a committed offset; lag: sum of their lags)
+  describe FILE                          parses `samsa groups describe`: prints "state members committed lag"
+                                         (committed: partitions with a committed offset; lag: the sum of the
+                                         LAG column, a partition without a committed offset counting its
+                                         log end offset)
   lag-zero FILE --partitions P           exit 0 iff all P partitions have a committed offset equal to the log end
   seen     RECORDS...                    prints the number of distinct values in the records files
   resume   --describe FILE RECORDS:LINES...
@@ -80,7 +84,31 @@ def owners_problem(assigned, partitions, need_cover):
     return None
 
 
+def conflicts(events):
+    """Problems no waiting can repair: a partition assigned to two members in one generation, or one member
+    id reported by two clients (all events are from one broker epoch)."""
+    out = []
+    for key, assigned in sorted(generations(events).items()):
+        problem = owners_problem(assigned, 1 << 30, False)
+        if problem:
+            out.append("generation %d: %s" % (key[1], problem))
+    holders = {}
+    for ts, name, kind, kv in events:
+        if kind == "ASSIGNED" and "member" in kv:
+            holders.setdefault(kv["member"], set()).add(name)
+    for member, names in sorted(holders.items()):
+        if len(names) > 1:
+            out.append("member id %s used by %s" % (member, ", ".join(sorted(names))))
+    return out
+
+
 def cmd_stable(a):
+    if a.strict:
+        problems = conflicts(parse_events(a.events, a.since))
+        if problems:
+            for p in problems:
+                print("CONFLICT: " + p, file=sys.stderr)
+            return 2
     gens = generations(parse_events(a.events, a.since))
     gens = {k: v for k, v in gens.items() if k[1] > a.after_gen}
     if not gens:
@@ -122,7 +150,9 @@ def parse_describe(path):
 def cmd_describe(a):
     state, members, rows = parse_describe(a.file)
     committed = [r for r in rows.values() if r[0] is not None]
-    print(state, members, len(committed), sum(r[2] for r in committed if r[2] is not None))
+    # A partition without a committed offset lags by its whole log (the topics here start at offset 0).
+    lag = sum(r[2] if r[2] is not None else r[1] for r in rows.values())
+    print(state, members, len(committed), lag)
     return 0
 
 
@@ -266,12 +296,12 @@ def main():
     s.add_argument("--partitions", type=int, required=True)
     s.add_argument("--since", type=int)
     s.add_argument("--after-gen", type=int, default=-10)
+    s.add_argument("--strict", action="store_true")
     s = sub.add_parser("latest-gen")
     s.add_argument("events", nargs="+")
     s.add_argument("--since", type=int)
     s = sub.add_parser("describe")
     s.add_argument("file")
-    s.add_argument("--partitions", type=int)
     s = sub.add_parser("lag-zero")
     s.add_argument("file")
     s.add_argument("--partitions", type=int, required=True)

@@ -89,6 +89,7 @@ cat "$WORK/describe-early"
 [ "$state" = "Stable" ] || gfail "describe shows state $state, expected Stable"
 [ "$lag" -gt 0 ] || gfail "expected lag > 0 while consuming, got $lag"
 echo "early: state $state, $members members, $committed partitions committed, total lag $lag"
+LAGS="$lag"
 
 # kill -9 one member; the survivors take over its partitions after its session expires.
 declare -A LINES=()
@@ -119,7 +120,7 @@ $PY "$CHECK" resume --describe "$WORK/describe-early" "$WORK/rec-m1.txt:${LINES[
   "$WORK/rec-m3.txt:${LINES[m3]}" || gfail "consumption did not resume from committed offsets"
 
 # Everything consumed: wait for all values, sampling the lag on the way.
-LAGS="$lag"
+LAGS="$LAGS $lag"
 done_all=""
 for i in $(seq 1 600); do
   if [ "$(total_lines)" -ge "$N" ] && [ "$($PY "$CHECK" seen $(records))" -eq "$N" ]; then done_all=1; break; fi
@@ -142,7 +143,7 @@ done
 cat "$WORK/describe-end"
 [ -n "$zero" ] || gfail "committed offsets did not reach the log end offsets (LAG 0) within 30 s"
 LAGS="$LAGS 0"
-echo "total lag over time: $LAGS"
+echo "total lag over time (early, after takeover, every 5 s, end): $LAGS"
 
 # Clean shutdown of the survivors (SIGTERM: final commit, close, LeaveGroup).
 for m in m1 m3; do kill -TERM "${MEMBER_PID[$m]}"; done
