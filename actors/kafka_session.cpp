@@ -1,5 +1,6 @@
 #include "actors/kafka_session.hpp"
 
+#include <chrono>
 #include <cstring>
 
 #include "actors/kafka_handler.hpp"
@@ -46,6 +47,20 @@ void write_ready(session_ptr self) {
   }
 }
 
+using retrigger_atom = caf::atom_constant<caf::atom("retrigger")>;
+
+// Resumes reading after halt(). CAF 0.17.6 loses a trigger() that comes before the multiplexer has applied
+// the halt (stream::activate() is a no-op while its reader is still set), which left connections stalled
+// under pipelining. trigger() on an active stream is a no-op, so it is repeated after short delays: one of
+// them lands after the halt has been applied.
+void resume_reading(session_ptr self) {
+  auto& st = self->state;
+  st.paused = false;
+  self->trigger(st.hdl);
+  for (auto delay : {5, 50, 500})
+    self->delayed_send(self, std::chrono::milliseconds(delay), retrigger_atom::value);
+}
+
 // Splits complete frames off the buffer and hands them to the handler.
 void frame(session_ptr self) {
   auto& st = self->state;
@@ -72,10 +87,8 @@ void frame(session_ptr self) {
           self->state.done.emplace(seq, std::move(reply));
           write_ready(self);
           frame(self); // the bound may have stopped framing
-          if (self->state.paused && self->state.inflight < kafka_max_inflight / 2) {
-            self->state.paused = false;
-            self->trigger(self->state.hdl);
-          }
+          if (self->state.paused && self->state.inflight < kafka_max_inflight / 2)
+            resume_reading(self);
         },
         [=](caf::error&) {
           --self->state.inflight;
@@ -125,6 +138,10 @@ caf::behavior kafka_session(session_ptr self, caf::io::connection_handle hdl, ka
       frame(self);
     },
     [=](const caf::io::connection_closed_msg&) { end_session(self); },
+    [=](retrigger_atom) {
+      if (!self->state.paused && !self->state.closing)
+        self->trigger(self->state.hdl);
+    },
   };
 }
 
