@@ -71,12 +71,13 @@ caf::result<kafka_reply> handle_produce(kafka_handler_ptr self, const kafka_requ
     return encode_reply(req.header, g->resp);
   }
   // Copy each partition's batch out of the frame: it travels to the partition actor by value.
-  std::vector<std::optional<std::vector<char>>> batches;
+  // Shared, not captured by value: the continuation below must not copy the batches again.
+  auto batches = std::make_shared<std::vector<std::optional<std::vector<char>>>>();
   for (auto& t : pr.topics)
     for (auto& p : t.partitions)
-      batches.push_back(p.records ? std::optional<std::vector<char>>{std::vector<char>(
-                                      p.records->data, p.records->data + p.records->size)}
-                                  : std::nullopt);
+      batches->push_back(p.records ? std::optional<std::vector<char>>{std::vector<char>(
+                                       p.records->data, p.records->data + p.records->size)}
+                                   : std::nullopt);
   g->pending = wanted.size();
   g->rp = self->make_response_promise();
   auto acks = pr.acks;
@@ -89,14 +90,15 @@ caf::result<kafka_reply> handle_produce(kafka_handler_ptr self, const kafka_requ
         g->done();
         continue;
       }
-      if (!batches[i] || batches[i]->empty()) {
+      auto& batch = (*batches)[i];
+      if (!batch || batch->empty()) {
         slot.error = kafka::error_code::corrupt_message;
         g->done();
         continue;
       }
       auto key = wanted[i];
       auto where = slots[i];
-      self->request(actors[i], timeout, append_atom::value, std::move(*batches[i]), acks)
+      self->request(actors[i], timeout, append_atom::value, std::move(*batch), acks)
         .then(
           [=](partition_produce_result& r) {
             auto& s = g->resp.topics[where.first].partitions[where.second];

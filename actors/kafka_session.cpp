@@ -28,7 +28,10 @@ void write_ready(session_ptr self) {
     auto& reply = i->second;
     if (reply.respond && !reply.bytes.empty()) {
       auto& out = self->wr_buf(st.hdl);
-      out.insert(out.end(), reply.bytes.begin(), reply.bytes.end());
+      if (out.empty())
+        out.swap(reply.bytes); // a large fetch answer is not copied again
+      else
+        out.insert(out.end(), reply.bytes.begin(), reply.bytes.end());
       wrote = true;
     }
     bool close = reply.close;
@@ -61,23 +64,52 @@ void resume_reading(session_ptr self) {
     self->delayed_send(self, std::chrono::milliseconds(delay), retrigger_atom::value);
 }
 
-// Splits complete frames off the buffer and hands them to the handler.
-void frame(session_ptr self) {
+// Cuts the byte stream into frames. Each frame's body is copied once, straight into a vector of its exact
+// size (the header announces it), which then travels to the handler without further copies.
+void ingest(session_ptr self, const std::vector<char>& buf) {
   auto& st = self->state;
-  size_t pos = 0;
-  while (!st.closing && st.inflight < kafka_max_inflight && st.buf.size() - pos >= 4) {
-    uint32_t raw;
-    std::memcpy(&raw, st.buf.data() + pos, 4);
-    auto size = static_cast<int32_t>(__builtin_bswap32(raw));
-    if (size <= 0 || size > st.max_frame) {
-      // Kafka closes the connection on an invalid frame size; whatever is already answered goes first.
-      st.closing = true;
-      break;
+  const char* p = buf.data();
+  size_t n = buf.size();
+  while (n > 0 && !st.closing) {
+    if (st.size_have < 4) {
+      auto take = std::min<size_t>(4 - st.size_have, n);
+      std::memcpy(st.size_buf + st.size_have, p, take);
+      st.size_have += take;
+      p += take;
+      n -= take;
+      if (st.size_have < 4)
+        break;
+      uint32_t raw;
+      std::memcpy(&raw, st.size_buf, 4);
+      auto size = static_cast<int32_t>(__builtin_bswap32(raw));
+      if (size <= 0 || size > st.max_frame) {
+        // Kafka closes the connection on an invalid frame size; whatever is already answered goes first.
+        st.closing = true;
+        break;
+      }
+      st.want = static_cast<size_t>(size);
+      st.partial.clear();
+      st.partial.reserve(st.want);
+      continue;
     }
-    if (st.buf.size() - pos - 4 < static_cast<size_t>(size))
-      break;
-    std::vector<char> frame_bytes(st.buf.begin() + pos + 4, st.buf.begin() + pos + 4 + size);
-    pos += 4 + static_cast<size_t>(size);
+    auto take = std::min(st.want - st.partial.size(), n);
+    st.partial.insert(st.partial.end(), p, p + take);
+    p += take;
+    n -= take;
+    if (st.partial.size() == st.want) {
+      st.ready.push_back(std::move(st.partial));
+      st.partial = std::vector<char>{};
+      st.size_have = 0;
+    }
+  }
+}
+
+// Hands ready frames to the handler while the in-flight bound allows; pauses reading when it does not.
+void dispatch(session_ptr self) {
+  auto& st = self->state;
+  while (!st.closing && st.inflight < kafka_max_inflight && !st.ready.empty()) {
+    auto frame_bytes = std::move(st.ready.front());
+    st.ready.pop_front();
     auto seq = st.next_seq++;
     ++st.inflight;
     self->request(st.handler, caf::infinite, kafka_request_atom::value, std::move(frame_bytes))
@@ -86,8 +118,9 @@ void frame(session_ptr self) {
           --self->state.inflight;
           self->state.done.emplace(seq, std::move(reply));
           write_ready(self);
-          frame(self); // the bound may have stopped framing
-          if (self->state.paused && self->state.inflight < kafka_max_inflight / 2)
+          dispatch(self); // the bound may have held frames back
+          auto& st = self->state;
+          if (st.paused && st.ready.empty() && st.inflight < kafka_max_inflight / 2)
             resume_reading(self);
         },
         [=](caf::error&) {
@@ -99,7 +132,6 @@ void frame(session_ptr self) {
           write_ready(self);
         });
   }
-  st.buf.erase(st.buf.begin(), st.buf.begin() + pos);
   if (st.closing && st.inflight == 0 && st.done.empty()) {
     self->close(st.hdl);
     end_session(self);
@@ -107,7 +139,7 @@ void frame(session_ptr self) {
   }
   if (st.closing)
     return; // wait for the answers in flight, then write_ready closes
-  if (st.inflight >= kafka_max_inflight && !st.paused) {
+  if (!st.ready.empty() && !st.paused) {
     st.paused = true;
     self->halt(st.hdl);
   }
@@ -128,14 +160,10 @@ caf::behavior kafka_session(session_ptr self, caf::io::connection_handle hdl, ka
   self->configure_read(hdl, caf::io::receive_policy::at_most(read_chunk));
   return {
     [=](caf::io::new_data_msg& msg) {
-      auto& st = self->state;
-      if (st.closing)
+      if (self->state.closing)
         return;
-      if (st.buf.empty())
-        st.buf = std::move(msg.buf);
-      else
-        st.buf.insert(st.buf.end(), msg.buf.begin(), msg.buf.end());
-      frame(self);
+      ingest(self, msg.buf);
+      dispatch(self);
     },
     [=](const caf::io::connection_closed_msg&) { end_session(self); },
     [=](retrigger_atom) {

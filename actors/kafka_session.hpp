@@ -8,6 +8,7 @@
 // because clients pipeline. At most `max_inflight` requests per connection are in the handler at once;
 // past that the session stops reading from the socket until answers come back.
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <vector>
@@ -40,7 +41,11 @@ constexpr size_t kafka_max_inflight = 64;
 struct kafka_session_state {
   caf::io::connection_handle hdl;
   caf::actor handler;
-  std::vector<char> buf;          // bytes received and not yet framed
+  char size_buf[4];               // the size prefix of the next frame, as it arrives
+  size_t size_have = 0;           // bytes of size_buf received
+  size_t want = 0;                // body size of the frame being received
+  std::vector<char> partial;      // body of the frame being received
+  std::deque<std::vector<char>> ready; // complete frames held back by the in-flight bound
   uint64_t next_seq = 0;          // sequence number given to the next frame
   uint64_t next_to_write = 0;     // sequence number whose answer must go out next
   std::map<uint64_t, kafka_reply> done; // answers waiting for their turn
