@@ -112,12 +112,8 @@ int cmd_topics(const std::vector<std::string>& argv) {
     std::cerr << "usage: samsa topics create|list|describe|delete ...\n";
     return 2;
   }
-  client_config cfg;
-  caf::actor_system sys{cfg};
-  auto b = connect(sys, *a);
-  if (!b)
-    return 1;
-  caf::scoped_actor self{sys};
+  return with_broker(*a, [&](caf::scoped_actor& self, const broker_actor& broker) {
+  auto b = &broker;
   auto& sub = a->positional[0];
   if (sub == "create")
     return topics_create(self, *b, *a);
@@ -129,6 +125,7 @@ int cmd_topics(const std::vector<std::string>& argv) {
     return topics_delete(self, *b, *a);
   std::cerr << "error: unknown topics command '" << sub << "'\n";
   return 2;
+  });
 }
 
 int cmd_produce(const std::vector<std::string>& argv) {
@@ -160,12 +157,8 @@ int cmd_produce(const std::vector<std::string>& argv) {
     std::cerr << "error: --key-separator must not be empty\n";
     return 2;
   }
-  client_config cfg;
-  caf::actor_system sys{cfg};
-  auto b = connect(sys, *a);
-  if (!b)
-    return 1;
-  caf::scoped_actor self{sys};
+  return with_broker(*a, [&](caf::scoped_actor& self, const broker_actor& broker) {
+  auto b = &broker;
   size_t acknowledged = 0;
   size_t failed = 0;
   constexpr size_t max_batch_bytes = 512 * 1024;
@@ -223,6 +216,7 @@ int cmd_produce(const std::vector<std::string>& argv) {
   std::cerr << (base.acks == acks_none ? "sent " : "produced ") << acknowledged << " records to " << base.topic
             << (failed ? ", " + std::to_string(failed) + " failed" : std::string{}) << "\n";
   return failed ? 1 : 0;
+  });
 }
 
 int cmd_consume(const std::vector<std::string>& argv) {
@@ -247,12 +241,8 @@ int cmd_consume(const std::vector<std::string>& argv) {
   bool print_key = a->has("--print-key");
   bool print_offset = a->has("--print-offset");
   auto sep = a->get("--key-separator").value_or("\t");
-  client_config cfg;
-  caf::actor_system sys{cfg};
-  auto b = connect(sys, *a);
-  if (!b)
-    return 1;
-  caf::scoped_actor self{sys};
+  return with_broker(*a, [&](caf::scoped_actor& self, const broker_actor& broker) {
+  auto b = &broker;
   int32_t partitions = 0;
   int rc = 0;
   self->request(*b, timeout, describe_atom::value, std::vector<std::string>{topic})
@@ -361,6 +351,7 @@ int cmd_consume(const std::vector<std::string>& argv) {
       break;
   }
   return 0;
+  });
 }
 
 } // namespace samsa::cli

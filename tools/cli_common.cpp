@@ -108,3 +108,17 @@ std::optional<broker_actor> connect(caf::actor_system& sys, const args& a) {
 }
 
 } // namespace samsa::cli
+
+namespace samsa::cli {
+
+int with_broker(const args& a, const std::function<int(caf::scoped_actor&, const broker_actor&)>& body) {
+  client_config cfg;
+  caf::actor_system sys{cfg};
+  auto b = connect(sys, a);
+  if (!b)
+    return 1;
+  caf::scoped_actor self{sys};
+  return body(self, *b);
+}
+
+} // namespace samsa::cli

@@ -1,6 +1,7 @@
 #pragma once
 // Shared pieces of the `samsa` command: a small argument parser and the connection to a broker's native
 // API (CAF middleman, samsa.native.listener).
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
 
 #include "messages/native_api.hpp"
 
@@ -41,6 +43,10 @@ struct client_config : caf::actor_system_config {
 
 // Resolves --broker (default 127.0.0.1:19092) to the broker's typed handle; prints and returns nullopt on failure.
 std::optional<broker_actor> connect(caf::actor_system& sys, const args& a);
+
+// Connects to the broker named by --broker (a client actor system of its own) and runs `body` with a scoped
+// actor and the broker's handle; returns body's exit code, or 1 when the broker cannot be reached.
+int with_broker(const args& a, const std::function<int(caf::scoped_actor&, const broker_actor&)>& body);
 
 int cmd_broker(const std::vector<std::string>& argv);
 int cmd_topics(const std::vector<std::string>& argv);

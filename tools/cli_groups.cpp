@@ -141,12 +141,8 @@ int cmd_groups(const std::vector<std::string>& argv) {
     std::cerr << "usage: samsa groups list|describe GROUP|reset-offsets GROUP --topic T --to-...\n";
     return 2;
   }
-  client_config cfg;
-  caf::actor_system sys{cfg};
-  auto b = connect(sys, *a);
-  if (!b)
-    return 1;
-  caf::scoped_actor self{sys};
+  return with_broker(*a, [&](caf::scoped_actor& self, const broker_actor& broker) {
+  auto b = &broker;
   auto& sub = a->positional[0];
   if (sub == "list") {
     int rc = 0;
@@ -165,6 +161,7 @@ int cmd_groups(const std::vector<std::string>& argv) {
     return reset_offsets(self, *b, *a);
   std::cerr << "error: unknown or incomplete groups command\n";
   return 2;
+  });
 }
 
 } // namespace samsa::cli
