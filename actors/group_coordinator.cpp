@@ -215,10 +215,8 @@ caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
       return self->state.offsets->fetch(group);
     },
     [=](empty_atom, const std::string& group, bool empty, int64_t now) {
-      auto& st = self->state;
-      if (empty && st.offsets->fetch(group).empty())
-        return; // nothing committed: nothing to expire
-      st.offsets->set_empty_since(group, empty ? std::optional<int64_t>{now} : std::nullopt);
+      // Expiry bookkeeping only: one upsert, no read of the group's offsets.
+      self->state.offsets->set_empty_since(group, empty ? std::optional<int64_t>{now} : std::nullopt);
     },
     [=](list_atom) -> caf::result<std::vector<group_info>> {
       auto& st = self->state;

@@ -9,9 +9,8 @@
 namespace samsa::actors {
 
 caf::result<kafka_reply> handle_create_topics(kafka_handler_ptr self, const kafka_request& req) {
-  auto body = req.body();
   kafka::create_topics_request cr;
-  if (!kafka::decode(body, req.header.api_version, cr))
+  if (!decode_body(req, cr))
     return close_connection();
   auto resp = std::make_shared<kafka::create_topics_response>();
   resp->topics.resize(cr.topics.size());

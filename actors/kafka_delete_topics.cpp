@@ -2,15 +2,15 @@
 #include "actors/kafka_handler.hpp"
 
 #include <chrono>
+#include <climits>
 
 #include "messages/kafka/delete_topics.hpp"
 
 namespace samsa::actors {
 
 caf::result<kafka_reply> handle_delete_topics(kafka_handler_ptr self, const kafka_request& req) {
-  auto body = req.body();
   kafka::delete_topics_request dr;
-  if (!kafka::decode(body, req.header.api_version, dr))
+  if (!decode_body(req, dr))
     return close_connection();
   auto resp = std::make_shared<kafka::delete_topics_response>();
   if (dr.topic_names.empty())
@@ -25,8 +25,9 @@ caf::result<kafka_reply> handle_delete_topics(kafka_handler_ptr self, const kafk
     self->request(self->state.cfg.broker, std::chrono::seconds(60), delete_atom::value, name)
       .then(
         [=](bool) mutable {
-          for (int32_t p = 0; p < 100000 && self->state.partitions.count({name, p}); ++p)
-            forget_partition(self, name, p);
+          // Drop every cached handle of the topic (its partition actors are gone).
+          auto& cache = self->state.partitions;
+          cache.erase(cache.lower_bound({name, INT32_MIN}), cache.lower_bound({name + '\0', INT32_MIN}));
           if (--*pending == 0)
             rp.deliver(encode_reply(header, *resp));
         },

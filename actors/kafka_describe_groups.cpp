@@ -9,9 +9,8 @@
 namespace samsa::actors {
 
 caf::result<kafka_reply> handle_describe_groups(kafka_handler_ptr self, const kafka_request& req) {
-  auto body = req.body();
   kafka::describe_groups_request dr;
-  if (!kafka::decode(body, req.header.api_version, dr))
+  if (!decode_body(req, dr))
     return close_connection();
   auto header = req.header;
   auto resp = std::make_shared<kafka::describe_groups_response>();

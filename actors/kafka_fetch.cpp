@@ -128,8 +128,7 @@ bool any_error(const job_ptr& job) {
 
 caf::result<kafka_reply> handle_fetch(kafka_handler_ptr self, const kafka_request& req) {
   auto job = std::make_shared<fetch_job>();
-  auto body = req.body();
-  if (!kafka::decode(body, req.header.api_version, job->request))
+  if (!decode_body(req, job->request))
     return close_connection();
   job->header = req.header;
   std::vector<std::pair<std::string, int32_t>> wanted;

@@ -7,9 +7,8 @@
 namespace samsa::actors {
 
 caf::result<kafka_reply> handle_find_coordinator(kafka_handler_ptr self, const kafka_request& req) {
-  auto body = req.body();
   kafka::find_coordinator_request fr;
-  if (!kafka::decode(body, req.header.api_version, fr))
+  if (!decode_body(req, fr))
     return close_connection();
   kafka::find_coordinator_response resp;
   auto& server = self->state.cfg.server;

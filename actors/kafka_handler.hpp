@@ -59,6 +59,13 @@ kafka_reply encode_reply(const kafka::request_header& h, const Response& resp) {
   return r;
 }
 
+// Decodes the request body as T in the request's version; false for a malformed body.
+template <class T>
+bool decode_body(const kafka_request& req, T& out) {
+  auto body = req.body();
+  return decode(body, req.header.api_version, out);
+}
+
 // A malformed request body: Kafka closes the connection.
 kafka_reply close_connection();
 

@@ -9,9 +9,8 @@
 namespace samsa::actors {
 
 caf::result<kafka_reply> handle_heartbeat(kafka_handler_ptr self, const kafka_request& req) {
-  auto body = req.body();
   kafka::heartbeat_request hr;
-  if (!kafka::decode(body, req.header.api_version, hr))
+  if (!decode_body(req, hr))
     return close_connection();
   auto header = req.header;
   cluster::heartbeat_request ch;

@@ -10,9 +10,8 @@
 namespace samsa::actors {
 
 caf::result<kafka_reply> handle_init_producer_id(kafka_handler_ptr self, const kafka_request& req) {
-  auto body = req.body();
   kafka::init_producer_id_request ir;
-  if (!kafka::decode(body, req.header.api_version, ir))
+  if (!decode_body(req, ir))
     return close_connection();
   kafka::init_producer_id_response resp;
   if (ir.transactional_id) {

@@ -9,10 +9,9 @@
 namespace samsa::actors {
 
 caf::result<kafka_reply> handle_join_group(kafka_handler_ptr self, const kafka_request& req) {
-  auto body = req.body();
   kafka::join_group_request jr;
   auto version = req.header.api_version;
-  if (!kafka::decode(body, version, jr))
+  if (!decode_body(req, jr))
     return close_connection();
   auto header = req.header;
   if (jr.group_id.empty()) {

@@ -9,10 +9,9 @@
 namespace samsa::actors {
 
 caf::result<kafka_reply> handle_leave_group(kafka_handler_ptr self, const kafka_request& req) {
-  auto body = req.body();
   kafka::leave_group_request lr;
   auto version = req.header.api_version;
-  if (!kafka::decode(body, version, lr))
+  if (!decode_body(req, lr))
     return close_connection();
   auto header = req.header;
   std::vector<cluster::leave_member> members;

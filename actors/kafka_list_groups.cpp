@@ -9,9 +9,8 @@
 namespace samsa::actors {
 
 caf::result<kafka_reply> handle_list_groups(kafka_handler_ptr self, const kafka_request& req) {
-  auto body = req.body();
   kafka::list_groups_request lr;
-  if (!kafka::decode(body, req.header.api_version, lr))
+  if (!decode_body(req, lr))
     return close_connection();
   auto header = req.header;
   auto rp = self->make_response_promise<kafka_reply>();

@@ -8,9 +8,8 @@
 namespace samsa::actors {
 
 caf::result<kafka_reply> handle_list_offsets(kafka_handler_ptr self, const kafka_request& req) {
-  auto body = req.body();
   kafka::list_offsets_request lr;
-  if (!kafka::decode(body, req.header.api_version, lr))
+  if (!decode_body(req, lr))
     return close_connection();
   auto resp = std::make_shared<kafka::list_offsets_response>();
   std::vector<std::pair<std::string, int32_t>> wanted;

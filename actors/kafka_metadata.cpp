@@ -29,10 +29,9 @@ kafka::metadata_topic to_metadata(const topic_description& d, int32_t node_id) {
 } // namespace
 
 caf::result<kafka_reply> handle_metadata(kafka_handler_ptr self, const kafka_request& req) {
-  auto body = req.body();
   kafka::metadata_request mr;
   auto version = req.header.api_version;
-  if (!kafka::decode(body, version, mr))
+  if (!decode_body(req, mr))
     return close_connection();
   auto& server = self->state.cfg.server;
   auto resp = std::make_shared<kafka::metadata_response>();

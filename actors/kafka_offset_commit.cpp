@@ -11,9 +11,8 @@
 namespace samsa::actors {
 
 caf::result<kafka_reply> handle_offset_commit(kafka_handler_ptr self, const kafka_request& req) {
-  auto body = req.body();
   kafka::offset_commit_request cr;
-  if (!kafka::decode(body, req.header.api_version, cr))
+  if (!decode_body(req, cr))
     return close_connection();
   auto header = req.header;
   auto resp = std::make_shared<kafka::offset_commit_response>();

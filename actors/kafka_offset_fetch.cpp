@@ -10,9 +10,8 @@
 namespace samsa::actors {
 
 caf::result<kafka_reply> handle_offset_fetch(kafka_handler_ptr self, const kafka_request& req) {
-  auto body = req.body();
   kafka::offset_fetch_request fr;
-  if (!kafka::decode(body, req.header.api_version, fr))
+  if (!decode_body(req, fr))
     return close_connection();
   auto header = req.header;
   auto rp = self->make_response_promise<kafka_reply>();

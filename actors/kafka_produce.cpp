@@ -34,9 +34,8 @@ struct produce_gather {
 } // namespace
 
 caf::result<kafka_reply> handle_produce(kafka_handler_ptr self, const kafka_request& req) {
-  auto body = req.body();
   kafka::produce_request pr;
-  if (!kafka::decode(body, req.header.api_version, pr))
+  if (!decode_body(req, pr))
     return close_connection();
   auto g = std::make_shared<produce_gather>();
   g->header = req.header;

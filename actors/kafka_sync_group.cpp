@@ -9,9 +9,8 @@
 namespace samsa::actors {
 
 caf::result<kafka_reply> handle_sync_group(kafka_handler_ptr self, const kafka_request& req) {
-  auto body = req.body();
   kafka::sync_group_request sr;
-  if (!kafka::decode(body, req.header.api_version, sr))
+  if (!decode_body(req, sr))
     return close_connection();
   auto header = req.header;
   cluster::sync_request cs;

@@ -17,6 +17,12 @@ namespace samsa::actors {
 // config before constructing the actor_system (embedding applications call it on their own config).
 void configure_actor_system(caf::actor_system_config& cfg, const cluster::server_config& s);
 
+// The ready-made config for a program whose actor system hosts (or talks to) a samsa node and needs nothing
+// else: `samsa::actors::node_system_config cfg{server}; caf::actor_system sys{cfg};`.
+struct node_system_config : caf::actor_system_config {
+  explicit node_system_config(const cluster::server_config& s) { configure_actor_system(*this, s); }
+};
+
 struct node_handle {
   broker_actor broker;
   uint16_t native_port = 0; // 0: not published

@@ -55,8 +55,7 @@ bool try_answer(self_ptr self, const fetch_request& req, fetch_response& out, bo
     return true;
   }
   out.error = 0;
-  auto enough = static_cast<int64_t>(out.records.size()) >= std::max<int32_t>(req.min_bytes, 1)
-                || (!out.records.empty() && req.min_bytes <= 0);
+  auto enough = static_cast<int64_t>(out.records.size()) >= std::max<int32_t>(req.min_bytes, 1);
   return enough || deadline_passed || req.max_wait_ms <= 0;
 }
 

@@ -29,9 +29,6 @@ struct remote_config : caf::actor_system_config {
   }
 };
 
-struct embedded_config : caf::actor_system_config {
-  explicit embedded_config(const samsa::cluster::server_config& s) { samsa::actors::configure_actor_system(*this, s); }
-};
 
 // Produces c.records records to partition 0 of a new topic with `window` requests in flight, then
 // fetches them back from offset 0. server_pid > 0: that process's CPU and memory are measured.
@@ -167,7 +164,7 @@ native_result native_in_process(const std::string& workdir, const native_case& c
     out.produce.note = loaded.errors.empty() ? "bad config" : loaded.errors.front();
     return out;
   }
-  embedded_config cfg{loaded.config};
+  samsa::actors::node_system_config cfg{loaded.config};
   caf::actor_system sys{cfg};
   auto node = samsa::actors::start_node(sys, loaded.config, false);
   if (!node) {

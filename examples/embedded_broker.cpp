@@ -12,12 +12,6 @@
 #include "actors/node.hpp"
 #include "messages/native_api.hpp"
 
-namespace {
-struct app_config : caf::actor_system_config {
-  explicit app_config(const samsa::cluster::server_config& s) { samsa::actors::configure_actor_system(*this, s); }
-};
-} // namespace
-
 int main(int argc, char** argv) {
   using namespace samsa;
   namespace fs = std::filesystem;
@@ -28,7 +22,7 @@ int main(int argc, char** argv) {
       std::cerr << e << "\n";
     return 2;
   }
-  app_config cfg{loaded.config};
+  actors::node_system_config cfg{loaded.config};
   caf::actor_system sys{cfg};
   // publish=false: the node lives only inside this process; pass true to offer it to other CAF nodes.
   auto node = actors::start_node(sys, loaded.config, false);

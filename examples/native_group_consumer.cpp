@@ -18,9 +18,6 @@
 
 namespace {
 
-struct app_config : caf::actor_system_config {
-  explicit app_config(const samsa::cluster::server_config& s) { samsa::actors::configure_actor_system(*this, s); }
-};
 
 // The application's side: count what arrives and answer `true` (the consumer's flow control).
 caf::behavior counting_sink(caf::event_based_actor* self, std::string name, std::shared_ptr<std::atomic<int>> total) {
@@ -49,7 +46,7 @@ int main(int argc, char** argv) {
                                                            "group.initial.rebalance.delay.ms=0"});
   if (!loaded.ok())
     return 2;
-  app_config cfg{loaded.config};
+  samsa::actors::node_system_config cfg{loaded.config};
   caf::actor_system sys{cfg};
   auto node = actors::start_node(sys, loaded.config, false);
   if (!node) {

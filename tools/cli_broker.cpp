@@ -12,12 +12,6 @@
 
 namespace samsa::cli {
 
-namespace {
-struct broker_system_config : caf::actor_system_config {
-  explicit broker_system_config(const cluster::server_config& s) { actors::configure_actor_system(*this, s); }
-};
-} // namespace
-
 int cmd_broker(const std::vector<std::string>& argv) {
   auto a = parse_args(argv, {"--config", "--set"}, {});
   if (!a)
@@ -40,7 +34,7 @@ int cmd_broker(const std::vector<std::string>& argv) {
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  broker_system_config sys_cfg{cfg};
+  actors::node_system_config sys_cfg{cfg};
   caf::actor_system sys{sys_cfg};
   auto node = actors::start_node(sys, cfg);
   if (!node) {

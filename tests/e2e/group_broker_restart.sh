@@ -10,10 +10,6 @@
 # equal the log end offsets (LAG 0), and in no generation a partition was assigned to two members.
 # Prints the times from broker start to the rejoined, stable group.
 source "$(dirname "$0")/lib.sh"
-CLIENT=${SAMSA_GROUP_CONSUMER:-$(dirname "$SAMSA")/tests/group_consumer}
-[ -x "$CLIENT" ] || fail "group_consumer not built ($CLIENT); librdkafka-dev missing? (tools/install-deps.sh)"
-PY=/usr/bin/python3
-CHECK="$(dirname "$0")/group_check.py"
 N=${SAMSA_GROUP_RECORDS:-200000}
 RATE=${SAMSA_GROUP_RATE:-3000} # records per second per member
 P=6
@@ -24,31 +20,7 @@ CLIENT_ID=${SAMSA_GROUP_CLIENT_ID-rdkafka} # empty: each member's client.id is i
 T0=$(date +%s%3N)
 SHUTDOWN_PROBLEM=""
 
-declare -A MEMBER_PID=()
-group_cleanup() {
-  for pid in "${MEMBER_PID[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  for pid in "${MEMBER_PID[@]}"; do wait "$pid" 2>/dev/null || true; done
-  [ -n "${SAMSA_KEEP:-}" ] || cleanup
-}
-trap group_cleanup EXIT
-
-gfail() { # fail, first printing the members' last events and every generation's assignment
-  for f in "$WORK"/ev-*.log; do [ -f "$f" ] && { echo "--- $f" >&2; tail -15 "$f" >&2; }; done
-  echo "--- assignments" >&2
-  $PY "$CHECK" assignments "$WORK"/ev-*.log --partitions "$P" --epochs "${EPOCHS:-}" >&2 || true
-  fail "$@"
-}
-start_member() { # NAME
-  "$CLIENT" "127.0.0.1:$KAFKA_PORT" "$GROUP" "$TOPIC" "$WORK/rec-$1.txt" --name "$1" --client-id "${CLIENT_ID:-$1}" \
-    --max-rate "$RATE" --session-timeout-ms 6000 --idle-exit 120 >"$WORK/ev-$1.log" 2>"$WORK/err-$1.log" &
-  MEMBER_PID[$1]=$!
-}
-describe() { # FILE
-  timeout 60 "$SAMSA" groups describe "$GROUP" $B >"$1" 2>&1 || gfail "groups describe: $(cat "$1")"
-}
-events() { echo "$WORK"/ev-*.log; }
-records() { echo "$WORK"/rec-*.txt; }
-total_lines() { cat "$WORK"/rec-*.txt 2>/dev/null | wc -l; }
+source "$(dirname "$0")/group_lib.sh"
 lines_of() { { cat "$WORK/rec-$1.txt" 2>/dev/null || true; } | wc -l; }
 
 # SIGTERM with a bound: a broker that does not exit within 30 s is noted (the test fails at the end) and

@@ -9,10 +9,6 @@
 # duplicates are counted and printed); lag is > 0 while consuming and 0 on all partitions at the end
 # (`samsa groups describe`: committed offsets equal the log end offsets). Prints the takeover time.
 source "$(dirname "$0")/lib.sh"
-CLIENT=${SAMSA_GROUP_CONSUMER:-$(dirname "$SAMSA")/tests/group_consumer}
-[ -x "$CLIENT" ] || fail "group_consumer not built ($CLIENT); librdkafka-dev missing? (tools/install-deps.sh)"
-PY=/usr/bin/python3
-CHECK="$(dirname "$0")/group_check.py"
 N=${SAMSA_GROUP_RECORDS:-300000}
 RATE=${SAMSA_GROUP_RATE:-4000} # records per second per member
 P=6
@@ -21,31 +17,7 @@ GROUP=rd-group
 SESSION_MS=6000
 T0=$(date +%s%3N)
 
-declare -A MEMBER_PID=()
-group_cleanup() {
-  for pid in "${MEMBER_PID[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  for pid in "${MEMBER_PID[@]}"; do wait "$pid" 2>/dev/null || true; done
-  [ -n "${SAMSA_KEEP:-}" ] || cleanup
-}
-trap group_cleanup EXIT
-
-gfail() { # fail, first printing the members' last events and every generation's assignment
-  for f in "$WORK"/ev-*.log; do [ -f "$f" ] && { echo "--- $f" >&2; tail -15 "$f" >&2; }; done
-  echo "--- assignments" >&2
-  $PY "$CHECK" assignments "$WORK"/ev-*.log --partitions "$P" --epochs "${EPOCHS:-}" >&2 || true
-  fail "$@"
-}
-start_member() { # NAME
-  "$CLIENT" "127.0.0.1:$KAFKA_PORT" "$GROUP" "$TOPIC" "$WORK/rec-$1.txt" --name "$1" --max-rate "$RATE" \
-    --session-timeout-ms "$SESSION_MS" --idle-exit 120 >"$WORK/ev-$1.log" 2>"$WORK/err-$1.log" &
-  MEMBER_PID[$1]=$!
-}
-describe() { # FILE
-  timeout 60 "$SAMSA" groups describe "$GROUP" $B >"$1" 2>&1 || gfail "groups describe: $(cat "$1")"
-}
-events() { echo "$WORK"/ev-*.log; }
-records() { echo "$WORK"/rec-*.txt; }
-total_lines() { { cat "$WORK"/rec-*.txt 2>/dev/null || true; } | wc -l; }
+source "$(dirname "$0")/group_lib.sh"
 # SIGTERM with a bound (lib.sh's stop_broker waits forever): fails if the broker is not gone within 30 s.
 bounded_stop() {
   local t=$(date +%s%3N) rc=0
