@@ -289,6 +289,19 @@ const std::vector<key_spec>& key_table() {
     {"log.flush.interval.ms", field(&server_config::log_flush_interval_ms, never_or_at_least(0))},
     {"offsets.retention.minutes", field(&server_config::offsets_retention_minutes, range(1, i32_max))},
     {"group.initial.rebalance.delay.ms", field(&server_config::group_initial_rebalance_delay_ms, range(0, i32_max))},
+    {"max.connections", field(&server_config::max_connections, range(1, i32_max))},
+    {"max.connections.per.ip", field(&server_config::max_connections_per_ip, range(1, i32_max))},
+    {"connections.max.idle.ms", field(&server_config::connections_max_idle_ms, range(-1, i64_max))},
+    {"producer.id.expiration.ms", field(&server_config::producer_id_expiration_ms, range(1, i64_max))},
+    {"log.level",
+     [](server_config& c, pending&, std::string_view v) -> std::string {
+       static const std::vector<std::string_view> levels = {"trace", "debug", "info", "warn", "error", "off"};
+       auto t = trim(v);
+       if (std::find(levels.begin(), levels.end(), t) == levels.end())
+         return "expected one of trace, debug, info, warn, error, off";
+       c.log_level = std::string(t);
+       return {};
+     }},
   };
   return table;
 }
@@ -373,7 +386,8 @@ auto tie_all(const server_config& c) {
                   c.message_max_bytes, c.log_retention_ms, c.log_retention_bytes, c.log_segment_bytes, c.log_roll_ms,
                   c.log_flush_interval_messages, c.log_flush_interval_ms, c.log_retention_check_interval_ms,
                   c.log_index_interval_bytes, c.socket_request_max_bytes, c.num_io_threads,
-                  c.offsets_retention_minutes, c.group_initial_rebalance_delay_ms);
+                  c.offsets_retention_minutes, c.group_initial_rebalance_delay_ms, c.max_connections,
+                  c.max_connections_per_ip, c.connections_max_idle_ms, c.producer_id_expiration_ms, c.log_level);
 }
 
 template <class Table>

@@ -42,6 +42,12 @@ struct server_config {
   int32_t num_io_threads = 2;                             // num.io.threads -> CAF scheduler threads
   int32_t offsets_retention_minutes = 10080;
   int32_t group_initial_rebalance_delay_ms = 3000;
+  // Connections (Kafka's names and defaults): Int.MAX means no limit.
+  int32_t max_connections = 2147483647;                   // max.connections: Kafka listener connections
+  int32_t max_connections_per_ip = 2147483647;            // max.connections.per.ip
+  int64_t connections_max_idle_ms = 600000;               // connections.max.idle.ms: idle Kafka connections close
+  int64_t producer_id_expiration_ms = 86400000;           // producer.id.expiration.ms: idle producer state expires
+  std::string log_level = "info";                         // log.level: trace, debug, info, warn, error, off
 
   // From the first PLAINTEXT://host:port of listeners. An empty host (Kafka: all interfaces) is "0.0.0.0";
   // IPv6 brackets are removed.

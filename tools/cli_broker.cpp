@@ -8,6 +8,7 @@
 
 #include "actors/node.hpp"
 #include "cluster/server_config.hpp"
+#include "messages/logging.hpp"
 #include "tools/cli_common.hpp"
 
 namespace samsa::cli {
@@ -28,6 +29,7 @@ int cmd_broker(const std::vector<std::string>& argv) {
     return 2;
   }
   auto& cfg = loaded.config;
+  configure_logging(cfg.log_level);
   // Block the stop signals before CAF starts its threads, so only sigwait below receives them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
