@@ -1,9 +1,14 @@
 #include "actors/broker.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <random>
-#include <regex>
 #include <system_error>
+
+#include <spdlog/spdlog.h>
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -12,8 +17,10 @@
 
 #include "actors/broker_groups.hpp"
 #include "actors/group_coordinator.hpp"
+#include "actors/partition_offline.hpp"
 #include "actors/partition_replica.hpp"
 #include "messages/murmur2.hpp"
+#include "persistence/data_dir.hpp"
 
 namespace samsa::actors {
 
@@ -32,11 +39,23 @@ fs::path data_dir(const cluster::server_config& cfg) {
 }
 
 fs::path partition_dir(const cluster::server_config& cfg, const std::string& topic, int32_t p) {
-  return data_dir(cfg) / (topic + "-" + std::to_string(p));
+  return data_dir(cfg) / persistence::partition_dir_string(topic, p);
 }
 
-caf::expected<topic_entry> open_topic(caf::actor_system& sys, const cluster::server_config& cfg,
-                                      const persistence::topic_record& rec) {
+std::string iso_time_now() {
+  auto t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Spawns the topic's partition actors. A partition whose log cannot be opened gets an offline stand-in
+// (KAFKA_STORAGE_ERROR to every request) and an error line: one damaged partition never keeps the node,
+// or the rest of its topic, from serving.
+topic_entry open_topic(caf::actor_system& sys, const cluster::server_config& cfg, const persistence::topic_record& rec,
+                       std::shared_ptr<std::atomic<int64_t>> producer_id_limit, size_t* offline = nullptr) {
   topic_entry entry;
   entry.record = rec;
   auto log_cfg = cluster::effective_log_config(cfg, rec.configs);
@@ -52,13 +71,20 @@ caf::expected<topic_entry> open_topic(caf::actor_system& sys, const cluster::ser
     pc.node_id = cfg.node_id;
     pc.min_insync_replicas = min_isr;
     pc.retention_check_interval_ms = cfg.log_retention_check_interval_ms;
+    pc.producer_id_expiration_ms = cfg.producer_id_expiration_ms;
+    pc.producer_id_limit = producer_id_limit;
+    auto dir = pc.dir;
     auto hdl = spawn_partition_replica(sys, std::move(pc));
-    if (!hdl) {
-      for (auto& opened : entry.partitions)
-        caf::anon_send_exit(opened, caf::exit_reason::user_shutdown);
-      return hdl.error();
+    if (hdl) {
+      entry.partitions.push_back(std::move(*hdl));
+      continue;
     }
-    entry.partitions.push_back(std::move(*hdl));
+    auto reason = describe(hdl.error());
+    spdlog::error("{}-{} is offline: {}; the node serves its other partitions. Repair or move away {} and "
+                  "restart to bring it back", rec.name, p, reason, dir.string());
+    entry.partitions.push_back(spawn_offline_partition(sys, rec.name, p, dir, reason));
+    if (offline)
+      ++*offline;
   }
   entry.inflight.assign(entry.partitions.size(), 0);
   return entry;
@@ -74,22 +100,48 @@ topic_description describe_record(const persistence::topic_record& rec) {
   return d;
 }
 
-// Removes partition directories of topics that no longer exist (a crash between deleting the topic's
-// metadata and its files leaves them behind).
-void remove_orphans(const cluster::server_config& cfg, const std::map<std::string, topic_entry>& topics) {
-  static const std::regex partition_dir_name{R"((.+)-([0-9]+))"};
-  std::error_code ec;
-  for (auto& entry : fs::directory_iterator(data_dir(cfg), ec)) {
-    if (!entry.is_directory())
-      continue;
-    std::smatch m;
-    auto name = entry.path().filename().string();
-    if (!std::regex_match(name, m, partition_dir_name))
-      continue;
-    auto t = topics.find(m[1].str());
-    if (t == topics.end() || std::stoll(m[2].str()) >= t->second.record.partitions)
-      fs::remove_all(entry.path(), ec);
+// Deletes what the node can prove is its own garbage (the "-delete" tombstones of deleted partitions a
+// crash left behind) and reports everything else it does not own, without touching it.
+void tidy_data_dir(const fs::path& dir, const std::map<std::string, topic_entry>& topics) {
+  auto scan = persistence::scan_data_dir(dir);
+  for (auto& d : scan.deleted) {
+    std::error_code ec;
+    fs::remove_all(d, ec);
+    if (ec)
+      spdlog::warn("cannot remove {} (a partition of a deleted topic): {}", d.string(), ec.message());
+    else
+      spdlog::info("removed {}: a partition of a topic deleted before the last stop", d.string());
   }
+  for (auto& [path, name] : scan.partitions) {
+    auto t = topics.find(name.topic);
+    if (t == topics.end() || name.partition >= t->second.record.partitions)
+      spdlog::warn("leaving {} alone: it is not a partition of any topic of this node (move it away if it is "
+                   "not needed)", path.string());
+  }
+  for (auto& path : scan.unknown)
+    spdlog::warn("leaving {} alone: not a directory samsa knows", path.string());
+}
+
+// A node whose metadata is new (metadata.db missing or empty) but whose data directory holds partition logs
+// has lost its topic list: starting would hide those records and a topic created under the same name would
+// adopt or overwrite them. Returns the refusal message, or "" when there is nothing to protect.
+std::string lost_metadata_check(const fs::path& dir) {
+  std::vector<std::string> with_data;
+  for (auto& [path, name] : persistence::scan_data_dir(dir).partitions)
+    if (persistence::holds_log_data(path))
+      with_data.push_back(path.filename().string());
+  if (with_data.empty())
+    return {};
+  std::sort(with_data.begin(), with_data.end());
+  std::string list;
+  for (size_t i = 0; i < with_data.size() && i < 5; ++i)
+    list += (i ? ", " : "") + with_data[i];
+  if (with_data.size() > 5)
+    list += ", ... (" + std::to_string(with_data.size()) + " in all)";
+  return "data directory " + dir.string() + " holds partition logs (" + list + ") but " + (dir / "metadata.db").string()
+         + " is missing or empty, so this node does not know their topics. Refusing to start so that nothing is "
+           "hidden or deleted: restore metadata.db from a backup, or move the partition directories away to start "
+           "an empty node";
 }
 
 void save_snapshot(broker_state& st) {
@@ -123,19 +175,23 @@ caf::expected<persistence::topic_record> create_topic(self_ptr self, topic_spec 
   rec.replication_factor = spec.replication_factor;
   rec.configs = spec.configs;
   rec.created_ms = wall_clock_ms();
+  for (int32_t p = 0; p < rec.partitions; ++p) {
+    auto d = partition_dir(st.cfg, rec.name, p);
+    if (persistence::holds_log_data(d))
+      return make_error(api_errc::storage_error, "directory " + d.string() + " already holds records of a topic this "
+                                                   "node does not know; move it away before creating topic '"
+                                                   + rec.name + "'");
+  }
   if (spec.validate_only)
     return rec;
   if (auto e = st.store->create_topic(rec); e != persistence::errc::ok)
     return make_error(to_api_errc(e), "cannot store topic: " + st.store->last_error());
   if (auto stored = st.store->get_topic(rec.name))
     rec = *stored; // picks up the generated topic id
-  auto entry = open_topic(self->system(), st.cfg, rec);
-  if (!entry) {
-    st.store->delete_topic(rec.name);
-    return entry.error();
-  }
-  st.topics[rec.name] = std::move(*entry);
+  st.topics[rec.name] = open_topic(self->system(), st.cfg, rec, st.producer_id_limit);
   save_snapshot(st);
+  spdlog::info("created topic {} ({} partition{}, topic id {}{})", rec.name, rec.partitions,
+               rec.partitions == 1 ? "" : "s", rec.topic_id, rec.configs.empty() ? "" : ", with config overrides");
   return rec;
 }
 
@@ -180,6 +236,17 @@ caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::
   if (ec)
     return make_error(api_errc::storage_error, "cannot create data directory " + dir.string() + ": " + ec.message());
   std::string err;
+  auto holder = "pid " + std::to_string(::getpid()) + ", node.id " + std::to_string(cfg.node_id) + ", since "
+                + iso_time_now();
+  std::shared_ptr<persistence::data_dir_lock> lock = persistence::data_dir_lock::acquire(dir, holder, &err);
+  if (!lock)
+    return make_error(api_errc::storage_error, err);
+  bool had_metadata = fs::exists(dir / "metadata.db", ec) && fs::file_size(dir / "metadata.db", ec) > 0;
+  if (!had_metadata) {
+    // Checked before SQLite creates the file, so a refused start changes nothing on disk.
+    if (auto why = lost_metadata_check(dir); !why.empty())
+      return make_error(api_errc::storage_error, why);
+  }
   std::shared_ptr<persistence::metadata_store> store = persistence::metadata_store::open(dir / "metadata.db", &err);
   if (!store)
     return make_error(api_errc::storage_error, "cannot open " + (dir / "metadata.db").string() + ": " + err);
@@ -187,19 +254,24 @@ caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::
     return make_error(api_errc::invalid_config, "data directory " + dir.string() + " belongs to node.id "
                                                   + std::to_string(*id) + ", configured node.id is "
                                                   + std::to_string(cfg.node_id));
-  store->set_node_id(cfg.node_id);
-  auto topics = std::make_shared<std::map<std::string, topic_entry>>();
-  for (auto& rec : store->list_topics()) {
-    auto entry = open_topic(sys, cfg, rec);
-    if (!entry) {
-      for (auto& [name, t] : *topics)
-        for (auto& p : t.partitions)
-          caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
-      return entry.error();
-    }
-    topics->emplace(rec.name, std::move(*entry));
+  if (!store->node_id() && store->list_topics().empty()) {
+    // A metadata.db that exists but was never initialised (created by hand, or its tables were emptied).
+    if (auto why = lost_metadata_check(dir); !why.empty())
+      return make_error(api_errc::storage_error, why);
   }
-  remove_orphans(cfg, *topics);
+  store->set_node_id(cfg.node_id);
+  auto producer_id_limit = std::make_shared<std::atomic<int64_t>>(store->producer_id_limit());
+  auto topics = std::make_shared<std::map<std::string, topic_entry>>();
+  size_t partitions = 0, offline = 0;
+  for (auto& rec : store->list_topics()) {
+    auto entry = open_topic(sys, cfg, rec, producer_id_limit, &offline);
+    partitions += entry.partitions.size();
+    topics->emplace(rec.name, std::move(entry));
+  }
+  tidy_data_dir(dir, *topics);
+  spdlog::info("data directory {}: {} topic{}, {} partition{}{}", dir.string(), topics->size(),
+               topics->size() == 1 ? "" : "s", partitions, partitions == 1 ? "" : "s",
+               offline ? " (" + std::to_string(offline) + " offline)" : std::string{});
   group_registry_config gcfg;
   gcfg.db_file = dir / "metadata.db";
   gcfg.group.initial_rebalance_delay_ms = cfg.group_initial_rebalance_delay_ms;
@@ -211,13 +283,18 @@ caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::
         caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
     return groups.error();
   }
-  return sys.spawn(broker, cfg, std::move(store), std::move(topics), *groups);
+  return sys.spawn(broker, cfg, std::move(store), std::move(topics), *groups, std::move(lock),
+                   std::move(producer_id_limit));
 }
 
 broker_actor::behavior_type broker(self_ptr self, cluster::server_config cfg,
                                    std::shared_ptr<persistence::metadata_store> store,
-                                   std::shared_ptr<std::map<std::string, topic_entry>> topics, caf::actor groups) {
+                                   std::shared_ptr<std::map<std::string, topic_entry>> topics, caf::actor groups,
+                                   std::shared_ptr<persistence::data_dir_lock> lock,
+                                   std::shared_ptr<std::atomic<int64_t>> producer_id_limit) {
   auto& st = self->state;
+  st.lock = std::move(lock);
+  st.producer_id_limit = std::move(producer_id_limit);
   st.groups = std::move(groups);
   st.cfg = std::move(cfg);
   st.store = std::move(store);
@@ -258,6 +335,7 @@ broker_actor::behavior_type broker(self_ptr self, cluster::server_config cfg,
       st.topics.erase(i);
       caf::anon_send(st.groups, delete_atom::value, name); // committed offsets of the topic go too
       save_snapshot(st);
+      spdlog::info("deleted topic {} ({} partition{})", name, parts.size(), parts.size() == 1 ? "" : "s");
       auto rp = self->make_response_promise<bool>();
       auto pending = std::make_shared<size_t>(parts.size());
       for (auto& p : parts) {
@@ -458,6 +536,7 @@ broker_actor::behavior_type broker(self_ptr self, cluster::server_config cfg,
           return make_error(api_errc::storage_error, "cannot reserve producer ids: " + st.store->last_error());
         st.next_producer_id = *first;
         st.producer_id_block_end = *first + block;
+        st.producer_id_limit->store(st.producer_id_block_end);
       }
       return st.next_producer_id++;
     },

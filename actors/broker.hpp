@@ -7,6 +7,7 @@
 // Flow control: every partition has a bounded number of appends in flight from this broker. acks=0
 // requests are answered at once only while the credit lasts; past it they are answered when the append
 // completes, so a producer that waits for its answers can never grow a partition's mailbox without bound.
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -19,6 +20,7 @@
 
 #include "cluster/server_config.hpp"
 #include "messages/native_api.hpp"
+#include "persistence/data_dir.hpp"
 #include "persistence/metadata_store.hpp"
 
 namespace samsa::actors {
@@ -36,8 +38,10 @@ struct broker_state {
   uint32_t round_robin = 0;
   int64_t next_producer_id = 0;  // ids in [next_producer_id, producer_id_block_end) are reserved
   int64_t producer_id_block_end = 0;
+  std::shared_ptr<std::atomic<int64_t>> producer_id_limit; // first never-reserved id; read by partitions
   cluster_info info;
   caf::actor groups; // the node's group registry (committed offsets, group coordinators)
+  std::shared_ptr<persistence::data_dir_lock> lock; // held while the broker runs: one process per data directory
   static inline const char* name = "samsa.broker";
   ~broker_state();
 };
@@ -52,6 +56,7 @@ caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::
 broker_actor::behavior_type broker(broker_actor::stateful_pointer<broker_state> self, cluster::server_config cfg,
                                    std::shared_ptr<persistence::metadata_store> store,
                                    std::shared_ptr<std::map<std::string, topic_entry>> topics,
-                                   caf::actor groups);
+                                   caf::actor groups, std::shared_ptr<persistence::data_dir_lock> lock,
+                                   std::shared_ptr<std::atomic<int64_t>> producer_id_limit);
 
 } // namespace samsa::actors

@@ -4,6 +4,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
+#include <spdlog/spdlog.h>
 
 #include "actors/partition_replica.hpp" // wall_clock_ms
 #include "cluster/consumer_protocol.hpp"
@@ -14,6 +15,32 @@ namespace samsa::actors {
 namespace {
 
 using group_ptr = caf::stateful_actor<group_coordinator_state>*;
+
+// One line per rebalance an operator may want to correlate with consumer lag: when it starts and when the
+// new generation is stable (or the group empties).
+void log_state_change(group_coordinator_state& st) {
+  auto now_state = st.group->state();
+  if (now_state == st.logged_state)
+    return;
+  st.logged_state = now_state;
+  auto members = st.group->members().size();
+  const char* plural = members == 1 ? "" : "s";
+  switch (now_state) {
+    case cluster::group_state::preparing_rebalance:
+      spdlog::info("group {}: rebalancing ({} member{} before, generation {})", st.group->group_id(), members, plural,
+                   st.group->generation_id());
+      break;
+    case cluster::group_state::stable:
+      spdlog::info("group {}: generation {} stable with {} member{}", st.group->group_id(), st.group->generation_id(),
+                   members, plural);
+      break;
+    case cluster::group_state::empty:
+      spdlog::info("group {}: empty (no members left)", st.group->group_id());
+      break;
+    default:
+      break;
+  }
+}
 
 // Delivers what the state machine decided and re-arms the timer at its next deadline.
 void apply(group_ptr self, cluster::group_effects& fx) {
@@ -32,6 +59,7 @@ void apply(group_ptr self, cluster::group_effects& fx) {
       st.parked_syncs.erase(i);
     }
   }
+  log_state_change(st);
   auto now = wall_clock_ms();
   bool empty = st.group->empty();
   if (empty != st.was_empty) {

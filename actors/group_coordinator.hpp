@@ -47,6 +47,7 @@ struct group_coordinator_state {
   std::unordered_map<std::string, caf::response_promise> parked_syncs;
   std::optional<int64_t> armed_deadline; // the tick already scheduled
   bool was_empty = true;
+  cluster::group_state logged_state = cluster::group_state::empty; // the operator log follows state changes
   static inline const char* name = "samsa.group_coordinator";
 };
 

@@ -41,6 +41,7 @@ error_code to_kafka(api_errc e) {
     case api_errc::broker_shutting_down: return error_code::broker_not_available;
     case api_errc::out_of_order_sequence: return error_code::out_of_order_sequence_number;
     case api_errc::invalid_producer_epoch: return error_code::invalid_producer_epoch;
+    case api_errc::unknown_producer_id: return error_code::unknown_producer_id;
     case api_errc::non_empty_group: return error_code::non_empty_group;
     case api_errc::unknown_group: return error_code::group_id_not_found;
   }

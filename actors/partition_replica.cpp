@@ -5,8 +5,10 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
+#include <spdlog/spdlog.h>
 
 #include "messages/record_batch.hpp"
+#include "persistence/data_dir.hpp"
 
 namespace samsa::actors {
 
@@ -96,6 +98,12 @@ partition_produce_result append(self_ptr self, std::vector<char>& batch, int16_t
                   "in-sync replicas (1) fewer than min.insync.replicas ("
                     + std::to_string(st.cfg.min_insync_replicas) + ")");
   auto header = read_batch_header(batch.data(), batch.size());
+  if (header && st.cfg.producer_id_limit && header->producer_id >= st.cfg.producer_id_limit->load()) {
+    // Made-up ids would each cost producer state until they expire: refuse them outright.
+    return failed(partition, api_errc::unknown_producer_id,
+                  "producer id " + std::to_string(header->producer_id)
+                    + " was never issued by this node (idempotent producers get theirs from InitProducerId)");
+  }
   if (header && header->producer_id >= 0) {
     persistence::producer_batch original;
     switch (st.producers.check(*header, &original)) {
@@ -126,7 +134,7 @@ partition_produce_result append(self_ptr self, std::vector<char>& batch, int16_t
   if (e != persistence::errc::ok)
     return failed(partition, to_api_errc(e), persistence::to_string(e));
   if (header && header->producer_id >= 0) {
-    st.producers.record(*header, info.base_offset);
+    st.producers.record(*header, info.base_offset, now);
     st.producers_dirty = true;
   }
   st.log->maybe_flush(now);
@@ -299,10 +307,10 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
       st.producers_dirty = false;
       st.log->close();
       st.log.reset();
-      std::error_code ec;
-      std::filesystem::remove_all(st.cfg.dir, ec);
+      // Renamed to a "-delete" tombstone first: only such directories are ever deleted at start.
+      auto removed = persistence::remove_partition_dir(st.cfg.dir);
       self->quit();
-      return !ec;
+      return removed == persistence::errc::ok;
     },
     [=](tick_atom) {
       auto& st = self->state;
@@ -311,6 +319,11 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
       auto now = wall_clock_ms();
       st.log->apply_retention(now);
       st.log->maybe_flush(now);
+      if (auto gone = st.producers.expire(now, st.cfg.producer_id_expiration_ms); gone > 0) {
+        st.producers_dirty = true;
+        spdlog::debug("{}-{}: forgot {} idle producer{} (producer.id.expiration.ms)", st.cfg.topic, st.cfg.partition,
+                      gone, gone == 1 ? "" : "s");
+      }
       save_producers(st);
       self->delayed_send(self, tick_interval, tick_atom::value);
     },

@@ -6,6 +6,7 @@
 //
 // Long-poll fetches (max_wait_ms, min_bytes) are parked in the actor and answered on the append that
 // brings enough bytes, or when their deadline passes.
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -32,6 +33,10 @@ struct partition_replica_config {
   int32_t leader_epoch = 0;
   int32_t min_insync_replicas = 1;
   int64_t retention_check_interval_ms = 300000;
+  int64_t producer_id_expiration_ms = 86400000; // producer.id.expiration.ms
+  // Producer ids at or above this were never issued (InitProducerId reserves blocks below it); batches
+  // carrying one are refused. Shared with the broker, which raises it; null: not checked.
+  std::shared_ptr<const std::atomic<int64_t>> producer_id_limit;
 };
 
 // The actor's full interface: the public partition_actor plus its own timers.

@@ -26,6 +26,7 @@ const char* to_string(api_errc x) {
     case api_errc::broker_shutting_down: return "broker_shutting_down";
     case api_errc::out_of_order_sequence: return "out_of_order_sequence";
     case api_errc::invalid_producer_epoch: return "invalid_producer_epoch";
+    case api_errc::unknown_producer_id: return "unknown_producer_id";
     case api_errc::non_empty_group: return "non_empty_group";
     case api_errc::unknown_group: return "unknown_group";
   }

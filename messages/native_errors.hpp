@@ -34,6 +34,7 @@ enum class api_errc : uint8_t {
   invalid_producer_epoch = 19,    // idempotent producer: an epoch older than the partition has seen
   non_empty_group = 20,           // the operation needs a consumer group without members
   unknown_group = 21,             // no such consumer group
+  unknown_producer_id = 22,       // idempotent producer id this cluster never issued
 };
 
 const char* to_string(api_errc x);

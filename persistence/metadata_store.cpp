@@ -463,6 +463,10 @@ errc metadata_store::set_partition_count(const std::string& name, int32_t partit
   });
 }
 
+int64_t metadata_store::producer_id_limit() const {
+  return node_value("next_producer_id").value_or(0);
+}
+
 std::optional<int64_t> metadata_store::reserve_producer_ids(int64_t count) {
   if (count <= 0) {
     last_error_ = "cannot reserve " + std::to_string(count) + " producer ids";

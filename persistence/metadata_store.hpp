@@ -205,6 +205,8 @@ public:
   // is never returned again, across restarts, because the next free id is committed before any is used.
   // Null on failure (message in last_error()). Ids are not in the image, so no metadata_version bump.
   std::optional<int64_t> reserve_producer_ids(int64_t count);
+  // The first producer id never reserved: every id below it may have been issued, none above.
+  int64_t producer_id_limit() const;
 
   std::optional<topic_record> get_topic(const std::string& name) const;
   std::vector<topic_record> list_topics() const;  // sorted by name

@@ -1,5 +1,6 @@
 #include "persistence/producer_state.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <system_error>
@@ -73,10 +74,11 @@ sequence_check producer_state::check(const batch_header& h, producer_batch* orig
   return h.base_sequence == next_seq(e.batches.back().last_seq) ? sequence_check::ok : sequence_check::out_of_order;
 }
 
-void producer_state::record(const batch_header& h, int64_t base_offset) {
+void producer_state::record(const batch_header& h, int64_t base_offset, int64_t now_ms) {
   if (h.producer_id < 0)
     return;
   auto& e = producers_[h.producer_id];
+  e.last_timestamp_ms = std::max(e.last_timestamp_ms, now_ms >= 0 ? now_ms : h.max_timestamp);
   if (h.producer_epoch != e.epoch) {
     e.epoch = h.producer_epoch;
     e.batches.clear();
@@ -111,6 +113,22 @@ void producer_state::truncate_from(int64_t offset) {
   covered_offset = std::min(covered_offset, offset);
 }
 
+size_t producer_state::expire(int64_t now_ms, int64_t expiration_ms) {
+  size_t removed = 0;
+  for (auto i = producers_.begin(); i != producers_.end();) {
+    auto& e = i->second;
+    if (e.last_timestamp_ms < 0)
+      e.last_timestamp_ms = now_ms; // unknown (old snapshot): the clock starts now
+    if (now_ms - e.last_timestamp_ms >= expiration_ms) {
+      i = producers_.erase(i);
+      ++removed;
+    } else {
+      ++i;
+    }
+  }
+  return removed;
+}
+
 const producer_entry* producer_state::find(int64_t producer_id) const {
   auto i = producers_.find(producer_id);
   return i == producers_.end() ? nullptr : &i->second;
@@ -123,6 +141,7 @@ bool producer_state::save(const std::filesystem::path& file) const {
   for (auto& [id, e] : producers_) {
     put<int64_t>(body, id);
     put<int16_t>(body, e.epoch);
+    put<int64_t>(body, e.last_timestamp_ms);
     put<uint8_t>(body, static_cast<uint8_t>(e.batches.size()));
     for (auto& b : e.batches) {
       put<int32_t>(body, b.first_seq);
@@ -131,7 +150,7 @@ bool producer_state::save(const std::filesystem::path& file) const {
       put<int64_t>(body, b.last_offset);
     }
   }
-  std::vector<char> out{'S', 'P', 'S', '1'};
+  std::vector<char> out{'S', 'P', 'S', '2'};
   put<uint32_t>(out, crc32c(body.data(), body.size()));
   out.insert(out.end(), body.begin(), body.end());
   auto tmp = file;
@@ -163,8 +182,9 @@ std::optional<producer_state> producer_state::load(const std::filesystem::path& 
   if (!in)
     return std::nullopt;
   std::vector<char> data{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
-  if (data.size() < 8 || std::memcmp(data.data(), "SPS1", 4) != 0)
+  if (data.size() < 8 || (std::memcmp(data.data(), "SPS1", 4) != 0 && std::memcmp(data.data(), "SPS2", 4) != 0))
     return std::nullopt;
+  const bool has_timestamps = data[3] == '2';
   cursor head{data.data() + 4, 4};
   auto crc = head.get<uint32_t>();
   if (crc32c(data.data() + 8, data.size() - 8) != crc)
@@ -177,6 +197,8 @@ std::optional<producer_state> producer_state::load(const std::filesystem::path& 
     auto id = c.get<int64_t>();
     producer_entry e;
     e.epoch = c.get<int16_t>();
+    if (has_timestamps)
+      e.last_timestamp_ms = c.get<int64_t>();
     auto nb = c.get<uint8_t>();
     for (uint8_t j = 0; j < nb && c.ok; ++j) {
       producer_batch b;

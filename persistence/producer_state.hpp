@@ -10,10 +10,14 @@
 // State survives restarts through a snapshot file written on clean shutdown and periodically; on open, the
 // batches after the snapshot's offset are replayed from the log (a crash loses nothing).
 //
+// A producer that has not written for producer.id.expiration.ms is forgotten (expire()), as in Kafka, so
+// made-up or abandoned producer ids cannot pile up forever; its next write must start a new sequence.
+//
 // Owned by the partition replica actor; not thread-safe. Snapshot format (all integers big-endian):
-//   magic "SPS1" | u32 crc32c of everything after this field | i64 covered_offset (the log end offset the
-//   state includes) | u32 producer count | per producer: i64 producer_id, i16 epoch, u8 batch count,
-//   per batch: i32 first_seq, i32 last_seq, i64 first_offset, i64 last_offset.
+//   magic "SPS2" | u32 crc32c of everything after this field | i64 covered_offset (the log end offset the
+//   state includes) | u32 producer count | per producer: i64 producer_id, i16 epoch, i64 last_timestamp_ms,
+//   u8 batch count, per batch: i32 first_seq, i32 last_seq, i64 first_offset, i64 last_offset.
+// "SPS1" (no last_timestamp_ms) is still read; its producers count as last seen at the first expire().
 #include <cstdint>
 #include <deque>
 #include <filesystem>
@@ -33,6 +37,7 @@ struct producer_batch {
 
 struct producer_entry {
   int16_t epoch = -1;
+  int64_t last_timestamp_ms = -1; // last write (broker clock; batch max timestamp on replay); -1 unknown
   std::deque<producer_batch> batches; // oldest first, at most max_cached_batches
 };
 
@@ -47,8 +52,12 @@ public:
   sequence_check check(const batch_header& h, producer_batch* original = nullptr) const;
 
   // Records an appended batch (leader after a successful append, or replay during recovery). Batches
-  // without a producer id are ignored.
-  void record(const batch_header& h, int64_t base_offset);
+  // without a producer id are ignored. now_ms is the broker's clock at the append; -1 (replay) takes the
+  // batch's max timestamp instead, as Kafka does.
+  void record(const batch_header& h, int64_t base_offset, int64_t now_ms = -1);
+
+  // Forgets producers whose last write is expiration_ms or more before now_ms; returns how many went.
+  size_t expire(int64_t now_ms, int64_t expiration_ms);
 
   // Replays every batch in [p, p + n) (whole batches as stored, offsets assigned).
   void replay(const char* p, size_t n);

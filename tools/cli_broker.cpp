@@ -1,9 +1,12 @@
-// `samsa broker`: runs one node until SIGINT or SIGTERM, then shuts down cleanly (logs flushed, clean
-// shutdown markers written, so the next start skips recovery).
+// `samsa broker`: runs one node until SIGINT, SIGTERM or SIGHUP, then shuts down cleanly (logs flushed,
+// clean shutdown markers written, so the next start skips recovery). SIGHUP is a stop signal as for Kafka's
+// JVM (a closed terminal must not leave an unclean log behind); samsa logs to stderr, so there is no log
+// file to reopen.
 #include <csignal>
 #include <iostream>
 
 #include <caf/actor_system.hpp>
+#include <spdlog/spdlog.h>
 #include <caf/actor_system_config.hpp>
 
 #include "actors/node.hpp"
@@ -35,14 +38,18 @@ int cmd_broker(const std::vector<std::string>& argv) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   actors::node_system_config sys_cfg{cfg};
   caf::actor_system sys{sys_cfg};
   auto node = actors::start_node(sys, cfg);
   if (!node) {
+    spdlog::error("refusing to start: {}", describe(node.error()));
     std::cerr << "error: " << describe(node.error()) << "\n";
     return 1;
   }
+  spdlog::info("node.id={} serving: Kafka on {}:{}, native API on {}:{}", cfg.node_id, cfg.listener_host(),
+               node->kafka_port, cfg.native_host(), node->native_port);
   std::cout << "samsa broker node.id=" << cfg.node_id << " started\n"
             << "  data directory : " << cfg.log_dirs << "\n"
             << "  native CAF API : " << cfg.native_host() << ":" << node->native_port << " (samsa.native.listener)\n"
@@ -51,8 +58,10 @@ int cmd_broker(const std::vector<std::string>& argv) {
             << "stop with Ctrl-C or SIGTERM" << std::endl;
   int sig = 0;
   sigwait(&stop_signals, &sig);
+  spdlog::info("{} received: shutting down cleanly", sig == SIGHUP ? "SIGHUP" : sig == SIGINT ? "SIGINT" : "SIGTERM");
   std::cout << "samsa broker: signal " << sig << ", shutting down" << std::endl;
   actors::stop_node(sys, *node);
+  spdlog::info("stopped cleanly");
   return 0;
 }
 

@@ -70,7 +70,7 @@ def crc32c(data):
     return c ^ 0xFFFFFFFF
 
 
-def record_batch(records, ts=1700000000000):
+def record_batch(records, ts=1700000000000, producer_id=-1, producer_epoch=-1, base_sequence=-1):
     """Uncompressed v2 batch, records = [(key, value, [(hkey, hval)])]."""
     body = b""
     for i, (k, v, hs) in enumerate(records):
@@ -79,7 +79,8 @@ def record_batch(records, ts=1700000000000):
         r += varint(-1) if v is None else varint(len(v)) + v
         r += varint(len(hs)) + b"".join(varint(len(hk)) + hk + varint(len(hv)) + hv for hk, hv in hs)
         body += varint(len(r)) + r
-    after_crc = (i16(0) + i32(len(records) - 1) + i64(ts) + i64(ts) + i64(-1) + i16(-1) + i32(-1) +
+    after_crc = (i16(0) + i32(len(records) - 1) + i64(ts) + i64(ts) + i64(producer_id) + i16(producer_epoch) +
+                 i32(base_sequence) +
                  i32(len(records)) + body)
     after_len = i32(-1) + i8(2) + u32(crc32c(after_crc)) + after_crc
     return i64(0) + i32(len(after_len)) + after_len
@@ -339,6 +340,11 @@ case("Produce with batch_length beyond the records -> CORRUPT_MESSAGE (2)", ("an
 case("Produce with a truncated batch (half of it) -> CORRUPT_MESSAGE (2)", ("answer",),
      produce_expect(good[:len(good) // 2], 35, 2))
 case("Produce with 7 bytes of records -> CORRUPT_MESSAGE (2)", ("answer",), produce_expect(b"\x00" * 7, 36, 2))
+# Producer ids come from InitProducerId; made-up ones would each cost producer state (issue 8 item 11).
+for n, pid in enumerate((123456789, 2**62)):
+    forged = record_batch([(b"k", b"forged-producer", [])], producer_id=pid, producer_epoch=0, base_sequence=0)
+    case("Produce with never-issued producer id %d -> UNKNOWN_PRODUCER_ID (59)" % pid, ("answer",),
+         produce_expect(forged, 37 + n, 59))
 
 
 # --- abrupt disconnects ---------------------------------------------------------------------------------------

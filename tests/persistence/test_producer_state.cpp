@@ -5,6 +5,8 @@
 #include <fstream>
 #include <random>
 
+#include <unistd.h>
+
 #include "persistence/producer_state.hpp"
 
 using namespace samsa;
@@ -116,4 +118,36 @@ TEST_CASE("truncation drops batch metadata at and after the offset") {
   CHECK(st.covered_offset == 5);
   CHECK(st.find(1)->batches.size() == 1);
   CHECK(st.check(batch(1, 0, 5, 5)) == sequence_check::ok);
+}
+
+TEST_CASE("idle producers expire after producer.id.expiration.ms; the last write time survives a snapshot") {
+  const int64_t day = 86'400'000;
+  producer_state st;
+  st.record(batch(1, 0, 0, 1, 0), 0, 1'000);          // written at t=1s
+  st.record(batch(2, 0, 0, 1, 1), 1, 1'000 + day / 2); // written half a day later
+  CHECK(st.expire(1'000 + day - 1, day) == 0);
+  CHECK(st.expire(1'000 + day, day) == 1); // exactly the expiration: gone, as in Kafka
+  CHECK(st.find(1) == nullptr);
+  REQUIRE(st.find(2) != nullptr);
+  // A forgotten producer's next batch must start a new sequence.
+  CHECK(st.check(batch(1, 0, 1, 1)) == sequence_check::out_of_order);
+
+  auto file = std::filesystem::temp_directory_path() / ("samsa_ps_expire_" + std::to_string(::getpid()));
+  REQUIRE(st.save(file));
+  auto loaded = producer_state::load(file);
+  std::filesystem::remove(file);
+  REQUIRE(loaded);
+  REQUIRE(loaded->find(2) != nullptr);
+  CHECK(loaded->find(2)->last_timestamp_ms == 1'000 + day / 2);
+  CHECK(loaded->expire(1'000 + day / 2 + day, day) == 1);
+}
+
+TEST_CASE("replayed batches expire by their own max timestamp") {
+  producer_state st;
+  auto h = batch(9, 0, 0, 1, 0);
+  h.max_timestamp = 5'000;
+  st.record(h, 0); // replay: no broker clock
+  CHECK(st.find(9)->last_timestamp_ms == 5'000);
+  CHECK(st.expire(5'000 + 999, 1'000) == 0);
+  CHECK(st.expire(5'000 + 1'000, 1'000) == 1);
 }
