@@ -43,17 +43,24 @@ TEST_CASE("retries are deduplicated, gaps refused, state survives clean and uncl
   spec.partitions = 1;
   REQUIRE(fx.ask<topic_description>(create_atom::value, spec));
   auto p = part(fx);
-  auto first = append(fx, p, idempotent_batch(42, 0, 0, 3));
+  // Ids come from InitProducerId; one this node never issued is refused before it costs any state.
+  auto issued = fx.ask<int64_t>(producer_id_atom::value);
+  REQUIRE(issued);
+  const int64_t id = *issued;
+  auto forged = append(fx, p, idempotent_batch(id + 1'000'000, 0, 0, 3));
+  CHECK(forged.error == static_cast<uint8_t>(api_errc::unknown_producer_id));
+  CHECK(log_end(fx) == 0);
+  auto first = append(fx, p, idempotent_batch(id, 0, 0, 3));
   CHECK(first.error == 0);
   CHECK(first.base_offset == 0);
-  auto second = append(fx, p, idempotent_batch(42, 0, 3, 2));
+  auto second = append(fx, p, idempotent_batch(id, 0, 3, 2));
   CHECK(second.base_offset == 3);
   // The retry of the first batch: success, original offset, nothing appended.
-  auto retry = append(fx, p, idempotent_batch(42, 0, 0, 3));
+  auto retry = append(fx, p, idempotent_batch(id, 0, 0, 3));
   CHECK(retry.error == 0);
   CHECK(retry.base_offset == 0);
   CHECK(log_end(fx) == 5);
-  auto gap = append(fx, p, idempotent_batch(42, 0, 9, 1));
+  auto gap = append(fx, p, idempotent_batch(id, 0, 9, 1));
   CHECK(gap.error == static_cast<uint8_t>(api_errc::out_of_order_sequence));
   CHECK(log_end(fx) == 5);
 
@@ -62,7 +69,7 @@ TEST_CASE("retries are deduplicated, gaps refused, state survives clean and uncl
   CHECK(std::filesystem::exists(fx.dir / "idem-0" / "producer-state.snapshot"));
   fx.start();
   p = part(fx);
-  CHECK(append(fx, p, idempotent_batch(42, 0, 3, 2)).base_offset == 3);
+  CHECK(append(fx, p, idempotent_batch(id, 0, 3, 2)).base_offset == 3);
   CHECK(log_end(fx) == 5);
 
   // As after a crash before any snapshot: the state is rebuilt from the log.
@@ -70,12 +77,12 @@ TEST_CASE("retries are deduplicated, gaps refused, state survives clean and uncl
   std::filesystem::remove(fx.dir / "idem-0" / "producer-state.snapshot");
   fx.start();
   p = part(fx);
-  CHECK(append(fx, p, idempotent_batch(42, 0, 0, 3)).base_offset == 0);
-  CHECK(append(fx, p, idempotent_batch(42, 0, 6, 1)).error == static_cast<uint8_t>(api_errc::out_of_order_sequence));
-  auto next = append(fx, p, idempotent_batch(42, 0, 5, 1));
+  CHECK(append(fx, p, idempotent_batch(id, 0, 0, 3)).base_offset == 0);
+  CHECK(append(fx, p, idempotent_batch(id, 0, 6, 1)).error == static_cast<uint8_t>(api_errc::out_of_order_sequence));
+  auto next = append(fx, p, idempotent_batch(id, 0, 5, 1));
   CHECK(next.error == 0);
   CHECK(next.base_offset == 5);
   // An older epoch is fenced.
-  append(fx, p, idempotent_batch(42, 1, 0, 1));
-  CHECK(append(fx, p, idempotent_batch(42, 0, 6, 1)).error == static_cast<uint8_t>(api_errc::invalid_producer_epoch));
+  append(fx, p, idempotent_batch(id, 1, 0, 1));
+  CHECK(append(fx, p, idempotent_batch(id, 0, 6, 1)).error == static_cast<uint8_t>(api_errc::invalid_producer_epoch));
 }

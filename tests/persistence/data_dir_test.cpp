@@ -47,7 +47,8 @@ TEST_CASE("data_dir: partition directory names are parsed defensively") {
   CHECK_FALSE(parse_partition_dir("orders-01"));
   CHECK_FALSE(parse_partition_dir("orders-"));
   CHECK_FALSE(parse_partition_dir("-1"));
-  CHECK_FALSE(parse_partition_dir("orders--1"));
+  CHECK(parse_partition_dir("orders--1")->topic == "orders-"); // a legal topic name ending in a dash
+  CHECK_FALSE(parse_partition_dir("orders-+1"));
   CHECK_FALSE(parse_partition_dir("bad topic-1"));
   CHECK_FALSE(parse_partition_dir("orders-1x"));
   CHECK(is_deleted_partition_dir("orders-3.0a1b2c-delete"));
