@@ -1,8 +1,9 @@
 #pragma once
-// The broker actor, one per node: topic administration (persisted in SQLite through
-// persistence::metadata_store), the map topic -> partition replica actors, and produce routing (Java-
-// compatible murmur2 for keyed records, round robin for null keys). It never touches log files itself:
-// data requests are delegated to the partition actors.
+// The broker actor, one per node: the native API's facade. Its jobs live in their own files:
+// partition_manager (data directory, opening the partition actors), broker_topics (topic administration,
+// persisted through persistence::metadata_store), broker_produce (murmur2 routing and the acks=0 credit),
+// broker_groups (native consumer groups). It never touches log files itself: data requests are delegated
+// to the partition actors.
 //
 // Flow control: every partition has a bounded number of appends in flight from this broker. acks=0
 // requests are answered at once only while the credit lasts; past it they are answered when the append
@@ -20,16 +21,11 @@
 
 #include "cluster/server_config.hpp"
 #include "messages/native_api.hpp"
+#include "actors/partition_manager.hpp"
 #include "persistence/data_dir.hpp"
 #include "persistence/metadata_store.hpp"
 
 namespace samsa::actors {
-
-struct topic_entry {
-  persistence::topic_record record;
-  std::vector<partition_actor> partitions;
-  std::vector<int32_t> inflight; // appends in flight per partition (credit)
-};
 
 struct broker_state {
   cluster::server_config cfg;
@@ -53,10 +49,9 @@ constexpr int32_t max_inflight_per_partition = 32;
 // directory fails here with a clear error) and spawns the broker actor.
 caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::server_config& cfg);
 
-broker_actor::behavior_type broker(broker_actor::stateful_pointer<broker_state> self, cluster::server_config cfg,
-                                   std::shared_ptr<persistence::metadata_store> store,
-                                   std::shared_ptr<std::map<std::string, topic_entry>> topics,
-                                   caf::actor groups, std::shared_ptr<persistence::data_dir_lock> lock,
-                                   std::shared_ptr<std::atomic<int64_t>> producer_id_limit);
+using broker_ptr = broker_actor::stateful_pointer<broker_state>;
+
+broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, std::shared_ptr<node_data> data,
+                                   caf::actor groups);
 
 } // namespace samsa::actors

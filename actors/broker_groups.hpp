@@ -6,8 +6,6 @@
 
 namespace samsa::actors {
 
-using broker_ptr = broker_actor::stateful_pointer<broker_state>;
-
 caf::result<group_join_response> native_join(broker_ptr self, group_join_request& req);
 caf::result<group_sync_response> native_sync(broker_ptr self, group_sync_request& req);
 caf::result<int16_t> native_heartbeat(broker_ptr self, const std::string& group, int32_t generation,

@@ -1,0 +1,120 @@
+#include "actors/broker_produce.hpp"
+
+#include "actors/broker_topics.hpp"
+#include "messages/murmur2.hpp"
+
+namespace samsa::actors {
+
+namespace {
+
+constexpr auto request_timeout = std::chrono::seconds(30);
+
+// Collects the answers of several partition actors into one reply.
+struct produce_gather {
+  produce_response response;
+  size_t pending = 0;
+  bool delivered = false;
+  caf::typed_response_promise<produce_response> promise;
+  void done() {
+    if (--pending == 0 && !delivered) {
+      delivered = true;
+      promise.deliver(std::move(response));
+    }
+  }
+};
+
+} // namespace
+
+caf::result<produce_response> handle_produce(broker_ptr self, produce_request& req) {
+  auto& st = self->state;
+  auto i = st.topics.find(req.topic);
+  if (i == st.topics.end()) {
+    if (!st.cfg.auto_create_topics_enable)
+      return make_error(api_errc::unknown_topic_or_partition, "unknown topic '" + req.topic + "'");
+    topic_spec spec;
+    spec.name = req.topic;
+    auto created = create_topic(self, std::move(spec));
+    if (!created)
+      return created.error();
+    i = st.topics.find(req.topic);
+  }
+  auto& topic = i->second;
+  auto n = static_cast<int32_t>(topic.partitions.size());
+  produce_response immediate;
+  immediate.topic = req.topic;
+  if (req.acks != acks_none && req.acks != acks_leader && req.acks != acks_all)
+    return make_error(api_errc::invalid_required_acks, "acks must be -1, 0 or 1");
+  if (req.records.empty())
+    return immediate;
+  // Route: explicit partition, else murmur2(key) for keyed records, one round-robin partition for the rest.
+  std::map<int32_t, std::vector<record>> by_partition;
+  if (req.partition >= 0) {
+    if (req.partition >= n) {
+      partition_produce_result r;
+      r.partition = req.partition;
+      r.error = static_cast<uint8_t>(api_errc::unknown_topic_or_partition);
+      r.error_message = "topic '" + req.topic + "' has " + std::to_string(n) + " partitions";
+      immediate.partitions.push_back(std::move(r));
+      return immediate;
+    }
+    by_partition[req.partition] = std::move(req.records);
+  } else {
+    auto spread = static_cast<int32_t>(st.round_robin++ % static_cast<uint32_t>(n));
+    for (auto& r : req.records) {
+      auto p = r.key ? partition_for_key(r.key->data(), r.key->size(), n) : spread;
+      by_partition[p].push_back(std::move(r));
+    }
+  }
+  auto gather = std::make_shared<produce_gather>();
+  gather->response.topic = req.topic;
+  gather->pending = by_partition.size();
+  gather->promise = self->make_response_promise<produce_response>();
+  auto acks = req.acks;
+  bool early = acks == acks_none;
+  for (auto& [p, recs] : by_partition)
+    early = early && topic.inflight[p] < max_inflight_per_partition;
+  for (auto& [p, recs] : by_partition) {
+    auto count = static_cast<int32_t>(recs.size());
+    ++topic.inflight[p];
+    auto topic_name = req.topic;
+    auto credit_back = [self, topic_name, p = p] {
+      auto t = self->state.topics.find(topic_name);
+      if (t != self->state.topics.end() && p < static_cast<int32_t>(t->second.inflight.size()))
+        --t->second.inflight[p];
+    };
+    self->request(topic.partitions[p], request_timeout, produce_atom::value, std::move(recs), acks)
+      .then(
+        [=](partition_produce_result& r) {
+          credit_back();
+          if (early)
+            return;
+          gather->response.partitions.push_back(std::move(r));
+          gather->done();
+        },
+        [=](caf::error& e) {
+          credit_back();
+          if (early)
+            return;
+          partition_produce_result r;
+          r.partition = p;
+          r.record_count = count;
+          r.error = static_cast<uint8_t>(api_code(e) == api_errc::ok ? api_errc::request_timed_out : api_code(e));
+          r.error_message = describe(e);
+          gather->response.partitions.push_back(std::move(r));
+          gather->done();
+        });
+    if (early) {
+      partition_produce_result r;
+      r.partition = p;
+      r.record_count = count;
+      gather->response.partitions.push_back(std::move(r));
+    }
+  }
+  if (early) {
+    gather->delivered = true;
+    return std::move(gather->response);
+  }
+  return gather->promise;
+}
+
+} // namespace samsa::actors
