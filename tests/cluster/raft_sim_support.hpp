@@ -270,6 +270,7 @@ private:
 
   void net_send(int from, const outbound_message& m) {
     ++st_.sent;
+    if (queue_.size() > 100000) fail("runaway: more than 100000 messages in flight");
     std::uniform_real_distribution<> u(0, 1);
     if (u(rng_) < opt_.drop) { ++st_.dropped; return; }
     int copies = u(rng_) < opt_.dup ? 2 : 1;

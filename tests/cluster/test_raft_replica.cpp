@@ -190,25 +190,33 @@ TEST_CASE("raft: a divergent follower is repaired with one round trip per confli
   // Too short a log: the hint is our end.
   fx = r.step(nid(1), append_request{trm(3), idx(9), trm(3), {}, idx(0)}, now);
   CHECK(sent<append_response>(fx).at(0).second.hint == idx(6));
+  // A heartbeat that matches at 2 does not let us commit our stale 3..5, whatever the
+  // leader's commit index: only what a request verified can be committed.
+  fx = r.step(nid(1), append_request{trm(3), idx(2), trm(1), {}, idx(5)}, now);
+  CHECK(sent<append_response>(fx).at(0).second.index == idx(2));
+  CHECK(r.commit_index() == idx(2));
   // The leader retries from 3: our 3..5 are replaced, the durable log told so.
   std::vector<log_entry> es = {log_entry{trm(3), idx(3), entry_kind::data, "n3"},
                                log_entry{trm(3), idx(4), entry_kind::data, "n4"}};
-  fx = r.step(nid(1), append_request{trm(3), idx(2), trm(1), es, idx(4)}, now);
+  fx = r.step(nid(1), append_request{trm(3), idx(2), trm(1), es, idx(2)}, now);
   CHECK(fx.truncate_from == idx(3));
   CHECK(fx.append.size() == 2);
   CHECK(r.log().last_index() == idx(4));
   resp = sent<append_response>(fx).at(0).second;
   CHECK(resp.success);
   CHECK(resp.index == idx(4));
-  CHECK(r.commit_index() == idx(4));
-  CHECK(fx.committed.size() == 4);
-  // The same request again (a duplicate) and an older, shorter copy change nothing.
-  fx = r.step(nid(1), append_request{trm(3), idx(2), trm(1), es, idx(4)}, now);
+  // The same request again (a duplicate) and an older, shorter copy change nothing: entries
+  // that match are kept, never truncated and rewritten.
+  fx = r.step(nid(1), append_request{trm(3), idx(2), trm(1), es, idx(2)}, now);
   CHECK(!fx.truncate_from);
   CHECK(fx.append.empty());
   fx = r.step(nid(1), append_request{trm(3), idx(2), trm(1), {es[0]}, idx(2)}, now);
   CHECK(!fx.truncate_from);
   CHECK(r.log().last_index() == idx(4));
+  CHECK(sent<append_response>(fx).at(0).second.index == idx(3));
+  fx = r.step(nid(1), append_request{trm(3), idx(4), trm(3), {}, idx(4)}, now);
+  CHECK(r.commit_index() == idx(4));
+  CHECK(fx.committed.size() == 2);
 }
 
 TEST_CASE("raft: only entries of the leader's own term are committed by counting") {
