@@ -104,6 +104,10 @@ private:
   void on_append_response(node_id_t from, const append_response& resp, int64_t now_ms);
   void on_snapshot(node_id_t from, const snapshot_request& req, int64_t now_ms);
   void on_snapshot_response(node_id_t from, const snapshot_response& resp, int64_t now_ms);
+  // A response of this term from a known peer (which is then alive), else nullptr.
+  peer_progress* responding_peer(node_id_t from, term_t term, int64_t now_ms);
+  // The peer holds our log up to `index`.
+  void peer_matched(node_id_t from, peer_progress& p, log_index_t index);
   void append_local(entry_kind kind, bytes data);
   void send_append(node_id_t to);
   void broadcast_append(bool heartbeat);

@@ -61,45 +61,44 @@ void replica::broadcast_append(bool heartbeat) {
   }
 }
 
-void replica::on_append_response(node_id_t from, const append_response& resp, int64_t now_ms) {
-  if (role_ != role::leader || resp.term != term_)
-    return;
+replica::peer_progress* replica::responding_peer(node_id_t from, term_t term, int64_t now_ms) {
+  if (role_ != role::leader || term != term_)
+    return nullptr;
   auto it = peers_.find(from);
   if (it == peers_.end())
+    return nullptr;
+  it->second.last_heard_ms = now_ms; // alive, as far as check quorum is concerned
+  return &it->second;
+}
+
+void replica::peer_matched(node_id_t from, peer_progress& p, log_index_t index) {
+  p.match = std::max(p.match, index); // a reordered older answer never moves it back
+  p.next = std::max(p.next, p.match + 1);
+  p.probing = false;
+  maybe_advance_commit();
+  if (p.next <= log_.last_index())
+    send_append(from); // keep a catching-up peer streaming
+}
+
+void replica::on_append_response(node_id_t from, const append_response& resp, int64_t now_ms) {
+  auto* p = responding_peer(from, resp.term, now_ms);
+  if (!p)
     return;
-  auto& p = it->second;
-  p.last_heard_ms = now_ms;
   if (resp.success) {
-    p.match = std::max(p.match, resp.index);
-    p.next = std::max(p.next, p.match + 1);
-    p.probing = false;
-    maybe_advance_commit();
-    if (p.next <= log_.last_index())
-      send_append(from);
+    peer_matched(from, *p, resp.index);
     return;
   }
-  if (resp.index < p.match)
+  if (resp.index < p->match)
     return; // a stale rejection: we already know the peer matches further than that
-  p.next = std::max(p.match + 1, std::min(p.next, resp.hint));
-  p.probing = true;
+  p->next = std::max(p->match + 1, std::min(p->next, resp.hint));
+  p->probing = true;
   send_append(from);
 }
 
 void replica::on_snapshot_response(node_id_t from, const snapshot_response& resp,
                                    int64_t now_ms) {
-  if (role_ != role::leader || resp.term != term_)
-    return;
-  auto it = peers_.find(from);
-  if (it == peers_.end())
-    return;
-  auto& p = it->second;
-  p.last_heard_ms = now_ms;
-  p.match = std::max(p.match, resp.index);
-  p.next = std::max(p.next, p.match + 1);
-  p.probing = false;
-  maybe_advance_commit();
-  if (p.next <= log_.last_index())
-    send_append(from);
+  if (auto* p = responding_peer(from, resp.term, now_ms))
+    peer_matched(from, *p, resp.index);
 }
 
 // The highest index stored on a majority of voters, committed only if it is of this term:

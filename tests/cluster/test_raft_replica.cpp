@@ -96,6 +96,21 @@ TEST_CASE("raft: a quiet cluster elects one leader in term 1 and commits its noo
   s.check_final();
 }
 
+TEST_CASE("raft: a single voter leads and commits on its own") {
+  int64_t now = 0;
+  replica r(make_cfg(1, 1), now);
+  auto fx = r.tick(now + 2000);
+  CHECK(r.current_role() == role::leader);
+  CHECK(fx.hard == hard_state{trm(1), nid(1)});
+  CHECK(fx.committed.size() == 1); // the noop
+  REQUIRE(fx.role_changed);
+  CHECK(fx.role_changed->now == role::leader);
+  auto res = r.propose("a", now + 2000);
+  CHECK(res.index == idx(2));
+  CHECK(res.fx.committed.size() == 1);
+  CHECK(res.fx.messages.empty());
+}
+
 TEST_CASE("raft: votes: one per term, only for an up-to-date log, persisted with the answer") {
   int64_t now = 0;
   replica r(make_cfg(1), with_log(2, {1, 2}), now);
