@@ -21,6 +21,8 @@ refused_start() {
 
 start_broker
 "$SAMSA" topics create keep --partitions 2 $B >/dev/null || fail "topics create keep"
+# A topic named "c": with it, a directory c-99999999999999999999 once made every start abort.
+"$SAMSA" topics create c $B >/dev/null || fail "topics create c"
 seq 1 500 | "$SAMSA" produce keep --partition 0 $B 2>/dev/null || fail "produce keep-0"
 seq 501 1000 | "$SAMSA" produce keep --partition 1 $B 2>/dev/null || fail "produce keep-1"
 [ "$(count_records keep)" -eq 1000 ] || fail "keep should hold 1000 records"
