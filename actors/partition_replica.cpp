@@ -51,6 +51,14 @@ bool try_answer(self_ptr self, const fetch_request& req, fetch_response& out, bo
   out.last_stable_offset = out.high_watermark;
   out.records.clear();
   auto e = log.read(req.offset, req.max_bytes, out.records, out.high_watermark);
+  if (log.has_damage_to_repair()) {
+    // The read stopped at a bad batch header: drop the damaged batches now (only they are lost),
+    // then serve again, so a consumer moves on past the damage instead of stalling on it.
+    log.repair_damage();
+    out.high_watermark = log.log_end_offset();
+    out.last_stable_offset = out.high_watermark;
+    e = log.read(req.offset, req.max_bytes, out.records, out.high_watermark);
+  }
   if (e != persistence::errc::ok) {
     out.error = static_cast<uint8_t>(to_api_errc(e));
     out.records.clear();
@@ -131,6 +139,12 @@ partition_produce_result append(self_ptr self, std::vector<char>& batch, int16_t
   persistence::append_info info;
   auto now = wall_clock_ms();
   auto e = st.log->append_as_leader(batch, st.cfg.leader_epoch, now, info);
+  if (auto line = st.health.on_append(e)) {
+    if (line->error)
+      spdlog::error("{}", line->text);
+    else
+      spdlog::info("{}", line->text);
+  }
   if (e != persistence::errc::ok)
     return failed(partition, to_api_errc(e), persistence::to_string(e));
   if (header && header->producer_id >= 0) {
@@ -146,6 +160,15 @@ partition_produce_result append(self_ptr self, std::vector<char>& batch, int16_t
   if (!st.waiting.empty())
     release_waiting(self);
   return r;
+}
+
+} // namespace
+
+namespace {
+
+int64_t steady_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
 } // namespace
@@ -221,6 +244,9 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
     100, std::min({self->state.cfg.retention_check_interval_ms, int64_t{30000},
                    self->state.cfg.log.flush_ms > 0 ? self->state.cfg.log.flush_ms : no_limit})));
   self->delayed_send(self, tick_interval, tick_atom::value);
+  self->state.health = persistence::append_health(self->state.cfg.topic + "-"
+                                                  + std::to_string(self->state.cfg.partition));
+  self->delayed_send(self, std::chrono::milliseconds(persistence::scrub_tick_ms), scrub_atom::value);
   return {
     [=](append_atom, std::vector<char>& batch, int16_t acks) -> partition_produce_result {
       auto& st = self->state;
@@ -326,6 +352,24 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
       }
       save_producers(st);
       self->delayed_send(self, tick_interval, tick_atom::value);
+    },
+    [=](scrub_atom) {
+      auto& st = self->state;
+      if (!st.log)
+        return;
+      auto now = steady_ms();
+      if (now >= st.next_scrub_pass_ms) {
+        auto& limiter = persistence::node_scrub_limiter();
+        auto budget = limiter.take(persistence::scrub_slice_bytes, now);
+        if (budget > 0) {
+          auto p = st.log->scrub(budget);
+          if (static_cast<size_t>(p.bytes) < budget)
+            limiter.give_back(budget - static_cast<size_t>(p.bytes));
+          if (p.pass_finished)
+            st.next_scrub_pass_ms = now + persistence::scrub_pass_pause_ms;
+        }
+      }
+      self->delayed_send(self, std::chrono::milliseconds(persistence::scrub_tick_ms), scrub_atom::value);
     },
   };
 }

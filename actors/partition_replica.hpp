@@ -18,6 +18,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "messages/native_api.hpp"
+#include "persistence/append_health.hpp"
 #include "persistence/log_config.hpp"
 #include "persistence/partition_log.hpp"
 #include "persistence/producer_state.hpp"
@@ -39,9 +40,13 @@ struct partition_replica_config {
   std::shared_ptr<const std::atomic<int64_t>> producer_id_limit;
 };
 
+// The scrubber's timer (persistence/scrubber.hpp): one bounded, rate-limited slice per message.
+using scrub_atom = caf::atom_constant<caf::atom("scrub")>;
+
 // The actor's full interface: the public partition_actor plus its own timers.
 using partition_replica_actor =
-  partition_actor::extend<caf::reacts_to<expire_atom, uint64_t>, caf::reacts_to<tick_atom>>;
+  partition_actor::extend<caf::reacts_to<expire_atom, uint64_t>, caf::reacts_to<tick_atom>,
+                          caf::reacts_to<scrub_atom>>;
 
 struct pending_fetch {
   fetch_request request;
@@ -55,6 +60,8 @@ struct partition_replica_state {
   bool producers_dirty = false;          // appended since the last producer-state snapshot
   std::unordered_map<uint64_t, pending_fetch> waiting; // parked long-poll fetches by id
   uint64_t next_fetch_id = 1;
+  persistence::append_health health{""};  // disk-full / I/O failure reported once per change
+  int64_t next_scrub_pass_ms = 0;         // steady clock: when the next scrub pass may start
   static inline const char* name = "samsa.partition_replica";
   ~partition_replica_state();
 };

@@ -72,6 +72,16 @@ errc leader_epoch_cache::assign(int32_t epoch, int64_t start_offset) {
   return errc::ok;
 }
 
+errc leader_epoch_cache::replace(std::vector<epoch_entry> entries) {
+  auto before = std::move(entries_);
+  entries_ = std::move(entries);
+  if (auto e = checkpoint(); e != errc::ok) {
+    entries_ = std::move(before);
+    return e;
+  }
+  return errc::ok;
+}
+
 std::pair<int32_t, int64_t> leader_epoch_cache::end_offset_for(int32_t requested_epoch,
                                                                int64_t log_end) const {
   if (requested_epoch < 0)

@@ -58,6 +58,10 @@ class leader_epoch_cache {
   //   otherwise (floor epoch <= requested < next epoch) -> (floor epoch, next epoch's start offset)
   std::pair<int32_t, int64_t> end_offset_for(int32_t requested_epoch, int64_t log_end) const;
 
+  // Replaces every entry (they must satisfy the invariant) and checkpoints: the rebuild of a
+  // garbage checkpoint from the batch headers.
+  errc replace(std::vector<epoch_entry> entries);
+
   // Drops entries whose start offset >= end_offset (the log was truncated to end_offset).
   errc truncate_from_end(int64_t end_offset);
   // Drops entries that end before start_offset; the entry covering start_offset is moved to start

@@ -7,6 +7,7 @@
 
 #include "messages/record_batch.hpp"
 #include "persistence/file_util.hpp"
+#include "persistence/segment_scan.hpp"
 
 namespace samsa::persistence {
 
@@ -198,11 +199,45 @@ errc partition_log::append_as_follower(const std::vector<char>& buf, int64_t now
 
 namespace {
 
+// A bad header the read path met: where, and the first offset it may have held.
+struct read_damage {
+  int64_t position = -1;
+  int64_t first_offset = -1;
+  header_fault fault = header_fault::ok;
+};
+
+// The read path's check of the batch h at file position pos of s, after prev_last, given the
+// bytes the caller already holds after it (after/after_n, possibly none). Headers only, no CRC.
+// A batch whose base offset jumps (base != prev_last + 1: a gap, or an upward bit flip, which the
+// CRC does not cover) is served only when the next header does not overlap it, read with one
+// small pread if the buffer does not hold it; this is rare, so healthy reads pay nothing extra.
+header_fault check_served(const segment& s, const batch_header& h, int64_t pos, int64_t prev_last,
+                          const char* after, size_t after_n) {
+  const auto fault = check_stored_header(h, pos, prev_last, s.bounds());
+  if (fault != header_fault::ok || h.base_offset == prev_last + 1)
+    return fault;
+  const int64_t next_pos = pos + static_cast<int64_t>(h.total_size());
+  if (next_pos >= s.size())
+    return h.last_offset() == s.next_offset() - 1 ? header_fault::ok : header_fault::out_of_order;
+  char peek[batch_header_size];
+  if (after_n < batch_header_size) {
+    if (s.read(next_pos, sizeof peek, peek) != static_cast<ssize_t>(sizeof peek))
+      return header_fault::bad_length;
+    after = peek;
+  }
+  auto next = read_batch_header(after, batch_header_size);
+  if (next && next->magic == 2 && next->base_offset <= h.last_offset())
+    return header_fault::out_of_order;
+  return header_fault::ok;
+}
+
 // Appends whole batches of s starting at pos to out until the budget or max_offset stops it (then
 // returns true with *done set) or the segment ends (returns true, *done false). The first batch
-// of the whole read is taken even when it exceeds the budget.
+// of the whole read is taken even when it exceeds the budget. Each header is checked
+// (check_served) against *prev_last, which follows the batches taken; at a bad one the copy stops
+// before it (*done set) and *damage says where.
 errc copy_batches(const segment& s, int64_t pos, size_t budget, int64_t max_offset,
-                  std::vector<char>& out, bool* done) {
+                  std::vector<char>& out, bool* done, int64_t* prev_last, read_damage* damage) {
   *done = false;
   const int64_t seg_end = s.size();
   while (pos < seg_end) {
@@ -227,10 +262,16 @@ errc copy_batches(const segment& s, int64_t pos, size_t budget, int64_t max_offs
         *done = true;  // the next header is cut by the budget
         break;
       }
+      const int64_t at = pos + static_cast<int64_t>(q - old);
       auto h = read_batch_header(out.data() + q, limit - q);
-      if (!h) {
-        out.resize(old);
-        return errc::corrupt_message;
+      const size_t next_q = h ? q + h->total_size() : limit;
+      const auto fault = h ? check_served(s, *h, at, *prev_last, out.data() + std::min(next_q, limit),
+                                          next_q < limit ? limit - next_q : 0)
+                           : header_fault::bad_length;
+      if (fault != header_fault::ok) {
+        *damage = read_damage{at, *prev_last + 1, fault};
+        *done = true;
+        break;
       }
       if (h->base_offset >= max_offset) {
         *done = true;
@@ -247,11 +288,13 @@ errc copy_batches(const segment& s, int64_t pos, size_t budget, int64_t max_offs
             return errc::io_error;
           }
           q = h->total_size();
+          *prev_last = h->last_offset();
         }
         *done = true;
         break;
       }
       q += h->total_size();
+      *prev_last = h->last_offset();
     }
     out.resize(q);
     if (*done)
@@ -274,25 +317,43 @@ errc partition_log::read(int64_t offset, int32_t max_bytes, std::vector<char>& o
   if (offset == end)
     return errc::ok;
   const size_t budget = max_bytes > 0 ? static_cast<size_t>(max_bytes) : 0;
+  read_damage damage;
+  const segment* damaged = nullptr;
   for (size_t i = segment_index_for(offset); i < segments_.size(); ++i) {
     const segment& s = *segments_[i];
     int64_t pos = 0;
+    int64_t prev_last = s.base_offset() - 1;
     if (out.empty()) {
       errc e = errc::ok;
-      auto loc = s.find_batch(offset, &e);
+      int64_t bad_pos = -1;
+      auto loc = s.find_batch(offset, &e, &bad_pos);
+      if (e == errc::corrupt_message) {
+        damage = read_damage{bad_pos, offset, header_fault::out_of_order};
+        damaged = &s;
+        break;
+      }
       if (e != errc::ok)
         return e;
       if (!loc)
         continue;  // offset lies past this segment's data (a gap): the next segment has it
       pos = loc->position;
+      prev_last = loc->prev_last;
     }
     bool done = false;
-    if (auto e = copy_batches(s, pos, budget, max_offset, out, &done); e != errc::ok) {
+    if (auto e = copy_batches(s, pos, budget, max_offset, out, &done, &prev_last, &damage);
+        e != errc::ok) {
       out.clear();
       return e;
     }
+    if (damage.position >= 0)
+      damaged = &s;
     if (done)
       break;
+  }
+  if (damaged) {
+    note_read_damage(*damaged, damage.position, damage.first_offset, damage.fault);
+    if (out.empty())
+      return errc::corrupt_message;
   }
   return errc::ok;
 }

@@ -13,8 +13,23 @@
 //                                                  closed cleanly; its absence at open means the
 //                                                  last segment may hold a torn write
 //
-// Offsets are contiguous: every batch starts at the previous batch's last offset + 1, segment i+1
-// starts at segment i's next offset. Only the last ("active") segment is appended to.
+// Offsets increase: every batch starts above the previous batch's last offset, segment i+1 starts
+// at or above segment i's next offset. They are contiguous except where damage was repaired away
+// (then the log has a gap, as a compacted Kafka log does; a read inside a gap returns the next
+// batch). Only the last ("active") segment is appended to.
+//
+// Damage handling (who finds what):
+//   open        every segment: the headers after its last index entry (a cut or garbage tail, a
+//               last batch whose offsets run into the next segment); the last segment after an
+//               unclean shutdown: every batch and CRC. Damage is repaired (segment::repair: only
+//               the damaged batches go, later batches and segments stay) and logged as an error.
+//   read        batch headers of what is served (framing, magic, counts, offsets increasing, no
+//               overlap with the next batch where the offsets jump): never a CRC on this path. A
+//               bad header stops the read before it and is logged; repair_damage() then fixes it.
+//   scrub()     CRC-32C of every batch of the closed segments, in rate-limited slices
+//               (persistence/scrubber.hpp); damage is logged and repaired.
+// The two small checkpoint files are derived data: a garbage one is rebuilt at open (epochs from
+// the batch headers, log start from the first segment) with a warning instead of failing.
 
 #include <cstdint>
 #include <filesystem>
@@ -26,6 +41,7 @@
 #include "persistence/errc.hpp"
 #include "persistence/leader_epoch_cache.hpp"
 #include "persistence/log_config.hpp"
+#include "persistence/scrubber.hpp"
 #include "persistence/segment.hpp"
 
 namespace samsa::persistence {
@@ -37,19 +53,31 @@ struct append_info {
   int32_t record_count = 0;
 };
 
+// What one scrub() call did.
+struct scrub_progress {
+  int64_t bytes = 0;           // bytes CRC-checked
+  int damaged = 0;             // damaged regions found (and repaired)
+  bool pass_finished = false;  // every closed segment was checked; the next call starts over
+};
+
 // Owns one partition's directory: its segments, epoch cache and checkpoints. Not thread-safe: one
 // owner (a partition actor) calls it. Invariants: at least one segment while open; segments sorted
-// by base offset and contiguous; log_start_offset() <= log_end_offset(); every stored batch has
-// its final offsets and passes its CRC; the epoch cache has no entry at or beyond the log end.
+// by base offset, each starting at or above the previous one's next offset; log_start_offset() <=
+// log_end_offset(); every stored batch has its final offsets and passes its CRC unless damage
+// happened on disk since (which repair removes once found); the epoch cache has no entry at or
+// beyond the log end; the log end offset never moves back except by truncate_to() and by open
+// cutting a torn tail.
 class partition_log {
  public:
   // Opens or creates the log in dir (creating the directory), then recovers: when the file
-  // <dir>/.clean_shutdown is absent, every batch of the last segment is read and CRC-checked, a
-  // torn or corrupt tail is truncated away (everything before it survives), and the indexes of
-  // that segment are rebuilt; any segment with a missing/short/inconsistent index gets it rebuilt.
-  // A damaged non-last segment is recovered the same way and the segments after it are deleted
-  // (their offsets would no longer follow on). The marker is removed after open and written by
-  // close(). On failure returns nullptr and sets *err.
+  // <dir>/.clean_shutdown is absent, every batch of the last segment is read and CRC-checked and
+  // damage repaired (a torn tail cut, a damaged batch before good ones dropped); every other
+  // segment gets the cheap tail check and is repaired when it fails. Damage costs only the damaged
+  // batches: the segments after a damaged one are kept. Any segment with a missing/short/
+  // inconsistent index gets it rebuilt. A garbage leader-epoch-checkpoint is rebuilt from the
+  // batch headers, a garbage log-start-offset-checkpoint falls back to the first segment's base,
+  // each with a warning. The marker is removed after open and written by close(). On failure
+  // (an I/O error) returns nullptr and sets *err.
   static std::unique_ptr<partition_log> open(const std::filesystem::path& dir,
                                              const log_config& cfg, int64_t now_ms,
                                              errc* err = nullptr);
@@ -79,9 +107,25 @@ class partition_log {
   // but always at least one whole batch if any (like Kafka, so a large batch never blocks a
   // consumer), stopping before any batch whose base offset >= max_offset (the high watermark).
   // offset < log_start_offset() or > log_end_offset() -> offset_out_of_range; offset ==
-  // log_end_offset() -> ok with empty out. Continues into the next segment while budget remains.
+  // log_end_offset() -> ok with empty out. Continues into the next segment while budget remains;
+  // an offset inside a gap reads from the next batch after it. Every header served is checked
+  // (see the class comment): at a bad one the read stops and returns what came before it, or
+  // corrupt_message when that is nothing, and notes the damage for repair_damage().
   errc read(int64_t offset, int32_t max_bytes, std::vector<char>& out,
             int64_t max_offset = INT64_MAX) const;
+
+  // Whether a read found damage that repair_damage() has not fixed yet.
+  bool has_damage_to_repair() const { return pending_repair_ >= 0; }
+  // Repairs the segment a read found damaged (segment::repair: only the damaged batches go) and
+  // logs what was lost. The active segment is rolled first so the log end offset stays.
+  errc repair_damage();
+
+  // Scrubber step: CRC-checks about budget bytes of the closed segments from where the previous
+  // call stopped; damage found is logged and repaired. The active segment is left alone (it is
+  // being written; it is checked when it closes and after an unclean shutdown).
+  scrub_progress scrub(size_t budget);
+  // Damaged regions found since open (at open, by reads, by the scrubber).
+  int64_t damage_count() const { return damage_count_; }
 
   int64_t log_start_offset() const { return log_start_; }
   int64_t log_end_offset() const;  // next offset to be assigned
@@ -132,6 +176,19 @@ class partition_log {
   errc checkpoint_log_start();
   // Index of the segment that may hold offset (the last with base_offset <= offset).
   size_t segment_index_for(int64_t offset) const;
+  // The first offset segment i may not reach: the next segment's base, INT64_MAX for the last.
+  int64_t offset_limit(size_t i) const;
+  // Repairs segment i, logs each damaged region (found_by: "at open", "by a read", ...).
+  errc repair_segment(size_t i, const char* found_by);
+  // Logs what a repair dropped: an error per damaged region, except the cut tail of the last
+  // segment after a crash (crashed), the normal result of a torn write, which is a warning.
+  void log_repair(const segment& s, const repair_report& r, bool last, bool crashed,
+                  const char* found_by);
+  // Rebuilds the epoch cache from the batch headers (a checkpoint that failed to load with why).
+  errc rebuild_epochs(errc why);
+  // Notes a bad header seen by the const read path, once per place.
+  void note_read_damage(const segment& s, int64_t position, int64_t first_offset,
+                        header_fault fault) const;
 
   std::filesystem::path dir_;
   log_config cfg_;
@@ -142,6 +199,13 @@ class partition_log {
   int64_t last_flush_ms_ = 0;
   int64_t flush_count_ = 0;
   bool closed_ = false;
+  int64_t damage_count_ = 0;
+  // Base offset of the segment a read found damaged, -1 when none (mutable: read() is const).
+  mutable int64_t pending_repair_ = -1;
+  mutable int64_t last_noted_position_ = -1;  // logs a damaged place once, not once per fetch
+  int64_t found_intact_ = -1;  // segment whose repair found nothing: reads do not retry it
+  int64_t scrub_segment_ = -1;                // base of the segment being scrubbed, -1: start over
+  scrub_cursor scrub_cursor_;
 };
 
 }  // namespace samsa::persistence

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <string>
 
+#include <spdlog/spdlog.h>
+
 #include "persistence/file_util.hpp"
 #include "persistence/partition_log.hpp"
 
@@ -67,11 +69,16 @@ errc partition_log::load(int64_t now_ms) {
     return errc::io_error;
   const bool clean = fs::exists(dir_ / clean_marker, ec);
 
-  if (auto e = epochs_.load(); e != errc::ok)
-    return e;
+  // Both checkpoints are derived data: a garbage one is rebuilt below instead of failing the open
+  // (which would take the partition offline for a file the log can reconstruct).
+  const errc epochs_loaded = epochs_.load();
   int64_t start_ckpt = 0;
-  if (auto e = load_log_start(dir_, &start_ckpt); e != errc::ok)
-    return e;
+  const errc start_loaded = load_log_start(dir_, &start_ckpt);
+  if (start_loaded != errc::ok) {
+    spdlog::warn("{}: unreadable ({}); using the first segment's base offset as the log start",
+                 (dir_ / log_start_file).string(), to_string(start_loaded));
+    start_ckpt = 0;
+  }
 
   // Segment bases from the .log files; leftovers of interrupted writes are removed.
   std::vector<int64_t> bases;
@@ -112,21 +119,18 @@ errc partition_log::load(int64_t now_ms) {
 
   for (size_t i = 0; i < bases.size(); ++i) {
     const bool last = i + 1 == bases.size();
-    bool truncated = false;
+    // A segment's offsets must stay below the next segment's base: a last batch whose offsets
+    // run into it is damaged (its base offset, outside the CRC, was changed on disk).
+    const int64_t limit = last ? INT64_MAX : bases[i + 1];
+    repair_report report;
     errc e = errc::ok;
-    auto seg = segment::open(dir_, bases[i], cfg_.index_interval_bytes, last && !clean, now_ms, &e,
-                             &truncated);
+    auto seg = segment::open(dir_, bases[i], cfg_.index_interval_bytes, last && !clean, limit,
+                             now_ms, &e, &report);
     if (!seg)
       return e;
-    if (!segments_.empty() && seg->base_offset() < segments_.back()->next_offset())
-      return errc::corrupt_message;  // overlapping segments: not something we ever write
+    // Damage costs only the damaged batches: the later segments stay, and the log has a gap.
+    log_repair(*seg, report, last, !clean, "at open");
     segments_.push_back(std::move(seg));
-    if (truncated && !last) {
-      // Data was lost inside the log; later segments no longer follow on from it.
-      for (size_t j = i + 1; j < bases.size(); ++j)
-        remove_segment_files(dir_, bases[j]);
-      break;
-    }
   }
   if (segments_.empty()) {
     errc e = errc::ok;
@@ -136,6 +140,14 @@ errc partition_log::load(int64_t now_ms) {
     segments_.push_back(std::move(seg));
   }
   log_start_ = std::min(std::max(start_ckpt, segments_.front()->base_offset()), log_end_offset());
+  if (start_loaded != errc::ok) {
+    if (auto e = checkpoint_log_start(); e != errc::ok)
+      return e;
+  }
+  if (epochs_loaded != errc::ok) {
+    if (auto e = rebuild_epochs(epochs_loaded); e != errc::ok)
+      return e;
+  }
 
   if (auto e = epochs_.truncate_from_end(log_end_offset()); e != errc::ok)
     return e;

@@ -34,70 +34,7 @@ std::optional<int64_t> parse_segment_base(const std::string& stem) {
 
 namespace {
 
-constexpr size_t lookup_chunk = 64 * 1024;       // a lookup reads about one index interval
-constexpr size_t recovery_chunk = 1024 * 1024;  // recovery reads whole segments sequentially
-
-// Walks the batches of a .log in [start, end) through a read-ahead buffer, so scanning many small
-// batches costs one pread per chunk rather than one per header. Reports a batch whose header or
-// body does not fit before `end` as torn.
-class batch_scanner {
- public:
-  enum class status { batch, end, torn, io_error };
-
-  batch_scanner(int fd, int64_t start, int64_t end, size_t chunk)
-      : fd_(fd), next_(start), end_(end), chunk_(chunk) {}
-
-  // Moves to the next batch. With need_body the whole batch is made available through data().
-  status next(bool need_body) {
-    if (next_ >= end_)
-      return status::end;
-    pos_ = next_;
-    if (end_ - pos_ < static_cast<int64_t>(batch_header_size))
-      return status::torn;
-    if (!ensure(pos_, batch_header_size))
-      return status::io_error;
-    auto h = read_batch_header(at(pos_), batch_header_size);
-    if (!h || static_cast<int64_t>(h->total_size()) > end_ - pos_)
-      return status::torn;
-    header_ = *h;
-    if (need_body && !ensure(pos_, h->total_size()))
-      return status::io_error;
-    next_ = pos_ + static_cast<int64_t>(h->total_size());
-    return status::batch;
-  }
-
-  int64_t position() const { return pos_; }
-  const batch_header& header() const { return header_; }
-  const char* data() const { return at(pos_); }
-
- private:
-  const char* at(int64_t pos) const { return buf_.data() + (pos - buf_pos_); }
-
-  bool ensure(int64_t pos, size_t n) {
-    if (pos >= buf_pos_ && pos + static_cast<int64_t>(n) <= buf_pos_ + static_cast<int64_t>(len_))
-      return true;
-    const size_t want =
-      static_cast<size_t>(std::min<int64_t>(end_ - pos, static_cast<int64_t>(std::max(n, chunk_))));
-    if (buf_.size() < want)
-      buf_.resize(want);
-    const ssize_t r = pread_full(fd_, buf_.data(), want, pos);
-    if (r < static_cast<ssize_t>(n))
-      return false;
-    buf_pos_ = pos;
-    len_ = static_cast<size_t>(r);
-    return true;
-  }
-
-  int fd_;
-  int64_t next_;
-  int64_t end_;
-  size_t chunk_;
-  std::vector<char> buf_;
-  int64_t buf_pos_ = 0;
-  size_t len_ = 0;
-  int64_t pos_ = 0;
-  batch_header header_;
-};
+constexpr size_t lookup_chunk = 64 * 1024;  // a lookup reads about one index interval
 
 }  // namespace
 
@@ -140,26 +77,26 @@ std::unique_ptr<segment> segment::create(const fs::path& dir, int64_t base_offse
 
 std::unique_ptr<segment> segment::open(const fs::path& dir, int64_t base_offset,
                                        int32_t index_interval_bytes, bool full_recovery,
-                                       int64_t now_ms, errc* err, bool* truncated) {
+                                       int64_t offset_limit, int64_t now_ms, errc* err,
+                                       repair_report* report) {
   std::unique_ptr<segment> s(new segment(dir, base_offset, index_interval_bytes));
-  *truncated = false;
+  *report = repair_report{};
   errc e = s->open_files(false);
   if (e == errc::ok) {
     if (full_recovery) {
-      e = s->recover(truncated);
+      e = s->repair(offset_limit, report);
     } else {
-      // A bad index is rebuilt from scratch; a bad .log tail needs the CRC-checking recovery.
+      // A bad index is rebuilt from scratch; a bad .log tail needs the CRC-checking repair.
       const bool offsets_ok = s->offset_index_.load();
       const bool times_ok = s->time_index_.load();
       if (!offsets_ok || !times_ok)
         s->reset_state();
-      int64_t valid_end = 0;
-      bool ok = s->scan_from_index(false, &valid_end, &e);
+      bool ok = s->scan_from_index(offset_limit, &e);
       if (e == errc::ok && ok && !s->time_index_.empty() &&
           base_offset + s->time_index_.back().relative_offset >= s->next_offset_)
         ok = false;  // a time entry beyond the data: the indexes belong to other data
       if (e == errc::ok && !ok)
-        e = s->recover(truncated);
+        e = s->repair(offset_limit, report);
     }
   }
   if (e == errc::ok) {
@@ -196,7 +133,7 @@ void segment::reset_state() {
   bytes_since_index_ = 0;
 }
 
-bool segment::scan_from_index(bool verify, int64_t* valid_end, errc* err) {
+bool segment::scan_from_index(int64_t offset_limit, errc* err) {
   *err = errc::ok;
   int64_t start = 0;
   int64_t expected_base = -1;  // base offset the batch at `start` must have; -1: no index entry
@@ -209,7 +146,6 @@ bool segment::scan_from_index(bool verify, int64_t* valid_end, errc* err) {
   largest_ts_ = time_index_.empty() ? -1 : time_index_.back().timestamp;
   offset_of_largest_ts_ = time_index_.empty() ? -1 : base_ + time_index_.back().relative_offset;
   bytes_since_index_ = 0;
-  *valid_end = start;
   const int64_t file_end = file_size(log_fd_.get());
   if (file_end < 0) {
     *err = errno_to_errc(errno);
@@ -217,9 +153,10 @@ bool segment::scan_from_index(bool verify, int64_t* valid_end, errc* err) {
   }
   if (start > file_end)
     return false;
-  batch_scanner sc(log_fd_.get(), start, file_end, verify ? recovery_chunk : lookup_chunk);
+  const segment_bounds b{base_, offset_limit, file_end};
+  batch_scanner sc(log_fd_.get(), start, file_end, lookup_chunk);
   for (;;) {
-    const auto st = sc.next(verify);
+    const auto st = sc.next(false);
     if (st == batch_scanner::status::end)
       return expected_base < 0;  // an index entry must point at a batch, not at the end
     if (st == batch_scanner::status::io_error) {
@@ -232,33 +169,10 @@ bool segment::scan_from_index(bool verify, int64_t* valid_end, errc* err) {
     if (expected_base >= 0 && h.base_offset != expected_base)
       return false;  // the index entry does not point at the batch it names
     expected_base = -1;
-    if (h.magic != 2 || h.base_offset < next_offset_ || h.last_offset_delta < 0 ||
-        h.last_offset() - base_ > static_cast<int64_t>(UINT32_MAX) ||
-        sc.position() > static_cast<int64_t>(UINT32_MAX))
-      return false;
-    if (verify && !verify_crc(sc.data(), h.total_size()))
+    if (check_stored_header(h, sc.position(), next_offset_ - 1, b) != header_fault::ok)
       return false;
     index_batch(h, sc.position());
-    *valid_end = size_;
   }
-}
-
-errc segment::recover(bool* truncated) {
-  reset_state();
-  int64_t valid_end = 0;
-  errc e = errc::ok;
-  const bool ok = scan_from_index(true, &valid_end, &e);
-  if (e != errc::ok)
-    return e;
-  if (!ok) {
-    // Everything from the first bad batch on goes; the batches before it are intact.
-    if (::ftruncate(log_fd_.get(), static_cast<off_t>(valid_end)) != 0)
-      return errno_to_errc(errno);
-    if (auto fe = fsync_fd(log_fd_.get()); fe != errc::ok)
-      return fe;
-    *truncated = true;
-  }
-  return errc::ok;
 }
 
 void segment::maybe_add_time_entry() {
@@ -313,24 +227,21 @@ errc segment::append(const char* data, size_t n, int64_t now_ms) {
   return errc::ok;
 }
 
-std::optional<batch_location> segment::find_batch(int64_t offset, errc* err) const {
+std::optional<batch_location> segment::find_batch(int64_t offset, errc* err,
+                                                  int64_t* bad_position) const {
   *err = errc::ok;
   if (offset >= next_offset_ || size_ == 0)
     return std::nullopt;
   const int64_t rel = std::max<int64_t>(offset - base_, 0);
   auto entry = offset_index_.floor(static_cast<uint32_t>(rel));
-  batch_scanner sc(log_fd_.get(), entry ? entry->position : 0, size_, lookup_chunk);
-  for (;;) {
-    const auto st = sc.next(false);
-    if (st == batch_scanner::status::end)
-      return std::nullopt;
-    if (st != batch_scanner::status::batch) {
-      *err = st == batch_scanner::status::io_error ? errc::io_error : errc::corrupt_message;
-      return std::nullopt;
-    }
-    if (sc.header().last_offset() >= offset)
-      return batch_location{sc.position(), sc.header()};
-  }
+  std::optional<batch_location> hit;
+  *err = walk_from(entry, [&](const batch_header& h, int64_t pos, int64_t prev_last) {
+    if (h.last_offset() < offset)
+      return true;
+    hit = batch_location{pos, h, prev_last};
+    return false;
+  }, bad_position);
+  return *err == errc::ok ? hit : std::nullopt;
 }
 
 std::optional<batch_location> segment::find_timestamp(int64_t ts, errc* err) const {
@@ -339,22 +250,47 @@ std::optional<batch_location> segment::find_timestamp(int64_t ts, errc* err) con
     return std::nullopt;
   // Every batch up to a time entry's batch has max_timestamp <= the entry's timestamp, so the
   // answer lies after the last entry below ts: start at the index position at or before it.
-  int64_t start = 0;
-  if (auto te = time_index_.last_before(ts)) {
-    if (auto oe = offset_index_.floor(te->relative_offset))
-      start = oe->position;
-  }
-  batch_scanner sc(log_fd_.get(), start, size_, lookup_chunk);
-  for (;;) {
+  std::optional<offset_entry> entry;
+  if (auto te = time_index_.last_before(ts))
+    entry = offset_index_.floor(te->relative_offset);
+  std::optional<batch_location> hit;
+  *err = walk_from(entry, [&](const batch_header& h, int64_t pos, int64_t prev_last) {
+    if (h.max_timestamp < ts)
+      return true;
+    hit = batch_location{pos, h, prev_last};
+    return false;
+  });
+  return *err == errc::ok ? hit : std::nullopt;
+}
+
+template <class F>
+errc segment::walk_from(const std::optional<offset_entry>& entry, F&& f,
+                        int64_t* bad_position) const {
+  // The batch an index entry points at must carry the offset the entry names; then each header
+  // must follow its predecessor. A flipped length or offset stops the walk instead of sending a
+  // reader to the wrong bytes.
+  int64_t prev_last = entry ? base_ + entry->relative_offset - 1 : base_ - 1;
+  const bool anchored = entry.has_value();
+  batch_scanner sc(log_fd_.get(), entry ? entry->position : 0, size_, lookup_chunk);
+  for (bool first = true;; first = false) {
     const auto st = sc.next(false);
     if (st == batch_scanner::status::end)
-      return std::nullopt;
+      return errc::ok;
     if (st != batch_scanner::status::batch) {
-      *err = st == batch_scanner::status::io_error ? errc::io_error : errc::corrupt_message;
-      return std::nullopt;
+      if (bad_position)
+        *bad_position = sc.position();
+      return st == batch_scanner::status::io_error ? errc::io_error : errc::corrupt_message;
     }
-    if (sc.header().max_timestamp >= ts)
-      return batch_location{sc.position(), sc.header()};
+    const auto& h = sc.header();
+    if ((first && anchored && h.base_offset != prev_last + 1) ||
+        check_stored_header(h, sc.position(), prev_last, bounds()) != header_fault::ok) {
+      if (bad_position)
+        *bad_position = sc.position();
+      return errc::corrupt_message;
+    }
+    if (!f(h, sc.position(), prev_last))
+      return errc::ok;
+    prev_last = h.last_offset();
   }
 }
 
@@ -378,8 +314,7 @@ errc segment::truncate_to(int64_t offset) {
   const auto rel = static_cast<uint32_t>(loc->header.base_offset - base_);
   offset_index_.truncate_from(rel);
   time_index_.truncate_from(rel);
-  int64_t valid_end = 0;
-  if (!scan_from_index(false, &valid_end, &e))
+  if (!scan_from_index(INT64_MAX, &e))
     return e == errc::ok ? errc::corrupt_message : e;
   if (size_ == 0)
     roll_base_ms_ = -1;

@@ -14,6 +14,11 @@
 // relative to the base offset. The file ends after the last whole batch; anything after that is a
 // torn write that recovery cuts off.
 //
+// Damage (a torn or corrupt batch anywhere, found at open, by the read path or by the scrubber) is
+// repaired by repair(): the damaged bytes are dropped and the good batches after them kept, so a
+// segment may then hold an offset gap (as a compacted Kafka log does). Readers already handle gaps:
+// a lookup returns the first batch whose last offset >= the wanted one.
+//
 // <base>.index and <base>.timeindex: see persistence/offset_index.hpp.
 
 #include <cstddef>
@@ -22,11 +27,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "messages/record_batch.hpp"
 #include "persistence/errc.hpp"
 #include "persistence/file_util.hpp"
 #include "persistence/offset_index.hpp"
+#include "persistence/segment_scan.hpp"
 
 namespace samsa::persistence {
 
@@ -36,10 +44,30 @@ std::string segment_file_name(int64_t base_offset, const char* extension);
 // Parses a segment file stem ("00000000000000000042") back; nullopt for anything else.
 std::optional<int64_t> parse_segment_base(const std::string& stem);
 
-// A batch found in a segment: where it starts in the .log and its header.
+// A batch found in a segment: where it starts in the .log, its header, and the last offset of the
+// batch before it (the segment's base - 1 when it is the first), which the read path checks the
+// following batches against.
 struct batch_location {
   int64_t position = 0;
   batch_header header;
+  int64_t prev_last = -1;
+};
+
+// One damaged region repair() dropped from a .log.
+struct damaged_range {
+  int64_t position = 0;       // byte where the damage starts
+  int64_t bytes = 0;          // bytes dropped
+  int64_t first_offset = 0;   // first offset lost (the previous good batch's last offset + 1)
+  int64_t last_offset = -1;   // last offset lost; -1 when unknown (a torn tail of the last segment)
+  bool to_end = false;        // nothing good followed: the segment was cut here
+  const char* reason = "";    // describe() of the first bad batch
+};
+
+// What repair() did to one segment.
+struct repair_report {
+  std::vector<damaged_range> ranges;  // empty: the segment was intact
+  int64_t bytes_before = 0;
+  int64_t bytes_after = 0;
 };
 
 // Owns one segment's three files and its in-memory state (indexes, next offset, size, largest
@@ -52,14 +80,15 @@ class segment {
   static std::unique_ptr<segment> create(const std::filesystem::path& dir, int64_t base_offset,
                                          int32_t index_interval_bytes, errc* err);
 
-  // Opens an existing segment. With full_recovery every batch is read and CRC-checked and the
-  // .log is truncated at the first torn or corrupt batch, indexes rebuilt. Otherwise the indexes
-  // are loaded (rebuilt when missing or inconsistent) and only the tail after the last index entry
-  // is scanned; when that scan finds damage the segment falls back to full recovery. *truncated
-  // reports whether bytes were cut from the .log.
+  // Opens an existing segment. With full_recovery every batch is read and checked (repair()).
+  // Otherwise the indexes are loaded (rebuilt when missing or inconsistent) and only the batch
+  // headers after the last index entry are checked, which finds a cut or garbage tail and a last
+  // batch whose offsets reach offset_limit (the next segment's base); when that finds damage the
+  // segment is repaired. *report says what repair dropped (empty ranges: nothing).
   static std::unique_ptr<segment> open(const std::filesystem::path& dir, int64_t base_offset,
                                        int32_t index_interval_bytes, bool full_recovery,
-                                       int64_t now_ms, errc* err, bool* truncated);
+                                       int64_t offset_limit, int64_t now_ms, errc* err,
+                                       repair_report* report);
 
   ~segment();
   segment(const segment&) = delete;
@@ -86,14 +115,36 @@ class segment {
   errc append(const char* data, size_t n, int64_t now_ms);
 
   // The first batch whose last offset >= offset; nullopt when the segment has none. Uses the
-  // sparse index, then reads headers forward.
-  std::optional<batch_location> find_batch(int64_t offset, errc* err) const;
+  // sparse index, then reads headers forward, checking each (check_stored_header against its
+  // predecessor): a header that fails is corrupt_message, never a wrong batch.
+  // *bad_position (if given) is where the bad header is.
+  std::optional<batch_location> find_batch(int64_t offset, errc* err,
+                                           int64_t* bad_position = nullptr) const;
 
   // The first batch whose max_timestamp >= ts; nullopt when none.
   std::optional<batch_location> find_timestamp(int64_t ts, errc* err) const;
 
   // Reads up to n bytes at pos into out; returns the count read (short at end of file) or -1.
   ssize_t read(int64_t pos, size_t n, char* out) const;
+
+  // What every batch of this segment must fit in (offset_limit: its next offset).
+  segment_bounds bounds() const { return {base_, next_offset_, size_}; }
+  // The .log's descriptor, for the scanners in persistence/ (scrubber, header walks); read only.
+  int log_fd() const { return log_fd_.get(); }
+
+  // Calls f(header, position) for every batch header, oldest first (epoch rebuild). Stops with
+  // corrupt_message at a header that fails check_stored_header.
+  template <class F>
+  errc for_each_batch(F&& f) const;
+
+  // Reads and checks every batch (check_stored_batch: header rules, CRC, offsets below
+  // offset_limit) and drops damaged regions: a region ends where a good batch can be found again
+  // (find_resync_point), so only the damaged batches are lost; with none, the .log is cut there.
+  // A cut at the end is an ftruncate; a hole in the middle rewrites the .log through
+  // <base>.log.repair.tmp + rename (a crash midway leaves the damaged original, repaired again at
+  // the next open; open() deletes *.tmp leftovers). Indexes are rebuilt in memory and written.
+  // The caller logs the report.
+  errc repair(int64_t offset_limit, repair_report* report);
 
   // Removes every batch whose last offset >= offset (cut at a batch boundary, so offsets of a
   // batch straddling `offset` go too), trims both indexes and fsyncs the .log.
@@ -112,14 +163,21 @@ class segment {
   errc open_files(bool create);
   // Forgets all batches in memory (not on disk) and both indexes.
   void reset_state();
-  // Scans batches from the last index entry (or 0) to the end of the .log, adding index entries.
-  // Returns false when a batch is torn, corrupt (only checked with verify), or inconsistent with
-  // the index; *valid_end is where the good data ends.
-  bool scan_from_index(bool verify, int64_t* valid_end, errc* err);
+  // Scans batch headers from the last index entry (or 0) to the end of the .log, adding index
+  // entries. Returns false when a batch is torn, fails check_stored_header (offsets must stay
+  // below offset_limit), or is inconsistent with the index.
+  bool scan_from_index(int64_t offset_limit, errc* err);
+  // Walks checked headers from an index entry (or position 0), calling f(header, position,
+  // prev_last) until it returns false; corrupt_message at a header that fails the checks, with
+  // its position in *bad_position (if given).
+  template <class F>
+  errc walk_from(const std::optional<offset_entry>& entry, F&& f,
+                 int64_t* bad_position = nullptr) const;
+  // Rewrites the .log keeping only the byte ranges in keep (sorted, disjoint); reopens the fd.
+  errc rewrite_log(const std::vector<std::pair<int64_t, int64_t>>& keep);
   // Updates state and indexes for the batch h written at pos.
   void index_batch(const batch_header& h, int64_t pos);
   void maybe_add_time_entry();
-  errc recover(bool* truncated);
 
   std::filesystem::path dir_;
   std::filesystem::path log_path_;
@@ -135,5 +193,22 @@ class segment {
   int64_t bytes_since_index_ = 0;  // log bytes written since the last offset index entry
   int64_t roll_base_ms_ = -1;
 };
+
+template <class F>
+errc segment::for_each_batch(F&& f) const {
+  batch_scanner sc(log_fd_.get(), 0, size_, 64 * 1024);
+  int64_t prev_last = base_ - 1;
+  for (;;) {
+    const auto st = sc.next(false);
+    if (st == batch_scanner::status::end)
+      return errc::ok;
+    if (st != batch_scanner::status::batch)
+      return st == batch_scanner::status::io_error ? errc::io_error : errc::corrupt_message;
+    if (check_stored_header(sc.header(), sc.position(), prev_last, bounds()) != header_fault::ok)
+      return errc::corrupt_message;
+    f(sc.header(), sc.position());
+    prev_last = sc.header().last_offset();
+  }
+}
 
 }  // namespace samsa::persistence

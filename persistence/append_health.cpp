@@ -1,0 +1,24 @@
+#include "persistence/append_health.hpp"
+
+namespace samsa::persistence {
+
+std::optional<health_line> append_health::on_append(errc result) {
+  if (result == errc::ok) {
+    if (failing_ == errc::ok)
+      return std::nullopt;
+    failing_ = errc::ok;
+    return health_line{false, partition_ + ": appends work again"};
+  }
+  if (result != errc::disk_full && result != errc::io_error)
+    return std::nullopt;
+  if (result == failing_)
+    return std::nullopt;
+  failing_ = result;
+  if (result == errc::disk_full)
+    return health_line{true, partition_ + ": append failed: no space left on device (disk full); "
+                                          "producing to this partition fails until space is freed"};
+  return health_line{true, partition_ + ": append failed: I/O error writing the log; producing to "
+                                        "this partition fails until the disk is repaired"};
+}
+
+}  // namespace samsa::persistence
