@@ -21,7 +21,7 @@ kafka::metadata_topic to_metadata(const topic_description& d, int32_t node_id) {
     mp.leader_epoch = 0;
     mp.replica_nodes = {node_id};
     mp.isr_nodes = {node_id};
-    if (p < static_cast<int32_t>(d.partition_states.size()) && d.partition_states[p].leader < 0) {
+    if (p < static_cast<int32_t>(d.partition_states.size()) && d.partition_states[p].offline) {
       // Offline: its log could not be opened. Clients skip it and retry later, as for a leaderless partition.
       mp.error = kafka::error_code::leader_not_available;
       mp.leader_id = -1;

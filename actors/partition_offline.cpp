@@ -51,6 +51,7 @@ partition_actor::behavior_type offline(partition_actor::stateful_pointer<offline
       partition_state s;
       s.partition = self->state.partition;
       s.leader = -1; // no replica can serve it
+      s.offline = true;
       return s;
     },
     [=](delete_atom) {

@@ -319,6 +319,7 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
       s.high_watermark = s.log_end_offset;
       s.size_bytes = st.log->size_bytes();
       s.segments = static_cast<int32_t>(st.log->segment_count());
+      s.damaged_regions = st.log->damage_count();
       return s;
     },
     [=](delete_atom) -> bool {

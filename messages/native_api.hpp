@@ -132,11 +132,14 @@ struct partition_state {
   int64_t high_watermark = 0;
   int64_t size_bytes = 0;
   int32_t segments = 0;
+  int64_t damaged_regions = 0; // damage found in the log since the node started (open, reads, scrubber)
+  bool offline = false;        // the log could not be opened: every request fails with storage_error
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, partition_state& x) {
   return f(caf::meta::type_name("partition_state"), x.partition, x.leader, x.leader_epoch, x.replicas, x.isr,
-           x.log_start_offset, x.log_end_offset, x.high_watermark, x.size_bytes, x.segments);
+           x.log_start_offset, x.log_end_offset, x.high_watermark, x.size_bytes, x.segments, x.damaged_regions,
+           x.offline);
 }
 
 struct topic_description {

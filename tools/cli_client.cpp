@@ -77,7 +77,10 @@ int topics_describe(caf::scoped_actor& self, const broker_actor& b, std::vector<
             std::cout << "\tTopic: " << d.name << "\tPartition: " << p.partition << "\tLeader: " << p.leader
                       << "\tReplicas: " << join_ids(p.replicas) << "\tIsr: " << join_ids(p.isr)
                       << "\tLogStartOffset: " << p.log_start_offset << "\tLogEndOffset: " << p.log_end_offset
-                      << "\tSizeBytes: " << p.size_bytes << "\tSegments: " << p.segments << "\n";
+                      << "\tSizeBytes: " << p.size_bytes << "\tSegments: " << p.segments
+                      << (p.offline ? "\tOFFLINE (log cannot be opened; see the broker's log)" : "")
+                      << (p.damaged_regions > 0 ? "\tDamagedRegions: " + std::to_string(p.damaged_regions) : "")
+                      << "\n";
         }
       },
       [&](const caf::error& e) {

@@ -78,6 +78,7 @@ if "$SAMSA" consume keep --partition 1 --from-beginning $B >"$WORK/p1.out" 2>&1;
   fail "consume from the offline partition should fail: $(cat "$WORK/p1.out")"
 fi
 grep -q "storage_error" "$WORK/p1.out" || fail "offline partition error: $(cat "$WORK/p1.out")"
+"$SAMSA" topics describe keep $B | grep "Partition: 1" | grep -q OFFLINE || fail "describe should show keep-1 offline"
 # A topic cannot be created over a directory holding a stranger's records.
 mkdir -p "$WORK/data/strange-0" && cp "$WORK/keep-1.saved"/*.log "$WORK/data/strange-0/"
 if "$SAMSA" topics create strange $B >"$WORK/strange.out" 2>&1; then fail "create over foreign data succeeded"; fi

@@ -57,5 +57,6 @@ unique=$(cut -f2 "$WORK/out" | sort -n | uniq | wc -l)
 # Every value is served at its own offset (value v was produced at offset v - 1): no shifted batch.
 awk -F'\t' '{ split($1, a, ":"); if (a[2] + 1 != $2) { print "offset " a[2] " holds value " $2; exit 1 } }' "$WORK/out" \
   || fail "a record was served at the wrong offset"
+"$SAMSA" topics describe dmg $B | grep -q "DamagedRegions: 2" || fail "describe should count 2 damaged regions: $("$SAMSA" topics describe dmg $B)"
 stop_broker
 echo "storage_damage: $count of $N records kept after damaging two segments (lost $lost: the two damaged batches)"
