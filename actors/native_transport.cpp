@@ -273,7 +273,7 @@ auto with_guarded_middleman(caf::actor_system& sys, const native_security& sec, 
   auto mm = sys.spawn<guarded_middleman_actor, caf::hidden>(basp, sec);
   caf::scoped_actor self{sys, true};
   auto result = f(self, mm);
-  self->send_exit(mm, caf::exit_reason::user_shutdown);
+  self->send_exit(mm, caf::exit_reason::kill); // CAF's middleman actor ignores other exit reasons
   return result;
 }
 
