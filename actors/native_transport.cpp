@@ -117,6 +117,9 @@ public:
       return refused_ != 0 ? refuse(ctx) : result;
     }
     auto first = static_cast<const char*>(buf);
+    // Grow by doubling as usual, but never beyond the announced size.
+    if (collected_.capacity() < collected_.size() + num_bytes)
+      collected_.reserve(std::min(wanted_, std::max(collected_.size() + num_bytes, 2 * collected_.capacity())));
     collected_.insert(collected_.end(), first, first + num_bytes);
     if (collected_.size() < wanted_) {
       stream_.configure_read(rp::exactly(std::min(chunk_bytes, wanted_ - collected_.size())));

@@ -36,11 +36,14 @@ CLIENT_HANDSHAKE = 1
 
 
 def vm(field):
-    with open(f"/proc/{PID}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])  # kB
-    raise RuntimeError(field)
+    try:
+        with open(f"/proc/{PID}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])  # kB
+    except FileNotFoundError:
+        pass
+    return "(broker gone)"
 
 
 def alive():
