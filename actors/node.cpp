@@ -7,6 +7,7 @@
 
 #include "actors/broker.hpp"
 #include "actors/kafka_session.hpp"
+#include "actors/native_transport.hpp"
 #include "messages/type_registry.hpp"
 
 namespace samsa::actors {
@@ -14,6 +15,7 @@ namespace samsa::actors {
 void configure_actor_system(caf::actor_system_config& cfg, const cluster::server_config& s) {
   register_samsa_types(cfg);
   cfg.load<caf::io::middleman>();
+  configure_native_security(cfg, native_security::from(s));
   cfg.set("scheduler.max-threads", static_cast<size_t>(s.num_io_threads > 0 ? s.num_io_threads : 2));
   // The sharing policy does not spin while idle (the stealing default polls), which matters on 2 cores.
   cfg.set("scheduler.policy", caf::atom("sharing"));
@@ -27,12 +29,12 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
   node_handle node;
   node.broker = *broker;
   if (listen) {
-    auto port = sys.middleman().publish(node.broker, cfg.native_port(), cfg.native_host().c_str(), true);
+    auto port = publish_native_listener(sys, node.broker, cfg);
     if (!port) {
       caf::anon_send_exit(node.broker, caf::exit_reason::user_shutdown);
       return make_error(api_errc::invalid_config, "cannot listen on samsa.native.listener " + cfg.native_host() + ":"
                                                     + std::to_string(cfg.native_port()) + ": "
-                                                    + sys.render(port.error()));
+                                                    + describe(port.error()));
     }
     node.native_port = *port;
     caf::actor groups;

@@ -4,6 +4,7 @@
 #include <librdkafka/rdkafka_mock.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
@@ -366,6 +367,13 @@ std::unique_ptr<samsa_server> samsa_server::start(const std::string& samsa, cons
                                 "listeners=PLAINTEXT://127.0.0.1:" + std::to_string(s->kafka_port_),
                                 "--set",
                                 "samsa.native.listener=127.0.0.1:" + std::to_string(s->native_port_)};
+  // TLS on the native API when the bench's client has it (SAMSA_NATIVE_SSL_*): the broker uses the same files.
+  for (auto [env, key] : {std::pair{"SAMSA_NATIVE_SSL_CAFILE", "cafile"}, std::pair{"SAMSA_NATIVE_SSL_CERTFILE", "certfile"},
+                          std::pair{"SAMSA_NATIVE_SSL_KEYFILE", "keyfile"}})
+    if (auto v = std::getenv(env)) {
+      argv.push_back("--set");
+      argv.push_back(std::string{"samsa.native.ssl."} + key + "=" + v);
+    }
   s->proc_ = spawn(argv, workdir + "/samsa-broker.log");
   if (!wait_port(s->kafka_port_, s->proc_, std::chrono::seconds(30))
       || !wait_port(s->native_port_, s->proc_, std::chrono::seconds(10))) {

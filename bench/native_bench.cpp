@@ -9,6 +9,7 @@
 #include <caf/io/middleman.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "actors/native_transport.hpp"
 #include "actors/node.hpp"
 #include "messages/native_api.hpp"
 #include "messages/type_registry.hpp"
@@ -23,6 +24,7 @@ struct remote_config : caf::actor_system_config {
   remote_config() {
     samsa::register_samsa_types(*this);
     load<caf::io::middleman>();
+    samsa::actors::configure_native_security(*this, samsa::actors::native_security::from_environment());
     set("scheduler.max-threads", size_t{2});
     set("scheduler.policy", caf::atom("sharing"));
     set("logger.verbosity", caf::atom("quiet"));
@@ -181,7 +183,8 @@ native_result native_remote(uint16_t native_port, pid_t server_pid, const native
   native_result out;
   remote_config cfg;
   caf::actor_system sys{cfg};
-  auto broker = sys.middleman().remote_actor<samsa::broker_actor>("127.0.0.1", native_port);
+  auto broker = samsa::actors::connect_native<samsa::broker_actor>(
+    sys, "127.0.0.1", native_port, samsa::actors::native_security::from_environment());
   if (!broker) {
     out.produce.ran = true;
     out.produce.note = "remote_actor: " + sys.render(broker.error());

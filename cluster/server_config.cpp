@@ -224,6 +224,14 @@ setter pending_field(std::optional<int64_t> pending::*member, int_parser parse) 
   return int_key(std::move(parse), [=](server_config&, pending& p, int64_t x) { p.*member = x; });
 }
 
+// A setter for a free-text key (file names, passwords): stored trimmed, never refused.
+setter text_field(std::string server_config::*member) {
+  return [=](server_config& c, pending&, std::string_view v) {
+    c.*member = std::string(trim(v));
+    return std::string{};
+  };
+}
+
 // The single list of supported broker keys, in the order config/server.properties presents them.
 const std::vector<key_spec>& key_table() {
   static const std::vector<key_spec> table = {
@@ -302,6 +310,13 @@ const std::vector<key_spec>& key_table() {
        c.log_level = std::string(t);
        return {};
      }},
+    {"samsa.native.max.message.bytes", field(&server_config::native_max_message_bytes, range(1024, i32_max))},
+    {"samsa.native.ssl.cafile", text_field(&server_config::native_ssl_cafile)},
+    {"samsa.native.ssl.certfile", text_field(&server_config::native_ssl_certfile)},
+    {"samsa.native.ssl.keyfile", text_field(&server_config::native_ssl_keyfile)},
+    {"samsa.native.ssl.key.password", text_field(&server_config::native_ssl_key_password)},
+    {"samsa.native.allow.unauthenticated",
+     [](server_config& c, pending&, std::string_view v) { return parse_bool(v, c.native_allow_unauthenticated); }},
   };
   return table;
 }
@@ -387,7 +402,9 @@ auto tie_all(const server_config& c) {
                   c.log_flush_interval_messages, c.log_flush_interval_ms, c.log_retention_check_interval_ms,
                   c.log_index_interval_bytes, c.socket_request_max_bytes, c.num_io_threads,
                   c.offsets_retention_minutes, c.group_initial_rebalance_delay_ms, c.max_connections,
-                  c.max_connections_per_ip, c.connections_max_idle_ms, c.producer_id_expiration_ms, c.log_level);
+                  c.max_connections_per_ip, c.connections_max_idle_ms, c.producer_id_expiration_ms, c.log_level,
+                  c.native_max_message_bytes, c.native_ssl_cafile, c.native_ssl_certfile, c.native_ssl_keyfile,
+                  c.native_ssl_key_password, c.native_allow_unauthenticated);
 }
 
 template <class Table>

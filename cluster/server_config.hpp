@@ -48,6 +48,14 @@ struct server_config {
   int64_t connections_max_idle_ms = 600000;               // connections.max.idle.ms: idle Kafka connections close
   int64_t producer_id_expiration_ms = 86400000;           // producer.id.expiration.ms: idle producer state expires
   std::string log_level = "info";                         // log.level: trace, debug, info, warn, error, off
+  // Native API (CAF BASP) protection, docs/security.md. TLS with mutual authentication when all three
+  // files are set (PEM); a listener off loopback without TLS is refused unless explicitly allowed.
+  int32_t native_max_message_bytes = 104857600;           // samsa.native.max.message.bytes
+  std::string native_ssl_cafile;                          // samsa.native.ssl.cafile
+  std::string native_ssl_certfile;                        // samsa.native.ssl.certfile
+  std::string native_ssl_keyfile;                         // samsa.native.ssl.keyfile
+  std::string native_ssl_key_password;                    // samsa.native.ssl.key.password
+  bool native_allow_unauthenticated = false;              // samsa.native.allow.unauthenticated
 
   // From the first PLAINTEXT://host:port of listeners. An empty host (Kafka: all interfaces) is "0.0.0.0";
   // IPv6 brackets are removed.

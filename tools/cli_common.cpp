@@ -5,6 +5,7 @@
 
 #include <caf/io/middleman.hpp>
 
+#include "actors/native_transport.hpp"
 #include "messages/type_registry.hpp"
 
 namespace samsa::cli {
@@ -85,6 +86,7 @@ bool int_option(const args& a, const std::string& name, long long min, std::opti
 client_config::client_config() {
   register_samsa_types(*this);
   load<caf::io::middleman>();
+  actors::configure_native_security(*this, actors::native_security::from_environment());
   set("scheduler.max-threads", size_t{2});
   set("scheduler.policy", caf::atom("sharing"));
   set("logger.verbosity", caf::atom("quiet"));
@@ -98,10 +100,15 @@ std::optional<broker_actor> connect(caf::actor_system& sys, const args& a) {
     std::cerr << "error: --broker must be HOST:PORT, got '" << addr << "'\n";
     return std::nullopt;
   }
-  auto hdl = sys.middleman().remote_actor<broker_actor>(addr.substr(0, colon), static_cast<uint16_t>(*port));
+  auto sec = actors::native_security::from_environment();
+  if (auto why = actors::check_native_security(sec); !why.empty()) {
+    std::cerr << "error: " << why << " (SAMSA_NATIVE_SSL_CAFILE, SAMSA_NATIVE_SSL_CERTFILE, SAMSA_NATIVE_SSL_KEYFILE)\n";
+    return std::nullopt;
+  }
+  auto hdl = actors::connect_native<broker_actor>(sys, addr.substr(0, colon), static_cast<uint16_t>(*port), sec);
   if (!hdl) {
     std::cerr << "error: cannot reach a samsa broker's native API at " << addr << ": " << sys.render(hdl.error())
-              << "\n";
+              << (sec.tls() ? "" : " (a broker with TLS on its native API needs SAMSA_NATIVE_SSL_* set)") << "\n";
     return std::nullopt;
   }
   return *hdl;

@@ -295,3 +295,29 @@ TEST_CASE("server_config: topic names") {
   CHECK(validate_topic_name("slash/name") != "");
   CHECK(validate_topic_name("caf\xc3\xa9") != "");
 }
+
+TEST_CASE("server_config: native API security keys") {
+  auto d = parse_server_properties("");
+  CHECK(d.config.native_max_message_bytes == 104857600);
+  CHECK(d.config.native_ssl_cafile.empty());
+  CHECK_FALSE(d.config.native_allow_unauthenticated);
+  auto r = parse_server_properties("samsa.native.max.message.bytes=1048576\n"
+                                   "samsa.native.ssl.cafile = /etc/samsa/ca.pem \n"
+                                   "samsa.native.ssl.certfile=/etc/samsa/node1.pem\n"
+                                   "samsa.native.ssl.keyfile=/etc/samsa/node1.key\n"
+                                   "samsa.native.ssl.key.password=s3cret\n"
+                                   "samsa.native.allow.unauthenticated=true\n");
+  INFO(joined(r));
+  REQUIRE(r.ok());
+  CHECK(r.config.native_max_message_bytes == 1048576);
+  CHECK(r.config.native_ssl_cafile == "/etc/samsa/ca.pem");
+  CHECK(r.config.native_ssl_certfile == "/etc/samsa/node1.pem");
+  CHECK(r.config.native_ssl_keyfile == "/etc/samsa/node1.key");
+  CHECK(r.config.native_ssl_key_password == "s3cret");
+  CHECK(r.config.native_allow_unauthenticated);
+  CHECK(r.config != server_config{});
+  // Below 1 KiB not even a BASP handshake fits; the cap is a 32-bit payload length in BASP.
+  CHECK_FALSE(parse_server_properties("samsa.native.max.message.bytes=100\n").ok());
+  CHECK_FALSE(parse_server_properties("samsa.native.max.message.bytes=4294967296\n").ok());
+  CHECK_FALSE(parse_server_properties("samsa.native.allow.unauthenticated=maybe\n").ok());
+}

@@ -11,6 +11,7 @@ free_port() {
 NATIVE_PORT=$(free_port)
 KAFKA_PORT=$(free_port)
 B="--broker 127.0.0.1:$NATIVE_PORT"
+BROKER_WRAPPER=()  # a command to run the broker under, e.g. (prlimit --as=BYTES): it must exec the broker
 
 cleanup() {
   if [ -n "$BROKER_PID" ]; then kill -9 "$BROKER_PID" 2>/dev/null || true; wait "$BROKER_PID" 2>/dev/null || true; fi
@@ -22,7 +23,7 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; [ -f "$WORK/broker.log" ] && tail -20 "$WORK/broker.log" >&2; exit 1; }
 
 start_broker() {
-  "$SAMSA" broker --set "log.dirs=$WORK/data" --set "samsa.native.listener=127.0.0.1:$NATIVE_PORT" \
+  "${BROKER_WRAPPER[@]}" "$SAMSA" broker --set "log.dirs=$WORK/data" --set "samsa.native.listener=127.0.0.1:$NATIVE_PORT" \
     --set "listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT" "$@" >>"$WORK/broker.log" 2>&1 &
   BROKER_PID=$!
   for _ in $(seq 1 200); do
