@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace samsa::cluster::raft {
+namespace samsa::raft {
 
 namespace {
 
@@ -94,4 +94,4 @@ log_index_t raft_log::first_index_of_term(log_index_t i, log_index_t floor) cons
   return std::max(i, floor);
 }
 
-} // namespace samsa::cluster::raft
+} // namespace samsa::raft

@@ -5,9 +5,9 @@
 #include <optional>
 #include <vector>
 
-#include "cluster/raft/raft_types.hpp"
+#include "messages/raft_types.hpp"
 
-namespace samsa::cluster::raft {
+namespace samsa::raft {
 
 // Owns: the uncompacted entries and the metadata of the snapshot before them.
 // Called by: class replica only (the durable copy is the caller's, kept in step through
@@ -59,4 +59,4 @@ private:
   std::vector<log_entry> entries_;
 };
 
-} // namespace samsa::cluster::raft
+} // namespace samsa::raft

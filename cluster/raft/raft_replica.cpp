@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace samsa::cluster::raft {
+namespace samsa::raft {
 
 namespace {
 
@@ -294,4 +294,4 @@ effects replica::take() {
   return out;
 }
 
-} // namespace samsa::cluster::raft
+} // namespace samsa::raft

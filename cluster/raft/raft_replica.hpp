@@ -13,9 +13,9 @@
 #include <random>
 
 #include "cluster/raft/raft_log.hpp"
-#include "cluster/raft/raft_types.hpp"
+#include "messages/raft_types.hpp"
 
-namespace samsa::cluster::raft {
+namespace samsa::raft {
 
 // Transitions (anything else is a logic bug; check_transition throws):
 //   follower      -> follower (new term or leader) | pre_candidate
@@ -137,4 +137,4 @@ private:
   std::optional<role_change> reported_; // last role_changed handed out
 };
 
-} // namespace samsa::cluster::raft
+} // namespace samsa::raft

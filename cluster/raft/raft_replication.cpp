@@ -5,7 +5,7 @@
 
 #include "cluster/raft/raft_replica.hpp"
 
-namespace samsa::cluster::raft {
+namespace samsa::raft {
 
 propose_result replica::propose(bytes data, int64_t now_ms) {
   if (role_ != role::leader)
@@ -206,4 +206,4 @@ void replica::on_snapshot(node_id_t from, const snapshot_request& req, int64_t n
   send(from, snapshot_response{term_, commit_});
 }
 
-} // namespace samsa::cluster::raft
+} // namespace samsa::raft

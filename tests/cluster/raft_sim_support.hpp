@@ -17,7 +17,7 @@
 
 #include "cluster/raft/raft_replica.hpp"
 
-namespace samsa::cluster::raft::sim {
+namespace samsa::raft::sim {
 
 struct sim_options {
   int voters = 3;
@@ -475,4 +475,4 @@ private:
   std::set<std::string> acked_;
 };
 
-} // namespace samsa::cluster::raft::sim
+} // namespace samsa::raft::sim

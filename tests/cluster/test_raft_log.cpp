@@ -8,7 +8,7 @@
 #include "cluster/raft/raft_log.hpp"
 #include "cluster/raft/raft_replica.hpp"
 
-using namespace samsa::cluster::raft;
+using namespace samsa::raft;
 
 namespace {
 

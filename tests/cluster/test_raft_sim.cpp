@@ -14,8 +14,8 @@
 
 #include "raft_sim_support.hpp"
 
-using namespace samsa::cluster::raft;
-using namespace samsa::cluster::raft::sim;
+using namespace samsa::raft;
+using namespace samsa::raft::sim;
 
 namespace {
 

@@ -1,7 +1,9 @@
 #pragma once
 // Value types of the Raft core (cluster/raft): strong ids, log entries, the messages replicas
 // exchange, the state a replica needs on disk, its configuration, and the effects every input
-// returns. Plain data only: no I/O, no actors; the CAF shell wraps these into actor messages.
+// returns. Plain data only: no I/O, no actors. In messages/ because every layer handles them: the
+// core (cluster/raft) decides, persistence stores the durable state, the CAF shell (actors/) sends
+// the messages between nodes.
 
 #include <cstdint>
 #include <optional>
@@ -10,7 +12,7 @@
 #include <variant>
 #include <vector>
 
-namespace samsa::cluster::raft {
+namespace samsa::raft {
 
 // A value of `Rep` that cannot be mixed up with another strong type of the same
 // representation (a term is not an index). Ordered so it can key maps and be compared.
@@ -218,4 +220,4 @@ struct propose_result {
   effects fx;
 };
 
-} // namespace samsa::cluster::raft
+} // namespace samsa::raft
