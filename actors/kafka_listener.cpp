@@ -113,14 +113,14 @@ void on_new_connection(acceptor_ptr self, caf::io::connection_handle hdl) {
   auto& st = self->state;
   auto ip = self->remote_addr(hdl);
   int64_t suppressed = 0;
-  if (short_of_descriptors(st)) {
+  if (auto in_use = lowest_free_descriptor(); in_use >= st.fd_limit - st.fd_reserve) {
     self->close(hdl);
     stop_accepting(self);
     arm_retry(self);
     if (st.fd_log.should_log(steady_ms(), &suppressed))
-      spdlog::error("Kafka listener: too many open files (the lowest free descriptor is within {} of RLIMIT_NOFILE "
-                    "{}): closed the connection from {} and stopped accepting until descriptors are free{}",
-                    st.fd_reserve, st.fd_limit, ip, more_suffix(suppressed));
+      spdlog::error("Kafka listener: too many open files: {} of {} descriptors (RLIMIT_NOFILE) in use, {} kept for the "
+                    "log: closed the connection from {} and stopped accepting until descriptors are free{}",
+                    in_use, st.fd_limit, st.fd_reserve, ip, more_suffix(suppressed));
     else
       arm_log_flush(self);
     return;

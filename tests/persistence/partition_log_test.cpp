@@ -240,6 +240,32 @@ TEST_CASE("partition_log: a failed write leaves nothing behind") {
   CHECK(errno_to_errc(EIO) == errc::io_error);
 }
 
+TEST_CASE("partition_log: without min_one_batch a read returns only whole batches within max_bytes") {
+  temp_dir d;
+  auto log = open_ok(d.path, log_config{});
+  for (int i = 0; i < 3; ++i) {
+    auto b = make_batch(2, "m" + std::to_string(i), 1000 + i);
+    append_info info;
+    REQUIRE(log->append_as_leader(b, 0, 1000 + i, info) == errc::ok);
+  }
+  std::vector<char> all;
+  REQUIRE(log->read(0, 1 << 20, all) == errc::ok);
+  const auto first = read_batch_header(all.data(), all.size())->total_size();
+  std::vector<char> out;
+  // Kafka's first partition with data: one batch even above the limit.
+  REQUIRE(log->read(0, static_cast<int32_t>(first - 1), out) == errc::ok);
+  CHECK(out.size() == first);
+  // Later partitions: nothing that does not fit, and nothing read beyond the limit.
+  REQUIRE(log->read(0, static_cast<int32_t>(first - 1), out, INT64_MAX, false) == errc::ok);
+  CHECK(out.empty());
+  REQUIRE(log->read(0, 0, out, INT64_MAX, false) == errc::ok);
+  CHECK(out.empty());
+  REQUIRE(log->read(0, static_cast<int32_t>(2 * first - 1), out, INT64_MAX, false) == errc::ok);
+  CHECK(out.size() == first);
+  REQUIRE(log->read(0, static_cast<int32_t>(all.size()), out, INT64_MAX, false) == errc::ok);
+  CHECK(out.size() == all.size());
+}
+
 TEST_CASE("partition_log: an open at the descriptor limit reports too many open files") {
   temp_dir d;
   {
