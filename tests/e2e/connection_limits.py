@@ -1,6 +1,7 @@
 """Connection limits of the Kafka listener against a running broker (raw sockets, stdlib only).
 
     connection_limits.py per_ip PORT BROKER_PID LIMIT   # LIMIT+10 connections: the extra ones are closed
+    connection_limits.py total PORT BROKER_PID LIMIT    # at max.connections the next client waits for a slot
     connection_limits.py idle PORT BROKER_PID IDLE_MS   # an idle connection is closed, an active one is not
     connection_limits.py flood PORT BROKER_PID N        # N idle connections beyond RLIMIT_NOFILE: no spinning
 """
@@ -81,6 +82,29 @@ def per_ip(limit):
     print("after closing them all, %d new connections are admitted and served" % limit)
 
 
+def total(limit):
+    """At max.connections the broker stops accepting: the next clients wait (not refused) until one closes."""
+    socks = [connect(PORT) for _ in range(limit)]
+    if not all(served(s) for s in socks):
+        fail("a connection below max.connections is not served")
+    waiting = connect(PORT)  # completes in the listen backlog
+    waiting.settimeout(1.0)
+    waiting.sendall(api_versions_request(77))
+    try:
+        r = read_response(waiting)
+        fail("connection %d was served at max.connections=%d (%r)" % (limit + 1, limit, r and r[:8]))
+    except socket.timeout:
+        pass
+    socks.pop().close()
+    waiting.settimeout(10.0)
+    r = read_response(waiting)
+    if r is None or r[:4] != (77).to_bytes(4, "big"):
+        fail("the waiting connection was not served after another one closed")
+    print("max.connections=%d: connection %d waits until one closes, then is served" % (limit, limit + 1))
+    for s in socks + [waiting]:
+        s.close()
+
+
 def idle(idle_ms):
     quiet = connect(PORT)
     busy = connect(PORT)
@@ -143,4 +167,4 @@ def flood(n):
     print("after the flood closed, a new client is served")
 
 
-{"per_ip": per_ip, "idle": idle, "flood": flood}[MODE](ARG)
+{"per_ip": per_ip, "total": total, "idle": idle, "flood": flood}[MODE](ARG)
