@@ -1,14 +1,22 @@
-// Fetch (key 1), v4-11. Reads whole stored batches from each partition actor (no decoding), trims the
-// answer to the request's max_bytes (the first non-empty partition always gets its data, as Kafka does so
-// a large batch never blocks a consumer), and implements the long poll: when fewer than min_bytes are
-// available, every partition is asked to hold a fetch until data arrives or max_wait_ms passes; the first
-// arrival triggers a final read of all partitions. No transactions exist yet, so last_stable_offset is
-// the high watermark and the aborted-transactions list is empty (kafkajs reads read_committed).
+// Fetch (key 1), v4-11. Reads whole stored batches from each partition actor (no decoding) and honours
+// the request's max_bytes across partitions as Kafka does: the first partition with data may exceed it by
+// one batch (so a batch larger than the limits never stalls a consumer), later partitions get at most what
+// is left, each at most its partition_max_bytes; max_bytes itself is capped at kafka_fetch_max_bytes
+// (Kafka's broker-side fetch.max.bytes default). Reads are bounded the same way: no partition is asked for
+// more than the answer may still carry (see read_wave). Implements the long poll: when fewer than min_bytes
+// are available, every partition is asked to hold a fetch until data arrives or max_wait_ms passes; the
+// first arrival triggers a final read of all partitions. No transactions exist yet, so last_stable_offset
+// is the high watermark and the aborted-transactions list is empty (kafkajs reads read_committed).
+//
+// Memory: a fetch reserves min(max_bytes, sum of partition_max_bytes) of its connection's fetch budget
+// before its first read and gives it back only when the session has written its answer to the socket.
 #include "actors/kafka_handler.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "messages/kafka/fetch.hpp"
+#include "messages/record_batch.hpp"
 
 namespace samsa::actors {
 
@@ -18,9 +26,11 @@ struct fetch_slot {
   std::string topic;
   int32_t partition;
   int64_t offset;
-  int32_t max_bytes;
+  int32_t max_bytes; // partition_max_bytes, >= 0
   partition_actor actor;
   fetch_response result;
+  int32_t budget = 0;   // what this partition may read in the current wave
+  bool min_one = false; // ... and whether it gets one batch even above that
 };
 
 struct fetch_job {
@@ -28,19 +38,24 @@ struct fetch_job {
   kafka::fetch_request request;
   std::vector<fetch_slot> slots;
   caf::response_promise rp;
+  int64_t limit = 0;    // the request's max_bytes, capped at kafka_fetch_max_bytes
+  int64_t reserved = 0; // fetch budget held until the session has written the answer
   bool answered = false;
   bool finishing = false; // the final read after a long poll is under way
+  // One pass over the partitions (read_all):
+  size_t next = 0;         // partitions before it have their final result
+  int64_t remaining = 0;   // bytes the answer may still carry
+  bool have_data = false;  // a partition before `next` returned data
 };
 
 using job_ptr = std::shared_ptr<fetch_job>;
+using done_ptr = std::shared_ptr<std::function<void()>>;
 
 void answer(kafka_handler_ptr self, const job_ptr& job) {
   if (job->answered)
     return;
   job->answered = true;
   kafka::fetch_response resp;
-  int64_t total = 0;
-  auto limit = static_cast<int64_t>(std::max<int32_t>(job->request.max_bytes, 0));
   std::map<std::string, size_t> topic_index;
   for (auto& s : job->slots) {
     auto [it, fresh] = topic_index.emplace(s.topic, resp.responses.size());
@@ -59,55 +74,145 @@ void answer(kafka_handler_ptr self, const job_ptr& job) {
       pd.last_stable_offset = s.result.last_stable_offset;
       pd.log_start_offset = s.result.log_start_offset;
       pd.aborted_transactions = std::vector<kafka::fetch_aborted_transaction>{};
-      auto n = static_cast<int64_t>(s.result.records.size());
-      if (n > 0 && (total == 0 || total + n <= limit)) {
-        pd.records = kafka::byte_span{s.result.records.data(), s.result.records.size()};
-        total += n;
-      } else {
-        pd.records = kafka::byte_span{nullptr, 0};
-      }
+      pd.records = kafka::byte_span{s.result.records.data(), s.result.records.size()};
     }
     resp.responses[it->second].partitions.push_back(std::move(pd));
   }
-  job->rp.deliver(encode_reply(job->header, resp));
+  auto reply = encode_reply(job->header, resp);
+  reply.credit = job->reserved;
+  for (auto& s : job->slots)
+    s.result.records = std::vector<char>{}; // the answer holds its own copy now
+  job->rp.deliver(std::move(reply));
 }
 
-// Reads every partition once without waiting; calls `then` when all have answered.
-void read_all(kafka_handler_ptr self, const job_ptr& job, std::function<void()> then) {
-  auto pending = std::make_shared<size_t>(0);
-  for (auto& s : job->slots)
-    if (s.actor)
-      ++*pending;
-  if (*pending == 0) {
-    then();
-    return;
+// Bytes of the whole batches at the front of `records` that fit in `limit`.
+size_t whole_batches_within(const std::vector<char>& records, int64_t limit) {
+  size_t q = 0;
+  while (q < records.size()) {
+    auto h = read_batch_header(records.data() + q, records.size() - q);
+    if (!h || static_cast<int64_t>(q + h->total_size()) > limit)
+      break;
+    q += h->total_size();
   }
-  auto cb = std::make_shared<std::function<void()>>(std::move(then));
-  for (size_t i = 0; i < job->slots.size(); ++i) {
-    auto& s = job->slots[i];
+  return q;
+}
+
+// The offset after the last batch in `records`, or `from` when there is none.
+int64_t offset_after(const std::vector<char>& records, int64_t from) {
+  size_t q = 0;
+  while (q < records.size()) {
+    auto h = read_batch_header(records.data() + q, records.size() - q);
+    if (!h)
+      break;
+    from = std::max(from, h->base_offset + h->last_offset_delta + 1);
+    q += h->total_size();
+  }
+  return from;
+}
+
+void read_wave(kafka_handler_ptr self, const job_ptr& job, const done_ptr& done);
+
+// Takes the results of a wave in partition order: trims what the earlier partitions left no room for, and
+// finds where the next wave must start: at the first partition that got less than it was due (an earlier
+// one used less than its share, or it is the first with data and had no right to an oversized batch in this
+// wave). The first partition of a wave is always settled, so every wave makes progress.
+void settle_wave(kafka_handler_ptr self, const job_ptr& job, const std::vector<size_t>& wave, size_t wave_end,
+                 const done_ptr& done) {
+  auto& slots = job->slots;
+  size_t restart = wave_end;
+  for (size_t w = 0; w < wave.size(); ++w) {
+    auto& s = slots[wave[w]];
+    auto& r = s.result;
+    if (r.error != 0)
+      continue;
+    bool has_more = offset_after(r.records, s.offset) < r.high_watermark;
+    bool short_changed = w > 0 && has_more && s.budget < s.max_bytes && s.budget < job->remaining;
+    bool stalled = r.records.empty() && has_more && !job->have_data && !s.min_one;
+    if (short_changed || stalled) {
+      restart = wave[w];
+      break;
+    }
+    if (job->have_data)
+      r.records.resize(whole_batches_within(r.records, job->remaining));
+    if (r.records.empty())
+      continue;
+    job->remaining -= static_cast<int64_t>(r.records.size());
+    job->have_data = true;
+  }
+  for (auto i : wave)
+    if (i >= restart)
+      slots[i].result = fetch_response{}; // read again in the next wave
+  job->next = restart;
+  if (job->next < slots.size())
+    read_wave(self, job, done);
+  else
+    (*done)();
+}
+
+// One wave: from job->next, each partition in order gets min(partition_max_bytes, what is left after the
+// earlier partitions of the wave used their whole share), so the reads of a wave never exceed what the
+// answer may carry; partitions beyond that wait for the next wave, unless nothing is left at all (then
+// every remaining partition is read with budget 0 for its offsets alone). Partition actors read in parallel.
+void read_wave(kafka_handler_ptr self, const job_ptr& job, const done_ptr& done) {
+  auto& slots = job->slots;
+  std::vector<size_t> wave;
+  int64_t assigned = 0;
+  size_t k = job->next;
+  for (; k < slots.size(); ++k) {
+    auto& s = slots[k];
     if (!s.actor)
       continue;
+    auto room = std::max<int64_t>(job->remaining - assigned, 0);
+    if (!wave.empty() && room == 0 && job->remaining > 0)
+      break;
+    s.budget = static_cast<int32_t>(std::min<int64_t>(s.max_bytes, room));
+    s.min_one = !job->have_data && wave.empty();
+    assigned += s.budget;
+    wave.push_back(k);
+  }
+  if (wave.empty()) {
+    job->next = slots.size();
+    (*done)();
+    return;
+  }
+  auto pending = std::make_shared<size_t>(wave.size());
+  auto shared_wave = std::make_shared<std::vector<size_t>>(std::move(wave));
+  auto arrived = [=] {
+    if (--*pending == 0)
+      settle_wave(self, job, *shared_wave, k, done);
+  };
+  for (auto i : *shared_wave) {
+    auto& s = slots[i];
     fetch_request fr;
     fr.topic = s.topic;
     fr.partition = s.partition;
     fr.offset = s.offset;
-    fr.max_bytes = s.max_bytes;
+    fr.max_bytes = s.budget;
+    fr.min_one_batch = s.min_one;
     fr.max_wait_ms = 0;
     self->request(s.actor, std::chrono::seconds(30), fetch_atom::value, fr)
       .then(
         [=](fetch_response& r) {
           job->slots[i].result = std::move(r);
-          if (--*pending == 0)
-            (*cb)();
+          arrived();
         },
         [=](caf::error&) {
           forget_partition(self, job->slots[i].topic, job->slots[i].partition);
           job->slots[i].result = fetch_response{};
           job->slots[i].result.error = static_cast<uint8_t>(api_errc::unknown_topic_or_partition);
-          if (--*pending == 0)
-            (*cb)();
+          arrived();
         });
   }
+}
+
+// Reads every partition once without waiting; calls `then` when all have their result.
+void read_all(kafka_handler_ptr self, const job_ptr& job, std::function<void()> then) {
+  job->next = 0;
+  job->remaining = job->limit;
+  job->have_data = false;
+  for (auto& s : job->slots)
+    s.result = fetch_response{};
+  read_wave(self, job, std::make_shared<std::function<void()>>(std::move(then)));
 }
 
 int64_t available(const job_ptr& job) {
@@ -124,27 +229,8 @@ bool any_error(const job_ptr& job) {
   return false;
 }
 
-} // namespace
-
-caf::result<kafka_reply> handle_fetch(kafka_handler_ptr self, const kafka_request& req) {
-  auto job = std::make_shared<fetch_job>();
-  if (!decode_body(req, job->request))
-    return close_connection();
-  job->header = req.header;
-  std::vector<std::pair<std::string, int32_t>> wanted;
-  for (auto& t : job->request.topics) {
-    for (auto& p : t.partitions) {
-      fetch_slot s;
-      s.topic = t.topic;
-      s.partition = p.partition;
-      s.offset = p.fetch_offset;
-      s.max_bytes = std::max<int32_t>(p.partition_max_bytes, 0);
-      job->slots.push_back(std::move(s));
-      wanted.emplace_back(t.topic, p.partition);
-    }
-  }
-  job->rp = self->make_response_promise();
-  resolve_partitions(self, wanted, [=](std::vector<partition_actor> actors) {
+void run_fetch(kafka_handler_ptr self, const job_ptr& job, std::vector<std::pair<std::string, int32_t>> wanted) {
+  resolve_partitions(self, std::move(wanted), [=](std::vector<partition_actor> actors) {
     for (size_t i = 0; i < actors.size(); ++i)
       job->slots[i].actor = std::move(actors[i]);
     read_all(self, job, [=] {
@@ -166,7 +252,7 @@ caf::result<kafka_reply> handle_fetch(kafka_handler_ptr self, const kafka_reques
         fr.topic = s.topic;
         fr.partition = s.partition;
         fr.offset = s.offset;
-        fr.max_bytes = s.max_bytes;
+        fr.max_bytes = 0; // the parked read only detects data (its first batch); the final read fetches
         fr.max_wait_ms = wait;
         fr.min_bytes = 1;
         self->request(s.actor, std::chrono::milliseconds(wait) + std::chrono::seconds(5), fetch_atom::value, fr)
@@ -175,6 +261,61 @@ caf::result<kafka_reply> handle_fetch(kafka_handler_ptr self, const kafka_reques
       }
     });
   });
+}
+
+bool budget_fits(const kafka_handler_state& st, int64_t bytes) {
+  return st.fetch_reserved == 0 || st.fetch_reserved + bytes <= kafka_fetch_budget;
+}
+
+// Fetches take budget in arrival order, so one waits only for earlier ones, whose answers the session
+// writes first: no fetch can wait on a later one (no deadlock), and a connection whose client does not
+// read holds at most the budget (or one fetch larger than it) in fetch answers.
+void acquire_fetch_budget(kafka_handler_ptr self, int64_t bytes, std::function<void()> start) {
+  auto& st = self->state;
+  if (st.fetch_waiting.empty() && budget_fits(st, bytes)) {
+    st.fetch_reserved += bytes;
+    start();
+    return;
+  }
+  st.fetch_waiting.emplace_back(bytes, std::move(start));
+}
+
+} // namespace
+
+void release_fetch_budget(kafka_handler_ptr self, int64_t bytes) {
+  auto& st = self->state;
+  st.fetch_reserved = std::max<int64_t>(st.fetch_reserved - bytes, 0);
+  while (!st.fetch_waiting.empty() && budget_fits(st, st.fetch_waiting.front().first)) {
+    auto next = std::move(st.fetch_waiting.front());
+    st.fetch_waiting.pop_front();
+    st.fetch_reserved += next.first;
+    next.second();
+  }
+}
+
+caf::result<kafka_reply> handle_fetch(kafka_handler_ptr self, const kafka_request& req) {
+  auto job = std::make_shared<fetch_job>();
+  if (!decode_body(req, job->request))
+    return close_connection();
+  job->header = req.header;
+  job->limit = std::clamp<int64_t>(job->request.max_bytes, 0, kafka_fetch_max_bytes);
+  int64_t partitions_max = 0;
+  std::vector<std::pair<std::string, int32_t>> wanted;
+  for (auto& t : job->request.topics) {
+    for (auto& p : t.partitions) {
+      fetch_slot s;
+      s.topic = t.topic;
+      s.partition = p.partition;
+      s.offset = p.fetch_offset;
+      s.max_bytes = std::max<int32_t>(p.partition_max_bytes, 0);
+      partitions_max += s.max_bytes;
+      job->slots.push_back(std::move(s));
+      wanted.emplace_back(t.topic, p.partition);
+    }
+  }
+  job->reserved = std::min(job->limit, partitions_max);
+  job->rp = self->make_response_promise();
+  acquire_fetch_budget(self, job->reserved, [=]() mutable { run_fetch(self, job, std::move(wanted)); });
   return job->rp;
 }
 

@@ -153,6 +153,7 @@ caf::behavior kafka_handler(kafka_handler_ptr self, kafka_listener_config cfg) {
         default: return close_connection();
       }
     },
+    [=](kafka_credit_atom, int64_t bytes) { release_fetch_budget(self, bytes); },
   };
 }
 

@@ -5,6 +5,8 @@
 // response frame. Several requests of one connection may be in progress at once; the session restores
 // their order. One file per API: kafka_<api>.cpp.
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -23,9 +25,15 @@
 namespace samsa::actors {
 
 using kafka_request_atom = caf::atom_constant<caf::atom("kreq")>;
+// From the session: fetch answers of this many reserved bytes have been written to the socket.
+using kafka_credit_atom = caf::atom_constant<caf::atom("kcredit")>;
 
 struct kafka_handler_state {
   kafka_listener_config cfg;
+  // Fetch memory of this connection (see kafka_fetch_budget): bytes reserved by fetches reading, answered,
+  // or waiting to be written; fetches that would exceed the budget wait here in arrival order.
+  int64_t fetch_reserved = 0;
+  std::deque<std::pair<int64_t, std::function<void()>>> fetch_waiting;
   // Partition actors this connection has used, so the hot path skips the broker.
   std::map<std::pair<std::string, int32_t>, partition_actor> partitions;
   std::map<std::string, caf::actor> groups; // group coordinators this connection has used
@@ -92,6 +100,8 @@ caf::result<kafka_reply> handle_api_versions(kafka_handler_ptr self, const kafka
 caf::result<kafka_reply> handle_metadata(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_produce(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_fetch(kafka_handler_ptr self, const kafka_request& req);
+// Gives fetch budget back (the session saw the answers written) and starts fetches that now fit.
+void release_fetch_budget(kafka_handler_ptr self, int64_t bytes);
 caf::result<kafka_reply> handle_list_offsets(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_create_topics(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_delete_topics(kafka_handler_ptr self, const kafka_request& req);

@@ -3,13 +3,21 @@
 #include <chrono>
 #include <cstring>
 
+#include <spdlog/spdlog.h>
+
 #include "actors/kafka_handler.hpp"
 
 namespace samsa::actors {
 
+int64_t steady_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 namespace {
 
 using session_ptr = caf::io::stateful_broker<kafka_session_state>*;
+using idle_check_atom = caf::atom_constant<caf::atom("idlecheck")>;
 constexpr size_t read_chunk = 256 * 1024;
 
 // Ends the session. The handler goes with it at once: pending request timeouts would otherwise keep it
@@ -21,18 +29,33 @@ void end_session(session_ptr self) {
   self->quit();
 }
 
+// Answers computed but not yet on the wire: waiting for their turn, or in CAF's write buffer.
+uint64_t pending_output(const kafka_session_state& st) {
+  return st.done_bytes + (st.out_total - st.written_total);
+}
+
 void write_ready(session_ptr self) {
   auto& st = self->state;
   bool wrote = false;
   for (auto i = st.done.find(st.next_to_write); i != st.done.end(); i = st.done.find(st.next_to_write)) {
     auto& reply = i->second;
+    st.done_bytes -= reply.bytes.size();
+    bool queued = false;
     if (reply.respond && !reply.bytes.empty()) {
+      auto n = reply.bytes.size();
       auto& out = self->wr_buf(st.hdl);
       if (out.empty())
         out.swap(reply.bytes); // a large fetch answer is not copied again
       else
         out.insert(out.end(), reply.bytes.begin(), reply.bytes.end());
-      wrote = true;
+      st.out_total += n;
+      wrote = queued = true;
+    }
+    if (reply.credit > 0) {
+      if (queued)
+        st.credits.emplace_back(st.out_total, reply.credit);
+      else
+        self->send(st.handler, kafka_credit_atom::value, reply.credit);
     }
     bool close = reply.close;
     st.done.erase(i);
@@ -50,18 +73,10 @@ void write_ready(session_ptr self) {
   }
 }
 
-using retrigger_atom = caf::atom_constant<caf::atom("retrigger")>;
-
-// Resumes reading after halt(). CAF 0.17.6 loses a trigger() that comes before the multiplexer has applied
-// the halt (stream::activate() is a no-op while its reader is still set), which left connections stalled
-// under pipelining. trigger() on an active stream is a no-op, so it is repeated after short delays: one of
-// them lands after the halt has been applied.
+// Resumes reading after halt() (see trigger_reliably for the CAF 0.17.6 quirk it works around).
 void resume_reading(session_ptr self) {
-  auto& st = self->state;
-  st.paused = false;
-  self->trigger(st.hdl);
-  for (auto delay : {5, 50, 500})
-    self->delayed_send(self, std::chrono::milliseconds(delay), retrigger_atom::value);
+  self->state.paused = false;
+  trigger_reliably(self, self->state.hdl);
 }
 
 // Cuts the byte stream into frames. Each frame's body is copied once, straight into a vector of its exact
@@ -104,10 +119,13 @@ void ingest(session_ptr self, const std::vector<char>& buf) {
   }
 }
 
-// Hands ready frames to the handler while the in-flight bound allows; pauses reading when it does not.
+// Hands ready frames to the handler while the in-flight bound and the output bound allow; pauses reading
+// when either is reached and resumes when both have room again (half the bounds, so a client at the edge
+// does not make the session halt and trigger on every answer).
 void dispatch(session_ptr self) {
   auto& st = self->state;
-  while (!st.closing && st.inflight < kafka_max_inflight && !st.ready.empty()) {
+  while (!st.closing && st.inflight < kafka_max_inflight && pending_output(st) < kafka_max_pending_output
+         && !st.ready.empty()) {
     auto frame_bytes = std::move(st.ready.front());
     st.ready.pop_front();
     auto seq = st.next_seq++;
@@ -115,13 +133,12 @@ void dispatch(session_ptr self) {
     self->request(st.handler, caf::infinite, kafka_request_atom::value, std::move(frame_bytes))
       .then(
         [=](kafka_reply& reply) {
-          --self->state.inflight;
-          self->state.done.emplace(seq, std::move(reply));
-          write_ready(self);
-          dispatch(self); // the bound may have held frames back
           auto& st = self->state;
-          if (st.paused && st.ready.empty() && st.inflight < kafka_max_inflight / 2)
-            resume_reading(self);
+          --st.inflight;
+          st.done_bytes += reply.bytes.size();
+          st.done.emplace(seq, std::move(reply));
+          write_ready(self);
+          dispatch(self); // the bounds may have held frames back
         },
         [=](caf::error&) {
           --self->state.inflight;
@@ -139,10 +156,53 @@ void dispatch(session_ptr self) {
   }
   if (st.closing)
     return; // wait for the answers in flight, then write_ready closes
-  if (!st.ready.empty() && !st.paused) {
+  auto blocked = !st.ready.empty() || pending_output(st) >= kafka_max_pending_output;
+  if (blocked && !st.paused) {
     st.paused = true;
     self->halt(st.hdl);
+  } else if (st.paused && st.ready.empty() && st.inflight < kafka_max_inflight / 2
+             && pending_output(st) <= kafka_max_pending_output / 2) {
+    resume_reading(self);
   }
+}
+
+// CAF reported bytes written: fetch answers that have left the write buffer give their budget back to the
+// handler (one message for all of them), and the output bound may let reading resume.
+void on_written(session_ptr self, uint64_t written) {
+  auto& st = self->state;
+  st.written_total += written;
+  st.last_activity_ms = steady_ms();
+  int64_t credit = 0;
+  while (!st.credits.empty() && st.credits.front().first <= st.written_total) {
+    credit += st.credits.front().second;
+    st.credits.pop_front();
+  }
+  if (credit > 0)
+    self->send(st.handler, kafka_credit_atom::value, credit);
+  dispatch(self);
+}
+
+// Kafka's connections.max.idle.ms: one timer per connection, re-armed for the rest of the period when there
+// was activity, so an active connection costs one timer message per period and nothing per request. A
+// connection waiting for answers (a long poll) is not idle.
+void arm_idle_check(session_ptr self, int64_t after_ms) {
+  self->delayed_send(self, std::chrono::milliseconds(std::max<int64_t>(after_ms, 1)), idle_check_atom::value);
+}
+
+void check_idle(session_ptr self) {
+  auto& st = self->state;
+  if (st.closing)
+    return;
+  auto idle_for = steady_ms() - st.last_activity_ms;
+  if (st.inflight > 0 || idle_for < st.max_idle_ms) {
+    arm_idle_check(self, st.inflight > 0 ? st.max_idle_ms : st.max_idle_ms - idle_for);
+    return;
+  }
+  spdlog::debug("Kafka connection from {} idle for {} ms (connections.max.idle.ms={}): closing", st.peer,
+                idle_for, st.max_idle_ms);
+  st.closing = true;
+  self->close(st.hdl);
+  end_session(self);
 }
 
 } // namespace
@@ -152,50 +212,34 @@ caf::behavior kafka_session(session_ptr self, caf::io::connection_handle hdl, ka
   auto& st = self->state;
   st.hdl = hdl;
   st.max_frame = cfg.server.socket_request_max_bytes;
+  st.max_idle_ms = cfg.server.connections_max_idle_ms;
+  st.last_activity_ms = steady_ms();
+  st.peer = self->remote_addr(hdl);
   st.handler = self->spawn(kafka_handler, cfg);
   // Stopping the listener (node shutdown) ends every open connection: the acceptor's exit reaches its
   // sessions through this link, and a session's exit reaches its handler.
   self->link_to(acceptor);
   self->link_to(st.handler);
   self->configure_read(hdl, caf::io::receive_policy::at_most(read_chunk));
+  self->ack_writes(hdl, true);
+  if (st.max_idle_ms > 0)
+    arm_idle_check(self, st.max_idle_ms);
   return {
     [=](caf::io::new_data_msg& msg) {
       if (self->state.closing)
         return;
+      self->state.last_activity_ms = steady_ms();
       ingest(self, msg.buf);
       dispatch(self);
     },
+    [=](const caf::io::data_transferred_msg& msg) { on_written(self, msg.written); },
     [=](const caf::io::connection_closed_msg&) { end_session(self); },
     [=](retrigger_atom) {
       if (!self->state.paused && !self->state.closing)
         self->trigger(self->state.hdl);
     },
+    [=](idle_check_atom) { check_idle(self); },
   };
-}
-
-namespace {
-
-caf::behavior kafka_acceptor(caf::io::broker* self, caf::io::doorman_ptr doorman, kafka_listener_config cfg) {
-  self->add_doorman(std::move(doorman));
-  return {
-    [=](const caf::io::new_connection_msg& msg) {
-      self->fork(kafka_session, msg.handle, cfg, caf::actor_cast<caf::actor>(self));
-    },
-    [=](const caf::io::acceptor_closed_msg&) { self->quit(); },
-  };
-}
-
-} // namespace
-
-caf::expected<std::pair<caf::actor, uint16_t>> start_kafka_listener(caf::actor_system& sys, kafka_listener_config cfg) {
-  auto host = cfg.server.listener_host();
-  // Bind here (blocking, outside any actor) so a port in use is reported to the caller at once.
-  auto doorman = sys.middleman().backend().new_tcp_doorman(cfg.server.listener_port(), host.c_str(), true);
-  if (!doorman)
-    return doorman.error();
-  auto port = (*doorman)->port();
-  auto acceptor = sys.middleman().spawn_broker(kafka_acceptor, std::move(*doorman), std::move(cfg));
-  return std::make_pair(caf::actor{acceptor}, port);
 }
 
 } // namespace samsa::actors

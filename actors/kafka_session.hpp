@@ -5,12 +5,26 @@
 // splits the byte stream into size-prefixed frames, refuses absurd sizes by closing the connection (as
 // Kafka does), hands every frame to its connection's request handler (a scheduled actor that decodes,
 // dispatches and encodes; see kafka_handler.hpp) and writes the answers back strictly in request order,
-// because clients pipeline. At most `max_inflight` requests per connection are in the handler at once;
-// past that the session stops reading from the socket until answers come back.
+// because clients pipeline.
+//
+// Bounded per connection (a client that pipelines requests and never reads must not grow the broker):
+// - at most kafka_max_inflight requests are in the handler at once;
+// - answers not yet written to the socket (waiting in order, or in CAF's write buffer) are counted in
+//   bytes; at kafka_max_pending_output the session stops handing frames to the handler and stops reading
+//   the socket, and resumes below half of it, when the client has drained them;
+// - a fetch holds a share of its handler's fetch budget (kafka_fetch_budget) from its first read until
+//   its answer has left the write buffer: the session returns that credit to the handler as CAF reports
+//   the bytes written (ack_writes / data_transferred_msg).
+// A connection with no request and no write progress for connections.max.idle.ms is closed.
+//
+// The acceptor (kafka_listener.cpp) counts connections per address and in total (max.connections.per.ip,
+// max.connections) and stops accepting while the process is short of file descriptors.
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <caf/io/broker.hpp>
@@ -34,9 +48,20 @@ struct kafka_reply {
   std::vector<char> bytes; // whole response frame, size prefix included; empty with respond == false
   bool respond = true;     // false: acks=0 produce, nothing goes back
   bool close = false;      // close the connection after writing what precedes (fatal protocol error)
+  int64_t credit = 0;      // fetch budget to give back to the handler once `bytes` are written
 };
 
 constexpr size_t kafka_max_inflight = 64;
+// 16 MiB: several times a socket's own send buffer (so a reading client never waits on it) and far below
+// a fetch's worst case, so a never-reading client costs at most this plus the fetches already in flight
+// (bounded by kafka_fetch_budget).
+constexpr uint64_t kafka_max_pending_output = 16u << 20;
+// The bytes a connection's fetches may hold (reading, answered, or waiting to be written). 64 MiB admits
+// one fetch of Kafka's largest default (fetch.max.bytes, 55 MiB) plus small ones; a fetch that would
+// exceed it waits for the earlier ones to be written.
+constexpr int64_t kafka_fetch_budget = 64 << 20;
+// Kafka's broker-side fetch.max.bytes default: no fetch answer carries more, whatever the client asks.
+constexpr int32_t kafka_fetch_max_bytes = 57671680;
 
 struct kafka_session_state {
   caf::io::connection_handle hdl;
@@ -49,12 +74,36 @@ struct kafka_session_state {
   uint64_t next_seq = 0;          // sequence number given to the next frame
   uint64_t next_to_write = 0;     // sequence number whose answer must go out next
   std::map<uint64_t, kafka_reply> done; // answers waiting for their turn
+  uint64_t done_bytes = 0;        // bytes of the answers in `done`
+  uint64_t out_total = 0;         // bytes handed to CAF's write buffer since the connection opened
+  uint64_t written_total = 0;     // of which CAF reported written to the socket
+  std::deque<std::pair<uint64_t, int64_t>> credits; // (out_total at the end of a fetch answer, its credit)
   size_t inflight = 0;
   bool paused = false;
   bool closing = false;
   int32_t max_frame = 104857600;
+  int64_t max_idle_ms = -1;       // connections.max.idle.ms; <= 0: never
+  int64_t last_activity_ms = 0;   // steady clock: the last bytes read or written
+  std::string peer;               // the client's address, for log lines
   static inline const char* name = "samsa.kafka_session";
 };
+
+using retrigger_atom = caf::atom_constant<caf::atom("retrigger")>;
+
+// Resumes a servant (connection or acceptor) paused with halt(). CAF 0.17.6 loses a trigger() that comes
+// before the multiplexer has applied the halt (stream::activate() and acceptor::activate() are no-ops while
+// the servant is still registered), which left connections stalled under pipelining. trigger() on an active
+// servant is a no-op, so `retrigger_atom` follows after short delays: the owner's handler for it triggers
+// again if it still wants the servant active, and one of them lands after the halt has been applied.
+template <class Self, class Handle>
+void trigger_reliably(Self* self, Handle hdl) {
+  self->trigger(hdl);
+  for (auto delay : {5, 50, 500})
+    self->delayed_send(self, std::chrono::milliseconds(delay), retrigger_atom::value);
+}
+
+// Milliseconds on the steady clock (idle timeouts, log rate limits).
+int64_t steady_ms();
 
 caf::behavior kafka_session(caf::io::stateful_broker<kafka_session_state>* self, caf::io::connection_handle hdl,
                             kafka_listener_config cfg, caf::actor acceptor);

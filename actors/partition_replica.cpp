@@ -50,14 +50,14 @@ bool try_answer(self_ptr self, const fetch_request& req, fetch_response& out, bo
   out.high_watermark = log.log_end_offset(); // single replica: everything appended is committed
   out.last_stable_offset = out.high_watermark;
   out.records.clear();
-  auto e = log.read(req.offset, req.max_bytes, out.records, out.high_watermark);
+  auto e = log.read(req.offset, req.max_bytes, out.records, out.high_watermark, req.min_one_batch);
   if (log.has_damage_to_repair()) {
     // The read stopped at a bad batch header: drop the damaged batches now (only they are lost),
     // then serve again, so a consumer moves on past the damage instead of stalling on it.
     log.repair_damage();
     out.high_watermark = log.log_end_offset();
     out.last_stable_offset = out.high_watermark;
-    e = log.read(req.offset, req.max_bytes, out.records, out.high_watermark);
+    e = log.read(req.offset, req.max_bytes, out.records, out.high_watermark, req.min_one_batch);
   }
   if (e != persistence::errc::ok) {
     out.error = static_cast<uint8_t>(to_api_errc(e));
@@ -188,6 +188,7 @@ api_errc to_api_errc(persistence::errc e) {
     case errc::invalid_batch: return api_errc::invalid_batch;
     case errc::io_error: return api_errc::storage_error;
     case errc::disk_full: return api_errc::disk_full;
+    case errc::too_many_open_files: return api_errc::storage_error;
     case errc::not_found: return api_errc::unknown_topic_or_partition;
     case errc::already_exists: return api_errc::topic_already_exists;
   }

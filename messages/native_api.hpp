@@ -218,11 +218,14 @@ struct fetch_request {
   int32_t max_bytes = 1048576;
   int32_t max_wait_ms = 0;
   int32_t min_bytes = 1;
+  // At least one whole batch even above max_bytes (Kafka's rule for the first partition with data, so a
+  // batch larger than the limits cannot stall a consumer); false: only batches that fit in max_bytes.
+  bool min_one_batch = true;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_request& x) {
   return f(caf::meta::type_name("fetch_request"), x.topic, x.partition, x.offset, x.max_bytes, x.max_wait_ms,
-           x.min_bytes);
+           x.min_bytes, x.min_one_batch);
 }
 
 // records holds whole v2 batches as stored (decode with decode_batches); the first batch may start before

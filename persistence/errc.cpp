@@ -18,6 +18,8 @@ const char* to_string(errc e) {
       return "io_error";
     case errc::disk_full:
       return "disk_full";
+    case errc::too_many_open_files:
+      return "too many open files";
     case errc::not_found:
       return "not_found";
     case errc::already_exists:

@@ -17,6 +17,7 @@ enum class errc : uint8_t {
   invalid_batch,        // bytes that are not whole v2 batches, or offsets out of sequence
   io_error,             // any other failed system call
   disk_full,            // ENOSPC / EDQUOT: the caller may retry after retention frees space
+  too_many_open_files,  // EMFILE / ENFILE: the descriptor limit (RLIMIT_NOFILE) is reached
   not_found,            // a keyed row (topic, group...) does not exist
   already_exists,       // a keyed row exists already
 };

@@ -23,6 +23,8 @@ void unique_fd::reset(int fd) {
 errc errno_to_errc(int e) {
   if (e == ENOSPC || e == EDQUOT)
     return errc::disk_full;
+  if (e == EMFILE || e == ENFILE)
+    return errc::too_many_open_files;
   return errc::io_error;
 }
 

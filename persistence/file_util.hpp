@@ -42,7 +42,8 @@ class unique_fd {
   int fd_ = -1;
 };
 
-// ENOSPC and EDQUOT become disk_full (retention may free space), everything else io_error.
+// ENOSPC and EDQUOT become disk_full (retention may free space), EMFILE and ENFILE too_many_open_files
+// (so an operator reads "too many open files", not io_error), everything else io_error.
 errc errno_to_errc(int e);
 
 // Reads up to n bytes at off, retrying short reads and EINTR. Returns the number of bytes read
@@ -63,7 +64,7 @@ int64_t file_size(int fd);
 // A reader sees either the old or the new content, never a mix.
 errc write_file_atomic(const std::filesystem::path& path, const std::string& content);
 
-// Whole content of a small file; nullopt if it does not exist or cannot be read.
+// Whole content of a small file; nullopt (errno set) if it does not exist or cannot be read.
 std::optional<std::string> read_small_file(const std::filesystem::path& path);
 
 // Modification time in ms since the epoch, or -1.

@@ -1,5 +1,7 @@
 #include "persistence/leader_epoch_cache.hpp"
 
+#include <cerrno>
+
 #include <algorithm>
 #include <sstream>
 
@@ -17,7 +19,7 @@ errc leader_epoch_cache::load() {
     return ec ? errc::io_error : errc::ok;
   auto content = read_small_file(file_);
   if (!content)
-    return errc::io_error;
+    return errno_to_errc(errno);
   std::istringstream in(*content);
   int version = -1;
   long long count = -1;

@@ -232,17 +232,17 @@ header_fault check_served(const segment& s, const batch_header& h, int64_t pos, 
 }
 
 // Appends whole batches of s starting at pos to out until the budget or max_offset stops it (then
-// returns true with *done set) or the segment ends (returns true, *done false). The first batch
-// of the whole read is taken even when it exceeds the budget. Each header is checked
+// returns true with *done set) or the segment ends (returns true, *done false). With min_one the
+// first batch of the whole read is taken even when it exceeds the budget. Each header is checked
 // (check_served) against *prev_last, which follows the batches taken; at a bad one the copy stops
 // before it (*done set) and *damage says where.
-errc copy_batches(const segment& s, int64_t pos, size_t budget, int64_t max_offset,
+errc copy_batches(const segment& s, int64_t pos, size_t budget, int64_t max_offset, bool min_one,
                   std::vector<char>& out, bool* done, int64_t* prev_last, read_damage* damage) {
   *done = false;
   const int64_t seg_end = s.size();
   while (pos < seg_end) {
     const size_t room = budget > out.size() ? budget - out.size() : 0;
-    const size_t floor_bytes = out.empty() ? batch_header_size : 0;
+    const size_t floor_bytes = out.empty() && min_one ? batch_header_size : 0;
     const auto want =
       static_cast<size_t>(std::min<int64_t>(seg_end - pos, static_cast<int64_t>(std::max(room, floor_bytes))));
     if (want == 0) {
@@ -278,7 +278,7 @@ errc copy_batches(const segment& s, int64_t pos, size_t budget, int64_t max_offs
         break;
       }
       if (q + h->total_size() > limit) {
-        if (q == 0) {
+        if (q == 0 && min_one) {
           // The first batch is larger than max_bytes: take it whole anyway.
           out.resize(h->total_size());
           const size_t rest = h->total_size() - limit;
@@ -307,7 +307,7 @@ errc copy_batches(const segment& s, int64_t pos, size_t budget, int64_t max_offs
 }  // namespace
 
 errc partition_log::read(int64_t offset, int32_t max_bytes, std::vector<char>& out,
-                         int64_t max_offset) const {
+                         int64_t max_offset, bool min_one_batch) const {
   out.clear();
   if (closed_)
     return errc::io_error;
@@ -340,7 +340,7 @@ errc partition_log::read(int64_t offset, int32_t max_bytes, std::vector<char>& o
       prev_last = loc->prev_last;
     }
     bool done = false;
-    if (auto e = copy_batches(s, pos, budget, max_offset, out, &done, &prev_last, &damage);
+    if (auto e = copy_batches(s, pos, budget, max_offset, min_one_batch, out, &done, &prev_last, &damage);
         e != errc::ok) {
       out.clear();
       return e;

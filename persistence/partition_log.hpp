@@ -104,15 +104,16 @@ class partition_log {
   errc append_as_follower(const std::vector<char>& buf, int64_t now_ms, append_info& out);
 
   // Copies whole batches starting with the batch that contains `offset`, up to max_bytes total,
-  // but always at least one whole batch if any (like Kafka, so a large batch never blocks a
-  // consumer), stopping before any batch whose base offset >= max_offset (the high watermark).
-  // offset < log_start_offset() or > log_end_offset() -> offset_out_of_range; offset ==
-  // log_end_offset() -> ok with empty out. Continues into the next segment while budget remains;
-  // an offset inside a gap reads from the next batch after it. Every header served is checked
-  // (see the class comment): at a bad one the read stops and returns what came before it, or
-  // corrupt_message when that is nothing, and notes the damage for repair_damage().
+  // but with min_one_batch always at least one whole batch if any (like Kafka, so a large batch
+  // never blocks a consumer; a fetch sets it for its first partition with data only), stopping
+  // before any batch whose base offset >= max_offset (the high watermark). Never reads from disk
+  // more than max(max_bytes, first batch). offset < log_start_offset() or > log_end_offset() ->
+  // offset_out_of_range; offset == log_end_offset() -> ok with empty out. Continues into the next
+  // segment while budget remains; an offset inside a gap reads from the next batch after it. Every
+  // header served is checked (see the class comment): at a bad one the read stops and returns what
+  // came before it, or corrupt_message when that is nothing, and notes the damage for repair_damage().
   errc read(int64_t offset, int32_t max_bytes, std::vector<char>& out,
-            int64_t max_offset = INT64_MAX) const;
+            int64_t max_offset = INT64_MAX, bool min_one_batch = true) const;
 
   // Whether a read found damage that repair_damage() has not fixed yet.
   bool has_damage_to_repair() const { return pending_repair_ >= 0; }

@@ -31,7 +31,7 @@ errc load_log_start(const fs::path& dir, int64_t* out) {
     return ec ? errc::io_error : errc::ok;
   auto content = read_small_file(path);
   if (!content)
-    return errc::io_error;
+    return errno_to_errc(errno);
   std::istringstream in(*content);
   int version = -1;
   long long offset = -1;
@@ -101,7 +101,7 @@ errc partition_log::load(int64_t now_ms) {
       index_files.push_back(path);
   }
   if (ec)
-    return errc::io_error;
+    return errno_to_errc(ec.value());  // EMFILE here is the usual first sign of the descriptor limit
   std::sort(bases.begin(), bases.end());
   for (const auto& p : index_files) {
     // An index whose .log is gone (a crash while deleting a segment) would be picked up by a

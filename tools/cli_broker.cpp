@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 #include <caf/actor_system_config.hpp>
 
+#include "actors/connection_limits.hpp"
 #include "actors/node.hpp"
 #include "cluster/server_config.hpp"
 #include "messages/logging.hpp"
@@ -33,6 +34,7 @@ int cmd_broker(const std::vector<std::string>& argv) {
   }
   auto& cfg = loaded.config;
   configure_logging(cfg.log_level);
+  actors::raise_open_files_limit(); // connections and log segments each hold descriptors
   // Block the stop signals before CAF starts its threads, so only sigwait below receives them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);

@@ -25,49 +25,17 @@ failures = []
 counts = {"closed": 0, "answer": 0}
 
 
-# --- encoding helpers ---------------------------------------------------------------------------------------
-def i8(v): return struct.pack(">b", v)
-def i16(v): return struct.pack(">h", v)
-def i32(v): return struct.pack(">i", v)
-def u32(v): return struct.pack(">I", v)
-def i64(v): return struct.pack(">q", v)
-def string(s): return i16(-1) if s is None else i16(len(s)) + s
-def bytes_(b): return i32(-1) if b is None else i32(len(b)) + b
+# --- encoding helpers (shared with the other raw-socket tests in kafka_wire.py) -----------------------------
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kafka_wire import bytes_, crc32c, frame, i8, i16, i32, i64, string, u32, uvarint, varint  # noqa: E402,F401
 
 
-def uvarint(v):
-    out = b""
-    while v >= 0x80:
-        out += bytes([(v & 0x7F) | 0x80])
-        v >>= 7
-    return out + bytes([v])
-
-
-def varint(v): return uvarint((v << 1) ^ (v >> 63))
 def compact_string(s): return uvarint(len(s) + 1) + s
 
 
 def header(key, version, corr, client=b"hostile", flexible=False):
     h = i16(key) + i16(version) + i32(corr) + string(client)
     return h + (b"\x00" if flexible else b"")
-
-
-def frame(payload): return i32(len(payload)) + payload
-
-
-_CRC32C = []
-for n in range(256):
-    c = n
-    for _ in range(8):
-        c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
-    _CRC32C.append(c)
-
-
-def crc32c(data):
-    c = 0xFFFFFFFF
-    for b in data:
-        c = _CRC32C[(c ^ b) & 0xFF] ^ (c >> 8)
-    return c ^ 0xFFFFFFFF
 
 
 def record_batch(records, ts=1700000000000, producer_id=-1, producer_epoch=-1, base_sequence=-1):

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <csignal>
 
@@ -237,6 +238,64 @@ TEST_CASE("partition_log: a failed write leaves nothing behind") {
   CHECK(decode_all(out).size() == 11);
   CHECK(errno_to_errc(ENOSPC) == errc::disk_full);
   CHECK(errno_to_errc(EIO) == errc::io_error);
+}
+
+TEST_CASE("partition_log: without min_one_batch a read returns only whole batches within max_bytes") {
+  temp_dir d;
+  auto log = open_ok(d.path, log_config{});
+  for (int i = 0; i < 3; ++i) {
+    auto b = make_batch(2, "m" + std::to_string(i), 1000 + i);
+    append_info info;
+    REQUIRE(log->append_as_leader(b, 0, 1000 + i, info) == errc::ok);
+  }
+  std::vector<char> all;
+  REQUIRE(log->read(0, 1 << 20, all) == errc::ok);
+  const auto first = read_batch_header(all.data(), all.size())->total_size();
+  std::vector<char> out;
+  // Kafka's first partition with data: one batch even above the limit.
+  REQUIRE(log->read(0, static_cast<int32_t>(first - 1), out) == errc::ok);
+  CHECK(out.size() == first);
+  // Later partitions: nothing that does not fit, and nothing read beyond the limit.
+  REQUIRE(log->read(0, static_cast<int32_t>(first - 1), out, INT64_MAX, false) == errc::ok);
+  CHECK(out.empty());
+  REQUIRE(log->read(0, 0, out, INT64_MAX, false) == errc::ok);
+  CHECK(out.empty());
+  REQUIRE(log->read(0, static_cast<int32_t>(2 * first - 1), out, INT64_MAX, false) == errc::ok);
+  CHECK(out.size() == first);
+  REQUIRE(log->read(0, static_cast<int32_t>(all.size()), out, INT64_MAX, false) == errc::ok);
+  CHECK(out.size() == all.size());
+}
+
+TEST_CASE("partition_log: an open at the descriptor limit reports too many open files") {
+  temp_dir d;
+  {
+    auto log = open_ok(d.path, log_config{});
+    auto b = make_batch(2, "x", 1000);
+    append_info info;
+    REQUIRE(log->append_as_leader(b, 0, 1000, info) == errc::ok);
+  }
+  rlimit old{};
+  REQUIRE(getrlimit(RLIMIT_NOFILE, &old) == 0);
+  // The kernel hands out the lowest free descriptor: with the soft limit there, no open can succeed.
+  const int lowest_free = ::dup(0);
+  REQUIRE(lowest_free >= 0);
+  ::close(lowest_free);
+  rlimit lim = old;
+  lim.rlim_cur = static_cast<rlim_t>(lowest_free);
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &lim) == 0);
+  errc e = errc::ok;
+  errc e_fresh = errc::ok;
+  auto log = partition_log::open(d.path, log_config{}, 1000, &e);
+  auto fresh = partition_log::open(d.path / "fresh", log_config{}, 1000, &e_fresh);
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &old) == 0);
+  CHECK(log == nullptr);
+  CHECK(fresh == nullptr);
+  CHECK(e == errc::too_many_open_files);
+  CHECK(e_fresh == errc::too_many_open_files);
+  CHECK(std::string(to_string(e)) == "too many open files");
+  CHECK(errno_to_errc(EMFILE) == errc::too_many_open_files);
+  CHECK(errno_to_errc(ENFILE) == errc::too_many_open_files);
+  open_ok(d.path, log_config{});  // and it opens again once descriptors are available
 }
 
 TEST_CASE("partition_log: timestamp lookup") {
