@@ -30,6 +30,9 @@ namespace samsa::persistence {
 // Durability: the connection runs with synchronous=FULL, so every committed transaction has been fsynced
 // (the WAL) when persist()/save_snapshot() return. NORMAL is not enough in WAL mode: it may lose the last
 // commits on power loss, i.e. a vote or an acknowledged entry, which breaks Raft's safety.
+// Cost, measured on the 2-core dev machine (test "persist() rate", 1000 one-entry appends): ~250 calls/s
+// on disk (one fsynced commit ~4 ms), ~30k calls/s on tmpfs. So the shell batches: many proposals per
+// input, one persist() per effects value, never one per record.
 //
 // Invariants (checked by every write, verified by load): stored entries are contiguous and start at
 // snapshot.last_index + 1; an older (or equal) snapshot never replaces the stored one through
