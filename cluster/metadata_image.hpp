@@ -12,6 +12,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "messages/metadata_records.hpp"
@@ -67,11 +69,16 @@ public:
 
   // Dynamic config overrides: (resource type, resource name) -> key -> value.
   const std::map<std::string, std::string>* configs(config_resource type, const std::string& name) const;
+  using config_map = std::map<std::pair<config_resource, std::string>, std::map<std::string, std::string>>;
+  const config_map& all_configs() const { return configs_; } // every override, by (type, name)
 
   // The first producer id no block has claimed yet.
   int64_t next_producer_id() const { return next_producer_id_; }
 
   friend bool operator==(const metadata_image& a, const metadata_image& b);
+  // cluster/metadata_image_snapshot.hpp: folds a snapshot's records without the offset rule (they all
+  // belong to one offset, the image's) and then sets the offset.
+  friend bool from_snapshot(std::string_view bytes, metadata_image& out);
 
 private:
   apply_result on(const register_broker_record& r);
@@ -93,7 +100,7 @@ private:
   std::map<int32_t, broker_registration> brokers_;
   std::map<std::string, topic_image> topics_;       // by topic id
   std::map<std::string, std::string> topic_ids_;    // name -> topic id
-  std::map<std::pair<config_resource, std::string>, std::map<std::string, std::string>> configs_;
+  config_map configs_;
   int64_t next_producer_id_ = 0;
 };
 

@@ -47,6 +47,23 @@ struct sim_failure : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Optional real storage behind each node's in-memory durable copy (test_raft_sim.cpp runs some seeds
+// through persistence::raft_store). The sim calls it with exactly what it writes to the copy; on a
+// restart the node starts from load(), which must equal the copy, or the run fails.
+struct durable_hook {
+  virtual ~durable_hook() = default;
+  virtual void persist(int node, const effects& fx) = 0;        // step 1 of the effects contract
+  virtual void save_snapshot(int node, const snapshot& s) = 0;  // the state machine compacted
+  virtual void crash(int node) = 0;                             // the process dies: drop its store
+  virtual durable_state load(int node) = 0;                     // the restarted process reopens and loads
+};
+
+// Equal durable states (raft_types has no operator== for them).
+inline bool same_durable(const durable_state& a, const durable_state& b) {
+  return a.hard == b.hard && a.snap.meta.index == b.snap.meta.index && a.snap.meta.term == b.snap.meta.term &&
+         a.snap.data == b.snap.data && a.entries == b.entries;
+}
+
 class raft_sim {
 public:
   struct node {
@@ -114,11 +131,19 @@ public:
     if (!at(id).r) return;
     ++st_.crashes;
     at(id).r.reset();
+    if (hook) hook->crash(id);
   }
   void restart(int id) {
     auto& n = at(id);
     if (n.r) return;
-    n.r.emplace(n.cfg, n.stored, now_);
+    if (hook) {
+      auto loaded = hook->load(id);
+      if (!same_durable(loaded, n.stored)) fail("restart: node " + std::to_string(id) + " loaded a durable state "
+                                                "from its store that differs from what its effects persisted");
+      n.r.emplace(n.cfg, loaded, now_);
+    } else {
+      n.r.emplace(n.cfg, n.stored, now_);
+    }
     n.sm = decode(n.stored.snap.data);
     if (static_cast<int64_t>(n.sm.size()) != n.stored.snap.meta.index.value)
       fail("restart: snapshot image does not match its index");
@@ -181,6 +206,7 @@ public:
     return res.index;
   }
   double client_rate = 0; // chance per tick of a proposal
+  durable_hook* hook = nullptr; // set before the first input; not owned
 
   // The leader every live node agrees on (same term), if any.
   std::optional<int> agreed_leader() {
@@ -310,6 +336,7 @@ private:
       check_log_matching(d, e);
       d.entries.push_back(e);
     }
+    if (hook) hook->persist(id, fx);
     // 2. snapshot into the state machine
     if (fx.install) {
       ++st_.snapshots_installed;
@@ -456,6 +483,7 @@ private:
     auto keep = std::find_if(n.stored.entries.begin(), n.stored.entries.end(),
                              [&](const log_entry& e) { return e.index > applied; });
     n.stored.entries.erase(n.stored.entries.begin(), keep);
+    if (hook) hook->save_snapshot(id, n.stored.snap);
   }
 
   sim_options opt_;
