@@ -104,7 +104,10 @@ void ingest(session_ptr self, const std::vector<char>& buf) {
       }
       st.want = static_cast<size_t>(size);
       st.partial.clear();
-      st.partial.reserve(st.want);
+      // Memory follows the bytes that arrive, not the size a header announces: a client announcing
+      // 100 MiB and sending nothing costs nothing (frames up to 1 MiB, the common case, are still
+      // allocated once).
+      st.partial.reserve(std::min<size_t>(st.want, kafka_frame_reserve_bytes));
       continue;
     }
     auto take = std::min(st.want - st.partial.size(), n);
@@ -125,16 +128,20 @@ void ingest(session_ptr self, const std::vector<char>& buf) {
 void dispatch(session_ptr self) {
   auto& st = self->state;
   while (!st.closing && st.inflight < kafka_max_inflight && pending_output(st) < kafka_max_pending_output
-         && !st.ready.empty()) {
+         && !st.ready.empty()
+         && (st.inflight == 0 || st.inflight_bytes + st.ready.front().size() <= kafka_max_inflight_request_bytes)) {
     auto frame_bytes = std::move(st.ready.front());
     st.ready.pop_front();
     auto seq = st.next_seq++;
+    auto frame_size = frame_bytes.size();
     ++st.inflight;
+    st.inflight_bytes += frame_size;
     self->request(st.handler, caf::infinite, kafka_request_atom::value, std::move(frame_bytes))
       .then(
         [=](kafka_reply& reply) {
           auto& st = self->state;
           --st.inflight;
+          st.inflight_bytes -= frame_size;
           st.done_bytes += reply.bytes.size();
           st.done.emplace(seq, std::move(reply));
           write_ready(self);
@@ -142,6 +149,7 @@ void dispatch(session_ptr self) {
         },
         [=](caf::error&) {
           --self->state.inflight;
+          self->state.inflight_bytes -= frame_size;
           kafka_reply r;
           r.respond = false;
           r.close = true;
@@ -161,6 +169,7 @@ void dispatch(session_ptr self) {
     st.paused = true;
     self->halt(st.hdl);
   } else if (st.paused && st.ready.empty() && st.inflight < kafka_max_inflight / 2
+             && st.inflight_bytes <= kafka_max_inflight_request_bytes / 2
              && pending_output(st) <= kafka_max_pending_output / 2) {
     resume_reading(self);
   }

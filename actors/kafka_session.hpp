@@ -8,7 +8,9 @@
 // because clients pipeline.
 //
 // Bounded per connection (a client that pipelines requests and never reads must not grow the broker):
-// - at most kafka_max_inflight requests are in the handler at once;
+// - at most kafka_max_inflight requests, and kafka_max_inflight_request_bytes of request frames (one frame
+//   always, however large), are in the handler at once; a frame being received grows with the bytes that
+//   arrive, never to the size its header announces before they do;
 // - answers not yet written to the socket (waiting in order, or in CAF's write buffer) are counted in
 //   bytes; at kafka_max_pending_output the session stops handing frames to the handler and stops reading
 //   the socket, and resumes below half of it, when the client has drained them;
@@ -52,6 +54,11 @@ struct kafka_reply {
 };
 
 constexpr size_t kafka_max_inflight = 64;
+// 64 MiB of request frames in the handler per connection: 64 pipelined requests of up to
+// socket.request.max.bytes (100 MiB) each would otherwise hold 6 GiB.
+constexpr uint64_t kafka_max_inflight_request_bytes = 64u << 20;
+// A frame's buffer is reserved up to this size when its header arrives, and grows beyond it as bytes do.
+constexpr size_t kafka_frame_reserve_bytes = 1u << 20;
 // 16 MiB: several times a socket's own send buffer (so a reading client never waits on it) and far below
 // a fetch's worst case, so a never-reading client costs at most this plus the fetches already in flight
 // (bounded by kafka_fetch_budget).
@@ -79,6 +86,7 @@ struct kafka_session_state {
   uint64_t written_total = 0;     // of which CAF reported written to the socket
   std::deque<std::pair<uint64_t, int64_t>> credits; // (out_total at the end of a fetch answer, its credit)
   size_t inflight = 0;
+  uint64_t inflight_bytes = 0;    // bytes of the request frames in the handler
   bool paused = false;
   bool closing = false;
   int32_t max_frame = 104857600;
