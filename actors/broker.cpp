@@ -44,7 +44,8 @@ broker_state::~broker_state() {
     caf::anon_send_exit(groups, caf::exit_reason::user_shutdown);
 }
 
-caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::server_config& cfg) {
+caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::server_config& cfg,
+                                         caf::actor quorum) {
   auto data = open_node_data(sys, cfg);
   if (!data)
     return data.error();
@@ -57,17 +58,18 @@ caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::
     stop_partitions(data->topics);
     return groups.error();
   }
-  return sys.spawn(broker, cfg, std::make_shared<node_data>(std::move(*data)), *groups);
+  return sys.spawn(broker, cfg, std::make_shared<node_data>(std::move(*data)), *groups, std::move(quorum));
 }
 
 broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, std::shared_ptr<node_data> data,
-                                   caf::actor groups) {
+                                   caf::actor groups, caf::actor quorum) {
   auto& st = self->state;
   st.lock = std::move(data->lock);
   st.producer_id_limit = std::move(data->producer_id_limit);
   st.store = std::move(data->store);
   st.topics = std::move(data->topics);
   st.groups = std::move(groups);
+  st.quorum = std::move(quorum);
   st.cfg = std::move(cfg);
   st.info.cluster_id = st.store->cluster_id();
   st.info.node_id = st.cfg.node_id;
@@ -107,6 +109,12 @@ broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, 
     },
     [=](info_atom) -> cluster_info { return self->state.info; },
     [=](groups_atom) -> caf::actor { return self->state.groups; },
+    [=](quorum_atom) -> caf::result<caf::actor> {
+      if (!self->state.quorum)
+        return make_error(api_errc::invalid_request, "node " + std::to_string(self->state.cfg.node_id)
+                                                       + " runs no controller quorum member (controller.quorum.voters)");
+      return self->state.quorum;
+    },
     [=](groups_atom, list_atom) -> caf::result<std::vector<group_info>> {
       return ask_groups<std::vector<group_info>>(self, list_atom::value);
     },

@@ -37,6 +37,7 @@ struct broker_state {
   std::shared_ptr<std::atomic<int64_t>> producer_id_limit; // first never-reserved id; read by partitions
   cluster_info info;
   caf::actor groups; // the node's group registry (committed offsets, group coordinators)
+  caf::actor quorum; // the node's controller quorum member (quorum_actor), or null without a quorum
   std::shared_ptr<persistence::data_dir_lock> lock; // held while the broker runs: one process per data directory
   static inline const char* name = "samsa.broker";
   ~broker_state();
@@ -47,11 +48,13 @@ constexpr int32_t max_inflight_per_partition = 32;
 
 // Opens the node's metadata database and partition logs under cfg.log_dirs synchronously (so a bad data
 // directory fails here with a clear error) and spawns the broker actor.
-caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::server_config& cfg);
+// `quorum`: the node's quorum member, handed to peers that ask (quorum_atom); null without a quorum.
+caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::server_config& cfg,
+                                         caf::actor quorum = {});
 
 using broker_ptr = broker_actor::stateful_pointer<broker_state>;
 
 broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, std::shared_ptr<node_data> data,
-                                   caf::actor groups);
+                                   caf::actor groups, caf::actor quorum);
 
 } // namespace samsa::actors

@@ -44,6 +44,7 @@ error_code to_kafka(api_errc e) {
     case api_errc::unknown_producer_id: return error_code::unknown_producer_id;
     case api_errc::non_empty_group: return error_code::non_empty_group;
     case api_errc::unknown_group: return error_code::group_id_not_found;
+    case api_errc::not_leader: return error_code::not_controller;
   }
   return error_code::unknown_server_error;
 }

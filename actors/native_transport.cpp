@@ -413,6 +413,11 @@ caf::expected<uint16_t> publish_native_listener(caf::actor_system& sys, const br
   return port;
 }
 
+caf::io::middleman_actor spawn_native_connector(caf::actor_system& sys, const native_security& sec) {
+  auto basp = sys.middleman().named_broker<caf::io::basp_broker>(caf::atom("BASP"));
+  return sys.spawn<guarded_middleman_actor, caf::detached + caf::hidden>(basp, sec);
+}
+
 caf::expected<caf::strong_actor_ptr> connect_native(caf::actor_system& sys, const std::set<std::string>& ifs,
                                                     const std::string& host, uint16_t port,
                                                     const native_security& sec, std::chrono::milliseconds timeout) {

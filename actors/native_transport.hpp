@@ -17,6 +17,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/expected.hpp>
+#include <caf/io/middleman_actor.hpp>
 
 #include "cluster/server_config.hpp"
 #include "messages/native_api.hpp"
@@ -89,5 +90,12 @@ caf::expected<Handle> connect_native(caf::actor_system& sys, const std::string& 
     return std::move(res.error());
   return caf::actor_cast<Handle>(std::move(*res));
 }
+
+// The non-blocking way for an actor to reach a native listener (connect_native blocks and must not run
+// inside an actor): a guarded middleman actor of its own, spawned detached so its TCP connect only blocks
+// its own thread. Request (connect_atom, host, port) -> (node_id, strong_actor_ptr published there,
+// interface) with a timeout, then stop it with exit_reason::kill (CAF's middleman actor ignores other
+// reasons); the connection stays with the BASP broker. Same guards and TLS as connect_native.
+caf::io::middleman_actor spawn_native_connector(caf::actor_system& sys, const native_security& sec);
 
 } // namespace samsa::actors

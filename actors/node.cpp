@@ -1,13 +1,17 @@
 #include "actors/node.hpp"
 
+#include <algorithm>
+
 #include <caf/exit_reason.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
+#include <spdlog/spdlog.h>
 
 #include "actors/broker.hpp"
 #include "actors/kafka_session.hpp"
 #include "actors/native_transport.hpp"
+#include "actors/quorum_replica.hpp"
 #include "messages/type_registry.hpp"
 
 namespace samsa::actors {
@@ -20,18 +24,55 @@ void configure_actor_system(caf::actor_system_config& cfg, const cluster::server
   // The sharing policy does not spin while idle (the stealing default polls), which matters on 2 cores.
   cfg.set("scheduler.policy", caf::atom("sharing"));
   cfg.set("logger.verbosity", caf::atom("quiet"));
+  if (!s.quorum_voters().empty()) {
+    auto hb = quorum_heartbeats_for(s);
+    cfg.set("middleman.heartbeat-interval", caf::timespan{hb.interval});
+    cfg.set("middleman.connection-timeout", caf::timespan{hb.timeout});
+  }
 }
 
+// samsa clients send a heartbeat every 500 ms (tools/cli_common.cpp): never drop them for less than four.
+constexpr int32_t min_connection_timeout_ms = 2000;
+
+quorum_heartbeats quorum_heartbeats_for(const cluster::server_config& s) {
+  return {std::chrono::milliseconds(std::max(10, s.controller_quorum_election_timeout_ms / 10)),
+          std::chrono::milliseconds(std::max(s.controller_quorum_fetch_timeout_ms, min_connection_timeout_ms))};
+}
+
+namespace {
+
+// Until the metadata publisher exists, committed entries are only counted in the log.
+quorum_state_machine logging_state_machine(int32_t node_id) {
+  quorum_state_machine sm;
+  sm.apply = [node_id](const raft::log_entry& e) {
+    spdlog::debug("quorum: node {} applied index {} ({} bytes)", node_id, e.index.value, e.data.size());
+  };
+  return sm;
+}
+
+} // namespace
+
 caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::server_config& cfg, bool listen) {
-  auto broker = spawn_broker(sys, cfg);
-  if (!broker)
-    return broker.error();
   node_handle node;
+  if (cfg.runs_quorum()) {
+    // In memory until persistence::raft_store lands (docs/architecture.md).
+    node.quorum = spawn_quorum_replica(sys, quorum_config_from(cfg), std::make_shared<memory_quorum_storage>(),
+                                       logging_state_machine(cfg.node_id));
+    spdlog::info("quorum: node {} is a voter of {}", cfg.node_id, cfg.controller_quorum_voters);
+  }
+  auto broker = spawn_broker(sys, cfg, caf::actor_cast<caf::actor>(node.quorum));
+  if (!broker) {
+    if (node.quorum)
+      caf::anon_send_exit(node.quorum, caf::exit_reason::user_shutdown);
+    return broker.error();
+  }
   node.broker = *broker;
   if (listen) {
     auto port = publish_native_listener(sys, node.broker, cfg);
     if (!port) {
       caf::anon_send_exit(node.broker, caf::exit_reason::user_shutdown);
+      if (node.quorum)
+        caf::anon_send_exit(node.quorum, caf::exit_reason::user_shutdown);
       return make_error(api_errc::invalid_config, "cannot listen on samsa.native.listener " + cfg.native_host() + ":"
                                                     + std::to_string(cfg.native_port()) + ": "
                                                     + describe(port.error()));
@@ -47,6 +88,8 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
     if (!kafka) {
       sys.middleman().unpublish(node.broker, node.native_port);
       caf::anon_send_exit(node.broker, caf::exit_reason::user_shutdown);
+      if (node.quorum)
+        caf::anon_send_exit(node.quorum, caf::exit_reason::user_shutdown);
       return make_error(api_errc::invalid_config, "cannot listen on listeners " + cfg.listener_host() + ":"
                                                     + std::to_string(cfg.listener_port()) + ": "
                                                     + sys.render(kafka.error()));
@@ -65,6 +108,10 @@ void stop_node(caf::actor_system& sys, node_handle& node) {
   if (node.kafka_acceptor)
     caf::anon_send_exit(node.kafka_acceptor, caf::exit_reason::user_shutdown);
   caf::scoped_actor self{sys};
+  if (node.quorum) {
+    self->send_exit(node.quorum, caf::exit_reason::user_shutdown);
+    node.quorum = nullptr;
+  }
   self->monitor(node.broker);
   self->send_exit(node.broker, caf::exit_reason::user_shutdown);
   self->receive([](const caf::down_msg&) {}, caf::after(std::chrono::seconds(10)) >> [] {});

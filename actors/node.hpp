@@ -2,6 +2,7 @@
 // Starting and stopping a samsa node inside an actor_system: the entry point for the `samsa broker`
 // command, the examples and applications that embed samsa. A node is a broker actor (with its partition
 // replicas) plus, optionally, the native API published on samsa.native.listener through CAF's middleman.
+#include <chrono>
 #include <cstdint>
 
 #include <caf/actor_system.hpp>
@@ -9,13 +10,26 @@
 #include <caf/expected.hpp>
 
 #include "cluster/server_config.hpp"
+#include "messages/cluster_api.hpp"
 #include "messages/native_api.hpp"
 
 namespace samsa::actors {
 
-// Registers samsa's types, loads the io middleman and sizes the scheduler from num.io.threads. Call on the
+// Registers samsa's types, loads the io middleman and sizes the scheduler from num.io.threads. With
+// controller.quorum.voters it also turns on BASP heartbeats (quorum_heartbeats). Call on the
 // config before constructing the actor_system (embedding applications call it on their own config).
 void configure_actor_system(caf::actor_system_config& cfg, const cluster::server_config& s);
+
+// CAF 0.17 leaves BASP heartbeats off, so a frozen or cut-off peer is never noticed. A quorum node sends
+// one every controller.quorum.election.timeout.ms / 10 and drops a connection silent for
+// controller.quorum.fetch.timeout.ms (at least 2 s): about when check quorum would give up on that peer
+// anyway, long enough that a bounded Raft append (64 KiB) never delays a heartbeat that far. Clients
+// must send heartbeats too (samsa's CLI does, every 500 ms) or an idle connection is dropped.
+struct quorum_heartbeats {
+  std::chrono::milliseconds interval;
+  std::chrono::milliseconds timeout;
+};
+quorum_heartbeats quorum_heartbeats_for(const cluster::server_config& s);
 
 // The ready-made config for a program whose actor system hosts (or talks to) a samsa node and needs nothing
 // else: `samsa::actors::node_system_config cfg{server}; caf::actor_system sys{cfg};`.
@@ -28,6 +42,7 @@ struct node_handle {
   uint16_t native_port = 0; // 0: not published
   caf::actor kafka_acceptor;
   uint16_t kafka_port = 0;  // 0: Kafka listener not started
+  quorum_actor quorum;      // null unless cfg.runs_quorum()
 };
 
 // Spawns the broker (opening the data directory) and, when listen is set, publishes it on the native

@@ -127,6 +127,32 @@ std::optional<endpoint> native_endpoint(std::string_view text) {
   return parse_host_port(text, ep).empty() ? std::optional<endpoint>(ep) : std::nullopt;
 }
 
+// controller.quorum.voters: id@host:port[,id@host:port...], ids distinct and >= 0. "" or the reason.
+std::string parse_voters(std::string_view text, std::vector<quorum_voter>& out) {
+  out.clear();
+  text = trim(text);
+  if (text.empty())
+    return {};
+  for (auto entry : split(text, ',')) {
+    auto at = entry.find('@');
+    if (at == std::string_view::npos || at == 0)
+      return "expected id@host:port in '" + std::string(entry) + "'";
+    int64_t id = 0;
+    if (!parse_int(entry.substr(0, at), 0, i32_max, id).empty())
+      return "invalid node id '" + std::string(entry.substr(0, at)) + "' in '" + std::string(entry) + "'";
+    endpoint ep;
+    if (auto err = parse_host_port(entry.substr(at + 1), ep); !err.empty())
+      return err + " in '" + std::string(entry) + "'";
+    if (unspecified(ep.host) || ep.port == 0)
+      return "a voter needs a reachable host and a port, not '" + std::string(entry.substr(at + 1)) + "'";
+    for (auto& v : out)
+      if (v.id == id)
+        return "node id " + std::to_string(id) + " is listed twice";
+    out.push_back(quorum_voter{static_cast<int32_t>(id), ep.host, ep.port});
+  }
+  return {};
+}
+
 std::optional<endpoint> first_plaintext(std::string_view text) {
   std::vector<endpoint> eps;
   if (!parse_listeners(text, eps).empty())
@@ -317,6 +343,27 @@ const std::vector<key_spec>& key_table() {
     {"samsa.native.ssl.key.password", text_field(&server_config::native_ssl_key_password)},
     {"samsa.native.allow.unauthenticated",
      [](server_config& c, pending&, std::string_view v) { return parse_bool(v, c.native_allow_unauthenticated); }},
+    // Controller quorum (KRaft); cross-key checks (node.id among the voters, its port) after all sources.
+    {"controller.quorum.voters",
+     [](server_config& c, pending&, std::string_view v) {
+       std::vector<quorum_voter> voters;
+       auto err = parse_voters(v, voters);
+       if (err.empty())
+         c.controller_quorum_voters = std::string(trim(v));
+       return err;
+     }},
+    {"process.roles",
+     [](server_config& c, pending&, std::string_view v) -> std::string {
+       auto roles = split(v, ',');
+       for (auto r : roles)
+         if (r != "broker" && r != "controller")
+           return "expected a comma-separated list of broker, controller";
+       c.process_roles = std::string(trim(v));
+       return {};
+     }},
+    {"controller.quorum.election.timeout.ms",
+     field(&server_config::controller_quorum_election_timeout_ms, range(10, i32_max))},
+    {"controller.quorum.fetch.timeout.ms", field(&server_config::controller_quorum_fetch_timeout_ms, range(10, i32_max))},
   };
   return table;
 }
@@ -380,6 +427,26 @@ uint16_t server_config::native_port() const {
   return ep ? ep->port : 0;
 }
 
+std::vector<quorum_voter> server_config::quorum_voters() const {
+  std::vector<quorum_voter> out;
+  if (!parse_voters(controller_quorum_voters, out).empty())
+    out.clear();
+  return out;
+}
+
+bool server_config::has_role(std::string_view role) const {
+  for (auto r : split(process_roles, ','))
+    if (r == role)
+      return true;
+  return false;
+}
+
+bool server_config::runs_quorum() const {
+  auto voters = quorum_voters();
+  return has_role("controller")
+         && std::any_of(voters.begin(), voters.end(), [&](const quorum_voter& v) { return v.id == node_id; });
+}
+
 persistence::log_config server_config::default_log_config() const {
   persistence::log_config c;
   c.segment_bytes = log_segment_bytes;
@@ -404,7 +471,8 @@ auto tie_all(const server_config& c) {
                   c.offsets_retention_minutes, c.group_initial_rebalance_delay_ms, c.max_connections,
                   c.max_connections_per_ip, c.connections_max_idle_ms, c.producer_id_expiration_ms, c.log_level,
                   c.native_max_message_bytes, c.native_ssl_cafile, c.native_ssl_certfile, c.native_ssl_keyfile,
-                  c.native_ssl_key_password, c.native_allow_unauthenticated);
+                  c.native_ssl_key_password, c.native_allow_unauthenticated, c.controller_quorum_voters,
+                  c.process_roles, c.controller_quorum_election_timeout_ms, c.controller_quorum_fetch_timeout_ms);
 }
 
 template <class Table>
@@ -502,6 +570,29 @@ config_result parse_server_properties(const std::string& text,
       result.errors.push_back(where + ": samsa.native.listener uses port " + std::to_string(c.native_port())
                               + ", which the Kafka listener already uses");
     }
+  }
+  // The quorum: this node's voter entry is where the others will look for it.
+  auto voters = c.quorum_voters();
+  if (!voters.empty()) {
+    auto it = where_set.find("controller.quorum.voters");
+    std::string where = it != where_set.end() ? it->second : "config";
+    auto self = std::find_if(voters.begin(), voters.end(), [&](const quorum_voter& v) { return v.id == c.node_id; });
+    if (self != voters.end() && self->port != c.native_port())
+      result.errors.push_back(where + ": controller.quorum.voters lists node " + std::to_string(c.node_id) + " at "
+                              + self->host + ":" + std::to_string(self->port)
+                              + " but this node's samsa.native.listener is " + c.native_listener
+                              + ": the other voters would look for it at the wrong port");
+    if (self != voters.end() && !c.has_role("controller"))
+      result.errors.push_back(where + ": node " + std::to_string(c.node_id)
+                              + " is in controller.quorum.voters but process.roles has no 'controller'");
+    if (self == voters.end() && c.has_role("controller"))
+      result.errors.push_back(where + ": process.roles includes 'controller' but node.id " + std::to_string(c.node_id)
+                              + " is not in controller.quorum.voters (a controller must be a voter)");
+  }
+  if (!c.has_role("broker")) {
+    auto it = where_set.find("process.roles");
+    result.errors.push_back((it != where_set.end() ? it->second : std::string{"config"})
+                            + ": process.roles without 'broker' (a controller-only node) is not supported yet");
   }
   return result;
 }

@@ -14,6 +14,13 @@
 
 namespace samsa::cluster {
 
+// One entry of controller.quorum.voters: voter `id`'s native listener (samsa.native.listener).
+struct quorum_voter {
+  int32_t id = -1;
+  std::string host;
+  uint16_t port = 0;
+};
+
 // One broker's settings. The defaults here are the defaults of the product: config/server.properties
 // repeats them key by key (a test keeps the two equal). Filled by parse_server_properties, which has
 // checked every value, so holders may rely on the documented ranges; -1 means "unlimited" / "never" where
@@ -56,6 +63,11 @@ struct server_config {
   std::string native_ssl_keyfile;                         // samsa.native.ssl.keyfile
   std::string native_ssl_key_password;                    // samsa.native.ssl.key.password
   bool native_allow_unauthenticated = false;              // samsa.native.allow.unauthenticated
+  // Controller quorum (KRaft's names). Empty voters: a single node without a quorum, as before.
+  std::string controller_quorum_voters;                   // controller.quorum.voters: id@host:port,...
+  std::string process_roles = "broker,controller";        // process.roles
+  int32_t controller_quorum_election_timeout_ms = 1000;   // controller.quorum.election.timeout.ms
+  int32_t controller_quorum_fetch_timeout_ms = 2000;      // controller.quorum.fetch.timeout.ms
 
   // From the first PLAINTEXT://host:port of listeners. An empty host (Kafka: all interfaces) is "0.0.0.0";
   // IPv6 brackets are removed.
@@ -67,6 +79,12 @@ struct server_config {
   uint16_t advertised_port() const;
   std::string native_host() const;
   uint16_t native_port() const;
+
+  // controller.quorum.voters parsed (empty when unset or invalid; parse_server_properties reports why).
+  std::vector<quorum_voter> quorum_voters() const;
+  bool has_role(std::string_view role) const; // process.roles contains it
+  // This node runs a controller quorum member: voters are configured and include node.id.
+  bool runs_quorum() const;
 
   // The log.* keys and message.max.bytes as the storage layer's defaults for every topic.
   persistence::log_config default_log_config() const;

@@ -46,6 +46,7 @@ using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
 using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using commit_atom = caf::atom_constant<caf::atom("commit")>;
 using committed_atom = caf::atom_constant<caf::atom("committed")>;
+using quorum_atom = caf::atom_constant<caf::atom("quorum")>;
 
 // Special timestamps of ListOffsets, as in Kafka.
 constexpr int64_t latest_timestamp = -1;
@@ -400,6 +401,9 @@ using broker_actor = caf::typed_actor<
   caf::replies_to<groups_atom, leave_atom, std::string, std::string>::with<int16_t>,
   // (group, generation, member, offsets) -> Kafka error code
   caf::replies_to<groups_atom, commit_atom, std::string, int32_t, std::string, std::vector<partition_offset>>::with<int16_t>,
-  caf::replies_to<groups_atom, committed_atom, std::string>::with<std::vector<partition_offset>>>;
+  caf::replies_to<groups_atom, committed_atom, std::string>::with<std::vector<partition_offset>>,
+  // The node's controller quorum member (a samsa::quorum_actor, messages/cluster_api.hpp): how quorum
+  // members find each other through the native listener. invalid_request when the node runs no quorum.
+  caf::replies_to<quorum_atom>::with<caf::actor>>;
 
 } // namespace samsa

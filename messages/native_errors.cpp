@@ -29,6 +29,7 @@ const char* to_string(api_errc x) {
     case api_errc::unknown_producer_id: return "unknown_producer_id";
     case api_errc::non_empty_group: return "non_empty_group";
     case api_errc::unknown_group: return "unknown_group";
+    case api_errc::not_leader: return "not_leader";
   }
   return "unknown_samsa_error";
 }
@@ -48,7 +49,7 @@ std::string describe(const caf::error& e) {
   else
     out = caf::to_string(e.category()) + " error " + std::to_string(e.code());
   const auto& ctx = e.context();
-  if (ctx.size() == 1 && ctx.match_element<std::string>(0))
+  if (!ctx.empty() && ctx.match_element<std::string>(0)) // a detail first, machine-readable fields after
     out += ": " + ctx.get_as<std::string>(0);
   else if (!ctx.empty())
     out += ": " + caf::to_string(ctx);

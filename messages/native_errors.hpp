@@ -35,6 +35,7 @@ enum class api_errc : uint8_t {
   non_empty_group = 20,           // the operation needs a consumer group without members
   unknown_group = 21,             // no such consumer group
   unknown_producer_id = 22,       // idempotent producer id this cluster never issued
+  not_leader = 23,                // controller quorum: this node is not the Raft leader (context: detail, leader id)
 };
 
 const char* to_string(api_errc x);

@@ -1,5 +1,6 @@
 #include "messages/type_registry.hpp"
 
+#include "messages/cluster_api.hpp"
 #include "messages/native_api.hpp"
 
 namespace samsa {
@@ -31,6 +32,23 @@ void register_samsa_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::map<std::string, std::string>>("std::map<std::string,std::string>");
   cfg.add_message_type<partition_actor>("samsa::partition_actor");
   cfg.add_message_type<broker_actor>("samsa::broker_actor");
+  // Controller quorum (messages/cluster_api.hpp). Every type that is a message element on its own is here;
+  // the rest travel inside them.
+  cfg.add_message_type<raft::term_t>("samsa::raft::term");
+  cfg.add_message_type<raft::log_index_t>("samsa::raft::log_index");
+  cfg.add_message_type<raft::node_id_t>("samsa::raft::node_id");
+  cfg.add_message_type<raft::log_entry>("samsa::raft::log_entry");
+  cfg.add_message_type<raft::snapshot_meta>("samsa::raft::snapshot_meta");
+  cfg.add_message_type<raft::snapshot>("samsa::raft::snapshot");
+  cfg.add_message_type<raft::vote_request>("samsa::raft::vote_request");
+  cfg.add_message_type<raft::vote_response>("samsa::raft::vote_response");
+  cfg.add_message_type<raft::append_request>("samsa::raft::append_request");
+  cfg.add_message_type<raft::append_response>("samsa::raft::append_response");
+  cfg.add_message_type<raft::snapshot_request>("samsa::raft::snapshot_request");
+  cfg.add_message_type<raft::snapshot_response>("samsa::raft::snapshot_response");
+  cfg.add_message_type<raft::message>("samsa::raft::message");
+  cfg.add_message_type<quorum_status>("samsa::quorum_status");
+  cfg.add_message_type<quorum_actor>("samsa::quorum_actor");
   cfg.add_error_category(api_error_category, [](uint8_t code, caf::atom_value, const caf::message& ctx) {
     auto s = std::string{"samsa:"} + to_string(static_cast<api_errc>(code));
     if (!ctx.empty())

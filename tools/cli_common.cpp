@@ -90,6 +90,9 @@ client_config::client_config() {
   set("scheduler.max-threads", size_t{2});
   set("scheduler.policy", caf::atom("sharing"));
   set("logger.verbosity", caf::atom("quiet"));
+  // A broker of a quorum drops BASP connections silent for controller.quorum.fetch.timeout.ms
+  // (actors/node.hpp): heartbeats keep an idle client (consume --follow) connected.
+  set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
 }
 
 std::optional<broker_actor> connect(caf::actor_system& sys, const args& a) {

@@ -53,5 +53,6 @@ int cmd_topics(const std::vector<std::string>& argv);
 int cmd_produce(const std::vector<std::string>& argv);
 int cmd_consume(const std::vector<std::string>& argv);
 int cmd_groups(const std::vector<std::string>& argv);
+int cmd_cluster(const std::vector<std::string>& argv);
 
 } // namespace samsa::cli

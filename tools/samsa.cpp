@@ -22,6 +22,7 @@ commands:
 
   groups   list | describe GROUP | reset-offsets GROUP --topic T --to-earliest|--to-latest|--to-offset N
                                                        (reset is refused while the group has members)
+  cluster  status [--output text|json]                 the controller quorum as this node sees it
 
 client commands talk to 127.0.0.1:19092 (the broker's native API) unless --broker HOST:PORT is given.
 )";
@@ -45,6 +46,8 @@ int main(int argc, char** argv) {
     return samsa::cli::cmd_consume(rest);
   if (cmd == "groups")
     return samsa::cli::cmd_groups(rest);
+  if (cmd == "cluster")
+    return samsa::cli::cmd_cluster(rest);
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     std::cout << usage;
     return 0;

@@ -321,3 +321,60 @@ TEST_CASE("server_config: native API security keys") {
   CHECK_FALSE(parse_server_properties("samsa.native.max.message.bytes=4294967296\n").ok());
   CHECK_FALSE(parse_server_properties("samsa.native.allow.unauthenticated=maybe\n").ok());
 }
+
+TEST_CASE("server_config: controller quorum keys") {
+  SUBCASE("defaults: no quorum") {
+    server_config c;
+    CHECK(c.controller_quorum_voters.empty());
+    CHECK(c.process_roles == "broker,controller");
+    CHECK(c.controller_quorum_election_timeout_ms == 1000);
+    CHECK(c.controller_quorum_fetch_timeout_ms == 2000);
+    CHECK(c.quorum_voters().empty());
+    CHECK_FALSE(c.runs_quorum());
+  }
+  SUBCASE("three voters, this node one of them on its native port") {
+    auto r = parse_server_properties("node.id=2\nsamsa.native.listener=127.0.0.1:19093\n"
+                                     "controller.quorum.voters=1@127.0.0.1:19092, 2@127.0.0.1:19093,3@[::1]:19094\n"
+                                     "controller.quorum.election.timeout.ms=500\n");
+    REQUIRE_MESSAGE(r.ok(), joined(r));
+    auto v = r.config.quorum_voters();
+    REQUIRE(v.size() == 3);
+    CHECK(v[1].id == 2);
+    CHECK(v[1].host == "127.0.0.1");
+    CHECK(v[1].port == 19093);
+    CHECK(v[2].host == "::1");
+    CHECK(r.config.runs_quorum());
+    CHECK(r.config.controller_quorum_election_timeout_ms == 500);
+    auto broker_only = parse_server_properties("node.id=4\nprocess.roles=broker\n"
+                                               "controller.quorum.voters=1@127.0.0.1:19092\n");
+    REQUIRE_MESSAGE(broker_only.ok(), joined(broker_only));
+    CHECK_FALSE(broker_only.config.runs_quorum());
+  }
+  SUBCASE("this node's entry must name its native listener's port") {
+    auto r = parse_server_properties("node.id=1\nsamsa.native.listener=127.0.0.1:19092\n"
+                                     "controller.quorum.voters=1@127.0.0.1:19999,2@127.0.0.1:19093\n");
+    CHECK(has_error(r, {"config line 3", "lists node 1 at 127.0.0.1:19999", "samsa.native.listener is 127.0.0.1:19092"}));
+  }
+  SUBCASE("bad values are refused with the key named") {
+    CHECK(has_error(parse_server_properties("controller.quorum.voters=1@127.0.0.1\n"), {"controller.quorum.voters", "host:port"}));
+    CHECK(has_error(parse_server_properties("controller.quorum.voters=x@127.0.0.1:1\n"), {"invalid node id 'x'"}));
+    CHECK(has_error(parse_server_properties("controller.quorum.voters=127.0.0.1:1\n"), {"expected id@host:port"}));
+    CHECK(has_error(parse_server_properties("controller.quorum.voters=1@127.0.0.1:19092,1@127.0.0.1:19093\n"),
+                    {"listed twice"}));
+    CHECK(has_error(parse_server_properties("controller.quorum.voters=1@0.0.0.0:19092\n"), {"reachable host"}));
+    CHECK(has_error(parse_server_properties("process.roles=broker,zookeeper\n"), {"process.roles", "broker, controller"}));
+    CHECK(has_error(parse_server_properties("process.roles=controller\n"), {"not supported yet"}));
+    CHECK(has_error(parse_server_properties("controller.quorum.election.timeout.ms=0\n"), {"at least 10"}));
+    CHECK(has_error(parse_server_properties("controller.quorum.fetch.timeout.ms=soon\n"), {"not a number"}));
+  }
+  SUBCASE("roles and membership agree") {
+    CHECK(has_error(parse_server_properties("node.id=5\ncontroller.quorum.voters=1@127.0.0.1:19092\n"),
+                    {"node.id 5 is not in controller.quorum.voters"}));
+    CHECK(has_error(parse_server_properties("node.id=1\nprocess.roles=broker\ncontroller.quorum.voters=1@127.0.0.1:19092\n"),
+                    {"has no 'controller'"}));
+  }
+  SUBCASE("did you mean") {
+    CHECK(has_error(parse_server_properties("controller.quorum.voter=1@127.0.0.1:19092\n"),
+                    {"did you mean 'controller.quorum.voters'"}));
+  }
+}

@@ -1,0 +1,329 @@
+#include "actors/quorum_replica.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include <caf/exit_reason.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+namespace samsa::actors {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+// The actor clock's time: virtual under the test coordinator, steady time otherwise.
+int64_t now_ms(quorum_ptr self) {
+  return std::chrono::duration_cast<milliseconds>(self->clock().now().time_since_epoch()).count();
+}
+
+raft::replica_config core_config(const quorum_config& cfg) {
+  raft::replica_config rc;
+  rc.self = cfg.self;
+  for (auto& [id, addr] : cfg.voters)
+    rc.voters.insert(id);
+  rc.election_timeout_ms = cfg.election_timeout_ms;
+  rc.heartbeat_interval_ms = cfg.heartbeat_interval_ms;
+  rc.check_quorum_timeout_ms = cfg.fetch_timeout_ms;
+  rc.max_append_bytes = cfg.max_append_bytes;
+  // Distinct per node so that voters started together do not time out together.
+  rc.rng_seed = 0x9e3779b97f4a7c15ULL * static_cast<uint64_t>(cfg.self.value + 1);
+  return rc;
+}
+
+void log_role(quorum_ptr self, const raft::role_change& rc) {
+  auto id = self->state.cfg.self.value;
+  if (rc.now == raft::role::leader)
+    spdlog::info("quorum: node {} is leader in term {}", id, rc.term.value);
+  else if (rc.leader)
+    spdlog::info("quorum: node {} follows leader {} in term {}", id, rc.leader->value, rc.term.value);
+  else
+    spdlog::info("quorum: node {} is {} in term {}, no leader known", id, to_string(rc.now), rc.term.value);
+}
+
+int32_t leader_or_none(const quorum_state& st) {
+  auto l = st.raft->leader();
+  return l ? l->value : -1;
+}
+
+// The answer of a proposal whose index now holds `e` (committed): ours if the term matches, else it was
+// overwritten by another leader's entry.
+void resolve(quorum_state& st, const raft::log_entry& e) {
+  auto it = st.proposals.find(e.index);
+  if (it == st.proposals.end())
+    return;
+  if (it->second.term == e.term)
+    it->second.promise.deliver(e.index.value);
+  else
+    it->second.promise.deliver(not_leader_error(leader_or_none(st)));
+  st.proposals.erase(it);
+}
+
+void fail_all_proposals(quorum_state& st, const caf::error& why) {
+  for (auto& [index, p] : st.proposals)
+    p.promise.deliver(why);
+  st.proposals.clear();
+}
+
+void send_raft(quorum_ptr self, const raft::outbound_message& out) {
+  auto& st = self->state;
+  auto it = st.peers.find(out.to);
+  if (it == st.peers.end()) {
+    ++st.dropped; // looked up again on a later tick
+    return;
+  }
+  self->send(it->second, raft_atom::value, st.cfg.self, out.msg);
+}
+
+void maybe_snapshot(quorum_ptr self) {
+  auto& st = self->state;
+  if (st.cfg.snapshot_every == 0 || !st.sm.take_snapshot)
+    return;
+  auto base = st.raft->log().snapshot().index;
+  if (st.applied.value - base.value < static_cast<int64_t>(st.cfg.snapshot_every))
+    return;
+  auto term = st.raft->log().term_at(st.applied);
+  if (!term)
+    return;
+  raft::snapshot snap{raft::snapshot_meta{st.applied, *term}, st.sm.take_snapshot(st.applied)};
+  if (auto rc = st.storage->save_snapshot(snap); rc != persistence::errc::ok) {
+    // Not fatal: the log keeps the entries, the next attempt comes after snapshot_every more.
+    spdlog::warn("quorum: node {}: cannot save the snapshot at index {}: {}", st.cfg.self.value, st.applied.value,
+                 persistence::to_string(rc));
+    return;
+  }
+  st.raft->snapshot_taken(st.applied, std::move(snap.data));
+}
+
+// raft_types.hpp's contract, in order: 1. persist, 2. install, 3. apply committed, 4. send.
+// Returns false when the actor stops (storage failure).
+bool handle_effects(quorum_ptr self, raft::effects fx) {
+  auto& st = self->state;
+  if (fx.hard || fx.install || fx.truncate_from || !fx.append.empty()) {
+    if (auto rc = st.storage->persist(fx); rc != persistence::errc::ok) {
+      // The core already moved on in memory; releasing anything now could break a promise made to a peer
+      // (a vote, an ack). Fail-stop: this member leaves, the others carry on, the node log says why.
+      auto why = make_error(api_errc::storage_error, std::string{"quorum storage: "} + persistence::to_string(rc));
+      spdlog::error("quorum: node {}: cannot persist Raft state ({}): this quorum member stops",
+                    st.cfg.self.value, persistence::to_string(rc));
+      fail_all_proposals(st, why);
+      self->quit(why);
+      return false;
+    }
+  }
+  if (fx.install) {
+    if (st.sm.install)
+      st.sm.install(*fx.install);
+    st.applied = std::max(st.applied, fx.install->meta.index);
+    // Proposals the snapshot covers: their outcome is not visible here any more.
+    while (!st.proposals.empty() && st.proposals.begin()->first <= fx.install->meta.index) {
+      st.proposals.begin()->second.promise.deliver(not_leader_error(leader_or_none(st)));
+      st.proposals.erase(st.proposals.begin());
+    }
+  }
+  for (auto& e : fx.committed) {
+    if (e.kind == raft::entry_kind::data && st.sm.apply)
+      st.sm.apply(e);
+    st.applied = e.index;
+    resolve(st, e);
+  }
+  for (auto& out : fx.messages)
+    send_raft(self, out);
+  if (fx.role_changed)
+    log_role(self, *fx.role_changed);
+  if (!fx.committed.empty())
+    maybe_snapshot(self);
+  return true;
+}
+
+void add_peer(quorum_ptr self, raft::node_id_t id, const caf::actor& handle) {
+  auto& st = self->state;
+  if (id == st.cfg.self || st.cfg.voters.count(id) == 0 || !handle)
+    return;
+  auto typed = caf::actor_cast<quorum_actor>(handle);
+  auto it = st.peers.find(id);
+  if (it != st.peers.end()) {
+    if (it->second == typed)
+      return;
+    self->demonitor(it->second.address()); // a restarted peer: its old handle is dead for good
+  }
+  self->monitor(typed);
+  st.peers[id] = typed;
+  spdlog::info("quorum: node {} reaches node {}", st.cfg.self.value, id.value);
+}
+
+void lookup_failed(quorum_ptr self, raft::node_id_t id, const std::string& why) {
+  auto& st = self->state;
+  st.lookups.erase(id);
+  st.next_lookup_ms[id] = now_ms(self) + st.cfg.lookup_retry_ms;
+  spdlog::debug("quorum: node {} cannot reach node {} yet: {}", st.cfg.self.value, id.value, why);
+}
+
+// Connect to the voter's native listener, ask its broker for its quorum actor, say hello.
+void lookup(quorum_ptr self, raft::node_id_t id, const voter_address& addr) {
+  auto& st = self->state;
+  st.lookups.insert(id);
+  auto conn = spawn_native_connector(self->system(), st.cfg.sec);
+  auto timeout = milliseconds(st.cfg.lookup_timeout_ms);
+  self->request(conn, timeout, caf::connect_atom::value, addr.host, addr.port)
+    .then(
+      [=](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
+        self->send_exit(conn, caf::exit_reason::kill);
+        if (!ptr) {
+          lookup_failed(self, id, "nothing published on its native listener");
+          return;
+        }
+        auto broker = caf::actor_cast<broker_actor>(ptr);
+        self->request(broker, timeout, quorum_atom::value)
+          .then(
+            [=](caf::actor& q) {
+              self->state.lookups.erase(id);
+              add_peer(self, id, q);
+              self->send(caf::actor_cast<quorum_actor>(q), hello_atom::value, self->state.cfg.self.value,
+                         caf::actor_cast<caf::actor>(self));
+            },
+            [=](caf::error& e) { lookup_failed(self, id, self->system().render(e)); });
+      },
+      [=](caf::error& e) {
+        self->send_exit(conn, caf::exit_reason::kill);
+        lookup_failed(self, id, self->system().render(e));
+      });
+}
+
+void discover(quorum_ptr self, int64_t now) {
+  auto& st = self->state;
+  for (auto& [id, addr] : st.cfg.voters) {
+    if (id == st.cfg.self || addr.port == 0 || st.peers.count(id) || st.lookups.count(id))
+      continue;
+    if (now < st.next_lookup_ms[id])
+      continue;
+    lookup(self, id, addr);
+  }
+}
+
+void expire_proposals(quorum_state& st, int64_t now) {
+  for (auto it = st.proposals.begin(); it != st.proposals.end();) {
+    if (now >= it->second.deadline_ms) {
+      it->second.promise.deliver(make_error(api_errc::request_timed_out, "proposal at index "
+                                                                           + std::to_string(it->first.value)
+                                                                           + " not committed in time"));
+      it = st.proposals.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+quorum_status status_of(const quorum_state& st) {
+  quorum_status s;
+  s.node_id = st.cfg.self.value;
+  s.role = to_string(st.raft->current_role());
+  s.term = st.raft->term().value;
+  s.leader = leader_or_none(st);
+  s.commit_index = st.raft->commit_index().value;
+  s.last_index = st.raft->log().last_index().value;
+  s.last_applied = st.applied.value;
+  for (auto& [id, h] : st.peers)
+    s.peers.push_back(id.value);
+  return s;
+}
+
+} // namespace
+
+quorum_state::~quorum_state() {
+  // The actor is leaving: pending proposals learn it now rather than at their requesters' timeouts.
+  fail_all_proposals(*this, make_error(api_errc::broker_shutting_down, "quorum member stopped"));
+}
+
+quorum_config quorum_config_from(const cluster::server_config& cfg) {
+  quorum_config q;
+  q.self = raft::node_id_t{cfg.node_id};
+  for (auto& v : cfg.quorum_voters())
+    q.voters[raft::node_id_t{v.id}] = voter_address{v.host, v.port};
+  q.election_timeout_ms = cfg.controller_quorum_election_timeout_ms;
+  q.fetch_timeout_ms = cfg.controller_quorum_fetch_timeout_ms;
+  // Raft's usual ratio: several heartbeats per election timeout, so one lost message does not depose.
+  q.heartbeat_interval_ms = std::max<int64_t>(10, q.election_timeout_ms / 10);
+  q.tick_ms = std::max<int64_t>(5, std::min<int64_t>(20, q.heartbeat_interval_ms / 2));
+  q.propose_timeout_ms = std::max<int64_t>(10000, 2 * q.fetch_timeout_ms);
+  q.lookup_retry_ms = std::max<int64_t>(100, q.election_timeout_ms / 2);
+  q.lookup_timeout_ms = std::max<int64_t>(1000, q.fetch_timeout_ms);
+  q.sec = native_security::from(cfg);
+  return q;
+}
+
+quorum_actor spawn_quorum_replica(caf::actor_system& sys, quorum_config cfg, std::shared_ptr<quorum_storage> storage,
+                                  quorum_state_machine sm) {
+  return sys.spawn(quorum_replica, std::move(cfg), std::move(storage), std::move(sm));
+}
+
+quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, std::shared_ptr<quorum_storage> storage,
+                                           quorum_state_machine sm) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.storage = std::move(storage);
+  st.sm = std::move(sm);
+  auto now = now_ms(self);
+  auto durable = st.storage->load();
+  bool fresh = durable.hard.term.value == 0 && durable.entries.empty() && durable.snap.meta.index.value == 0;
+  if (fresh) {
+    st.raft.emplace(core_config(st.cfg), now);
+  } else {
+    if (durable.snap.meta.index.value > 0 && st.sm.install)
+      st.sm.install(durable.snap);
+    st.applied = durable.snap.meta.index;
+    spdlog::info("quorum: node {} restarts in term {} with {} log entries after snapshot index {}",
+                 st.cfg.self.value, durable.hard.term.value, durable.entries.size(), durable.snap.meta.index.value);
+    st.raft.emplace(core_config(st.cfg), std::move(durable), now);
+  }
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& st = self->state;
+    for (auto it = st.peers.begin(); it != st.peers.end(); ++it) {
+      if (it->second.address() == dm.source) {
+        spdlog::warn("quorum: node {} lost node {}: {}", st.cfg.self.value, it->first.value,
+                     self->system().render(dm.reason));
+        st.next_lookup_ms[it->first] = now_ms(self) + st.cfg.lookup_retry_ms;
+        st.peers.erase(it);
+        return;
+      }
+    }
+  });
+  discover(self, now);
+  self->send(self, tick_atom::value);
+  return {
+    [=](raft_atom, raft::node_id_t from, raft::message& msg) {
+      auto& st = self->state;
+      if (st.cfg.voters.count(from) == 0 || from == st.cfg.self)
+        return; // not a member of this quorum: never counted as a vote or an ack
+      handle_effects(self, st.raft->step(from, msg, now_ms(self)));
+    },
+    [=](propose_atom, std::string& data) -> caf::result<int64_t> {
+      auto& st = self->state;
+      auto now = now_ms(self);
+      auto res = st.raft->propose(std::move(data), now);
+      if (!res.index) {
+        handle_effects(self, std::move(res.fx));
+        return not_leader_error(res.leader_hint ? res.leader_hint->value : -1);
+      }
+      auto rp = self->make_response_promise<int64_t>();
+      st.proposals.emplace(*res.index, quorum_state::pending_proposal{rp, st.raft->term(), now + st.cfg.propose_timeout_ms});
+      handle_effects(self, std::move(res.fx)); // a one-voter quorum commits right here
+      return rp;
+    },
+    [=](status_atom) -> quorum_status { return status_of(self->state); },
+    [=](hello_atom, int32_t id, caf::actor& handle) { add_peer(self, raft::node_id_t{id}, handle); },
+    [=](tick_atom) {
+      auto& st = self->state;
+      auto now = now_ms(self);
+      if (!handle_effects(self, st.raft->tick(now)))
+        return;
+      expire_proposals(st, now);
+      discover(self, now);
+      self->delayed_send(self, milliseconds(st.cfg.tick_ms), tick_atom::value);
+    },
+  };
+}
+
+} // namespace samsa::actors

@@ -1,0 +1,108 @@
+#pragma once
+// The controller quorum member of one node: a CAF shell around the pure Raft core (cluster/raft), the
+// way KRaft's controllers agree on the metadata log. It carries Raft messages between the nodes' quorum
+// actors, persists through a quorum_storage before anything that depends on it is released, hands
+// committed entries to the node's state machine in order, and answers proposals once they commit.
+//
+// Message flow (messages/cluster_api.hpp for the interface):
+//   peer --(raft_atom, from, msg)--> step()   ┐
+//   own timer --(tick_atom)--------> tick()   ├─> effects: 1. storage.persist  2. install snapshot
+//   client --(propose_atom, bytes)-> propose()┘             3. apply committed  4. send to peers
+//   client <-- committed index (or not_leader with the leader to try, or request_timed_out)
+//
+// Peers: node id -> quorum actor handle. A handle is learned (a) from a peer's hello, or (b) by looking
+// the peer up: a guarded native connection to its samsa.native.listener (actors/native_transport), whose
+// published broker answers (quorum_atom) with its quorum actor; the finder then says hello so the other
+// side learns it at once. Messages to a peer without a handle are dropped (Raft tolerates loss) and the
+// lookup is retried on a later tick; peers are monitored, a down_msg (a dead process is seen within
+// milliseconds) forgets the handle and is logged.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <caf/actor_system.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/native_transport.hpp"
+#include "actors/quorum_storage.hpp"
+#include "cluster/raft/raft_replica.hpp"
+#include "cluster/server_config.hpp"
+#include "messages/cluster_api.hpp"
+
+namespace samsa::actors {
+
+// Where a voter's native listener is; port 0: not reachable by lookup (tests wire peers with hello).
+struct voter_address {
+  std::string host;
+  uint16_t port = 0;
+};
+
+struct quorum_config {
+  raft::node_id_t self{0};
+  std::map<raft::node_id_t, voter_address> voters; // includes self
+  int64_t election_timeout_ms = 1000;              // controller.quorum.election.timeout.ms
+  int64_t fetch_timeout_ms = 2000;                 // controller.quorum.fetch.timeout.ms (check quorum)
+  int64_t heartbeat_interval_ms = 100;             // leader's empty appends
+  int64_t tick_ms = 20;                            // how often the core's timers are checked
+  int64_t propose_timeout_ms = 10000;              // a proposal not committed by then fails
+  int64_t lookup_retry_ms = 500;                   // between two lookups of a missing peer
+  int64_t lookup_timeout_ms = 2000;                // one lookup (connect + ask the broker)
+  size_t max_append_bytes = 64 * 1024;             // far below samsa.native.max.message.bytes
+  size_t snapshot_every = 0;                       // applied entries between snapshots; 0: never
+  native_security sec;                             // how to reach peers (the node's own TLS files)
+};
+
+// The quorum settings of a node: controller.quorum.* and its native listener's security. Requires
+// cfg.node_id to be one of the voters (parse_server_properties checks it).
+quorum_config quorum_config_from(const cluster::server_config& cfg);
+
+// The node's replicated state machine, as far as the quorum needs it. Every hook is optional.
+struct quorum_state_machine {
+  // Committed data entries, each exactly once per process lifetime, in index order (noops are skipped).
+  std::function<void(const raft::log_entry&)> apply;
+  // Reset to a snapshot's image (from the leader, or the stored one at start).
+  std::function<void(const raft::snapshot&)> install;
+  // An image of everything applied up to the index (called every snapshot_every entries).
+  std::function<raft::bytes(raft::log_index_t)> take_snapshot;
+};
+
+// Owns: the Raft core, the storage, the peers' handles, the pending proposals.
+// Invariants: every effect is handled in the order of raft_types.hpp (persist, install, apply, send); a
+//   storage error stops the actor before anything of that input is applied or sent; every proposal gets
+//   exactly one answer (committed index, not_leader, request_timed_out) unless the actor stops.
+struct quorum_state {
+  struct pending_proposal {
+    caf::typed_response_promise<int64_t> promise;
+    raft::term_t term;   // the term it was appended in: committed with another term = overwritten
+    int64_t deadline_ms;
+  };
+  quorum_config cfg;
+  std::shared_ptr<quorum_storage> storage;
+  quorum_state_machine sm;
+  std::optional<raft::replica> raft;
+  std::map<raft::node_id_t, quorum_actor> peers;
+  std::set<raft::node_id_t> lookups;              // in flight
+  std::map<raft::node_id_t, int64_t> next_lookup_ms;
+  std::map<raft::log_index_t, pending_proposal> proposals;
+  raft::log_index_t applied{0};
+  uint64_t dropped = 0;                           // messages to peers without a handle
+  static inline const char* name = "samsa.quorum";
+  ~quorum_state();
+};
+
+using quorum_ptr = quorum_actor::stateful_pointer<quorum_state>;
+
+// Spawns the node's quorum member. It restores from storage->load(), starts its timer at once and looks up
+// every voter with an address.
+quorum_actor spawn_quorum_replica(caf::actor_system& sys, quorum_config cfg, std::shared_ptr<quorum_storage> storage,
+                                  quorum_state_machine sm = {});
+
+quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, std::shared_ptr<quorum_storage> storage,
+                                           quorum_state_machine sm);
+
+} // namespace samsa::actors

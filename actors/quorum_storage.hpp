@@ -1,0 +1,46 @@
+#pragma once
+// Where a quorum member keeps its durable Raft state (term, vote, log, snapshot): the interface the CAF
+// shell (actors/quorum_replica) writes through, and the in-memory implementation that is the default until
+// the SQLite store (persistence::raft_store) is wired in. The shell calls it from its own actor only (one
+// caller at a time); implementations need no locking of their own.
+#include <mutex>
+
+#include "messages/raft_types.hpp"
+#include "persistence/errc.hpp"
+
+namespace samsa::actors {
+
+// Owns: nothing the shell relies on besides what it returns from load().
+// Contract: persist() applies, in this order, fx.hard (if set), fx.install (replace the snapshot, drop
+// entries at or below its index), fx.truncate_from (drop entries at or after it), fx.append; everything is
+// durable when it returns ok. On an error the shell stops its Raft member (nothing of that input was
+// sent), so a partial write must leave a state load() can still read (write-ahead, then replace).
+class quorum_storage {
+public:
+  virtual ~quorum_storage() = default;
+  // Everything persisted so far; an empty state (term 0, no entries, no snapshot) for a new node.
+  virtual raft::durable_state load() const = 0;
+  // The durable part of one input's effects (raft_types.hpp: `effects`), before any of it is released.
+  virtual persistence::errc persist(const raft::effects& fx) = 0;
+  // The state machine's snapshot up to s.meta.index (compaction): replaces the stored snapshot and drops
+  // the entries it covers.
+  virtual persistence::errc save_snapshot(const raft::snapshot& s) = 0;
+};
+
+// In memory: "durable" lasts as long as the object. For tests (several quorum members in one process,
+// restarts by reusing the object) and, until the SQLite store lands, for `samsa broker` itself: a restarted
+// process then rejoins as a new, empty member, which Raft tolerates only while a majority keeps its state.
+// Thread-safe (a mutex), so a test may read it while the actor runs on a worker thread.
+class memory_quorum_storage : public quorum_storage {
+public:
+  raft::durable_state load() const override;
+  persistence::errc persist(const raft::effects& fx) override;
+  persistence::errc save_snapshot(const raft::snapshot& s) override;
+
+private:
+  void drop_through(raft::log_index_t index); // entries <= index
+  mutable std::mutex mtx_;
+  raft::durable_state state_;
+};
+
+} // namespace samsa::actors

@@ -1,0 +1,182 @@
+#pragma once
+// Messages between the nodes of a samsa cluster (docs/cluster-design.md §2), separate from the public
+// native API: the CAF 0.17 inspect() overloads of the Raft value types (messages/raft_types.hpp), the
+// quorum replica's status, and the typed interface of actors/quorum_replica. Every type here that crosses
+// nodes is registered by register_samsa_types() (messages/type_registry.cpp), like the native API's.
+//
+// Wire shape of a Raft message: (raft_atom, node_id_t from, raft::message). CAF 0.17's inspect knows no
+// std::variant, so raft::message is carried as (alternative index: uint8, alternative): the index is the
+// position in raft::message's alternative list, which is therefore part of the cross-node contract
+// (append alternatives, never reorder them).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/atom.hpp>
+#include <caf/error.hpp>
+#include <caf/make_message.hpp>
+#include <caf/meta/type_name.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/sec.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "messages/native_api.hpp"
+#include "messages/raft_types.hpp"
+
+namespace samsa {
+
+// -- atoms (at most 10 characters) -------------------------------------------------------------------
+using raft_atom = caf::atom_constant<caf::atom("raft")>;
+using propose_atom = caf::atom_constant<caf::atom("propose")>;
+using status_atom = caf::atom_constant<caf::atom("status")>;
+using hello_atom = caf::atom_constant<caf::atom("hello")>;
+// quorum_atom (asking a broker for its node's quorum actor) is in native_api.hpp with the broker's interface.
+
+} // namespace samsa
+
+namespace samsa::raft {
+
+// -- inspect() of the Raft value types ----------------------------------------------------------------
+
+template <class Inspector, class Tag, class Rep>
+typename Inspector::result_type inspect(Inspector& f, named_type<Tag, Rep>& x) {
+  return f(x.value);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, log_entry& x) {
+  return f(caf::meta::type_name("raft_log_entry"), x.term, x.index, x.kind, x.data);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, snapshot_meta& x) {
+  return f(caf::meta::type_name("raft_snapshot_meta"), x.index, x.term);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, snapshot& x) {
+  return f(caf::meta::type_name("raft_snapshot"), x.meta, x.data);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, vote_request& x) {
+  return f(caf::meta::type_name("raft_vote_request"), x.term, x.last_log_index, x.last_log_term, x.pre_vote);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, vote_response& x) {
+  return f(caf::meta::type_name("raft_vote_response"), x.term, x.granted, x.pre_vote);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, append_request& x) {
+  return f(caf::meta::type_name("raft_append_request"), x.term, x.prev_log_index, x.prev_log_term, x.entries,
+           x.leader_commit);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, append_response& x) {
+  return f(caf::meta::type_name("raft_append_response"), x.term, x.success, x.index, x.hint);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, snapshot_request& x) {
+  return f(caf::meta::type_name("raft_snapshot_request"), x.term, x.snap);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, snapshot_response& x) {
+  return f(caf::meta::type_name("raft_snapshot_response"), x.term, x.index);
+}
+
+namespace wire {
+
+template <size_t... I>
+void emplace_alternative(message& m, size_t index, std::index_sequence<I...>) {
+  ((index == I ? (void)m.template emplace<I>() : void()), ...);
+}
+
+// The alternative of a raft::message, after its index (see the file comment).
+struct message_payload {
+  uint8_t& index;
+  message& msg;
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, message_payload& p) {
+    if constexpr (Inspector::writes_state) {
+      if (p.index >= std::variant_size_v<message>)
+        return caf::make_error(caf::sec::invalid_argument, "unknown raft message alternative");
+      emplace_alternative(p.msg, p.index, std::make_index_sequence<std::variant_size_v<message>>{});
+    }
+    return std::visit([&](auto& alt) { return f(alt); }, p.msg);
+  }
+};
+
+} // namespace wire
+
+// Found by argument-dependent lookup: raft::message is a std::variant of samsa::raft types.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, message& x) {
+  auto index = static_cast<uint8_t>(x.index());
+  wire::message_payload payload{index, x};
+  return f(caf::meta::type_name("raft_message"), index, payload);
+}
+
+} // namespace samsa::raft
+
+namespace samsa {
+
+// What `samsa cluster status` shows of one quorum member (actors/quorum_replica answers status_atom).
+struct quorum_status {
+  int32_t node_id = -1;
+  std::string role;           // follower, pre_candidate, candidate, leader, learner
+  int64_t term = 0;
+  int32_t leader = -1;        // -1: no known leader
+  int64_t commit_index = 0;
+  int64_t last_index = 0;     // last index of the local log
+  int64_t last_applied = 0;   // last index handed to the state machine
+  std::vector<int32_t> peers; // voters whose quorum actor this node currently holds a handle of
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, quorum_status& x) {
+  return f(caf::meta::type_name("quorum_status"), x.node_id, x.role, x.term, x.leader, x.commit_index,
+           x.last_index, x.last_applied, x.peers);
+}
+
+// One node's quorum member (actors/quorum_replica.hpp). Handles of peers travel as caf::actor in hello
+// (a typed handle cannot name its own type).
+using quorum_actor = caf::typed_actor<
+  // A Raft message from voter `from`. Loss, duplication and reordering are harmless (Raft).
+  caf::reacts_to<raft_atom, raft::node_id_t, raft::message>,
+  // Appends bytes to the replicated log; answers the entry's index once it is committed, or fails with
+  // api_errc::not_leader (leader_hint() tells which node to try) or request_timed_out.
+  caf::replies_to<propose_atom, std::string>::with<int64_t>,
+  caf::replies_to<status_atom>::with<quorum_status>,
+  // "I am voter `id`, my quorum actor is `handle`": how peers learn each other (see quorum_replica.hpp).
+  caf::reacts_to<hello_atom, int32_t, caf::actor>,
+  // The shell's own timer (self->clock() time).
+  caf::reacts_to<tick_atom>>;
+
+// The error of a proposal sent to a node that is not the leader; `leader` is the node to try (-1: none
+// known yet, retry after an election timeout).
+inline caf::error not_leader_error(int32_t leader) {
+  std::string detail = leader >= 0 ? "not the quorum leader; node " + std::to_string(leader) + " is"
+                                   : "not the quorum leader; no leader known yet";
+  return caf::error{static_cast<uint8_t>(api_errc::not_leader), api_error_category,
+                    caf::make_message(std::move(detail), leader)};
+}
+
+// The leader named by a not_leader error, if it names one.
+inline std::optional<int32_t> leader_hint(const caf::error& e) {
+  if (api_code(e) != api_errc::not_leader)
+    return std::nullopt;
+  const auto& ctx = e.context();
+  if (ctx.size() == 2 && ctx.match_element<int32_t>(1) && ctx.get_as<int32_t>(1) >= 0)
+    return ctx.get_as<int32_t>(1);
+  return std::nullopt;
+}
+
+} // namespace samsa
