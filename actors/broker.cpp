@@ -49,16 +49,21 @@ caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::
   auto data = open_node_data(sys, cfg);
   if (!data)
     return data.error();
+  return spawn_broker(sys, cfg, std::move(*data), std::move(quorum));
+}
+
+caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::server_config& cfg, node_data data,
+                                         caf::actor quorum) {
   group_registry_config gcfg;
   gcfg.db_file = data_dir(cfg) / "metadata.db";
   gcfg.group.initial_rebalance_delay_ms = cfg.group_initial_rebalance_delay_ms;
   gcfg.offsets_retention_ms = int64_t{cfg.offsets_retention_minutes} * 60 * 1000;
   auto groups = spawn_group_registry(sys, gcfg);
   if (!groups) {
-    stop_partitions(data->topics);
+    stop_partitions(data.topics);
     return groups.error();
   }
-  return sys.spawn(broker, cfg, std::make_shared<node_data>(std::move(*data)), *groups, std::move(quorum));
+  return sys.spawn(broker, cfg, std::make_shared<node_data>(std::move(data)), *groups, std::move(quorum));
 }
 
 broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, std::shared_ptr<node_data> data,

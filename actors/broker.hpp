@@ -51,6 +51,10 @@ constexpr int32_t max_inflight_per_partition = 32;
 // `quorum`: the node's quorum member, handed to peers that ask (quorum_atom); null without a quorum.
 caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::server_config& cfg,
                                          caf::actor quorum = {});
+// The same with the data directory already opened (open_node_data), for callers that need the metadata
+// database migrated before the broker exists (the quorum's SQLite store lives in it).
+caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::server_config& cfg, node_data data,
+                                         caf::actor quorum);
 
 using broker_ptr = broker_actor::stateful_pointer<broker_state>;
 

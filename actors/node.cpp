@@ -54,13 +54,22 @@ quorum_state_machine logging_state_machine(int32_t node_id) {
 
 caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::server_config& cfg, bool listen) {
   node_handle node;
+  // The data directory first (lock, metadata.db migrated): the quorum's durable state lives in it.
+  auto data = open_node_data(sys, cfg);
+  if (!data)
+    return data.error();
   if (cfg.runs_quorum()) {
-    // In memory until persistence::raft_store lands (docs/architecture.md).
-    node.quorum = spawn_quorum_replica(sys, quorum_config_from(cfg), std::make_shared<memory_quorum_storage>(),
+    std::string err;
+    auto storage = open_sqlite_quorum_storage(data_dir(cfg) / "metadata.db", &err);
+    if (!storage) {
+      stop_partitions(data->topics);
+      return make_error(api_errc::storage_error, "quorum: " + err);
+    }
+    node.quorum = spawn_quorum_replica(sys, quorum_config_from(cfg), std::move(storage),
                                        logging_state_machine(cfg.node_id));
     spdlog::info("quorum: node {} is a voter of {}", cfg.node_id, cfg.controller_quorum_voters);
   }
-  auto broker = spawn_broker(sys, cfg, caf::actor_cast<caf::actor>(node.quorum));
+  auto broker = spawn_broker(sys, cfg, std::move(*data), caf::actor_cast<caf::actor>(node.quorum));
   if (!broker) {
     if (node.quorum)
       caf::anon_send_exit(node.quorum, caf::exit_reason::user_shutdown);

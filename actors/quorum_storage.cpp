@@ -1,5 +1,7 @@
 #include "actors/quorum_storage.hpp"
 
+#include "persistence/raft_store.hpp"
+
 #include <algorithm>
 
 namespace samsa::actors {
@@ -38,6 +40,33 @@ persistence::errc memory_quorum_storage::save_snapshot(const raft::snapshot& s) 
   state_.snap = s;
   drop_through(s.meta.index);
   return persistence::errc::ok;
+}
+
+namespace {
+
+class sqlite_quorum_storage : public quorum_storage {
+public:
+  explicit sqlite_quorum_storage(std::unique_ptr<persistence::raft_store> store) : store_(std::move(store)) {}
+  raft::durable_state load() const override { return store_->load(); }
+  persistence::errc persist(const raft::effects& fx) override { return store_->persist(fx); }
+  persistence::errc save_snapshot(const raft::snapshot& s) override { return store_->save_snapshot(s); }
+
+private:
+  std::unique_ptr<persistence::raft_store> store_;
+};
+
+} // namespace
+
+std::shared_ptr<quorum_storage> open_sqlite_quorum_storage(const std::filesystem::path& db_file, std::string* error) {
+  auto store = persistence::raft_store::open(db_file, error);
+  if (!store)
+    return nullptr;
+  if (!store->try_load()) {
+    if (error)
+      *error = "cannot read the stored Raft state: " + store->last_error();
+    return nullptr;
+  }
+  return std::make_shared<sqlite_quorum_storage>(std::move(store));
 }
 
 } // namespace samsa::actors

