@@ -1,4 +1,7 @@
 // `samsa topics|produce|consume`: command-line clients of a broker's native actor API.
+#include <poll.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <climits>
 #include <iostream>
@@ -131,19 +134,33 @@ int cmd_topics(const std::vector<std::string>& argv) {
   });
 }
 
+// True when another line is already buffered or stdin becomes readable within `ms` (end of input counts
+// as readable: getline then ends the loop).
+bool more_input_within(int ms) {
+  if (std::cin.rdbuf()->in_avail() > 0)
+    return true;
+  pollfd p{STDIN_FILENO, POLLIN, 0};
+  return ::poll(&p, 1, ms) > 0;
+}
+
 int cmd_produce(const std::vector<std::string>& argv) {
-  auto a = parse_args(argv, {"--broker", "--key-separator", "--partition", "--acks", "--batch-records"}, {});
+  auto a = parse_args(argv, {"--broker", "--key-separator", "--partition", "--acks", "--batch-records", "--linger-ms"},
+                      {});
   if (!a)
     return 2;
   if (a->positional.size() != 1) {
-    std::cerr << "usage: samsa produce TOPIC [--key-separator SEP] [--partition P] [--acks -1|0|1]\n";
+    std::cerr << "usage: samsa produce TOPIC [--key-separator SEP] [--partition P] [--acks -1|0|1] [--linger-ms MS]\n";
     return 2;
   }
   produce_request base;
   base.topic = a->positional[0];
-  std::optional<long long> partition, batch;
-  if (!int_option(*a, "--partition", 0, partition) || !int_option(*a, "--batch-records", 1, batch))
+  std::optional<long long> partition, batch, linger;
+  if (!int_option(*a, "--partition", 0, partition) || !int_option(*a, "--batch-records", 1, batch)
+      || !int_option(*a, "--linger-ms", 0, linger))
     return 2;
+  // Lines are sent as they arrive: a batch closes when stdin has nothing more to give within linger.ms
+  // (typing, `tail -f | samsa produce`), or at the size limits (a pipe full of lines still batches).
+  const int linger_ms = linger ? static_cast<int>(std::min<long long>(*linger, 60000)) : 5;
   if (partition)
     base.partition = static_cast<int32_t>(*partition);
   if (auto s = a->get("--acks")) {
@@ -210,14 +227,15 @@ int cmd_produce(const std::vector<std::string>& argv) {
     }
     bytes += (r.key ? r.key->size() : 0) + r.value->size() + 16;
     req.records.push_back(std::move(r));
-    if (req.records.size() >= batch_records || bytes >= max_batch_bytes) {
+    if (req.records.size() >= batch_records || bytes >= max_batch_bytes || !more_input_within(linger_ms)) {
       send(req);
       bytes = 0;
     }
   }
   send(req);
-  std::cerr << (base.acks == acks_none ? "sent " : "produced ") << acknowledged << " records to " << base.topic
-            << (failed ? ", " + std::to_string(failed) + " failed" : std::string{}) << "\n";
+  auto plural = [](size_t n) { return n == 1 ? " record" : " records"; };
+  std::cerr << (base.acks == acks_none ? "sent " : "produced ") << acknowledged << plural(acknowledged) << " to "
+            << base.topic << (failed ? ", " + std::to_string(failed) + " failed" : std::string{}) << "\n";
   return failed ? 1 : 0;
   });
 }

@@ -10,7 +10,7 @@ N=20000
 BATCH=50
 start_broker
 "$SAMSA" topics create dmg --partitions 1 --config segment.bytes=40000 $B
-seq 1 $N | "$SAMSA" produce dmg --batch-records $BATCH $B 2>"$WORK/produce.err" \
+seq 1 $N | "$SAMSA" produce dmg --batch-records $BATCH --linger-ms 10000 $B 2>"$WORK/produce.err" \
   || fail "produce failed: $(cat "$WORK/produce.err")"
 grep -q "produced $N records" "$WORK/produce.err" || fail "producer did not report $N acknowledged records"
 stop_broker
