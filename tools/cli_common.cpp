@@ -1,5 +1,10 @@
 #include "tools/cli_common.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <iostream>
 
@@ -95,6 +100,55 @@ client_config::client_config() {
   set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
 }
 
+namespace {
+
+constexpr auto connect_timeout = std::chrono::seconds(5);
+
+// Whether host:port answers a Kafka ApiVersions v0 request within a second: tells "you pointed the CLI at
+// the Kafka listener" apart from other silent listeners.
+bool speaks_kafka(const std::string& host, uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return false;
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  bool ok = ::inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host.c_str(), &sa.sin_addr) == 1;
+  timeval tv{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  ok = ok && ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
+  // size 14 | api_key 18 (ApiVersions) | version 0 | correlation id 0x53414d53 | client id "samsa"
+  const unsigned char req[] = {0, 0, 0, 15, 0, 18, 0, 0, 0x53, 0x41, 0x4d, 0x53, 0, 5, 's', 'a', 'm', 's', 'a'};
+  ok = ok && ::send(fd, req, sizeof req, MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof req);
+  unsigned char resp[8];
+  size_t got = 0;
+  while (ok && got < sizeof resp) {
+    auto n = ::recv(fd, resp + got, sizeof resp - got, 0);
+    ok = n > 0;
+    got += ok ? static_cast<size_t>(n) : 0;
+  }
+  ::close(fd);
+  return ok && resp[4] == 0x53 && resp[5] == 0x41 && resp[6] == 0x4d && resp[7] == 0x53;
+}
+
+} // namespace
+
+// A message a user can act on, instead of CAF's error rendering.
+std::string explain_connect_failure(const caf::error& e, const std::string& host, uint16_t port, bool tls) {
+  auto addr = host + ":" + std::to_string(port);
+  if (e.category() == caf::atom("system") && e.code() == static_cast<uint8_t>(caf::sec::cannot_connect_to_node))
+    return "no samsa broker answers on " + addr + "; start one with 'samsa broker' (or point --broker at a "
+           "running broker's samsa.native.listener)";
+  if (speaks_kafka(host, port))
+    return addr + " is a Kafka listener; the samsa CLI uses the broker's native port (samsa.native.listener, "
+           + std::string{default_native_broker} + " by default): pass --broker HOST:NATIVE_PORT";
+  return addr + " accepted the connection but did not answer as a samsa broker within "
+         + std::to_string(connect_timeout.count()) + " s"
+         + (tls ? " (check SAMSA_NATIVE_SSL_* against the broker's certificates)"
+                : " (is its native API TLS-only? then set SAMSA_NATIVE_SSL_CAFILE, _CERTFILE and _KEYFILE)");
+}
+
 std::optional<broker_actor> connect(caf::actor_system& sys, const args& a) {
   auto addr = a.get("--broker").value_or(default_native_broker);
   auto colon = addr.rfind(':');
@@ -108,10 +162,10 @@ std::optional<broker_actor> connect(caf::actor_system& sys, const args& a) {
     std::cerr << "error: " << why << " (SAMSA_NATIVE_SSL_CAFILE, SAMSA_NATIVE_SSL_CERTFILE, SAMSA_NATIVE_SSL_KEYFILE)\n";
     return std::nullopt;
   }
-  auto hdl = actors::connect_native<broker_actor>(sys, addr.substr(0, colon), static_cast<uint16_t>(*port), sec);
+  auto host = addr.substr(0, colon);
+  auto hdl = actors::connect_native<broker_actor>(sys, host, static_cast<uint16_t>(*port), sec, connect_timeout);
   if (!hdl) {
-    std::cerr << "error: cannot reach a samsa broker's native API at " << addr << ": " << sys.render(hdl.error())
-              << (sec.tls() ? "" : " (a broker with TLS on its native API needs SAMSA_NATIVE_SSL_* set)") << "\n";
+    std::cerr << "error: " << explain_connect_failure(hdl.error(), host, static_cast<uint16_t>(*port), sec.tls()) << "\n";
     return std::nullopt;
   }
   return *hdl;

@@ -36,6 +36,10 @@ bool int_option(const args& a, const std::string& name, long long min, std::opti
 
 constexpr const char* default_native_broker = "127.0.0.1:19092";
 
+// Why the CLI could not reach a broker, as a sentence with the next step: nothing listening, a Kafka
+// listener instead of the native one (probed with an ApiVersions request), or a silent peer (TLS?).
+std::string explain_connect_failure(const caf::error& e, const std::string& host, uint16_t port, bool tls);
+
 // A client-side actor system able to talk to a broker.
 struct client_config : caf::actor_system_config {
   client_config();

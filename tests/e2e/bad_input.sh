@@ -24,5 +24,12 @@ grep -q "log.retenton.ms" "$WORK/cfg.out" || fail "unknown key not named: $(cat 
 echo "second" | "$SAMSA" produce t $B 2>/dev/null || fail "produce after bad input"
 "$SAMSA" consume t --from-beginning $B >"$WORK/out"
 [ "$(cat "$WORK/out" | tr '\n' ' ')" = "first second " ] || fail "log content: $(cat "$WORK/out")"
+# Pointing the CLI at the Kafka port, or at nothing, says what to do instead of dumping a CAF error.
+"$SAMSA" topics list --broker "127.0.0.1:$KAFKA_PORT" 2>"$WORK/wrong-port" && fail "the Kafka port answered as native"
+grep -q "is a Kafka listener; the samsa CLI uses the broker's native port" "$WORK/wrong-port" \
+  || fail "Kafka port message: $(cat "$WORK/wrong-port")"
 stop_broker
+"$SAMSA" topics list $B 2>"$WORK/no-broker" && fail "no broker, yet the CLI succeeded"
+grep -q "no samsa broker answers on 127.0.0.1:$NATIVE_PORT; start one with 'samsa broker'" "$WORK/no-broker" \
+  || fail "no-broker message: $(cat "$WORK/no-broker")"
 echo "bad_input: ok"
