@@ -13,13 +13,14 @@ bool decode(reader& r, int16_t version, offset_commit_request& req) {
     return false;
   }
   req.group_id = r.read_string();
-  req.generation_id = r.read_i32();
-  req.member_id = r.read_string();
+  // v0 has no generation or member: a standalone commit, as a consumer without a group commits today.
+  req.generation_id = version >= 1 ? r.read_i32() : -1;
+  req.member_id = version >= 1 ? r.read_string() : std::string{};
   if (version >= 7)
     req.group_instance_id = r.read_nullable_string();
   else
     req.group_instance_id.reset();
-  req.retention_time_ms = version <= 4 ? r.read_i64() : -1;
+  req.retention_time_ms = version >= 2 && version <= 4 ? r.read_i64() : -1;
   read_array(
     r, false, req.topics,
     [version](reader& rr, offset_commit_topic& t) {
@@ -29,6 +30,8 @@ bool decode(reader& r, int16_t version, offset_commit_request& req) {
         [version](reader& r3, offset_commit_partition& p) {
           p.partition_index = r3.read_i32();
           p.committed_offset = r3.read_i64();
+          // v1 only: the client's commit timestamp, which Kafka 3.x ignores too (commit time is the broker's).
+          p.commit_timestamp = version == 1 ? r3.read_i64() : -1;
           p.committed_leader_epoch = version >= 6 ? r3.read_i32() : -1;
           p.committed_metadata = r3.read_nullable_string();
         },
@@ -42,17 +45,21 @@ void encode(writer& w, int16_t version, const offset_commit_request& req) {
   if (!is_supported(api_key::offset_commit, version))
     return w.fail();
   w.write_string(req.group_id);
-  w.write_i32(req.generation_id);
-  w.write_string(req.member_id);
+  if (version >= 1) {
+    w.write_i32(req.generation_id);
+    w.write_string(req.member_id);
+  }
   if (version >= 7)
     w.write_nullable_string(req.group_instance_id);
-  if (version <= 4)
+  if (version >= 2 && version <= 4)
     w.write_i64(req.retention_time_ms);
   write_array(w, false, req.topics, [version](writer& ww, const offset_commit_topic& t) {
     ww.write_string(t.name);
     write_array(ww, false, t.partitions, [version](writer& w3, const offset_commit_partition& p) {
       w3.write_i32(p.partition_index);
       w3.write_i64(p.committed_offset);
+      if (version == 1)
+        w3.write_i64(p.commit_timestamp);
       if (version >= 6)
         w3.write_i32(p.committed_leader_epoch);
       w3.write_nullable_string(p.committed_metadata);

@@ -1,10 +1,11 @@
 #pragma once
 
-// OffsetCommit (key 8), versions 2-7 (v8 is the first flexible version). Request: group_id,
-// generation_id, member_id, group_instance_id (v7+), retention_time_ms (v2-4 only),
-// topics[name, partitions[partition_index, committed_offset, committed_leader_epoch (v6+),
-// committed_metadata]]. Response: throttle_time_ms (v3+), topics[name, partitions[
-// partition_index, error]]. Standalone consumers commit with generation -1 and empty member.
+// OffsetCommit (key 8), versions 0-7 (v8 is the first flexible version). Request: group_id,
+// generation_id and member_id (v1+), group_instance_id (v7+), retention_time_ms (v2-4 only),
+// topics[name, partitions[partition_index, committed_offset, commit_timestamp (v1 only),
+// committed_leader_epoch (v6+), committed_metadata]]. Response: throttle_time_ms (v3+),
+// topics[name, partitions[partition_index, error]]. Standalone consumers commit with generation -1
+// and empty member, which is what v0 means. Sarama commits with v1 by default.
 
 #include <cstdint>
 #include <optional>
@@ -22,6 +23,7 @@ struct offset_commit_partition {
   int64_t committed_offset = 0;
   int32_t committed_leader_epoch = -1; // v6+
   std::optional<std::string> committed_metadata;
+  int64_t commit_timestamp = -1;       // v1 only; ignored (the broker stamps commits)
 };
 
 /// Commits for one topic.

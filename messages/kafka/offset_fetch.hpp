@@ -1,6 +1,7 @@
 #pragma once
 
-// OffsetFetch (key 9), versions 1-5 (v6 is the first flexible version). Request: group_id,
+// OffsetFetch (key 9), versions 0-5 (v6 is the first flexible version; v0 is v1's layout: Kafka 3.x
+// answers both from the group coordinator). Request: group_id,
 // topics[name, partition_indexes] (null = all topics, v2+). Response: throttle_time_ms (v3+),
 // topics[name, partitions[partition_index, committed_offset, committed_leader_epoch (v5+),
 // metadata, error]], error (v2+, group-level). An offset of -1 means "nothing committed".

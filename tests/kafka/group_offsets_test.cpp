@@ -41,6 +41,38 @@ TEST_CASE("offset_commit: v2 request from literal bytes") {
   check_hostile<offset_commit_request>(b, 2);
 }
 
+// v1 as Sarama 1.22 sends it with Consumer.Offsets.Retention = 0: group "g", generation 4, member "m",
+// topic "t" partition 2 offset 7, commit timestamp -1, metadata "".
+TEST_CASE("offset_commit: v1 and v0 requests from literal bytes (Sarama, old clients)") {
+  buffer v1 = bytes({0x00, 0x01}) + ascii("g") + bytes({0x00, 0x00, 0x00, 0x04, 0x00, 0x01}) + ascii("m") +
+              bytes({0x00, 0x00, 0x00, 0x01, 0x00, 0x01}) + ascii("t") +
+              bytes({0x00, 0x00, 0x00, 0x01,                           // 1 partition
+                     0x00, 0x00, 0x00, 0x02,                           // partition 2
+                     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07,   // offset 7
+                     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,   // commit timestamp -1
+                     0x00, 0x00});                                     // metadata ""
+  auto req = check_reencodes<offset_commit_request>(v1, 1);
+  CHECK(req.generation_id == 4);
+  CHECK(req.member_id == "m");
+  CHECK(req.retention_time_ms == -1);
+  CHECK(req.topics.at(0).partitions.at(0).partition_index == 2);
+  CHECK(req.topics.at(0).partitions.at(0).committed_offset == 7);
+  check_hostile<offset_commit_request>(v1, 1);
+  // v0: no generation, member or timestamp: a standalone commit.
+  buffer v0 = bytes({0x00, 0x01}) + ascii("g") + bytes({0x00, 0x00, 0x00, 0x01, 0x00, 0x01}) + ascii("t") +
+              bytes({0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+                     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09, 0x00, 0x00});
+  auto r0 = check_reencodes<offset_commit_request>(v0, 0);
+  CHECK(r0.generation_id == -1);
+  CHECK(r0.member_id.empty());
+  CHECK(r0.topics.at(0).partitions.at(0).committed_offset == 9);
+  check_hostile<offset_commit_request>(v0, 0);
+  // Responses v0-v2 have no throttle time.
+  offset_commit_response resp;
+  resp.topics = {{"t", {{2, error_code::none}}}};
+  CHECK(encode_to_bytes(int16_t{0}, resp).size() == encode_to_bytes(int16_t{3}, resp).size() - 4);
+}
+
 TEST_CASE("offset_commit: field presence per version") {
   offset_commit_request req;
   req.group_id = "g";

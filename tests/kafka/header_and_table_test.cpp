@@ -21,7 +21,7 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
   const expect rows[] = {
     {api_key::produce, 3, 7, 9},          {api_key::fetch, 4, 11, 12},
     {api_key::list_offsets, 1, 3, 6},     {api_key::metadata, 0, 8, 9},
-    {api_key::offset_commit, 2, 7, 8},    {api_key::offset_fetch, 1, 5, 6},
+    {api_key::offset_commit, 0, 7, 8},    {api_key::offset_fetch, 0, 5, 6},
     {api_key::find_coordinator, 0, 2, 3}, {api_key::join_group, 0, 5, 6},
     {api_key::heartbeat, 0, 3, 4},        {api_key::leave_group, 0, 3, 4},
     {api_key::sync_group, 0, 3, 4},       {api_key::describe_groups, 0, 4, 5},
