@@ -43,6 +43,8 @@ struct node_handle {
   caf::actor kafka_acceptor;
   uint16_t kafka_port = 0;  // 0: Kafka listener not started
   quorum_actor quorum;      // null unless cfg.runs_quorum()
+  caf::actor controller;    // the node's controller (controller_actor), null unless cfg.runs_quorum()
+  caf::actor lifecycle;     // the node's broker lifecycle (lifecycle_actor), null unless cfg.runs_quorum()
 };
 
 // Spawns the broker (opening the data directory) and, when listen is set, publishes it on the native
