@@ -38,7 +38,8 @@ constexpr int32_t min_connection_timeout_ms = 2000;
 
 quorum_heartbeats quorum_heartbeats_for(const cluster::server_config& s) {
   return {std::chrono::milliseconds(std::max(10, s.controller_quorum_election_timeout_ms / 10)),
-          std::chrono::milliseconds(std::max(s.controller_quorum_fetch_timeout_ms, min_connection_timeout_ms))};
+          std::chrono::milliseconds(std::max({s.controller_quorum_fetch_timeout_ms, min_connection_timeout_ms,
+                                              s.broker_session_timeout_ms}))};
 }
 
 namespace {

@@ -1,5 +1,7 @@
 #include "cluster/controller/cluster_control.hpp"
 
+#include <algorithm>
+
 namespace samsa::cluster {
 
 void cluster_control::activate(const metadata_image& img, int64_t now_ms) {
@@ -98,13 +100,14 @@ control_decision cluster_control::handle_heartbeat(const metadata_image& img, co
 }
 
 control_decision cluster_control::handle_node_down(const metadata_image& img, int32_t node_id, int64_t epoch,
-                                                   int64_t) {
+                                                   int64_t now_ms) {
   control_decision d;
   if (!active_)
     return d;
+  // Its session ends now: should this fence not commit, tick() proposes it again.
   auto it = sessions_.find(node_id);
   if (it != sessions_.end() && it->second.epoch == epoch)
-    sessions_.erase(it);
+    it->second.deadline_ms = std::min(it->second.deadline_ms, now_ms);
   propose_fence_state(img, node_id, epoch, true, d.records);
   return d;
 }
@@ -114,11 +117,14 @@ control_decision cluster_control::tick(const metadata_image& img, int64_t now_ms
   if (!active_)
     return d;
   for (auto it = sessions_.begin(); it != sessions_.end();) {
-    if (now_ms >= it->second.deadline_ms) {
-      propose_fence_state(img, it->first, it->second.epoch, true, d.records);
-      it = sessions_.erase(it); // the next heartbeat starts a new session
-    } else {
+    auto b = img.broker(it->first);
+    if (now_ms < it->second.deadline_ms) {
       ++it;
+    } else if (b && b->broker_epoch == it->second.epoch && !b->fenced) {
+      propose_fence_state(img, it->first, it->second.epoch, true, d.records); // kept until the image says fenced
+      ++it;
+    } else {
+      it = sessions_.erase(it); // fenced (or replaced): the next heartbeat starts a new session
     }
   }
   return d;

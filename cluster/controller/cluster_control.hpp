@@ -15,8 +15,9 @@
 //   refused as unknown: the node re-registers. A fenced broker is unfenced once its applied offset reached
 //   its registration record (= its epoch): it has seen its own registration, so it is caught up.
 // - Sessions: a heartbeat (or a committed registration) gives the broker a session until now +
-//   broker.session.timeout.ms; tick(now) fences every unfenced broker whose session ran out. A node known to
-//   be gone (the shell's monitor on its lifecycle actor fired) is fenced at once.
+//   broker.session.timeout.ms; tick(now) fences every unfenced broker whose session ran out (again on every
+//   tick until the image shows it fenced, should a proposal fail). A node known to be gone (the shell's
+//   monitor on its lifecycle actor fired) is fenced at once, and its session ends now.
 // - Sessions are soft state of the active controller only: activate() (this node's quorum member became
 //   leader) gives every registered broker a fresh session, as Kafka does after a controller failover; a
 //   deposed controller forgets them (deactivate()).

@@ -173,12 +173,29 @@ TEST_CASE("cluster_control: a node seen gone is fenced at once, only for its cur
   h.commit(d);
   CHECK(h.fenced(1));
   CHECK(h.ctl.handle_node_down(h.img(), 1, e1, h.now).records.empty());
+  CHECK(h.ctl.tick(h.img(), h.now).records.empty()); // fenced: the session is over
+  CHECK(h.ctl.session_deadline(1) == nullptr);
   // The restarted process registers a new incarnation: higher epoch, fenced until caught up.
   auto e2 = h.register_node(1, "a2");
   CHECK(e2 > e1);
   CHECK(h.fenced(1));
   h.heartbeat(1, e2, e2);
   CHECK_FALSE(h.fenced(1));
+}
+
+TEST_CASE("cluster_control: a fence that did not commit is proposed again by the next tick") {
+  harness h;
+  h.ctl.activate(h.img(), h.now);
+  auto e1 = h.register_node(1, "a");
+  h.heartbeat(1, e1, e1);
+  auto lost = h.ctl.handle_node_down(h.img(), 1, e1, h.now); // proposed, never committed
+  REQUIRE(lost.records.size() == 1);
+  CHECK(h.ctl.tick(h.img(), h.now).records.empty()); // still in flight
+  h.ctl.proposal_failed();
+  auto again = h.ctl.tick(h.img(), h.now);
+  REQUIRE(again.records.size() == 1);
+  h.commit(again);
+  CHECK(h.fenced(1));
 }
 
 TEST_CASE("cluster_control: a new active controller gives every registered broker a fresh session") {

@@ -3,8 +3,9 @@
 # `samsa cluster status` on every node lists 3 unfenced brokers. kill -9 of a follower node: fenced (the
 # controller's monitor on its lifecycle fires; the time is printed, only a generous bound is checked).
 # Restarted: registered again with a new, higher broker epoch and unfenced. SIGSTOP of a follower: fenced
-# (no heartbeat for broker.session.timeout.ms, or CAF dropping the frozen connection, whichever is first;
-# time printed); SIGCONT: unfenced again with the same epoch. Every process is killed on exit.
+# when its session expires (no heartbeat for broker.session.timeout.ms; CAF's connection timeout is not
+# shorter, actors/node.hpp), not before; time printed); SIGCONT: unfenced again with the same epoch. Every
+# process is killed on exit.
 set -euo pipefail
 source "$(dirname "$0")/cluster_lib.sh"
 SESSION_MS=3000
@@ -49,7 +50,8 @@ wait_for 30 all_unfenced_everywhere >/dev/null || fail "not 3 unfenced brokers o
 echo "registered and unfenced on every node:"; "$SAMSA" cluster status --broker "127.0.0.1:${NATIVE[1]}"
 for i in 1 2 3; do
   grep -q "registered with the controller (node [0-9]*) as broker epoch" "$WORK/node$i.log" || fail "node $i's log does not say it registered"
-  grep -q "node $i is unfenced" "$WORK/node$i.log" || fail "node $i's log does not say it is unfenced"
+  # Its lifecycle learns it from its next heartbeat's answer, which may come after the image says so.
+  wait_for 10 grep -q "node $i is unfenced" "$WORK/node$i.log" >/dev/null || fail "node $i's log does not say it is unfenced"
 done
 
 leader=$(leader_node 1)
@@ -81,6 +83,10 @@ if ! wait_for 20 is_state "$leader" "$frozen" f >/dev/null; then
 fi
 stop_fence_ms=$(( $(now_ms) - t0 ))
 echo "SIGSTOP -> fenced in ${stop_fence_ms} ms (broker.session.timeout.ms=$SESSION_MS)"
+# Not before its session ended: the last heartbeat was at most one interval (1000 ms) before SIGSTOP.
+[ "$stop_fence_ms" -ge $(( SESSION_MS - 1000 )) ] || fail "node $frozen fenced after $stop_fence_ms ms, before its session ended"
+grep -q "session expired .*fence_broker node $frozen epoch $frozen_epoch" "$WORK/node$leader.log" \
+  || fail "the controller did not fence node $frozen for its expired session"
 kill -CONT "${PID[$frozen]}"
 wait_for 30 all_unfenced_everywhere >/dev/null || fail "node $frozen not unfenced within 30 s of SIGCONT"
 echo "SIGCONT -> unfenced again, broker epoch $(epoch_of "$leader" "$frozen") (was $frozen_epoch)"
