@@ -36,7 +36,7 @@ struct membership_fixture {
   std::map<int, quorum_actor> q;
   std::map<int, controller_actor> ctl;
   std::map<int, lifecycle_actor> life;
-  int64_t elapsed_ms = 0;
+  testing::virtual_clock clock{sched, step_ms};
 
   membership_fixture() : sys(cfg), sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())), self(sys) {
     std::map<int, std::shared_ptr<quorum_actor>> cells;
@@ -95,23 +95,9 @@ struct membership_fixture {
     sched.run();
   }
 
-  void advance(int64_t ms) {
-    for (int64_t t = 0; t < ms; t += step_ms) {
-      sched.advance_time(milliseconds(step_ms));
-      sched.run();
-      elapsed_ms += step_ms;
-    }
-  }
-
-  int64_t run_until(const std::function<bool()>& pred, int64_t max_ms) {
-    int64_t start = elapsed_ms;
-    while (!pred()) {
-      if (elapsed_ms - start > max_ms)
-        return -1;
-      advance(step_ms);
-    }
-    return elapsed_ms - start;
-  }
+  void advance(int64_t ms) { clock.advance(ms); }
+  template <class Pred>
+  int64_t run_until(Pred pred, int64_t max_ms) { return clock.run_until(pred, max_ms); }
 
   broker_membership status(int id) {
     auto h = self->request(ctl[id], caf::infinite, status_atom::value);
