@@ -53,7 +53,7 @@ caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::
 }
 
 caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::server_config& cfg, node_data data,
-                                         caf::actor quorum) {
+                                         caf::actor quorum, caf::actor controller) {
   group_registry_config gcfg;
   gcfg.db_file = data_dir(cfg) / "metadata.db";
   gcfg.group.initial_rebalance_delay_ms = cfg.group_initial_rebalance_delay_ms;
@@ -63,11 +63,12 @@ caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::
     stop_partitions(data.topics);
     return groups.error();
   }
-  return sys.spawn(broker, cfg, std::make_shared<node_data>(std::move(data)), *groups, std::move(quorum));
+  return sys.spawn(broker, cfg, std::make_shared<node_data>(std::move(data)), *groups, std::move(quorum),
+                   std::move(controller));
 }
 
 broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, std::shared_ptr<node_data> data,
-                                   caf::actor groups, caf::actor quorum) {
+                                   caf::actor groups, caf::actor quorum, caf::actor controller) {
   auto& st = self->state;
   st.lock = std::move(data->lock);
   st.producer_id_limit = std::move(data->producer_id_limit);
@@ -75,6 +76,7 @@ broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, 
   st.topics = std::move(data->topics);
   st.groups = std::move(groups);
   st.quorum = std::move(quorum);
+  st.controller = std::move(controller);
   st.cfg = std::move(cfg);
   st.info.cluster_id = st.store->cluster_id();
   st.info.node_id = st.cfg.node_id;
@@ -119,6 +121,12 @@ broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, 
         return make_error(api_errc::invalid_request, "node " + std::to_string(self->state.cfg.node_id)
                                                        + " runs no controller quorum member (controller.quorum.voters)");
       return self->state.quorum;
+    },
+    [=](controller_atom) -> caf::result<caf::actor> {
+      if (!self->state.controller)
+        return make_error(api_errc::invalid_request, "node " + std::to_string(self->state.cfg.node_id)
+                                                       + " runs no controller (controller.quorum.voters)");
+      return self->state.controller;
     },
     [=](groups_atom, list_atom) -> caf::result<std::vector<group_info>> {
       return ask_groups<std::vector<group_info>>(self, list_atom::value);

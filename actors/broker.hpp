@@ -38,6 +38,7 @@ struct broker_state {
   cluster_info info;
   caf::actor groups; // the node's group registry (committed offsets, group coordinators)
   caf::actor quorum; // the node's controller quorum member (quorum_actor), or null without a quorum
+  caf::actor controller; // the node's controller actor (controller_actor), or null without a quorum
   std::shared_ptr<persistence::data_dir_lock> lock; // held while the broker runs: one process per data directory
   static inline const char* name = "samsa.broker";
   ~broker_state();
@@ -53,12 +54,13 @@ caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::
                                          caf::actor quorum = {});
 // The same with the data directory already opened (open_node_data), for callers that need the metadata
 // database migrated before the broker exists (the quorum's SQLite store lives in it).
+// `controller`: the node's controller actor (actors/controller), handed out on controller_atom.
 caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::server_config& cfg, node_data data,
-                                         caf::actor quorum);
+                                         caf::actor quorum, caf::actor controller = {});
 
 using broker_ptr = broker_actor::stateful_pointer<broker_state>;
 
 broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, std::shared_ptr<node_data> data,
-                                   caf::actor groups, caf::actor quorum);
+                                   caf::actor groups, caf::actor quorum, caf::actor controller);
 
 } // namespace samsa::actors

@@ -9,6 +9,8 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/broker.hpp"
+#include "actors/broker_lifecycle.hpp"
+#include "actors/controller.hpp"
 #include "actors/kafka_session.hpp"
 #include "actors/native_transport.hpp"
 #include "actors/quorum_replica.hpp"
@@ -36,18 +38,22 @@ constexpr int32_t min_connection_timeout_ms = 2000;
 
 quorum_heartbeats quorum_heartbeats_for(const cluster::server_config& s) {
   return {std::chrono::milliseconds(std::max(10, s.controller_quorum_election_timeout_ms / 10)),
-          std::chrono::milliseconds(std::max(s.controller_quorum_fetch_timeout_ms, min_connection_timeout_ms))};
+          std::chrono::milliseconds(std::max({s.controller_quorum_fetch_timeout_ms, min_connection_timeout_ms,
+                                              s.broker_session_timeout_ms}))};
 }
 
 namespace {
 
-// Until the metadata publisher exists, committed entries are only counted in the log.
-quorum_state_machine logging_state_machine(int32_t node_id) {
-  quorum_state_machine sm;
-  sm.apply = [node_id](const raft::log_entry& e) {
-    spdlog::debug("quorum: node {} applied index {} ({} bytes)", node_id, e.index.value, e.data.size());
-  };
-  return sm;
+void stop_control_plane(caf::actor_system& sys, node_handle& node) {
+  caf::scoped_actor self{sys};
+  for (caf::actor* a : {&node.lifecycle, &node.controller}) {
+    if (*a)
+      self->send_exit(*a, caf::exit_reason::user_shutdown);
+    *a = nullptr;
+  }
+  if (node.quorum)
+    self->send_exit(node.quorum, caf::exit_reason::user_shutdown);
+  node.quorum = nullptr;
 }
 
 } // namespace
@@ -65,14 +71,21 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
       stop_partitions(data->topics);
       return make_error(api_errc::storage_error, "quorum: " + err);
     }
-    node.quorum = spawn_quorum_replica(sys, quorum_config_from(cfg), std::move(storage),
-                                       logging_state_machine(cfg.node_id));
+    // The control plane: the controller (image subscriber, active controller while leading), the lifecycle
+    // (registration, heartbeats), and the quorum whose hooks publish the image to both.
+    auto quorum_cell = std::make_shared<quorum_actor>();
+    auto ctl = spawn_controller(sys, controller_config_from(cfg), quorum_cell);
+    node.controller = caf::actor_cast<caf::actor>(ctl);
+    auto life = spawn_broker_lifecycle(sys, lifecycle_config_from(cfg, node.controller));
+    node.lifecycle = caf::actor_cast<caf::actor>(life);
+    *quorum_cell = spawn_quorum_replica(sys, quorum_config_from(cfg), std::move(storage),
+                                        metadata_hooks(cfg.node_id, ctl, {node.lifecycle}));
+    node.quorum = *quorum_cell;
     spdlog::info("quorum: node {} is a voter of {}", cfg.node_id, cfg.controller_quorum_voters);
   }
-  auto broker = spawn_broker(sys, cfg, std::move(*data), caf::actor_cast<caf::actor>(node.quorum));
+  auto broker = spawn_broker(sys, cfg, std::move(*data), caf::actor_cast<caf::actor>(node.quorum), node.controller);
   if (!broker) {
-    if (node.quorum)
-      caf::anon_send_exit(node.quorum, caf::exit_reason::user_shutdown);
+    stop_control_plane(sys, node);
     return broker.error();
   }
   node.broker = *broker;
@@ -80,8 +93,7 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
     auto port = publish_native_listener(sys, node.broker, cfg);
     if (!port) {
       caf::anon_send_exit(node.broker, caf::exit_reason::user_shutdown);
-      if (node.quorum)
-        caf::anon_send_exit(node.quorum, caf::exit_reason::user_shutdown);
+      stop_control_plane(sys, node);
       return make_error(api_errc::invalid_config, "cannot listen on samsa.native.listener " + cfg.native_host() + ":"
                                                     + std::to_string(cfg.native_port()) + ": "
                                                     + describe(port.error()));
@@ -97,8 +109,7 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
     if (!kafka) {
       sys.middleman().unpublish(node.broker, node.native_port);
       caf::anon_send_exit(node.broker, caf::exit_reason::user_shutdown);
-      if (node.quorum)
-        caf::anon_send_exit(node.quorum, caf::exit_reason::user_shutdown);
+      stop_control_plane(sys, node);
       return make_error(api_errc::invalid_config, "cannot listen on listeners " + cfg.listener_host() + ":"
                                                     + std::to_string(cfg.listener_port()) + ": "
                                                     + sys.render(kafka.error()));
@@ -116,11 +127,8 @@ void stop_node(caf::actor_system& sys, node_handle& node) {
     sys.middleman().unpublish(node.broker, node.native_port);
   if (node.kafka_acceptor)
     caf::anon_send_exit(node.kafka_acceptor, caf::exit_reason::user_shutdown);
+  stop_control_plane(sys, node);
   caf::scoped_actor self{sys};
-  if (node.quorum) {
-    self->send_exit(node.quorum, caf::exit_reason::user_shutdown);
-    node.quorum = nullptr;
-  }
   self->monitor(node.broker);
   self->send_exit(node.broker, caf::exit_reason::user_shutdown);
   self->receive([](const caf::down_msg&) {}, caf::after(std::chrono::seconds(10)) >> [] {});

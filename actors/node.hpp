@@ -22,8 +22,10 @@ void configure_actor_system(caf::actor_system_config& cfg, const cluster::server
 
 // CAF 0.17 leaves BASP heartbeats off, so a frozen or cut-off peer is never noticed. A quorum node sends
 // one every controller.quorum.election.timeout.ms / 10 and drops a connection silent for
-// controller.quorum.fetch.timeout.ms (at least 2 s): about when check quorum would give up on that peer
-// anyway, long enough that a bounded Raft append (64 KiB) never delays a heartbeat that far. Clients
+// the longest of controller.quorum.fetch.timeout.ms, broker.session.timeout.ms and 2 s: not before check
+// quorum would give up on that peer anyway, and not before the broker's session ends (a frozen broker is
+// fenced for its session, as in KRaft, not earlier because its connection went quiet); long enough that a
+// bounded Raft append (64 KiB) never delays a heartbeat that far. Clients
 // must send heartbeats too (samsa's CLI does, every 500 ms) or an idle connection is dropped.
 struct quorum_heartbeats {
   std::chrono::milliseconds interval;
@@ -43,6 +45,8 @@ struct node_handle {
   caf::actor kafka_acceptor;
   uint16_t kafka_port = 0;  // 0: Kafka listener not started
   quorum_actor quorum;      // null unless cfg.runs_quorum()
+  caf::actor controller;    // the node's controller (controller_actor), null unless cfg.runs_quorum()
+  caf::actor lifecycle;     // the node's broker lifecycle (lifecycle_actor), null unless cfg.runs_quorum()
 };
 
 // Spawns the broker (opening the data directory) and, when listen is set, publishes it on the native

@@ -131,8 +131,11 @@ bool handle_effects(quorum_ptr self, raft::effects fx) {
   }
   for (auto& out : fx.messages)
     send_raft(self, out);
-  if (fx.role_changed)
+  if (fx.role_changed) {
     log_role(self, *fx.role_changed);
+    if (st.sm.role_changed)
+      st.sm.role_changed(*fx.role_changed);
+  }
   if (!fx.committed.empty())
     maybe_snapshot(self);
   return true;

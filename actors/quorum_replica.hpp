@@ -69,6 +69,8 @@ struct quorum_state_machine {
   std::function<void(const raft::snapshot&)> install;
   // An image of everything applied up to the index (called every snapshot_every entries).
   std::function<raft::bytes(raft::log_index_t)> take_snapshot;
+  // The member's role or the known leader changed (called after the change is logged).
+  std::function<void(const raft::role_change&)> role_changed;
 };
 
 // Owns: the Raft core, the storage, the peers' handles, the pending proposals.

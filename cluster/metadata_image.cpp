@@ -33,10 +33,31 @@ std::string check_partition(const partition_registration& p) {
 } // namespace
 
 apply_result metadata_image::apply(const metadata_record& r, int64_t offset) {
-  if (offset <= offset_)
-    return ignored("offset " + std::to_string(offset) + " already applied (image at " + std::to_string(offset_) + ")");
+  return apply_batch({r}, offset).front();
+}
+
+std::vector<apply_result> metadata_image::apply_batch(const std::vector<metadata_record>& batch, int64_t offset) {
+  std::vector<apply_result> out;
+  if (offset <= offset_) {
+    out.assign(std::max<size_t>(1, batch.size()), ignored("offset " + std::to_string(offset) + " already applied (image at "
+                                                           + std::to_string(offset_) + ")"));
+    return out;
+  }
   offset_ = offset;
-  return std::visit([this](const auto& rec) { return on(rec); }, r);
+  for (const auto& r : batch) {
+    // A registration the controller left without an epoch takes its own offset (Kafka's choice): unique,
+    // increasing with every registration, and the same on every node that applies the log.
+    if (auto* reg = std::get_if<register_broker_record>(&r); reg && reg->broker_epoch < 0) {
+      auto with_epoch = *reg;
+      with_epoch.broker_epoch = offset;
+      out.push_back(on(with_epoch));
+    } else {
+      out.push_back(std::visit([this](const auto& rec) { return on(rec); }, r));
+    }
+  }
+  if (out.empty())
+    out.push_back({});
+  return out;
 }
 
 apply_result metadata_image::on(const register_broker_record& r) {

@@ -54,6 +54,10 @@ public:
   // Applies one record committed at `offset` (the Raft log index). Offsets must increase; a record at or
   // below the image's offset is a replay and is ignored.
   apply_result apply(const metadata_record& r, int64_t offset);
+  // Applies a batch (one Raft entry) whose records all belong to `offset`: one result per record (one
+  // refusal for a replayed offset; one success for an empty batch). A register_broker record with a
+  // negative broker epoch gets the offset as its epoch, so a batch holds at most one such record.
+  std::vector<apply_result> apply_batch(const std::vector<metadata_record>& batch, int64_t offset);
 
   int64_t offset() const { return offset_; } // the last applied offset; -1 for an empty image
 

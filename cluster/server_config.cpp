@@ -364,6 +364,8 @@ const std::vector<key_spec>& key_table() {
     {"controller.quorum.election.timeout.ms",
      field(&server_config::controller_quorum_election_timeout_ms, range(10, i32_max))},
     {"controller.quorum.fetch.timeout.ms", field(&server_config::controller_quorum_fetch_timeout_ms, range(10, i32_max))},
+    {"broker.session.timeout.ms", field(&server_config::broker_session_timeout_ms, range(10, i32_max))},
+    {"broker.heartbeat.interval.ms", field(&server_config::broker_heartbeat_interval_ms, range(10, i32_max))},
   };
   return table;
 }
@@ -472,7 +474,8 @@ auto tie_all(const server_config& c) {
                   c.max_connections_per_ip, c.connections_max_idle_ms, c.producer_id_expiration_ms, c.log_level,
                   c.native_max_message_bytes, c.native_ssl_cafile, c.native_ssl_certfile, c.native_ssl_keyfile,
                   c.native_ssl_key_password, c.native_allow_unauthenticated, c.controller_quorum_voters,
-                  c.process_roles, c.controller_quorum_election_timeout_ms, c.controller_quorum_fetch_timeout_ms);
+                  c.process_roles, c.controller_quorum_election_timeout_ms, c.controller_quorum_fetch_timeout_ms,
+                  c.broker_session_timeout_ms, c.broker_heartbeat_interval_ms);
 }
 
 template <class Table>

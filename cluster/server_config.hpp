@@ -68,6 +68,9 @@ struct server_config {
   std::string process_roles = "broker,controller";        // process.roles
   int32_t controller_quorum_election_timeout_ms = 1000;   // controller.quorum.election.timeout.ms
   int32_t controller_quorum_fetch_timeout_ms = 2000;      // controller.quorum.fetch.timeout.ms
+  // Broker liveness (KRaft's names): heartbeats to the active controller, fenced without one this long.
+  int32_t broker_session_timeout_ms = 9000;               // broker.session.timeout.ms
+  int32_t broker_heartbeat_interval_ms = 2000;            // broker.heartbeat.interval.ms
 
   // From the first PLAINTEXT://host:port of listeners. An empty host (Kafka: all interfaces) is "0.0.0.0";
   // IPv6 brackets are removed.

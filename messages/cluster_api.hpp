@@ -24,6 +24,11 @@
 #include <caf/sec.hpp>
 #include <caf/typed_actor.hpp>
 
+#include <memory>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+
+#include "messages/metadata_records.hpp"
 #include "messages/native_api.hpp"
 #include "messages/raft_types.hpp"
 
@@ -34,6 +39,10 @@ using raft_atom = caf::atom_constant<caf::atom("raft")>;
 using propose_atom = caf::atom_constant<caf::atom("propose")>;
 using status_atom = caf::atom_constant<caf::atom("status")>;
 using hello_atom = caf::atom_constant<caf::atom("hello")>;
+using brk_reg_atom = caf::atom_constant<caf::atom("brk_reg")>;
+using brk_hb_atom = caf::atom_constant<caf::atom("brk_hb")>;
+using image_atom = caf::atom_constant<caf::atom("image")>;
+using role_atom = caf::atom_constant<caf::atom("role")>;
 // quorum_atom (asking a broker for its node's quorum actor) is in native_api.hpp with the broker's interface.
 
 } // namespace samsa
@@ -179,4 +188,99 @@ inline std::optional<int32_t> leader_hint(const caf::error& e) {
   return std::nullopt;
 }
 
+// -- broker membership (actors/controller, actors/broker_lifecycle) ------------------------------------
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, broker_endpoint& x) {
+  return f(caf::meta::type_name("broker_endpoint"), x.name, x.host, x.port);
+}
+
+// A node's broker_lifecycle registering with the active controller (Kafka's BrokerRegistrationRequest).
+struct broker_register_request {
+  int32_t node_id = -1;
+  std::string incarnation_id;             // random per process start
+  std::vector<broker_endpoint> endpoints; // PLAINTEXT (Kafka, advertised) and NATIVE
+  std::string rack;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, broker_register_request& x) {
+  return f(caf::meta::type_name("broker_register_request"), x.node_id, x.incarnation_id, x.endpoints, x.rack);
+}
+
+// Every broker.heartbeat.interval.ms (Kafka's BrokerHeartbeatRequest).
+struct broker_heartbeat {
+  int32_t node_id = -1;
+  int64_t broker_epoch = -1;
+  int64_t applied_offset = -1; // the node's metadata image offset
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, broker_heartbeat& x) {
+  return f(caf::meta::type_name("broker_heartbeat"), x.node_id, x.broker_epoch, x.applied_offset);
+}
+
+struct broker_heartbeat_reply {
+  bool known = true;   // false: not registered with this epoch (any more): register again
+  bool fenced = true;  // the broker's state in the controller's image
+  int64_t broker_epoch = -1;
+  std::string reason;  // why not known
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, broker_heartbeat_reply& x) {
+  return f(caf::meta::type_name("broker_heartbeat_reply"), x.known, x.fenced, x.broker_epoch, x.reason);
+}
+
+// One registered broker as the metadata image holds it.
+struct broker_member {
+  int32_t node_id = -1;
+  std::string incarnation_id;
+  int64_t broker_epoch = -1;
+  std::vector<broker_endpoint> endpoints;
+  bool fenced = true;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, broker_member& x) {
+  return f(caf::meta::type_name("broker_member"), x.node_id, x.incarnation_id, x.broker_epoch, x.endpoints, x.fenced);
+}
+
+// What `samsa cluster status` shows of the membership, from the answering node's image.
+struct broker_membership {
+  int32_t node_id = -1;       // the answering node
+  int64_t image_offset = -1;  // its image's applied offset
+  int32_t controller = -1;    // the quorum leader it knows (-1: none)
+  bool active_controller = false;
+  std::vector<broker_member> brokers;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, broker_membership& x) {
+  return f(caf::meta::type_name("broker_membership"), x.node_id, x.image_offset, x.controller, x.active_controller,
+           x.brokers);
+}
+
 } // namespace samsa
+
+namespace samsa::cluster {
+class metadata_image;
+} // namespace samsa::cluster
+
+namespace samsa {
+
+// A published image: immutable, shared between the actors of one node (never sent to another node).
+using image_ptr = std::shared_ptr<const cluster::metadata_image>;
+
+// The node's controller (actors/controller.hpp): the image's subscriber on this node, and the active
+// controller while this node's quorum member leads.
+using controller_actor = caf::typed_actor<
+  // Registration: the broker epoch once committed; not_leader (leader_hint) on a non-active node;
+  // invalid_request for a bad request.
+  caf::replies_to<brk_reg_atom, broker_register_request>::with<int64_t>,
+  caf::replies_to<brk_hb_atom, broker_heartbeat>::with<broker_heartbeat_reply>,
+  caf::replies_to<status_atom>::with<broker_membership>,
+  // Local only: a new image from the node's metadata publisher (quorum hooks), a quorum role change
+  // (leader node or -1, term, whether this node leads), the controller's timer.
+  caf::reacts_to<image_atom, image_ptr>,
+  caf::reacts_to<role_atom, int32_t, int64_t, bool>,
+  caf::reacts_to<tick_atom>>;
+
+} // namespace samsa
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::image_ptr)

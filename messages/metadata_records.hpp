@@ -32,7 +32,7 @@ struct broker_endpoint {
 struct register_broker_record {
   int32_t node_id = -1;
   std::string incarnation_id;  // random per process start
-  int64_t broker_epoch = -1;   // set by the controller to the record's log offset
+  int64_t broker_epoch = -1;   // -1 (what the controller writes): the record's log offset, set on apply
   std::vector<broker_endpoint> endpoints;
   std::string rack;
   bool fenced = true;

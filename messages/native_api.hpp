@@ -47,6 +47,7 @@ using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using commit_atom = caf::atom_constant<caf::atom("commit")>;
 using committed_atom = caf::atom_constant<caf::atom("committed")>;
 using quorum_atom = caf::atom_constant<caf::atom("quorum")>;
+using controller_atom = caf::atom_constant<caf::atom("controller")>;
 
 // Special timestamps of ListOffsets, as in Kafka.
 constexpr int64_t latest_timestamp = -1;
@@ -404,6 +405,10 @@ using broker_actor = caf::typed_actor<
   caf::replies_to<groups_atom, committed_atom, std::string>::with<std::vector<partition_offset>>,
   // The node's controller quorum member (a samsa::quorum_actor, messages/cluster_api.hpp): how quorum
   // members find each other through the native listener. invalid_request when the node runs no quorum.
-  caf::replies_to<quorum_atom>::with<caf::actor>>;
+  caf::replies_to<quorum_atom>::with<caf::actor>,
+  // The node's controller actor (a samsa::controller_actor, messages/cluster_api.hpp): how broker
+  // lifecycles reach the active controller, and `samsa cluster status` the membership. invalid_request when
+  // the node runs no quorum.
+  caf::replies_to<controller_atom>::with<caf::actor>>;
 
 } // namespace samsa

@@ -49,6 +49,14 @@ void register_samsa_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<raft::message>("samsa::raft::message");
   cfg.add_message_type<quorum_status>("samsa::quorum_status");
   cfg.add_message_type<quorum_actor>("samsa::quorum_actor");
+  // Broker membership (messages/cluster_api.hpp).
+  cfg.add_message_type<broker_endpoint>("samsa::broker_endpoint");
+  cfg.add_message_type<broker_register_request>("samsa::broker_register_request");
+  cfg.add_message_type<broker_heartbeat>("samsa::broker_heartbeat");
+  cfg.add_message_type<broker_heartbeat_reply>("samsa::broker_heartbeat_reply");
+  cfg.add_message_type<broker_member>("samsa::broker_member");
+  cfg.add_message_type<broker_membership>("samsa::broker_membership");
+  cfg.add_message_type<controller_actor>("samsa::controller_actor");
   cfg.add_error_category(api_error_category, [](uint8_t code, caf::atom_value, const caf::message& ctx) {
     auto s = std::string{"samsa:"} + to_string(static_cast<api_errc>(code));
     if (!ctx.empty())

@@ -1,5 +1,7 @@
 // `samsa cluster status`: the controller quorum as one node sees it (its quorum member's status_atom,
-// reached through the broker's native API). Text for people, --output json for scripts and experiments.
+// reached through the broker's native API) and the registered brokers of that node's metadata image (its
+// controller's status_atom). Text for people, --output json for scripts and experiments (one object: the
+// quorum fields, then image_offset, active_controller and brokers).
 #include <chrono>
 #include <iostream>
 #include <sstream>
@@ -14,6 +16,42 @@ namespace samsa::cli {
 
 namespace {
 
+std::string json_string(const std::string& x) {
+  std::string out = "\"";
+  for (char c : x) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    if (static_cast<unsigned char>(c) >= 0x20)
+      out += c;
+  }
+  return out + "\"";
+}
+
+std::string endpoints_text(const std::vector<broker_endpoint>& eps) {
+  std::string s;
+  for (const auto& e : eps)
+    s += (s.empty() ? "" : " ") + e.name + "://" + e.host + ":" + std::to_string(e.port);
+  return s;
+}
+
+std::string to_json(const broker_membership& m) {
+  std::ostringstream out;
+  out << "\"image_offset\":" << m.image_offset << ",\"active_controller\":" << (m.active_controller ? "true" : "false")
+      << ",\"brokers\":[";
+  for (size_t i = 0; i < m.brokers.size(); ++i) {
+    const auto& b = m.brokers[i];
+    out << (i ? "," : "") << "{\"id\":" << b.node_id << ",\"incarnation_id\":" << json_string(b.incarnation_id)
+        << ",\"broker_epoch\":" << b.broker_epoch << ",\"fenced\":" << (b.fenced ? "true" : "false")
+        << ",\"endpoints\":[";
+    for (size_t j = 0; j < b.endpoints.size(); ++j)
+      out << (j ? "," : "") << "{\"name\":" << json_string(b.endpoints[j].name)
+          << ",\"host\":" << json_string(b.endpoints[j].host) << ",\"port\":" << b.endpoints[j].port << "}";
+    out << "]}";
+  }
+  out << "]";
+  return out.str();
+}
+
 std::string to_json(const quorum_status& s) {
   std::ostringstream out;
   out << "{\"node_id\":" << s.node_id << ",\"role\":\"" << s.role << "\",\"term\":" << s.term
@@ -21,7 +59,7 @@ std::string to_json(const quorum_status& s) {
       << ",\"last_applied\":" << s.last_applied << ",\"peers\":[";
   for (size_t i = 0; i < s.peers.size(); ++i)
     out << (i ? "," : "") << s.peers[i];
-  out << "]}";
+  out << "]";
   return out.str();
 }
 
@@ -49,8 +87,21 @@ int cmd_cluster(const std::vector<std::string>& argv) {
           self->request(caf::actor_cast<quorum_actor>(q), timeout, status_atom::value)
             .receive(
               [&](quorum_status& s) {
+                broker_membership m;
+                bool have_members = false;
+                self->request(broker, timeout, controller_atom::value)
+                  .receive(
+                    [&](caf::actor& c) {
+                      self->request(caf::actor_cast<controller_actor>(c), timeout, status_atom::value)
+                        .receive([&](broker_membership& x) { m = std::move(x), have_members = true; },
+                                 [&](caf::error& e) { std::cerr << "error: membership: " << describe(e) << "\n"; });
+                    },
+                    [&](caf::error& e) { std::cerr << "error: membership: " << describe(e) << "\n"; });
                 if (output == "json") {
-                  std::cout << to_json(s) << "\n";
+                  std::cout << to_json(s);
+                  if (have_members)
+                    std::cout << "," << to_json(m);
+                  std::cout << "}\n";
                 } else {
                   if (s.role == "leader")
                     std::cout << "quorum: node " << s.node_id << " is leader in term " << s.term << "\n";
@@ -63,8 +114,16 @@ int cmd_cluster(const std::vector<std::string>& argv) {
                   std::cout << "  commit index " << s.commit_index << ", last index " << s.last_index
                             << ", last applied " << s.last_applied << ", reaches " << s.peers.size()
                             << " peer(s)\n";
+                  if (have_members) {
+                    std::cout << "brokers: " << m.brokers.size() << " registered in the image at offset "
+                              << m.image_offset << (m.active_controller ? " (this node is the active controller)" : "")
+                              << "\n";
+                    for (const auto& b : m.brokers)
+                      std::cout << "  broker " << b.node_id << "  epoch " << b.broker_epoch << "  "
+                                << (b.fenced ? "fenced" : "unfenced") << "  " << endpoints_text(b.endpoints) << "\n";
+                  }
                 }
-                rc = 0;
+                rc = have_members ? 0 : 1;
               },
               [&](caf::error& e) { std::cerr << "error: quorum status: " << describe(e) << "\n"; });
         },

@@ -28,6 +28,34 @@ struct test_system_config : caf::actor_system_config {
   }
 };
 
+// Virtual time on the test coordinator in fixed steps: every step fires the due timers and runs every
+// actor until idle (the quorum and membership tests).
+struct virtual_clock {
+  caf::scheduler::test_coordinator& sched;
+  int64_t step_ms;
+  int64_t elapsed_ms = 0; // advanced so far
+
+  void advance(int64_t ms) {
+    for (int64_t t = 0; t < ms; t += step_ms) {
+      sched.advance_time(std::chrono::milliseconds(step_ms));
+      sched.run();
+      elapsed_ms += step_ms;
+    }
+  }
+
+  // Advances until pred() holds; returns the virtual time it took, or -1 after max_ms.
+  template <class Pred>
+  int64_t run_until(Pred pred, int64_t max_ms) {
+    int64_t start = elapsed_ms;
+    while (!pred()) {
+      if (elapsed_ms - start > max_ms)
+        return -1;
+      advance(step_ms);
+    }
+    return elapsed_ms - start;
+  }
+};
+
 inline std::filesystem::path fresh_dir(const std::string& tag) {
   std::random_device rd;
   auto dir = std::filesystem::temp_directory_path() / ("samsa-test-" + tag + "-" + std::to_string(rd()));

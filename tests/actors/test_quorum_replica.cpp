@@ -44,7 +44,7 @@ struct quorum_fixture {
   std::map<int, quorum_actor> q;
   std::map<int, std::shared_ptr<memory_quorum_storage>> store;
   std::map<int, std::vector<std::string>> applied; // data entries each member applied, in order
-  int64_t elapsed_ms = 0;                           // virtual time advanced so far
+  testing::virtual_clock clock{sched, tick_ms};     // virtual time advanced so far: clock.elapsed_ms
 
   quorum_fixture() : sys(cfg), sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())), self(sys) {
     for (int id : ids)
@@ -88,24 +88,9 @@ struct quorum_fixture {
     sched.run();
   }
 
-  void advance(int64_t ms) {
-    for (int64_t t = 0; t < ms; t += tick_ms) {
-      sched.advance_time(milliseconds(tick_ms));
-      sched.run();
-      elapsed_ms += tick_ms;
-    }
-  }
-
-  // Advances virtual time until pred() holds; returns the virtual time it took, or -1 after max_ms.
-  int64_t run_until(const std::function<bool()>& pred, int64_t max_ms) {
-    int64_t start = elapsed_ms;
-    while (!pred()) {
-      if (elapsed_ms - start > max_ms)
-        return -1;
-      advance(tick_ms);
-    }
-    return elapsed_ms - start;
-  }
+  void advance(int64_t ms) { clock.advance(ms); }
+  template <class Pred>
+  int64_t run_until(Pred pred, int64_t max_ms) { return clock.run_until(pred, max_ms); }
 
   quorum_status status(int id) {
     auto h = self->request(q[id], caf::infinite, status_atom::value);

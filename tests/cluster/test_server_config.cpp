@@ -329,6 +329,8 @@ TEST_CASE("server_config: controller quorum keys") {
     CHECK(c.process_roles == "broker,controller");
     CHECK(c.controller_quorum_election_timeout_ms == 1000);
     CHECK(c.controller_quorum_fetch_timeout_ms == 2000);
+    CHECK(c.broker_session_timeout_ms == 9000);
+    CHECK(c.broker_heartbeat_interval_ms == 2000);
     CHECK(c.quorum_voters().empty());
     CHECK_FALSE(c.runs_quorum());
   }
@@ -366,6 +368,11 @@ TEST_CASE("server_config: controller quorum keys") {
     CHECK(has_error(parse_server_properties("process.roles=controller\n"), {"not supported yet"}));
     CHECK(has_error(parse_server_properties("controller.quorum.election.timeout.ms=0\n"), {"at least 10"}));
     CHECK(has_error(parse_server_properties("controller.quorum.fetch.timeout.ms=soon\n"), {"not a number"}));
+    CHECK(has_error(parse_server_properties("broker.session.timeout.ms=soon\n"), {"not a number"}));
+    auto b = parse_server_properties("broker.session.timeout.ms=3000\nbroker.heartbeat.interval.ms=500\n");
+    REQUIRE(b.errors.empty());
+    CHECK(b.config.broker_session_timeout_ms == 3000);
+    CHECK(b.config.broker_heartbeat_interval_ms == 500);
   }
   SUBCASE("roles and membership agree") {
     CHECK(has_error(parse_server_properties("node.id=5\ncontroller.quorum.voters=1@127.0.0.1:19092\n"),

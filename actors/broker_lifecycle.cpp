@@ -1,0 +1,211 @@
+#include "actors/broker_lifecycle.hpp"
+
+#include "cluster/metadata_image.hpp"
+
+#include <chrono>
+#include <random>
+
+#include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+namespace samsa::actors {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+int64_t now_ms(lifecycle_ptr self) {
+  return std::chrono::duration_cast<milliseconds>(self->clock().now().time_since_epoch()).count();
+}
+
+void retry_later(lifecycle_ptr self, bool to_own_node) {
+  auto& st = self->state;
+  st.in_flight = false;
+  if (to_own_node)
+    st.target = st.cfg.self;
+  st.next_attempt_ms = now_ms(self) + st.cfg.retry_ms;
+}
+
+void add_controller(lifecycle_ptr self, int32_t id, const caf::actor& handle) {
+  if (!handle)
+    return;
+  auto typed = caf::actor_cast<controller_actor>(handle);
+  if (id != self->state.cfg.self)
+    self->monitor(typed);
+  self->state.controllers[id] = typed;
+}
+
+// Connect to the node's native listener and ask its broker for its controller (as quorum_replica does).
+void lookup(lifecycle_ptr self, int32_t id) {
+  auto& st = self->state;
+  auto it = st.cfg.voters.find(id);
+  if (it == st.cfg.voters.end() || it->second.port == 0 || st.lookups.count(id))
+    return;
+  st.lookups.insert(id);
+  auto addr = it->second;
+  auto conn = spawn_native_connector(self->system(), st.cfg.sec);
+  auto timeout = milliseconds(st.cfg.request_timeout_ms);
+  auto failed = [=](const std::string& why) {
+    self->state.lookups.erase(id);
+    spdlog::debug("lifecycle: node {} cannot reach node {}'s controller yet: {}", self->state.cfg.self, id, why);
+  };
+  self->request(conn, timeout, caf::connect_atom::value, addr.host, addr.port)
+    .then(
+      [=](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
+        self->send_exit(conn, caf::exit_reason::kill);
+        if (!ptr) {
+          failed("nothing published on its native listener");
+          return;
+        }
+        self->request(caf::actor_cast<broker_actor>(ptr), timeout, controller_atom::value)
+          .then(
+            [=](caf::actor& c) {
+              self->state.lookups.erase(id);
+              add_controller(self, id, c);
+            },
+            [=](caf::error& e) { failed(self->system().render(e)); });
+      },
+      [=](caf::error& e) {
+        self->send_exit(conn, caf::exit_reason::kill);
+        failed(self->system().render(e));
+      });
+}
+
+// not_leader naming another node: go there at once; anything else: back to our own node, later.
+void on_error(lifecycle_ptr self, const caf::error& e, const char* what) {
+  auto& st = self->state;
+  auto hint = leader_hint(e);
+  if (hint && *hint != st.target) {
+    st.in_flight = false;
+    st.target = *hint;
+    st.next_attempt_ms = 0;
+    return;
+  }
+  spdlog::debug("lifecycle: node {}: {} to node {}'s controller failed: {}", st.cfg.self, what, st.target,
+                self->system().render(e));
+  if (api_code(e) != api_errc::not_leader && st.target != st.cfg.self)
+    st.controllers.erase(st.target); // found again by lookup
+  retry_later(self, true);
+}
+
+void attempt(lifecycle_ptr self) {
+  auto& st = self->state;
+  auto now = now_ms(self);
+  if (st.in_flight || now < st.next_attempt_ms || (st.epoch >= 0 && !st.heartbeats))
+    return;
+  auto it = st.controllers.find(st.target);
+  if (it == st.controllers.end()) {
+    lookup(self, st.target);
+    retry_later(self, false);
+    if (st.cfg.voters.count(st.target) == 0 || st.cfg.voters.at(st.target).port == 0)
+      st.target = st.cfg.self; // nowhere to look it up
+    return;
+  }
+  auto ctl = it->second;
+  auto timeout = milliseconds(st.cfg.request_timeout_ms);
+  st.in_flight = true;
+  if (st.epoch < 0) {
+    broker_register_request req{st.cfg.self, st.cfg.incarnation_id, st.cfg.endpoints, ""};
+    self->request(ctl, timeout, brk_reg_atom::value, req)
+      .then(
+        [=](int64_t epoch) {
+          auto& st = self->state;
+          st.in_flight = false;
+          st.epoch = epoch;
+          st.fenced.reset();
+          st.next_attempt_ms = 0; // heartbeat at once: it carries the offset that unfences us
+          spdlog::info("lifecycle: node {} registered with the controller (node {}) as broker epoch {}", st.cfg.self,
+                       st.target, epoch);
+        },
+        [=](caf::error& e) { on_error(self, e, "registration"); });
+    return;
+  }
+  broker_heartbeat hb{st.cfg.self, st.epoch, st.applied};
+  self->request(ctl, timeout, brk_hb_atom::value, hb)
+    .then(
+      [=](broker_heartbeat_reply& r) {
+        auto& st = self->state;
+        st.in_flight = false;
+        if (!r.known) {
+          spdlog::warn("lifecycle: node {}: the controller does not know broker epoch {} ({}): registering again",
+                       st.cfg.self, st.epoch, r.reason);
+          st.epoch = -1;
+          st.fenced.reset();
+          st.next_attempt_ms = 0;
+          return;
+        }
+        if (!st.fenced || *st.fenced != r.fenced)
+          spdlog::info("lifecycle: node {} is {} (broker epoch {})", st.cfg.self, r.fenced ? "fenced" : "unfenced",
+                       st.epoch);
+        st.fenced = r.fenced;
+        // A fenced broker asks again soon: its unfence is being committed.
+        st.next_attempt_ms = now_ms(self) + (r.fenced ? std::min(st.cfg.retry_ms, st.cfg.heartbeat_interval_ms)
+                                                       : st.cfg.heartbeat_interval_ms);
+      },
+      [=](caf::error& e) { on_error(self, e, "heartbeat"); });
+}
+
+} // namespace
+
+std::string random_incarnation_id() {
+  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::random_device rd;
+  std::mt19937_64 gen{(static_cast<uint64_t>(rd()) << 32) ^ rd()};
+  std::string s(22, 'A');
+  for (auto& c : s)
+    c = alphabet[gen() % 64];
+  return s;
+}
+
+lifecycle_config lifecycle_config_from(const cluster::server_config& cfg, caf::actor own_controller) {
+  lifecycle_config c;
+  c.self = cfg.node_id;
+  c.endpoints.push_back(broker_endpoint{"PLAINTEXT", cfg.advertised_host(), cfg.advertised_port()});
+  c.endpoints.push_back(broker_endpoint{"NATIVE", cfg.native_host(), cfg.native_port()});
+  c.heartbeat_interval_ms = cfg.broker_heartbeat_interval_ms;
+  c.retry_ms = std::max<int64_t>(50, std::min<int64_t>(500, c.heartbeat_interval_ms / 4));
+  c.request_timeout_ms = std::max<int64_t>(1000, std::min<int64_t>(c.heartbeat_interval_ms, cfg.broker_session_timeout_ms / 2));
+  for (auto& v : cfg.quorum_voters())
+    c.voters[v.id] = voter_address{v.host, v.port};
+  c.known[cfg.node_id] = std::move(own_controller);
+  c.sec = native_security::from(cfg);
+  return c;
+}
+
+lifecycle_actor spawn_broker_lifecycle(caf::actor_system& sys, lifecycle_config cfg) {
+  return sys.spawn(broker_lifecycle, std::move(cfg));
+}
+
+lifecycle_actor::behavior_type broker_lifecycle(lifecycle_ptr self, lifecycle_config cfg) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  if (st.cfg.incarnation_id.empty())
+    st.cfg.incarnation_id = random_incarnation_id();
+  st.target = st.cfg.self;
+  for (auto& [id, h] : st.cfg.known)
+    add_controller(self, id, h);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& st = self->state;
+    for (auto it = st.controllers.begin(); it != st.controllers.end(); ++it)
+      if (it->second.address() == dm.source) {
+        st.controllers.erase(it);
+        return;
+      }
+  });
+  spdlog::info("lifecycle: node {} starts as incarnation {}", st.cfg.self, st.cfg.incarnation_id);
+  self->send(self, tick_atom::value);
+  return {
+    [=](image_atom, image_ptr& img) {
+      if (img)
+        self->state.applied = img->offset();
+    },
+    [=](tick_atom) {
+      attempt(self);
+      self->delayed_send(self, milliseconds(std::min<int64_t>(self->state.cfg.retry_ms, 50)), tick_atom::value);
+    },
+    [=](brk_hb_atom, bool on) { self->state.heartbeats = on; },
+  };
+}
+
+} // namespace samsa::actors

@@ -1,0 +1,288 @@
+#include "actors/controller.hpp"
+
+#include <chrono>
+#include <functional>
+
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+#include "messages/metadata_codec.hpp"
+
+namespace samsa::actors {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+int64_t now_ms(controller_ptr self) {
+  return std::chrono::duration_cast<milliseconds>(self->clock().now().time_since_epoch()).count();
+}
+
+std::string describe_records(const std::vector<metadata_record>& records) {
+  std::string s;
+  for (const auto& r : records) {
+    s += s.empty() ? "" : ", ";
+    s += record_name(r);
+    std::visit(
+      [&](const auto& rec) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(rec)>, fence_broker_record>
+                      || std::is_same_v<std::decay_t<decltype(rec)>, unfence_broker_record>)
+          s += " node " + std::to_string(rec.node_id) + " epoch " + std::to_string(rec.broker_epoch);
+      },
+      r);
+  }
+  return s;
+}
+
+// Proposes one batch; `done` gets the committed index or the error. A failed proposal lets the rules
+// propose the same change again.
+void propose(controller_ptr self, const std::vector<metadata_record>& records,
+             std::function<void(caf::expected<int64_t>)> done) {
+  auto& st = self->state;
+  auto what = describe_records(records);
+  self->request(*st.quorum, milliseconds(st.cfg.propose_timeout_ms), propose_atom::value, metadata_codec::encode(records))
+    .then(
+      [=](int64_t index) {
+        spdlog::debug("controller: node {} committed {} at index {}", self->state.cfg.self, what, index);
+        done(caf::expected<int64_t>{index});
+      },
+      [=](caf::error& e) {
+        spdlog::warn("controller: node {} could not commit {}: {}", self->state.cfg.self, what, self->system().render(e));
+        if (self->state.control)
+          self->state.control->proposal_failed();
+        done(caf::expected<int64_t>{e});
+      });
+}
+
+void propose_quietly(controller_ptr self, const std::vector<metadata_record>& records) {
+  if (!records.empty())
+    propose(self, records, [](caf::expected<int64_t>) {});
+}
+
+bool active(controller_ptr self) { return self->state.control && self->state.control->active(); }
+
+caf::error not_active(controller_ptr self) {
+  auto& st = self->state;
+  return not_leader_error(st.leading ? -1 : st.leader); // leading but not yet active: retry later
+}
+
+void watch(controller_ptr self, int32_t node, int64_t epoch) {
+  auto sender = self->current_sender();
+  if (!sender)
+    return;
+  auto addr = caf::actor_cast<caf::actor_addr>(sender);
+  auto it = self->state.lifecycles.find(addr);
+  if (it == self->state.lifecycles.end()) {
+    self->monitor(caf::actor_cast<caf::actor>(sender));
+    self->state.lifecycles.emplace(addr, std::make_pair(node, epoch));
+  } else {
+    it->second = {node, epoch};
+  }
+}
+
+void deactivate(controller_ptr self) {
+  auto& st = self->state;
+  if (st.control && st.control->active())
+    spdlog::info("controller: node {} is no longer the active controller", st.cfg.self);
+  if (st.control)
+    st.control->deactivate();
+  for (auto& [addr, who] : st.lifecycles)
+    self->demonitor(addr);
+  st.lifecycles.clear();
+  st.activation_index = -1;
+}
+
+// Leading but not active yet: ask the quorum how far the log goes and how far it is applied.
+void try_activate(controller_ptr self) {
+  auto& st = self->state;
+  if (!st.leading || active(self) || !*st.quorum)
+    return;
+  auto term = st.term;
+  self->request(*st.quorum, milliseconds(st.cfg.propose_timeout_ms), status_atom::value)
+    .then(
+      [=](const quorum_status& s) {
+        auto& st = self->state;
+        if (!st.leading || st.term != term || active(self) || s.role != "leader" || s.term != term)
+          return;
+        if (st.activation_index < 0)
+          st.activation_index = s.last_index;
+        if (s.last_applied < st.activation_index)
+          return; // the next tick asks again
+        st.control->activate(*st.image, now_ms(self));
+        spdlog::info("controller: node {} is the active controller in term {} (image at offset {}, {} registered "
+                     "broker(s) get a fresh session)",
+                     st.cfg.self, term, st.image->offset(), st.image->brokers().size());
+      },
+      [](caf::error&) {});
+}
+
+broker_membership membership_of(const controller_state& st) {
+  broker_membership m;
+  m.node_id = st.cfg.self;
+  m.image_offset = st.image->offset();
+  m.controller = st.leader;
+  m.active_controller = st.control && st.control->active();
+  for (const auto& [id, b] : st.image->brokers())
+    m.brokers.push_back(broker_member{b.node_id, b.incarnation_id, b.broker_epoch, b.endpoints, b.fenced});
+  return m;
+}
+
+} // namespace
+
+controller_config controller_config_from(const cluster::server_config& cfg) {
+  controller_config c;
+  c.self = cfg.node_id;
+  c.session_timeout_ms = cfg.broker_session_timeout_ms;
+  c.tick_ms = std::max<int64_t>(10, std::min<int64_t>(100, c.session_timeout_ms / 20));
+  c.propose_timeout_ms = std::max<int64_t>(10000, 2 * cfg.controller_quorum_fetch_timeout_ms);
+  return c;
+}
+
+controller_actor spawn_controller(caf::actor_system& sys, controller_config cfg, std::shared_ptr<quorum_actor> quorum) {
+  return sys.spawn(controller, std::move(cfg), std::move(quorum));
+}
+
+controller_actor::behavior_type controller(controller_ptr self, controller_config cfg,
+                                           std::shared_ptr<quorum_actor> quorum) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.quorum = std::move(quorum);
+  st.image = std::make_shared<const cluster::metadata_image>();
+  st.control.emplace(st.cfg.session_timeout_ms);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& st = self->state;
+    auto it = st.lifecycles.find(dm.source);
+    if (it == st.lifecycles.end())
+      return;
+    auto [node, epoch] = it->second;
+    st.lifecycles.erase(it);
+    if (!active(self))
+      return;
+    auto d = st.control->handle_node_down(*st.image, node, epoch, now_ms(self));
+    if (!d.records.empty())
+      spdlog::info("controller: node {}'s broker (epoch {}) is gone ({}): fencing it now", node, epoch,
+                   self->system().render(dm.reason));
+    propose_quietly(self, d.records);
+  });
+  self->send(self, tick_atom::value);
+  return {
+    [=](image_atom, image_ptr& img) {
+      if (img)
+        self->state.image = std::move(img);
+    },
+    [=](role_atom, int32_t leader, int64_t term, bool leading) {
+      auto& st = self->state;
+      bool was = st.leading;
+      st.leader = leader;
+      st.term = term;
+      st.leading = leading;
+      if (was && (!leading))
+        deactivate(self);
+      else if (leading && !was) {
+        deactivate(self); // a new term: fresh soft state
+        try_activate(self);
+      }
+    },
+    [=](tick_atom) {
+      auto& st = self->state;
+      if (st.leading && !active(self))
+        try_activate(self);
+      if (active(self)) {
+        auto d = st.control->tick(*st.image, now_ms(self));
+        if (!d.records.empty())
+          spdlog::info("controller: session expired ({} ms without a heartbeat): {}", st.cfg.session_timeout_ms,
+                       describe_records(d.records));
+        propose_quietly(self, d.records);
+      }
+      self->delayed_send(self, milliseconds(st.cfg.tick_ms), tick_atom::value);
+    },
+    [=](brk_reg_atom, broker_register_request& req) -> caf::result<int64_t> {
+      auto& st = self->state;
+      if (!active(self))
+        return not_active(self);
+      auto now = now_ms(self);
+      auto d = st.control->handle_register(*st.image, {req.node_id, req.incarnation_id, req.endpoints, req.rack}, now);
+      switch (d.reply.kind) {
+        case cluster::reply_kind::epoch:
+          watch(self, req.node_id, d.reply.broker_epoch);
+          return d.reply.broker_epoch;
+        case cluster::reply_kind::epoch_from_commit: {
+          auto rp = self->make_response_promise<int64_t>();
+          auto sender = self->current_sender();
+          auto node = req.node_id;
+          auto inc = req.incarnation_id;
+          propose(self, d.records, [=](caf::expected<int64_t> idx) mutable {
+            if (!idx) {
+              rp.deliver(idx.error());
+              return;
+            }
+            auto& st = self->state;
+            st.control->registered(node, *idx, now_ms(self));
+            spdlog::info("controller: registered node {} (incarnation {}) as broker epoch {}", node, inc, *idx);
+            if (sender) {
+              auto addr = caf::actor_cast<caf::actor_addr>(sender);
+              if (st.lifecycles.count(addr) == 0)
+                self->monitor(caf::actor_cast<caf::actor>(sender));
+              st.lifecycles[addr] = {node, *idx};
+            }
+            rp.deliver(*idx);
+          });
+          return rp;
+        }
+        default:
+          return make_error(api_errc::invalid_request, d.reply.reason);
+      }
+    },
+    [=](brk_hb_atom, const broker_heartbeat& hb) -> caf::result<broker_heartbeat_reply> {
+      auto& st = self->state;
+      if (!active(self))
+        return not_active(self);
+      auto d = st.control->handle_heartbeat(*st.image, {hb.node_id, hb.broker_epoch, hb.applied_offset}, now_ms(self));
+      if (d.reply.kind == cluster::reply_kind::heartbeat)
+        watch(self, hb.node_id, hb.broker_epoch); // after a failover the lifecycle's first contact is a heartbeat
+      propose_quietly(self, d.records);
+      broker_heartbeat_reply r;
+      r.known = d.reply.kind == cluster::reply_kind::heartbeat;
+      r.fenced = d.reply.fenced;
+      r.broker_epoch = d.reply.broker_epoch;
+      r.reason = d.reply.reason;
+      return r;
+    },
+    [=](status_atom) -> broker_membership { return membership_of(self->state); },
+  };
+}
+
+quorum_state_machine metadata_hooks(int32_t node_id, controller_actor controller, std::vector<caf::actor> subscribers) {
+  auto pub = std::make_shared<cluster::metadata_publisher>();
+  auto publish = [=] {
+    auto img = pub->share();
+    caf::anon_send(controller, image_atom::value, img);
+    for (auto& s : subscribers)
+      caf::anon_send(s, image_atom::value, img);
+  };
+  quorum_state_machine sm;
+  sm.apply = [=](const raft::log_entry& e) {
+    auto r = pub->apply_entry(e.index.value, e.data);
+    if (!r.decoded)
+      spdlog::warn("metadata: node {}: entry {} is not a metadata batch ({} bytes): skipped", node_id, e.index.value,
+                   e.data.size());
+    for (const auto& why : r.refusals)
+      spdlog::debug("metadata: node {}: entry {}: {}", node_id, e.index.value, why);
+    publish();
+  };
+  sm.install = [=](const raft::snapshot& s) {
+    if (!pub->install(s.data))
+      spdlog::warn("metadata: node {}: snapshot at index {} is not a metadata image: kept the image at offset {}",
+                   node_id, s.meta.index.value, pub->image().offset());
+    publish();
+  };
+  sm.take_snapshot = [=](raft::log_index_t) { return pub->take_snapshot(); };
+  sm.role_changed = [=](const raft::role_change& rc) {
+    int32_t leader = rc.leader ? rc.leader->value : -1;
+    caf::anon_send(controller, role_atom::value, leader, static_cast<int64_t>(rc.term.value),
+                   rc.now == raft::role::leader);
+  };
+  return sm;
+}
+
+} // namespace samsa::actors

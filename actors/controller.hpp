@@ -1,0 +1,69 @@
+#pragma once
+// One node's controller actor: the subscriber of the node's metadata image (published by the quorum's
+// state-machine hooks, see metadata_hooks below) and, while this node's quorum member is the Raft leader,
+// the active controller: it runs cluster::cluster_control (registration, heartbeats, fencing) and writes
+// its records through the quorum. Like KRaft's QuorumController, minus everything but broker membership.
+//
+// Message flow:
+//   quorum hooks --(image_atom, image)--> keep the newest image (what status and the rules read)
+//   quorum hooks --(role_atom, leader, term, leading)--> becoming leader: activation once the image has
+//                  caught up with the leader's log (quorum status: last_applied >= last_index at election);
+//                  then every registered broker gets a fresh session. Losing it: deactivate.
+//   lifecycle --(brk_reg_atom, request)--> propose register_broker -> reply the committed index (the epoch)
+//   lifecycle --(brk_hb_atom, heartbeat)--> reply at once; propose unfence when caught up
+//   own timer --(tick_atom)--> propose fences for expired sessions
+//   down_msg of a monitored lifecycle (every one that registered or heartbeated here) -> propose fence now
+//   A node that is not the active controller answers not_leader naming the leader it knows (-1 while its
+//   own activation is pending), so lifecycles follow the leader.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include <caf/actor_system.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/quorum_replica.hpp"
+#include "cluster/controller/cluster_control.hpp"
+#include "cluster/metadata_publisher.hpp"
+#include "messages/cluster_api.hpp"
+
+namespace samsa::actors {
+
+struct controller_config {
+  int32_t self = -1;
+  int64_t session_timeout_ms = 9000;  // broker.session.timeout.ms
+  int64_t tick_ms = 100;              // how often expired sessions are looked for
+  int64_t propose_timeout_ms = 10000; // a proposal not answered by then fails (its rule runs again)
+};
+
+controller_config controller_config_from(const cluster::server_config& cfg);
+
+// Owns: the newest image, the membership rules (active only while leading), the monitored lifecycles.
+// Invariant: records are proposed only while control.active(); every brk_reg/brk_hb gets one answer.
+struct controller_state {
+  controller_config cfg;
+  std::shared_ptr<quorum_actor> quorum; // set by whoever spawned the quorum, before it sends anything
+  image_ptr image;
+  std::optional<cluster::cluster_control> control;
+  int32_t leader = -1;
+  int64_t term = 0;
+  bool leading = false;
+  int64_t activation_index = -1; // leading, not yet active: the quorum's last index at election (-1: asking)
+  std::map<caf::actor_addr, std::pair<int32_t, int64_t>> lifecycles; // monitored -> (node, broker epoch)
+  static inline const char* name = "samsa.controller";
+};
+
+using controller_ptr = controller_actor::stateful_pointer<controller_state>;
+
+controller_actor spawn_controller(caf::actor_system& sys, controller_config cfg, std::shared_ptr<quorum_actor> quorum);
+
+controller_actor::behavior_type controller(controller_ptr self, controller_config cfg,
+                                           std::shared_ptr<quorum_actor> quorum);
+
+// The quorum state machine of a node: a cluster::metadata_publisher applied on the quorum's thread, each
+// new image published (image_atom) to `subscribers` in commit order, role changes to the controller.
+quorum_state_machine metadata_hooks(int32_t node_id, controller_actor controller, std::vector<caf::actor> subscribers);
+
+} // namespace samsa::actors
