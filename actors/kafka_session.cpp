@@ -111,6 +111,8 @@ void ingest(session_ptr self, const std::vector<char>& buf) {
       continue;
     }
     auto take = std::min(st.want - st.partial.size(), n);
+    if (st.partial.size() + take > st.partial.capacity()) // grow by doubling, but never past the frame
+      st.partial.reserve(std::min(st.want, std::max(st.partial.capacity() * 2, st.partial.size() + take)));
     st.partial.insert(st.partial.end(), p, p + take);
     p += take;
     n -= take;
