@@ -116,3 +116,58 @@ TEST_CASE("native group consumers share partitions, rebalance, and commit what t
   fx.self->send_exit(b_sink, caf::exit_reason::user_shutdown);
   fx.sched.run();
 }
+
+// Session expiry in virtual time: the coordinator takes its `now` from the actor clock, the same clock that
+// fires its deadline timer, so advancing the test coordinator's clock is enough to expire a member that
+// stopped heartbeating (with the wall clock, the session never ran out during a test).
+TEST_CASE("a member that stops heartbeating leaves the group after its session timeout, in virtual time") {
+  broker_fixture fx{{"group.initial.rebalance.delay.ms=0"}};
+  topic_spec spec;
+  spec.name = "expiry";
+  spec.partitions = 4;
+  REQUIRE(fx.ask<topic_description>(create_atom::value, spec));
+
+  auto log = std::make_shared<seen_log>();
+  actors::group_consumer_config cfg;
+  cfg.group_id = "expiring";
+  cfg.topics = {"expiry"};
+  cfg.assignor = "roundrobin";
+  cfg.session_timeout_ms = 6000;
+  cfg.heartbeat_interval_ms = 1000;
+  auto a_sink = fx.sys.spawn(sink, "a", log);
+  auto a = fx.sys.spawn(actors::group_consumer, fx.broker, cfg, a_sink);
+  run_for(fx, 2000);
+  auto b_sink = fx.sys.spawn(sink, "b", log);
+  auto b = fx.sys.spawn(actors::group_consumer, fx.broker, cfg, b_sink);
+  run_for(fx, 8000);
+  REQUIRE(log->assignments["a"].size() == 2);
+  REQUIRE(log->assignments["b"].size() == 2);
+  auto members = [&] {
+    auto info = fx.ask<group_info>(groups_atom::value, describe_atom::value, std::string{"expiring"});
+    REQUIRE(info);
+    return info->members.size();
+  };
+  REQUIRE(members() == 2);
+
+  // b dies without leaving (no LeaveGroup): only its session timeout can remove it. Its last heartbeat was
+  // at most one heartbeat interval ago, so its session runs out between 5 s and 6 s from now.
+  fx.self->send_exit(b, caf::exit_reason::kill);
+  fx.sched.run();
+  run_for(fx, 4000);
+  CHECK(members() == 2); // not before the session timeout
+  CHECK(log->assignments["a"].size() == 2);
+
+  run_for(fx, 4000);
+  CHECK(members() == 1); // expired: b is gone
+  // The rebalance that followed gave every partition to the remaining member.
+  CHECK(log->assignments["a"].size() == 4);
+  auto info = fx.ask<group_info>(groups_atom::value, describe_atom::value, std::string{"expiring"});
+  REQUIRE(info);
+  CHECK(info->state == "Stable");
+
+  fx.self->send(a, close_atom::value);
+  run_for(fx, 500);
+  fx.self->send_exit(a_sink, caf::exit_reason::user_shutdown);
+  fx.self->send_exit(b_sink, caf::exit_reason::user_shutdown);
+  fx.sched.run();
+}
