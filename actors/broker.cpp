@@ -7,6 +7,7 @@
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 
+#include "actors/actor_clock.hpp"
 #include "actors/broker_groups.hpp"
 #include "actors/broker_produce.hpp"
 #include "actors/broker_topics.hpp"
@@ -16,7 +17,7 @@ namespace samsa::actors {
 
 namespace {
 
-constexpr auto request_timeout = std::chrono::seconds(30);
+constexpr auto request_timeout = timeouts::request;
 
 // The group registry is dynamically typed (node-local): forward through a request and a promise.
 template <class T, class... Ts>

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "actors/actor_clock.hpp"
 #include "actors/group_coordinator.hpp"
 #include "actors/partition_replica.hpp"
 
@@ -9,7 +10,7 @@ namespace samsa::actors {
 
 namespace {
 
-constexpr auto group_timeout = std::chrono::minutes(10); // a join may wait a whole rebalance
+constexpr auto group_timeout = timeouts::rebalance; // a join may wait a whole rebalance
 
 std::optional<std::string> opt(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>{s};
@@ -20,7 +21,7 @@ template <class Out, class Answer, class Convert, class... Ts>
 caf::result<Out> ask_group(broker_ptr self, const std::string& group, Out fallback, Convert convert, Ts... xs) {
   auto rp = self->make_response_promise<Out>();
   auto registry = self->state.groups;
-  self->request(registry, std::chrono::seconds(30), group_atom::value, group)
+  self->request(registry, timeouts::request, group_atom::value, group)
     .then(
       [=](caf::actor& g) mutable {
         self->request(g, group_timeout, xs...)
@@ -109,7 +110,7 @@ caf::result<int16_t> native_commit(broker_ptr self, const std::string& group, in
   offset_commit_args args;
   args.member_id = member;
   args.generation_id = generation;
-  auto now = wall_clock_ms();
+  auto now = wall_clock_ms(); // commit timestamps are shown to users and drive offsets.retention: wall time
   for (auto& o : offsets) {
     persistence::committed_offset c;
     c.topic = o.topic;
@@ -124,7 +125,7 @@ caf::result<int16_t> native_commit(broker_ptr self, const std::string& group, in
 
 caf::result<std::vector<partition_offset>> native_committed(broker_ptr self, const std::string& group) {
   auto rp = self->make_response_promise<std::vector<partition_offset>>();
-  self->request(self->state.groups, std::chrono::seconds(30), committed_atom::value, group)
+  self->request(self->state.groups, timeouts::request, committed_atom::value, group)
     .then(
       [=](std::vector<persistence::committed_offset>& cs) mutable {
         std::vector<partition_offset> out;

@@ -1,5 +1,6 @@
 #include "actors/broker_produce.hpp"
 
+#include "actors/actor_clock.hpp"
 #include "actors/broker_topics.hpp"
 #include "messages/murmur2.hpp"
 
@@ -7,7 +8,7 @@ namespace samsa::actors {
 
 namespace {
 
-constexpr auto request_timeout = std::chrono::seconds(30);
+constexpr auto request_timeout = timeouts::request;
 
 // Collects the answers of several partition actors into one reply.
 struct produce_gather {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/actor_clock.hpp"
 #include "actors/partition_replica.hpp"
 #include "persistence/data_dir.hpp"
 
@@ -9,7 +10,7 @@ namespace samsa::actors {
 
 namespace {
 
-constexpr auto request_timeout = std::chrono::seconds(30);
+constexpr auto request_timeout = timeouts::request;
 constexpr int32_t max_partitions_per_topic = 10000;
 
 topic_description describe_record(const persistence::topic_record& rec) {
@@ -54,7 +55,7 @@ caf::expected<persistence::topic_record> create_topic(broker_ptr self, topic_spe
   rec.partitions = spec.partitions;
   rec.replication_factor = spec.replication_factor;
   rec.configs = spec.configs;
-  rec.created_ms = wall_clock_ms();
+  rec.created_ms = wall_clock_ms(); // shown to users: wall time
   for (int32_t p = 0; p < rec.partitions; ++p) {
     auto d = partition_dir(st.cfg, rec.name, p);
     if (persistence::holds_log_data(d))

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "actors/actor_clock.hpp"
 #include "cluster/assignor.hpp"
 #include "cluster/consumer_protocol.hpp"
 
@@ -10,7 +11,7 @@ namespace samsa::actors {
 namespace {
 
 using self_ptr = caf::stateful_actor<group_consumer_state>*;
-constexpr auto rpc_timeout = std::chrono::seconds(30);
+constexpr auto rpc_timeout = timeouts::request;
 constexpr int16_t rebalance_in_progress = 27, illegal_generation = 22, unknown_member_id = 25;
 
 void join(self_ptr self);

@@ -6,7 +6,7 @@
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/partition_replica.hpp" // wall_clock_ms
+#include "actors/actor_clock.hpp"
 #include "cluster/consumer_protocol.hpp"
 #include "messages/native_api.hpp"
 
@@ -60,11 +60,12 @@ void apply(group_ptr self, cluster::group_effects& fx) {
     }
   }
   log_state_change(st);
-  auto now = wall_clock_ms();
+  auto now = actor_clock_ms(self);
   bool empty = st.group->empty();
   if (empty != st.was_empty) {
     st.was_empty = empty;
-    self->send(st.registry, empty_atom::value, st.group->group_id(), empty, now);
+    // "Empty since" feeds offsets.retention.minutes expiry, which Kafka measures in wall time.
+    self->send(st.registry, empty_atom::value, st.group->group_id(), empty, wall_clock_ms());
   }
   if (auto d = st.group->next_deadline(); d && (!st.armed_deadline || *d < *st.armed_deadline)) {
     st.armed_deadline = *d;
@@ -74,13 +75,16 @@ void apply(group_ptr self, cluster::group_effects& fx) {
 
 } // namespace
 
+// Session and rebalance deadlines: the pure group gets every `now_ms` from the actor clock, the clock that
+// also fires the tick armed for its next deadline (so virtual time expires sessions under the test
+// coordinator). Commit timestamps and offset expiry are wall time and live in the registry.
 caf::behavior group_coordinator(group_ptr self, std::string group_id, cluster::group_config cfg, caf::actor registry) {
   self->state.group = std::make_unique<cluster::group>(group_id, cfg);
   self->state.registry = std::move(registry);
   return {
     [=](join_atom, cluster::join_request& req) -> caf::result<cluster::join_response> {
       auto& st = self->state;
-      auto r = st.group->join(req, wall_clock_ms());
+      auto r = st.group->join(req, actor_clock_ms(self));
       if (r.response) {
         apply(self, r.effects);
         return std::move(*r.response);
@@ -98,7 +102,7 @@ caf::behavior group_coordinator(group_ptr self, std::string group_id, cluster::g
     },
     [=](sync_atom, cluster::sync_request& req) -> caf::result<cluster::sync_response> {
       auto& st = self->state;
-      auto r = st.group->sync(req, wall_clock_ms());
+      auto r = st.group->sync(req, actor_clock_ms(self));
       if (r.response) {
         apply(self, r.effects);
         return std::move(*r.response);
@@ -109,20 +113,20 @@ caf::behavior group_coordinator(group_ptr self, std::string group_id, cluster::g
       return rp;
     },
     [=](heartbeat_atom, cluster::heartbeat_request& req) -> cluster::group_errc {
-      auto e = self->state.group->heartbeat(req, wall_clock_ms());
+      auto e = self->state.group->heartbeat(req, actor_clock_ms(self));
       cluster::group_effects none;
       apply(self, none);
       return e;
     },
     [=](leave_atom, std::vector<cluster::leave_member>& members) -> cluster::leave_result {
-      auto r = self->state.group->leave(members, wall_clock_ms());
+      auto r = self->state.group->leave(members, actor_clock_ms(self));
       apply(self, r.effects);
       return r;
     },
     [=](commit_atom, offset_commit_args& args) -> caf::result<cluster::group_errc> {
       auto& st = self->state;
       auto e = st.group->validate_offset_commit(args.member_id, args.group_instance_id, args.generation_id,
-                                                wall_clock_ms());
+                                                actor_clock_ms(self));
       if (e != cluster::group_errc::none)
         return e;
       persistence::group_commit c;
@@ -130,7 +134,7 @@ caf::behavior group_coordinator(group_ptr self, std::string group_id, cluster::g
       c.offsets = std::move(args.offsets);
       c.group_is_empty = st.group->empty();
       auto rp = self->make_response_promise();
-      self->request(st.registry, std::chrono::seconds(30), commit_atom::value, std::move(c))
+      self->request(st.registry, timeouts::request, commit_atom::value, std::move(c))
         .then([=](bool) mutable { rp.deliver(cluster::group_errc::none); },
               [=](caf::error&) mutable { rp.deliver(cluster::group_errc::coordinator_not_available); });
       return rp;
@@ -140,7 +144,7 @@ caf::behavior group_coordinator(group_ptr self, std::string group_id, cluster::g
       auto& st = self->state;
       if (st.armed_deadline && *st.armed_deadline == deadline)
         st.armed_deadline.reset();
-      auto fx = st.group->tick(wall_clock_ms());
+      auto fx = st.group->tick(actor_clock_ms(self));
       apply(self, fx);
     },
   };
@@ -161,7 +165,7 @@ void flush_commits(registry_ptr self) {
   batch.reserve(st.pending.size());
   for (auto& p : st.pending)
     batch.push_back(p.commit);
-  auto e = st.offsets->commit_batch(batch, wall_clock_ms());
+  auto e = st.offsets->commit_batch(batch, wall_clock_ms()); // commit times are shown to users: wall time
   for (auto& p : st.pending) {
     if (e == persistence::errc::ok)
       p.promise.deliver(true);
@@ -258,7 +262,7 @@ caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
       auto pending = std::make_shared<size_t>(st.groups.size());
       for (auto& [id, g] : st.groups) {
         auto name = id;
-        self->request(g, std::chrono::seconds(10), describe_atom::value)
+        self->request(g, timeouts::describe, describe_atom::value)
           .then(
             [=](cluster::group_description& d) mutable {
               out->push_back(to_group_info(name, d));
@@ -286,7 +290,7 @@ caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
         return group_info{group, "Empty", "consumer", "", {}, std::move(offsets)};
       }
       auto rp = self->make_response_promise();
-      self->request(i->second, std::chrono::seconds(10), describe_atom::value)
+      self->request(i->second, timeouts::describe, describe_atom::value)
         .then(
           [=](cluster::group_description& d) mutable {
             auto info = to_group_info(group, d);
@@ -319,7 +323,7 @@ caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
         write();
         return rp;
       }
-      self->request(i->second, std::chrono::seconds(10), describe_atom::value)
+      self->request(i->second, timeouts::describe, describe_atom::value)
         .then(
           [=](cluster::group_description& d) mutable {
             if (!d.members.empty())
@@ -335,6 +339,8 @@ caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
     [=](delete_atom, const std::string& topic) { self->state.offsets->delete_topic(topic); },
     [=](tick_atom) {
       auto& st = self->state;
+      // offsets.retention.minutes counts wall time from the commit (or from when the group emptied), as in
+      // Kafka; both stamps are wall-clock, so this one is too.
       st.offsets->expire(wall_clock_ms(), st.cfg.offsets_retention_ms);
       self->delayed_send(self, std::chrono::milliseconds(std::max<int64_t>(st.cfg.expiry_check_interval_ms, 1000)),
                          tick_atom::value);

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "actors/actor_clock.hpp"
 #include "messages/kafka/create_topics.hpp"
 
 namespace samsa::actors {
@@ -55,7 +56,7 @@ caf::result<kafka_reply> handle_create_topics(kafka_handler_ptr self, const kafk
       spec.partitions = static_cast<int32_t>(t.assignments.size());
       spec.replication_factor = 1;
     }
-    self->request(self->state.cfg.broker, std::chrono::seconds(60), create_atom::value, spec)
+    self->request(self->state.cfg.broker, timeouts::admin, create_atom::value, spec)
       .then([=](topic_description&) mutable { done(); },
             [=](caf::error& e) mutable {
               resp->topics[i].error = to_kafka(e);

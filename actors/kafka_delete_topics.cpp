@@ -4,6 +4,7 @@
 #include <chrono>
 #include <climits>
 
+#include "actors/actor_clock.hpp"
 #include "messages/kafka/delete_topics.hpp"
 
 namespace samsa::actors {
@@ -22,7 +23,7 @@ caf::result<kafka_reply> handle_delete_topics(kafka_handler_ptr self, const kafk
   for (size_t i = 0; i < dr.topic_names.size(); ++i) {
     resp->responses[i].name = dr.topic_names[i];
     auto name = dr.topic_names[i];
-    self->request(self->state.cfg.broker, std::chrono::seconds(60), delete_atom::value, name)
+    self->request(self->state.cfg.broker, timeouts::admin, delete_atom::value, name)
       .then(
         [=](bool) mutable {
           // Drop every cached handle of the topic (its partition actors are gone).

@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "actors/actor_clock.hpp"
 #include "actors/group_coordinator.hpp"
 #include "messages/kafka/describe_groups.hpp"
 
@@ -32,7 +33,7 @@ caf::result<kafka_reply> handle_describe_groups(kafka_handler_ptr self, const ka
         done();
         return;
       }
-      self->request(g, std::chrono::seconds(30), describe_atom::value)
+      self->request(g, timeouts::request, describe_atom::value)
         .then(
           [=](cluster::group_description& d) mutable {
             auto& out = resp->groups[i];

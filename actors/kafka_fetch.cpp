@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "actors/actor_clock.hpp"
 #include "messages/kafka/fetch.hpp"
 #include "messages/record_batch.hpp"
 
@@ -190,7 +191,7 @@ void read_wave(kafka_handler_ptr self, const job_ptr& job, const done_ptr& done)
     fr.max_bytes = s.budget;
     fr.min_one_batch = s.min_one;
     fr.max_wait_ms = 0;
-    self->request(s.actor, std::chrono::seconds(30), fetch_atom::value, fr)
+    self->request(s.actor, timeouts::request, fetch_atom::value, fr)
       .then(
         [=](fetch_response& r) {
           job->slots[i].result = std::move(r);

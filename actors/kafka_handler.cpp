@@ -4,6 +4,7 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include "actors/actor_clock.hpp"
 #include "actors/group_coordinator.hpp"
 #include "messages/kafka/api_table.hpp"
 #include "messages/kafka/api_versions.hpp"
@@ -69,7 +70,7 @@ void with_group(kafka_handler_ptr self, const std::string& group_id, std::functi
     then(hit->second);
     return;
   }
-  self->request(self->state.cfg.groups, std::chrono::seconds(30), group_atom::value, group_id)
+  self->request(self->state.cfg.groups, timeouts::request, group_atom::value, group_id)
     .then(
       [=](caf::actor& g) {
         self->state.groups[group_id] = g;
@@ -102,7 +103,7 @@ void resolve_partitions(kafka_handler_ptr self, std::vector<std::pair<std::strin
   auto pending = std::make_shared<size_t>(missing.size());
   for (auto i : missing) {
     auto key = wanted[i];
-    self->request(self->state.cfg.broker, std::chrono::seconds(30), partition_atom::value, key.first, key.second)
+    self->request(self->state.cfg.broker, timeouts::request, partition_atom::value, key.first, key.second)
       .then(
         [=](partition_actor& hdl) {
           self->state.partitions[key] = hdl;

@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "actors/actor_clock.hpp"
 #include "actors/group_coordinator.hpp"
 #include "messages/kafka/heartbeat.hpp"
 
@@ -28,7 +29,7 @@ caf::result<kafka_reply> handle_heartbeat(kafka_handler_ptr self, const kafka_re
       answer(kafka::error_code::coordinator_not_available);
       return;
     }
-    self->request(g, std::chrono::seconds(30), heartbeat_atom::value, ch)
+    self->request(g, timeouts::request, heartbeat_atom::value, ch)
       .then([=](cluster::group_errc e) mutable { answer(to_kafka(e)); },
             [=](caf::error&) mutable { answer(kafka::error_code::coordinator_not_available); });
   });

@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "actors/actor_clock.hpp"
 #include "messages/kafka/init_producer_id.hpp"
 
 namespace samsa::actors {
@@ -21,7 +22,7 @@ caf::result<kafka_reply> handle_init_producer_id(kafka_handler_ptr self, const k
   }
   auto rp = self->make_response_promise<kafka_reply>();
   auto header = req.header;
-  self->request(self->state.cfg.broker, std::chrono::seconds(30), producer_id_atom::value)
+  self->request(self->state.cfg.broker, timeouts::request, producer_id_atom::value)
     .then(
       [=](int64_t id) mutable {
         kafka::init_producer_id_response r;

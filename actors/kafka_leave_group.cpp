@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "actors/actor_clock.hpp"
 #include "actors/group_coordinator.hpp"
 #include "messages/kafka/leave_group.hpp"
 
@@ -31,7 +32,7 @@ caf::result<kafka_reply> handle_leave_group(kafka_handler_ptr self, const kafka_
       fail(kafka::error_code::coordinator_not_available);
       return;
     }
-    self->request(g, std::chrono::seconds(30), leave_atom::value, members)
+    self->request(g, timeouts::request, leave_atom::value, members)
       .then(
         [=](cluster::leave_result& r) mutable {
           kafka::leave_group_response resp;

@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "actors/actor_clock.hpp"
 #include "actors/group_coordinator.hpp"
 #include "messages/kafka/list_groups.hpp"
 
@@ -14,7 +15,7 @@ caf::result<kafka_reply> handle_list_groups(kafka_handler_ptr self, const kafka_
     return close_connection();
   auto header = req.header;
   auto rp = self->make_response_promise<kafka_reply>();
-  self->request(self->state.cfg.groups, std::chrono::seconds(30), list_atom::value)
+  self->request(self->state.cfg.groups, timeouts::request, list_atom::value)
     .then(
       [=](std::vector<group_info>& groups) mutable {
         kafka::list_groups_response resp;

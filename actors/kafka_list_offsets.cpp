@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "actors/actor_clock.hpp"
 #include "messages/kafka/list_offsets.hpp"
 
 namespace samsa::actors {
@@ -45,7 +46,7 @@ caf::result<kafka_reply> handle_list_offsets(kafka_handler_ptr self, const kafka
         done();
         continue;
       }
-      self->request(actors[i], std::chrono::seconds(30), offsets_atom::value, timestamps[i])
+      self->request(actors[i], timeouts::request, offsets_atom::value, timestamps[i])
         .then(
           [=](offset_answer& a) mutable {
             auto& s = resp->topics[where.first].partitions[where.second];

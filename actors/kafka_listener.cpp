@@ -117,7 +117,7 @@ void on_new_connection(acceptor_ptr self, caf::io::connection_handle hdl) {
     self->close(hdl);
     stop_accepting(self);
     arm_retry(self);
-    if (st.fd_log.should_log(steady_ms(), &suppressed))
+    if (st.fd_log.should_log(actor_clock_ms(self), &suppressed))
       spdlog::error("Kafka listener: too many open files: {} of {} descriptors (RLIMIT_NOFILE) in use, {} kept for the "
                     "log: closed the connection from {} and stopped accepting until descriptors are free{}",
                     in_use, st.fd_limit, st.fd_reserve, ip, more_suffix(suppressed));
@@ -127,7 +127,7 @@ void on_new_connection(acceptor_ptr self, caf::io::connection_handle hdl) {
   }
   if (!st.limits.admit(ip)) {
     self->close(hdl);
-    if (st.refused_log.should_log(steady_ms(), &suppressed))
+    if (st.refused_log.should_log(actor_clock_ms(self), &suppressed))
       spdlog::warn("Kafka listener: refused a connection from {}: it has {} open (max.connections.per.ip={}){}", ip,
                    st.limits.from(ip), st.limits.max_per_ip(), more_suffix(suppressed));
     else
@@ -139,7 +139,7 @@ void on_new_connection(acceptor_ptr self, caf::io::connection_handle hdl) {
   st.sessions.emplace(session.address(), std::move(ip));
   if (st.limits.at_total_limit()) {
     stop_accepting(self);
-    if (st.full_log.should_log(steady_ms(), &suppressed))
+    if (st.full_log.should_log(actor_clock_ms(self), &suppressed))
       spdlog::warn("Kafka listener: {} connections open (max.connections={}): not accepting new ones until one "
                    "closes{}",
                    st.limits.total(), st.limits.max_total(), more_suffix(suppressed));

@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "actors/actor_clock.hpp"
 #include "messages/kafka/metadata.hpp"
 
 namespace samsa::actors {
@@ -54,11 +55,11 @@ caf::result<kafka_reply> handle_metadata(kafka_handler_ptr self, const kafka_req
   std::vector<std::string> wanted = all ? std::vector<std::string>{} : *mr.topics;
   bool may_create = server.auto_create_topics_enable && (version < 4 || mr.allow_auto_topic_creation);
   auto broker = self->state.cfg.broker;
-  self->request(broker, std::chrono::seconds(30), info_atom::value)
+  self->request(broker, timeouts::request, info_atom::value)
     .then(
       [=](cluster_info& info) mutable {
         resp->cluster_id = info.cluster_id;
-        self->request(broker, std::chrono::seconds(30), describe_atom::value, std::vector<std::string>{})
+        self->request(broker, timeouts::request, describe_atom::value, std::vector<std::string>{})
           .then(
             [=](std::vector<topic_description>& topics) mutable {
               std::map<std::string, const topic_description*> by_name;
@@ -91,7 +92,7 @@ caf::result<kafka_reply> handle_metadata(kafka_handler_ptr self, const kafka_req
               for (auto& name : to_create) {
                 topic_spec spec;
                 spec.name = name;
-                self->request(broker, std::chrono::seconds(30), create_atom::value, spec)
+                self->request(broker, timeouts::request, create_atom::value, spec)
                   .then(
                     [=](topic_description& d) mutable {
                       resp->topics.push_back(to_metadata(d, info.node_id));

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "actors/actor_clock.hpp"
 #include "actors/group_coordinator.hpp"
 #include "actors/partition_replica.hpp"
 #include "messages/kafka/offset_commit.hpp"
@@ -20,7 +21,7 @@ caf::result<kafka_reply> handle_offset_commit(kafka_handler_ptr self, const kafk
   args.member_id = cr.member_id;
   args.group_instance_id = cr.group_instance_id;
   args.generation_id = cr.generation_id;
-  auto now = wall_clock_ms();
+  auto now = wall_clock_ms(); // commit timestamps are shown to users and drive offsets.retention: wall time
   for (auto& t : cr.topics) {
     kafka::offset_commit_topic_response tr;
     tr.name = t.name;
@@ -53,7 +54,7 @@ caf::result<kafka_reply> handle_offset_commit(kafka_handler_ptr self, const kafk
       answer_all(kafka::error_code::coordinator_not_available);
       return;
     }
-    self->request(g, std::chrono::seconds(30), commit_atom::value, args)
+    self->request(g, timeouts::request, commit_atom::value, args)
       .then([=](cluster::group_errc e) mutable { answer_all(to_kafka(e)); },
             [=](caf::error&) mutable { answer_all(kafka::error_code::coordinator_not_available); });
   });

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "actors/actor_clock.hpp"
 #include "actors/group_coordinator.hpp"
 #include "messages/kafka/offset_fetch.hpp"
 
@@ -16,7 +17,7 @@ caf::result<kafka_reply> handle_offset_fetch(kafka_handler_ptr self, const kafka
   auto header = req.header;
   auto rp = self->make_response_promise<kafka_reply>();
   auto topics = fr.topics;
-  self->request(self->state.cfg.groups, std::chrono::seconds(30), committed_atom::value, fr.group_id)
+  self->request(self->state.cfg.groups, timeouts::request, committed_atom::value, fr.group_id)
     .then(
       [=](std::vector<persistence::committed_offset>& committed) mutable {
         kafka::offset_fetch_response resp;

@@ -9,11 +9,6 @@
 
 namespace samsa::actors {
 
-int64_t steady_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
 namespace {
 
 using session_ptr = caf::io::stateful_broker<kafka_session_state>*;
@@ -182,7 +177,7 @@ void dispatch(session_ptr self) {
 void on_written(session_ptr self, uint64_t written) {
   auto& st = self->state;
   st.written_total += written;
-  st.last_activity_ms = steady_ms();
+  st.last_activity_ms = actor_clock_ms(self);
   int64_t credit = 0;
   while (!st.credits.empty() && st.credits.front().first <= st.written_total) {
     credit += st.credits.front().second;
@@ -204,7 +199,7 @@ void check_idle(session_ptr self) {
   auto& st = self->state;
   if (st.closing)
     return;
-  auto idle_for = steady_ms() - st.last_activity_ms;
+  auto idle_for = actor_clock_ms(self) - st.last_activity_ms;
   if (st.inflight > 0 || idle_for < st.max_idle_ms) {
     arm_idle_check(self, st.inflight > 0 ? st.max_idle_ms : st.max_idle_ms - idle_for);
     return;
@@ -224,7 +219,7 @@ caf::behavior kafka_session(session_ptr self, caf::io::connection_handle hdl, ka
   st.hdl = hdl;
   st.max_frame = cfg.server.socket_request_max_bytes;
   st.max_idle_ms = cfg.server.connections_max_idle_ms;
-  st.last_activity_ms = steady_ms();
+  st.last_activity_ms = actor_clock_ms(self);
   st.peer = self->remote_addr(hdl);
   st.handler = self->spawn(kafka_handler, cfg);
   // Stopping the listener (node shutdown) ends every open connection: the acceptor's exit reaches its
@@ -239,7 +234,7 @@ caf::behavior kafka_session(session_ptr self, caf::io::connection_handle hdl, ka
     [=](caf::io::new_data_msg& msg) {
       if (self->state.closing)
         return;
-      self->state.last_activity_ms = steady_ms();
+      self->state.last_activity_ms = actor_clock_ms(self);
       ingest(self, msg.buf);
       dispatch(self);
     },

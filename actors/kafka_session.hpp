@@ -34,6 +34,7 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/actor_clock.hpp"
 #include "cluster/server_config.hpp"
 #include "messages/native_api.hpp"
 
@@ -91,7 +92,7 @@ struct kafka_session_state {
   bool closing = false;
   int32_t max_frame = 104857600;
   int64_t max_idle_ms = -1;       // connections.max.idle.ms; <= 0: never
-  int64_t last_activity_ms = 0;   // steady clock: the last bytes read or written
+  int64_t last_activity_ms = 0;   // actor clock: the last bytes read or written
   std::string peer;               // the client's address, for log lines
   static inline const char* name = "samsa.kafka_session";
 };
@@ -109,9 +110,6 @@ void trigger_reliably(Self* self, Handle hdl) {
   for (auto delay : {5, 50, 500})
     self->delayed_send(self, std::chrono::milliseconds(delay), retrigger_atom::value);
 }
-
-// Milliseconds on the steady clock (idle timeouts, log rate limits).
-int64_t steady_ms();
 
 caf::behavior kafka_session(caf::io::stateful_broker<kafka_session_state>* self, caf::io::connection_handle hdl,
                             kafka_listener_config cfg, caf::actor acceptor);

@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "actors/actor_clock.hpp"
 #include "actors/group_coordinator.hpp"
 #include "messages/kafka/sync_group.hpp"
 
@@ -30,7 +31,7 @@ caf::result<kafka_reply> handle_sync_group(kafka_handler_ptr self, const kafka_r
       fail(kafka::error_code::coordinator_not_available);
       return;
     }
-    self->request(g, std::chrono::minutes(10), sync_atom::value, cs)
+    self->request(g, timeouts::rebalance, sync_atom::value, cs)
       .then(
         [=](cluster::sync_response& r) mutable {
           kafka::sync_group_response resp;

@@ -57,7 +57,8 @@ struct guarded_policy {
   caf::openssl::session_ptr session;
 };
 
-// One warning per second at most: a peer hammering the port must not flood the operator log.
+// One warning per second at most: a peer hammering the port must not flood the operator log. Steady time:
+// this runs inside a scribe (no actor, no actor clock) and is process-wide.
 void warn_refused(const std::string& peer, size_t announced, size_t limit) {
   static auto last = std::chrono::steady_clock::time_point{};
   static size_t suppressed = 0;

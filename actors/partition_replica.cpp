@@ -137,7 +137,7 @@ partition_produce_result append(self_ptr self, std::vector<char>& batch, int16_t
     }
   }
   persistence::append_info info;
-  auto now = wall_clock_ms();
+  auto now = wall_clock_ms(); // log append time and producer timestamps: wall time, as in Kafka
   auto e = st.log->append_as_leader(batch, st.cfg.leader_epoch, now, info);
   if (auto line = st.health.on_append(e)) {
     if (line->error)
@@ -166,17 +166,14 @@ partition_produce_result append(self_ptr self, std::vector<char>& batch, int16_t
 
 namespace {
 
+// The node-wide scrub budget is shared by every partition of the process (one disk bandwidth), so it
+// counts real steady time, not one actor system's clock.
 int64_t steady_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
 } // namespace
-
-int64_t wall_clock_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 api_errc to_api_errc(persistence::errc e) {
   using persistence::errc;
@@ -344,6 +341,9 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
       auto& st = self->state;
       if (!st.log)
         return;
+      // Wall time on purpose: retention compares record timestamps, and the log's flush.ms and segment.ms
+      // bookkeeping started from the wall clock when it was opened (Kafka's Log does the same). The tick
+      // itself is a delayed_send, so virtual time drives it under the test coordinator.
       auto now = wall_clock_ms();
       st.log->apply_retention(now);
       st.log->maybe_flush(now);
@@ -359,10 +359,10 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
       auto& st = self->state;
       if (!st.log)
         return;
-      auto now = steady_ms();
+      auto now = actor_clock_ms(self);
       if (now >= st.next_scrub_pass_ms) {
         auto& limiter = persistence::node_scrub_limiter();
-        auto budget = limiter.take(persistence::scrub_slice_bytes, now);
+        auto budget = limiter.take(persistence::scrub_slice_bytes, steady_ms());
         if (budget > 0) {
           auto p = st.log->scrub(budget);
           if (static_cast<size_t>(p.bytes) < budget)

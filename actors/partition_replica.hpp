@@ -17,6 +17,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include "actors/actor_clock.hpp" // wall_clock_ms, kept visible to includers of this header
 #include "messages/native_api.hpp"
 #include "persistence/append_health.hpp"
 #include "persistence/log_config.hpp"
@@ -61,7 +62,7 @@ struct partition_replica_state {
   std::unordered_map<uint64_t, pending_fetch> waiting; // parked long-poll fetches by id
   uint64_t next_fetch_id = 1;
   persistence::append_health health{""};  // disk-full / I/O failure reported once per change
-  int64_t next_scrub_pass_ms = 0;         // steady clock: when the next scrub pass may start
+  int64_t next_scrub_pass_ms = 0;         // actor clock: when the next scrub pass may start
   static inline const char* name = "samsa.partition_replica";
   ~partition_replica_state();
 };
@@ -81,8 +82,5 @@ persistence::producer_state recover_producer_state(const std::filesystem::path& 
 
 // Maps the storage layer's errors to the API's (the one place that does).
 api_errc to_api_errc(persistence::errc e);
-
-// Wall clock in milliseconds (record timestamps are wall-clock, as in Kafka).
-int64_t wall_clock_ms();
 
 } // namespace samsa::actors

@@ -116,3 +116,108 @@ TEST_CASE("native group consumers share partitions, rebalance, and commit what t
   fx.self->send_exit(b_sink, caf::exit_reason::user_shutdown);
   fx.sched.run();
 }
+
+namespace {
+
+// A group of two native consumers on a fresh 4-partition topic, stable with two partitions each. The actors
+// are killed when the test ends, also when a REQUIRE fails half-way (the actor system's destructor would
+// otherwise wait forever for consumers whose heartbeat timers keep them alive).
+struct two_member_group {
+  broker_fixture& fx;
+  actors::group_consumer_config cfg;
+  std::shared_ptr<seen_log> log = std::make_shared<seen_log>();
+  std::vector<caf::actor> spawned;
+  caf::actor a, b;
+
+  two_member_group(broker_fixture& f, actors::group_consumer_config c) : fx(f), cfg(std::move(c)) {
+    topic_spec spec;
+    spec.name = cfg.topics.front();
+    spec.partitions = 4;
+    REQUIRE(fx.ask<topic_description>(create_atom::value, spec));
+    a = add("a");
+    run_for(fx, 2000);
+    b = add("b");
+    run_for(fx, 8000);
+    REQUIRE(log->assignments["a"].size() == 2);
+    REQUIRE(log->assignments["b"].size() == 2);
+  }
+
+  ~two_member_group() {
+    for (auto& x : spawned)
+      fx.self->send_exit(x, caf::exit_reason::kill);
+    fx.sched.run();
+  }
+
+  caf::actor add(const std::string& name) {
+    auto s = fx.sys.spawn(sink, name, log);
+    auto m = fx.sys.spawn(actors::group_consumer, fx.broker, cfg, s);
+    spawned.insert(spawned.end(), {m, s});
+    return m;
+  }
+
+  group_info describe() {
+    auto info = fx.ask<group_info>(groups_atom::value, describe_atom::value, cfg.group_id);
+    REQUIRE(info);
+    return *info;
+  }
+  size_t members() { return describe().members.size(); }
+};
+
+actors::group_consumer_config group_cfg(std::string group, std::string topic) {
+  actors::group_consumer_config cfg;
+  cfg.group_id = std::move(group);
+  cfg.topics = {std::move(topic)};
+  cfg.assignor = "roundrobin";
+  cfg.heartbeat_interval_ms = 1000;
+  return cfg;
+}
+
+} // namespace
+
+// Session expiry in virtual time: the coordinator takes its `now` from the actor clock, the same clock that
+// fires its deadline timer, so advancing the test coordinator's clock is enough to expire a member that
+// stopped heartbeating (with the wall clock, the session never ran out during a test).
+TEST_CASE("a member that stops heartbeating leaves the group after its session timeout, in virtual time") {
+  broker_fixture fx{{"group.initial.rebalance.delay.ms=0"}};
+  auto cfg = group_cfg("expiring", "expiry");
+  cfg.session_timeout_ms = 6000;
+  two_member_group g{fx, cfg};
+  REQUIRE(g.members() == 2);
+
+  // b dies without leaving (no LeaveGroup): only its session timeout can remove it. Its last heartbeat was
+  // at most one heartbeat interval ago, so its session runs out between 5 s and 6 s from now.
+  fx.self->send_exit(g.b, caf::exit_reason::kill);
+  fx.sched.run();
+  run_for(fx, 4000);
+  CHECK(g.members() == 2); // not before the session timeout
+  CHECK(g.log->assignments["a"].size() == 2);
+
+  run_for(fx, 4000);
+  auto info = g.describe();
+  CHECK(info.members.size() == 1); // expired: b is gone
+  CHECK(info.state == "Stable");
+  // The rebalance that followed gave every partition to the remaining member.
+  CHECK(g.log->assignments["a"].size() == 4);
+}
+
+// The rebalance deadline in virtual time: a member that does not rejoin is dropped when the rebalance timeout
+// runs out, well before its (longer) session timeout would remove it.
+TEST_CASE("a rebalance completes without a member that does not rejoin once the rebalance timeout runs out") {
+  broker_fixture fx{{"group.initial.rebalance.delay.ms=0"}};
+  auto cfg = group_cfg("rejoiners", "rejoin");
+  cfg.session_timeout_ms = 20000;
+  cfg.rebalance_timeout_ms = 3000;
+  two_member_group g{fx, cfg};
+
+  // b dies silently and c arrives: the rebalance c starts waits for b to rejoin, which it never does.
+  fx.self->send_exit(g.b, caf::exit_reason::kill);
+  g.add("c");
+  run_for(fx, 2500);
+  CHECK(g.members() == 3); // still waiting for b: the rebalance timeout (3 s) has not run out
+  CHECK_FALSE(g.log->assignments.count("c"));
+
+  run_for(fx, 3000); // rebalance timeout over; b's 20 s session is far from over
+  CHECK(g.members() == 2);
+  CHECK(g.log->assignments["a"].size() == 2);
+  CHECK(g.log->assignments["c"].size() == 2);
+}
