@@ -43,7 +43,7 @@ start_node() { # N [--set k=v ...]
 
 wait_started() { # N: until its native API answers
   local i=$1
-  for _ in $(seq 1 200); do
+  for _ in $(seq 1 600); do
     "$SAMSA" topics list --broker "127.0.0.1:${NATIVE[$i]}" >/dev/null 2>&1 && return 0
     kill -0 "${PID[$i]}" 2>/dev/null || fail "node $i exited at start"
     sleep 0.05

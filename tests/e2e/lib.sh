@@ -26,7 +26,8 @@ start_broker() {
   "${BROKER_WRAPPER[@]}" "$SAMSA" broker --set "log.dirs=$WORK/data" --set "samsa.native.listener=127.0.0.1:$NATIVE_PORT" \
     --set "listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT" "$@" >>"$WORK/broker.log" 2>&1 &
   BROKER_PID=$!
-  for _ in $(seq 1 200); do
+  # Up to 30 s: on a loaded 2-core machine (parallel builds, ctest -j2) a start can take several seconds.
+  for _ in $(seq 1 600); do
     if "$SAMSA" topics list $B >/dev/null 2>&1; then return 0; fi
     kill -0 "$BROKER_PID" 2>/dev/null || fail "broker exited at start"
     sleep 0.05
