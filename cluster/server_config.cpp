@@ -12,6 +12,8 @@
 #include <limits>
 #include <tuple>
 
+#include "persistence/data_dir.hpp"
+
 namespace samsa::cluster {
 
 namespace {
@@ -709,20 +711,7 @@ persistence::log_config effective_log_config(const server_config& s,
 }
 
 std::string validate_topic_name(const std::string& name) {
-  constexpr size_t max_length = 249;  // Kafka's limit: leaves room for ".partition" in directory names
-  if (name.empty())
-    return "topic name must not be empty";
-  if (name == "." || name == "..")
-    return "topic name cannot be '.' or '..'";
-  if (name.size() > max_length)
-    return "topic name is longer than " + std::to_string(max_length) + " characters";
-  for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-              || c == '-';
-    if (!ok)
-      return "topic name '" + name + "' contains a character other than ASCII alphanumerics, '.', '_' and '-'";
-  }
-  return {};
+  return persistence::topic_name_problem(name);
 }
 
 } // namespace samsa::cluster

@@ -7,36 +7,12 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <random>
+
+#include "persistence/metadata_store.hpp" // random_uuid_base64url
 
 namespace samsa::persistence {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-bool legal_topic(const std::string& t) {
-  if (t.empty() || t.size() > 249 || t == "." || t == "..")
-    return false;
-  for (char c : t) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-              || c == '-';
-    if (!ok)
-      return false;
-  }
-  return true;
-}
-
-std::string random_hex(size_t n) {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  for (size_t i = 0; i < n; ++i)
-    s += digits[rng() % 16];
-  return s;
-}
-
-} // namespace
 
 std::unique_ptr<data_dir_lock> data_dir_lock::acquire(const fs::path& dir, const std::string& holder,
                                                       std::string* error) {
@@ -70,6 +46,23 @@ std::unique_ptr<data_dir_lock> data_dir_lock::acquire(const fs::path& dir, const
   return std::unique_ptr<data_dir_lock>(new data_dir_lock(std::move(path), std::move(fd)));
 }
 
+std::string topic_name_problem(const std::string& name) {
+  constexpr size_t max_length = 249;  // Kafka's limit: leaves room for ".partition" in directory names
+  if (name.empty())
+    return "topic name must not be empty";
+  if (name == "." || name == "..")
+    return "topic name cannot be '.' or '..'";
+  if (name.size() > max_length)
+    return "topic name is longer than " + std::to_string(max_length) + " characters";
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+              || c == '-';
+    if (!ok)
+      return "topic name '" + name + "' contains a character other than ASCII alphanumerics, '.', '_' and '-'";
+  }
+  return {};
+}
+
 std::optional<partition_dir_name> parse_partition_dir(const std::string& name) {
   auto dash = name.rfind('-');
   if (dash == std::string::npos || dash == 0 || dash + 1 >= name.size())
@@ -84,7 +77,7 @@ std::optional<partition_dir_name> parse_partition_dir(const std::string& name) {
   partition_dir_name out;
   out.topic = name.substr(0, dash);
   out.partition = static_cast<int32_t>(p);
-  if (!legal_topic(out.topic))
+  if (!topic_name_problem(out.topic).empty())
     return std::nullopt;
   return out;
 }
@@ -118,7 +111,7 @@ errc remove_partition_dir(const fs::path& dir) {
   if (!fs::exists(dir, ec))
     return errc::ok;
   auto tomb = dir;
-  tomb += "." + random_hex(32) + "-delete";
+  tomb += "." + random_uuid_base64url() + "-delete";
   fs::rename(dir, tomb, ec);
   if (ec)
     return errno_to_errc(ec.value());

@@ -37,6 +37,10 @@ private:
   unique_fd fd_;
 };
 
+// Kafka's rule for topic names: [a-zA-Z0-9._-]{1,249}, and not "." or "..". "" when valid, else the reason.
+// Here because partition directory names embed topic names; cluster::validate_topic_name forwards to it.
+std::string topic_name_problem(const std::string& name);
+
 // "<topic>-<partition>", parsed defensively: the topic must be a legal Kafka topic name and the partition
 // a decimal int32 without sign or leading zeros. Anything else is not a partition directory.
 struct partition_dir_name {
@@ -52,7 +56,7 @@ bool is_deleted_partition_dir(const std::string& name);
 // True when the directory holds at least one non-empty segment file (*.log): data worth keeping.
 bool holds_log_data(const std::filesystem::path& dir);
 
-// The tombstone then the removal: renames dir to "<dir>.<random id>-delete", fsyncs the parent, removes
+// The tombstone then the removal: renames dir to "<dir>.<random uuid>-delete", fsyncs the parent, removes
 // it. A crash after the rename leaves a directory the next start removes; a crash before leaves the
 // partition directory (reported as unknown at the next start, never deleted).
 errc remove_partition_dir(const std::filesystem::path& dir);
