@@ -69,11 +69,17 @@ errc partition_log::load(int64_t now_ms) {
     return errc::io_error;
   const bool clean = fs::exists(dir_ / clean_marker, ec);
 
-  // Both checkpoints are derived data: a garbage one is rebuilt below instead of failing the open
-  // (which would take the partition offline for a file the log can reconstruct).
+  // Both checkpoints are derived data: garbage content (corrupt_message) is rebuilt below instead of
+  // failing the open (which would take the partition offline for a file the log can reconstruct). A file
+  // that cannot be read (EMFILE, EIO) is not garbage: the open fails, and nothing is overwritten, since a
+  // rebuilt log start would silently undo a deletion of records.
   const errc epochs_loaded = epochs_.load();
+  if (epochs_loaded != errc::ok && epochs_loaded != errc::corrupt_message)
+    return epochs_loaded;
   int64_t start_ckpt = 0;
   const errc start_loaded = load_log_start(dir_, &start_ckpt);
+  if (start_loaded != errc::ok && start_loaded != errc::corrupt_message)
+    return start_loaded;
   if (start_loaded != errc::ok) {
     spdlog::warn("{}: unreadable ({}); using the first segment's base offset as the log start",
                  (dir_ / log_start_file).string(), to_string(start_loaded));

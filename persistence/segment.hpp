@@ -66,8 +66,6 @@ struct damaged_range {
 // What repair() did to one segment.
 struct repair_report {
   std::vector<damaged_range> ranges;  // empty: the segment was intact
-  int64_t bytes_before = 0;
-  int64_t bytes_after = 0;
 };
 
 // Owns one segment's three files and its in-memory state (indexes, next offset, size, largest

@@ -35,7 +35,6 @@ errc segment::repair(int64_t offset_limit, repair_report* report) {
   const int64_t file_end = file_size(log_fd_.get());
   if (file_end < 0)
     return errno_to_errc(errno);
-  report->bytes_before = file_end;
   // The state (next offset, size, indexes) is rebuilt while walking: batches before the first
   // damage keep their positions, so indexing them now is exact; a rewrite rescans below.
   reset_state();
@@ -98,7 +97,6 @@ errc segment::repair(int64_t offset_limit, repair_report* report) {
     if (!scan_from_index(offset_limit, &e))
       return e == errc::ok ? errc::corrupt_message : e;
   }
-  report->bytes_after = size_;
   maybe_add_time_entry();  // as seal() would have: the segment's largest timestamp stays findable
   if (e = offset_index_.write(); e != errc::ok)
     return e;

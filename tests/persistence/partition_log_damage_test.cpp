@@ -352,6 +352,9 @@ TEST_CASE("append_health: a failing disk is reported once per state change") {
   auto io = h.on_append(errc::io_error);
   REQUIRE(io);
   CHECK(io->error);
+  auto fds = h.on_append(errc::too_many_open_files); // out of descriptors is a state of its own
+  REQUIRE(fds);
+  CHECK(fds->text.find("too many open files") != std::string::npos);
   auto back = h.on_append(errc::ok);
   REQUIRE(back);
   CHECK_FALSE(back->error);
