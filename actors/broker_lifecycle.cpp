@@ -1,5 +1,6 @@
 #include "actors/broker_lifecycle.hpp"
 
+#include "actors/actor_clock.hpp"
 #include "cluster/metadata_image.hpp"
 
 #include <chrono>
@@ -15,16 +16,12 @@ namespace {
 
 using std::chrono::milliseconds;
 
-int64_t now_ms(lifecycle_ptr self) {
-  return std::chrono::duration_cast<milliseconds>(self->clock().now().time_since_epoch()).count();
-}
-
 void retry_later(lifecycle_ptr self, bool to_own_node) {
   auto& st = self->state;
   st.in_flight = false;
   if (to_own_node)
     st.target = st.cfg.self;
-  st.next_attempt_ms = now_ms(self) + st.cfg.retry_ms;
+  st.next_attempt_ms = actor_clock_ms(self) + st.cfg.retry_ms;
 }
 
 void add_controller(lifecycle_ptr self, int32_t id, const caf::actor& handle) {
@@ -91,7 +88,7 @@ void on_error(lifecycle_ptr self, const caf::error& e, const char* what) {
 
 void attempt(lifecycle_ptr self) {
   auto& st = self->state;
-  auto now = now_ms(self);
+  auto now = actor_clock_ms(self);
   if (st.in_flight || now < st.next_attempt_ms || (st.epoch >= 0 && !st.heartbeats))
     return;
   auto it = st.controllers.find(st.target);
@@ -140,7 +137,7 @@ void attempt(lifecycle_ptr self) {
                        st.epoch);
         st.fenced = r.fenced;
         // A fenced broker asks again soon: its unfence is being committed.
-        st.next_attempt_ms = now_ms(self) + (r.fenced ? std::min(st.cfg.retry_ms, st.cfg.heartbeat_interval_ms)
+        st.next_attempt_ms = actor_clock_ms(self) + (r.fenced ? std::min(st.cfg.retry_ms, st.cfg.heartbeat_interval_ms)
                                                        : st.cfg.heartbeat_interval_ms);
       },
       [=](caf::error& e) { on_error(self, e, "heartbeat"); });

@@ -6,6 +6,7 @@
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/actor_clock.hpp"
 #include "messages/metadata_codec.hpp"
 
 namespace samsa::actors {
@@ -13,10 +14,6 @@ namespace samsa::actors {
 namespace {
 
 using std::chrono::milliseconds;
-
-int64_t now_ms(controller_ptr self) {
-  return std::chrono::duration_cast<milliseconds>(self->clock().now().time_since_epoch()).count();
-}
 
 std::string describe_records(const std::vector<metadata_record>& records) {
   std::string s;
@@ -108,7 +105,7 @@ void try_activate(controller_ptr self) {
           st.activation_index = s.last_index;
         if (s.last_applied < st.activation_index)
           return; // the next tick asks again
-        st.control->activate(*st.image, now_ms(self));
+        st.control->activate(*st.image, actor_clock_ms(self));
         spdlog::info("controller: node {} is the active controller in term {} (image at offset {}, {} registered "
                      "broker(s) get a fresh session)",
                      st.cfg.self, term, st.image->offset(), st.image->brokers().size());
@@ -158,7 +155,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
     st.lifecycles.erase(it);
     if (!active(self))
       return;
-    auto d = st.control->handle_node_down(*st.image, node, epoch, now_ms(self));
+    auto d = st.control->handle_node_down(*st.image, node, epoch, actor_clock_ms(self));
     if (!d.records.empty())
       spdlog::info("controller: node {}'s broker (epoch {}) is gone ({}): fencing it now", node, epoch,
                    self->system().render(dm.reason));
@@ -188,7 +185,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
       if (st.leading && !active(self))
         try_activate(self);
       if (active(self)) {
-        auto d = st.control->tick(*st.image, now_ms(self));
+        auto d = st.control->tick(*st.image, actor_clock_ms(self));
         if (!d.records.empty())
           spdlog::info("controller: session expired ({} ms without a heartbeat): {}", st.cfg.session_timeout_ms,
                        describe_records(d.records));
@@ -200,7 +197,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
       auto& st = self->state;
       if (!active(self))
         return not_active(self);
-      auto now = now_ms(self);
+      auto now = actor_clock_ms(self);
       auto d = st.control->handle_register(*st.image, {req.node_id, req.incarnation_id, req.endpoints, req.rack}, now);
       switch (d.reply.kind) {
         case cluster::reply_kind::epoch:
@@ -217,7 +214,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
               return;
             }
             auto& st = self->state;
-            st.control->registered(node, *idx, now_ms(self));
+            st.control->registered(node, *idx, actor_clock_ms(self));
             spdlog::info("controller: registered node {} (incarnation {}) as broker epoch {}", node, inc, *idx);
             if (sender) {
               auto addr = caf::actor_cast<caf::actor_addr>(sender);
@@ -237,7 +234,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
       auto& st = self->state;
       if (!active(self))
         return not_active(self);
-      auto d = st.control->handle_heartbeat(*st.image, {hb.node_id, hb.broker_epoch, hb.applied_offset}, now_ms(self));
+      auto d = st.control->handle_heartbeat(*st.image, {hb.node_id, hb.broker_epoch, hb.applied_offset}, actor_clock_ms(self));
       if (d.reply.kind == cluster::reply_kind::heartbeat)
         watch(self, hb.node_id, hb.broker_epoch); // after a failover the lifecycle's first contact is a heartbeat
       propose_quietly(self, d.records);

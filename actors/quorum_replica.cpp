@@ -8,16 +8,13 @@
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/actor_clock.hpp"
+
 namespace samsa::actors {
 
 namespace {
 
 using std::chrono::milliseconds;
-
-// The actor clock's time: virtual under the test coordinator, steady time otherwise.
-int64_t now_ms(quorum_ptr self) {
-  return std::chrono::duration_cast<milliseconds>(self->clock().now().time_since_epoch()).count();
-}
 
 raft::replica_config core_config(const quorum_config& cfg) {
   raft::replica_config rc;
@@ -82,19 +79,20 @@ void maybe_snapshot(quorum_ptr self) {
   if (st.cfg.snapshot_every == 0 || !st.sm.take_snapshot)
     return;
   auto base = st.raft->log().snapshot().index;
-  if (st.applied.value - base.value < static_cast<int64_t>(st.cfg.snapshot_every))
+  auto applied = st.raft->applied_index();
+  if (applied.value - base.value < static_cast<int64_t>(st.cfg.snapshot_every))
     return;
-  auto term = st.raft->log().term_at(st.applied);
+  auto term = st.raft->log().term_at(applied);
   if (!term)
     return;
-  raft::snapshot snap{raft::snapshot_meta{st.applied, *term}, st.sm.take_snapshot(st.applied)};
+  raft::snapshot snap{raft::snapshot_meta{applied, *term}, st.sm.take_snapshot(applied)};
   if (auto rc = st.storage->save_snapshot(snap); rc != persistence::errc::ok) {
     // Not fatal: the log keeps the entries, the next attempt comes after snapshot_every more.
-    spdlog::warn("quorum: node {}: cannot save the snapshot at index {}: {}", st.cfg.self.value, st.applied.value,
+    spdlog::warn("quorum: node {}: cannot save the snapshot at index {}: {}", st.cfg.self.value, applied.value,
                  persistence::to_string(rc));
     return;
   }
-  st.raft->snapshot_taken(st.applied, std::move(snap.data));
+  st.raft->snapshot_taken(applied, std::move(snap.data));
 }
 
 // raft_types.hpp's contract, in order: 1. persist, 2. install, 3. apply committed, 4. send.
@@ -116,7 +114,6 @@ bool handle_effects(quorum_ptr self, raft::effects fx) {
   if (fx.install) {
     if (st.sm.install)
       st.sm.install(*fx.install);
-    st.applied = std::max(st.applied, fx.install->meta.index);
     // Proposals the snapshot covers: their outcome is not visible here any more.
     while (!st.proposals.empty() && st.proposals.begin()->first <= fx.install->meta.index) {
       st.proposals.begin()->second.promise.deliver(not_leader_error(leader_or_none(st)));
@@ -126,7 +123,6 @@ bool handle_effects(quorum_ptr self, raft::effects fx) {
   for (auto& e : fx.committed) {
     if (e.kind == raft::entry_kind::data && st.sm.apply)
       st.sm.apply(e);
-    st.applied = e.index;
     resolve(st, e);
   }
   for (auto& out : fx.messages)
@@ -160,7 +156,7 @@ void add_peer(quorum_ptr self, raft::node_id_t id, const caf::actor& handle) {
 void lookup_failed(quorum_ptr self, raft::node_id_t id, const std::string& why) {
   auto& st = self->state;
   st.lookups.erase(id);
-  st.next_lookup_ms[id] = now_ms(self) + st.cfg.lookup_retry_ms;
+  st.next_lookup_ms[id] = actor_clock_ms(self) + st.cfg.lookup_retry_ms;
   spdlog::debug("quorum: node {} cannot reach node {} yet: {}", st.cfg.self.value, id.value, why);
 }
 
@@ -227,7 +223,7 @@ quorum_status status_of(const quorum_state& st) {
   s.leader = leader_or_none(st);
   s.commit_index = st.raft->commit_index().value;
   s.last_index = st.raft->log().last_index().value;
-  s.last_applied = st.applied.value;
+  s.last_applied = st.raft->applied_index().value;
   for (auto& [id, h] : st.peers)
     s.peers.push_back(id.value);
   return s;
@@ -268,7 +264,7 @@ quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, s
   st.cfg = std::move(cfg);
   st.storage = std::move(storage);
   st.sm = std::move(sm);
-  auto now = now_ms(self);
+  auto now = actor_clock_ms(self);
   auto durable = st.storage->load();
   bool fresh = durable.hard.term.value == 0 && durable.entries.empty() && durable.snap.meta.index.value == 0;
   if (fresh) {
@@ -276,7 +272,6 @@ quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, s
   } else {
     if (durable.snap.meta.index.value > 0 && st.sm.install)
       st.sm.install(durable.snap);
-    st.applied = durable.snap.meta.index;
     spdlog::info("quorum: node {} restarts in term {} with {} log entries after snapshot index {}",
                  st.cfg.self.value, durable.hard.term.value, durable.entries.size(), durable.snap.meta.index.value);
     st.raft.emplace(core_config(st.cfg), std::move(durable), now);
@@ -287,7 +282,7 @@ quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, s
       if (it->second.address() == dm.source) {
         spdlog::warn("quorum: node {} lost node {}: {}", st.cfg.self.value, it->first.value,
                      self->system().render(dm.reason));
-        st.next_lookup_ms[it->first] = now_ms(self) + st.cfg.lookup_retry_ms;
+        st.next_lookup_ms[it->first] = actor_clock_ms(self) + st.cfg.lookup_retry_ms;
         st.peers.erase(it);
         return;
       }
@@ -300,11 +295,11 @@ quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, s
       auto& st = self->state;
       if (st.cfg.voters.count(from) == 0 || from == st.cfg.self)
         return; // not a member of this quorum: never counted as a vote or an ack
-      handle_effects(self, st.raft->step(from, msg, now_ms(self)));
+      handle_effects(self, st.raft->step(from, msg, actor_clock_ms(self)));
     },
     [=](propose_atom, std::string& data) -> caf::result<int64_t> {
       auto& st = self->state;
-      auto now = now_ms(self);
+      auto now = actor_clock_ms(self);
       auto res = st.raft->propose(std::move(data), now);
       if (!res.index) {
         handle_effects(self, std::move(res.fx));
@@ -319,7 +314,7 @@ quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, s
     [=](hello_atom, int32_t id, caf::actor& handle) { add_peer(self, raft::node_id_t{id}, handle); },
     [=](tick_atom) {
       auto& st = self->state;
-      auto now = now_ms(self);
+      auto now = actor_clock_ms(self);
       if (!handle_effects(self, st.raft->tick(now)))
         return;
       expire_proposals(st, now);

@@ -67,7 +67,8 @@ struct quorum_state_machine {
   std::function<void(const raft::log_entry&)> apply;
   // Reset to a snapshot's image (from the leader, or the stored one at start).
   std::function<void(const raft::snapshot&)> install;
-  // An image of everything applied up to the index (called every snapshot_every entries).
+  // An image of everything applied up to the index (called every snapshot_every entries; node.cpp leaves
+  // snapshot_every at 0 for now, so real nodes do not compact their metadata log yet).
   std::function<raft::bytes(raft::log_index_t)> take_snapshot;
   // The member's role or the known leader changed (called after the change is logged).
   std::function<void(const raft::role_change&)> role_changed;
@@ -91,7 +92,6 @@ struct quorum_state {
   std::set<raft::node_id_t> lookups;              // in flight
   std::map<raft::node_id_t, int64_t> next_lookup_ms;
   std::map<raft::log_index_t, pending_proposal> proposals;
-  raft::log_index_t applied{0};
   uint64_t dropped = 0;                           // messages to peers without a handle
   static inline const char* name = "samsa.quorum";
   ~quorum_state();

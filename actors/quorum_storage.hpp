@@ -32,7 +32,8 @@ public:
 
 // In memory: "durable" lasts as long as the object. For tests (several quorum members in one process,
 // restarts by reusing the object); never for a real node.
-// Thread-safe (a mutex), so a test may read it while the actor runs on a worker thread.
+// Guarded by a mutex so a test may inspect it from another thread; today's tests all run on the
+// single-threaded test coordinator.
 class memory_quorum_storage : public quorum_storage {
 public:
   raft::durable_state load() const override;
