@@ -251,7 +251,9 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
 
 quorum_state_machine metadata_hooks(int32_t node_id, controller_actor controller, std::vector<caf::actor> subscribers) {
   auto pub = std::make_shared<cluster::metadata_publisher>();
+  auto changed = std::make_shared<bool>(false); // applied since the last publication
   auto publish = [=] {
+    *changed = false;
     auto img = pub->share();
     caf::anon_send(controller, image_atom::value, img);
     for (auto& s : subscribers)
@@ -265,7 +267,13 @@ quorum_state_machine metadata_hooks(int32_t node_id, controller_actor controller
                    e.data.size());
     for (const auto& why : r.refusals)
       spdlog::debug("metadata: node {}: entry {}: {}", node_id, e.index.value, why);
-    publish();
+    *changed = *changed || r.decoded;
+  };
+  // One immutable copy of the image per batch of committed entries (catching up on a long log would
+  // otherwise copy the whole image once per entry).
+  sm.applied_batch = [=] {
+    if (*changed)
+      publish();
   };
   sm.install = [=](const raft::snapshot& s) {
     if (!pub->install(s.data))

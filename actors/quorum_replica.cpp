@@ -125,6 +125,8 @@ bool handle_effects(quorum_ptr self, raft::effects fx) {
       st.sm.apply(e);
     resolve(st, e);
   }
+  if (!fx.committed.empty() && st.sm.applied_batch)
+    st.sm.applied_batch();
   for (auto& out : fx.messages)
     send_raft(self, out);
   if (fx.role_changed) {

@@ -65,6 +65,9 @@ quorum_config quorum_config_from(const cluster::server_config& cfg);
 struct quorum_state_machine {
   // Committed data entries, each exactly once per process lifetime, in index order (noops are skipped).
   std::function<void(const raft::log_entry&)> apply;
+  // Once after the committed entries of one input were applied (one append can commit many): where a state
+  // machine publishes its new state, instead of after every entry.
+  std::function<void()> applied_batch;
   // Reset to a snapshot's image (from the leader, or the stored one at start).
   std::function<void(const raft::snapshot&)> install;
   // An image of everything applied up to the index (called every snapshot_every entries; node.cpp leaves
