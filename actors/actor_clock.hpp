@@ -24,6 +24,13 @@ int64_t actor_clock_ms(Self* self) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(self->clock().now().time_since_epoch()).count();
 }
 
+// Steady clock in milliseconds, for the few process-wide limits that no single actor owns (the node-wide
+// scrub budget, log rate limits inside connection handlers, which have no actor clock).
+inline int64_t steady_clock_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 // Wall clock in milliseconds (record timestamps are wall-clock, as in Kafka).
 inline int64_t wall_clock_ms() {
   using namespace std::chrono;

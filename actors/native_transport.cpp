@@ -25,6 +25,8 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
+#include "actors/actor_clock.hpp"
+#include "actors/connection_limits.hpp"
 #include "messages/native_errors.hpp"
 
 namespace samsa::actors {
@@ -60,19 +62,14 @@ struct guarded_policy {
 // One warning per second at most: a peer hammering the port must not flood the operator log. Steady time:
 // this runs inside a scribe (no actor, no actor clock) and is process-wide.
 void warn_refused(const std::string& peer, size_t announced, size_t limit) {
-  static auto last = std::chrono::steady_clock::time_point{};
-  static size_t suppressed = 0;
-  auto now = std::chrono::steady_clock::now();
-  if (now - last < std::chrono::seconds(1)) {
-    ++suppressed;
+  static log_rate_limit rate{1000}; // only the multiplexer thread runs scribes: no locking needed
+  int64_t suppressed = 0;
+  if (!rate.should_log(steady_clock_ms(), &suppressed))
     return;
-  }
-  last = now;
   spdlog::warn("native API: {} announced a {}-byte message, above samsa.native.max.message.bytes={}: "
                "connection closed{}",
                peer, announced, limit,
                suppressed > 0 ? " (" + std::to_string(suppressed) + " more refusals in the last second)" : "");
-  suppressed = 0;
 }
 
 // A scribe like CAF's own (io::network::scribe_impl, or openssl's for TLS) with a bound on what a peer can

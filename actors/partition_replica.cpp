@@ -166,12 +166,6 @@ partition_produce_result append(self_ptr self, std::vector<char>& batch, int16_t
 
 namespace {
 
-// The node-wide scrub budget is shared by every partition of the process (one disk bandwidth), so it
-// counts real steady time, not one actor system's clock.
-int64_t steady_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
 
 } // namespace
 
@@ -362,7 +356,7 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
       auto now = actor_clock_ms(self);
       if (now >= st.next_scrub_pass_ms) {
         auto& limiter = persistence::node_scrub_limiter();
-        auto budget = limiter.take(persistence::scrub_slice_bytes, steady_ms());
+        auto budget = limiter.take(persistence::scrub_slice_bytes, steady_clock_ms()); // node-wide: real time
         if (budget > 0) {
           auto p = st.log->scrub(budget);
           if (static_cast<size_t>(p.bytes) < budget)

@@ -11,6 +11,8 @@
 #include <caf/io/middleman.hpp>
 
 #include "actors/native_transport.hpp"
+#include "messages/kafka/api_versions.hpp"
+#include "messages/kafka/request_header.hpp"
 #include "messages/type_registry.hpp"
 
 namespace samsa::cli {
@@ -118,9 +120,16 @@ bool speaks_kafka(const std::string& host, uint16_t port) {
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   ok = ok && ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
-  // size 14 | api_key 18 (ApiVersions) | version 0 | correlation id 0x53414d53 | client id "samsa"
-  const unsigned char req[] = {0, 0, 0, 15, 0, 18, 0, 0, 0x53, 0x41, 0x4d, 0x53, 0, 5, 's', 'a', 'm', 's', 'a'};
-  ok = ok && ::send(fd, req, sizeof req, MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof req);
+  // ApiVersions v0 with correlation id 0x53414d53 ("SAMS"), through the broker's own codecs.
+  constexpr int32_t corr = 0x53414d53;
+  std::vector<char> req(4); // size prefix, filled in below
+  kafka::writer w{req};
+  kafka::encode_request_header(w, kafka::request_header{18, 0, corr, std::string{"samsa"}});
+  kafka::encode(w, 0, kafka::api_versions_request{});
+  auto body = static_cast<uint32_t>(req.size() - 4);
+  for (int i = 0; i < 4; ++i)
+    req[static_cast<size_t>(i)] = static_cast<char>((body >> (24 - 8 * i)) & 0xff);
+  ok = ok && ::send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size());
   unsigned char resp[8];
   size_t got = 0;
   while (ok && got < sizeof resp) {
@@ -129,7 +138,8 @@ bool speaks_kafka(const std::string& host, uint16_t port) {
     got += ok ? static_cast<size_t>(n) : 0;
   }
   ::close(fd);
-  return ok && resp[4] == 0x53 && resp[5] == 0x41 && resp[6] == 0x4d && resp[7] == 0x53;
+  const unsigned char want[] = {0x53, 0x41, 0x4d, 0x53};
+  return ok && std::equal(want, want + 4, resp + 4);
 }
 
 } // namespace
