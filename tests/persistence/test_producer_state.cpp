@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include "messages/crc32c.hpp"
 #include "persistence/producer_state.hpp"
 
 using namespace samsa;
@@ -150,4 +151,38 @@ TEST_CASE("replayed batches expire by their own max timestamp") {
   CHECK(st.find(9)->last_timestamp_ms == 5'000);
   CHECK(st.expire(5'000 + 999, 1'000) == 0);
   CHECK(st.expire(5'000 + 1'000, 1'000) == 1);
+}
+
+TEST_CASE("an SPS1 snapshot (before last-write times) still loads; its producers' clocks start at the next expire") {
+  std::vector<char> body;
+  auto put = [&body](uint64_t v, int bytes) {
+    for (int i = bytes - 1; i >= 0; --i)
+      body.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  };
+  put(10, 8);  // covered_offset
+  put(1, 4);   // one producer
+  put(77, 8);  // producer id
+  put(3, 2);   // epoch
+  put(1, 1);   // one batch
+  put(0, 4);   // first_seq
+  put(9, 4);   // last_seq
+  put(0, 8);   // first_offset
+  put(9, 8);   // last_offset
+  std::vector<char> file{'S', 'P', 'S', '1'};
+  auto crc = samsa::crc32c(body.data(), body.size());
+  for (int i = 3; i >= 0; --i)
+    file.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
+  file.insert(file.end(), body.begin(), body.end());
+  auto path = std::filesystem::temp_directory_path() / ("samsa_ps_v1_" + std::to_string(::getpid()));
+  std::ofstream(path, std::ios::binary).write(file.data(), static_cast<std::streamsize>(file.size()));
+  auto loaded = producer_state::load(path);
+  std::filesystem::remove(path);
+  REQUIRE(loaded);
+  CHECK(loaded->covered_offset == 10);
+  REQUIRE(loaded->find(77) != nullptr);
+  CHECK(loaded->find(77)->epoch == 3);
+  CHECK(loaded->find(77)->last_timestamp_ms == -1);
+  CHECK(loaded->check(batch(77, 3, 10, 1)) == sequence_check::ok); // the sequence continues
+  CHECK(loaded->expire(5'000, 1'000) == 0);                          // unknown age: the clock starts now
+  CHECK(loaded->expire(6'000, 1'000) == 1);
 }
