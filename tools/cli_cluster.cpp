@@ -1,7 +1,8 @@
 // `samsa cluster status`: the controller quorum as one node sees it (its quorum member's status_atom,
 // reached through the broker's native API) and the registered brokers of that node's metadata image (its
 // controller's status_atom). Text for people, --output json for scripts and experiments (one object: the
-// quorum fields, then image_offset, active_controller and brokers).
+// quorum fields, then image_offset, active_controller and brokers). `samsa cluster start` is dispatched
+// from here and lives in cli_cluster_start.cpp.
 #include <chrono>
 #include <iostream>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include <caf/scoped_actor.hpp>
 
 #include "messages/cluster_api.hpp"
+#include "tools/cli_cluster.hpp"
 #include "tools/cli_common.hpp"
 
 namespace samsa::cli {
@@ -65,12 +67,43 @@ std::string to_json(const quorum_status& s) {
 
 } // namespace
 
+namespace {
+
+// Asks the broker for one of its node's actors (quorum_atom, controller_atom), then that actor for its
+// status; on failure `error` says which step did not answer.
+template <class Handle, class Atom, class Result>
+void ask_status(caf::scoped_actor& self, const broker_actor& broker, Atom atom, std::chrono::milliseconds timeout,
+                std::optional<Result>& out, std::string& error, const char* what) {
+  auto failed = [&](caf::error& e) { error = std::string{what} + ": " + describe(e); };
+  self->request(broker, timeout, atom)
+    .receive(
+      [&](caf::actor& a) {
+        self->request(caf::actor_cast<Handle>(a), timeout, status_atom::value)
+          .receive([&](Result& r) { out = std::move(r); }, failed);
+      },
+      failed);
+}
+
+} // namespace
+
+cluster_view fetch_cluster_view(caf::scoped_actor& self, const broker_actor& broker, std::chrono::milliseconds timeout) {
+  cluster_view v;
+  ask_status<quorum_actor>(self, broker, quorum_atom::value, timeout, v.quorum, v.error, "quorum status");
+  if (v.quorum)
+    ask_status<controller_actor>(self, broker, controller_atom::value, timeout, v.members, v.error, "membership");
+  return v;
+}
+
 int cmd_cluster(const std::vector<std::string>& argv) {
+  if (!argv.empty() && argv[0] == "start")
+    return cmd_cluster_start({argv.begin() + 1, argv.end()});
   auto a = parse_args(argv, {"--broker", "--output"}, {});
   if (!a)
     return 2;
   if (a->positional.size() != 1 || a->positional[0] != "status") {
-    std::cerr << "usage: samsa cluster status [--broker HOST:PORT] [--output text|json]\n";
+    std::cerr << "usage: samsa cluster status [--broker HOST:PORT] [--output text|json]\n"
+                 "       samsa cluster start [--nodes N] [--dir D] [--base-port P] [--set key=value ...]"
+                 " (--help for more)\n";
     return 2;
   }
   auto output = a->get("--output").value_or("text");
@@ -79,56 +112,38 @@ int cmd_cluster(const std::vector<std::string>& argv) {
     return 2;
   }
   return with_broker(*a, [&](caf::scoped_actor& self, const broker_actor& broker) {
-    constexpr auto timeout = std::chrono::seconds(10);
-    int rc = 1;
-    self->request(broker, timeout, quorum_atom::value)
-      .receive(
-        [&](caf::actor& q) {
-          self->request(caf::actor_cast<quorum_actor>(q), timeout, status_atom::value)
-            .receive(
-              [&](quorum_status& s) {
-                broker_membership m;
-                bool have_members = false;
-                self->request(broker, timeout, controller_atom::value)
-                  .receive(
-                    [&](caf::actor& c) {
-                      self->request(caf::actor_cast<controller_actor>(c), timeout, status_atom::value)
-                        .receive([&](broker_membership& x) { m = std::move(x), have_members = true; },
-                                 [&](caf::error& e) { std::cerr << "error: membership: " << describe(e) << "\n"; });
-                    },
-                    [&](caf::error& e) { std::cerr << "error: membership: " << describe(e) << "\n"; });
-                if (output == "json") {
-                  std::cout << to_json(s);
-                  if (have_members)
-                    std::cout << "," << to_json(m);
-                  std::cout << "}\n";
-                } else {
-                  if (s.role == "leader")
-                    std::cout << "quorum: node " << s.node_id << " is leader in term " << s.term << "\n";
-                  else if (s.leader >= 0)
-                    std::cout << "quorum: node " << s.node_id << " follows leader " << s.leader << " in term "
-                              << s.term << "\n";
-                  else
-                    std::cout << "quorum: node " << s.node_id << " is " << s.role << " in term " << s.term
-                              << ", no leader known\n";
-                  std::cout << "  commit index " << s.commit_index << ", last index " << s.last_index
-                            << ", last applied " << s.last_applied << ", reaches " << s.peers.size()
-                            << " peer(s)\n";
-                  if (have_members) {
-                    std::cout << "brokers: " << m.brokers.size() << " registered in the image at offset "
-                              << m.image_offset << (m.active_controller ? " (this node is the active controller)" : "")
-                              << "\n";
-                    for (const auto& b : m.brokers)
-                      std::cout << "  broker " << b.node_id << "  epoch " << b.broker_epoch << "  "
-                                << (b.fenced ? "fenced" : "unfenced") << "  " << endpoints_text(b.endpoints) << "\n";
-                  }
-                }
-                rc = have_members ? 0 : 1;
-              },
-              [&](caf::error& e) { std::cerr << "error: quorum status: " << describe(e) << "\n"; });
-        },
-        [&](caf::error& e) { std::cerr << "error: " << describe(e) << "\n"; });
-    return rc;
+    auto v = fetch_cluster_view(self, broker, std::chrono::seconds(10));
+    if (!v.quorum) {
+      std::cerr << "error: " << v.error << "\n";
+      return 1;
+    }
+    const auto& s = *v.quorum;
+    if (!v.members)
+      std::cerr << "error: " << v.error << "\n";
+    if (output == "json") {
+      std::cout << to_json(s);
+      if (v.members)
+        std::cout << "," << to_json(*v.members);
+      std::cout << "}\n";
+    } else {
+      if (s.role == "leader")
+        std::cout << "quorum: node " << s.node_id << " is leader in term " << s.term << "\n";
+      else if (s.leader >= 0)
+        std::cout << "quorum: node " << s.node_id << " follows leader " << s.leader << " in term " << s.term << "\n";
+      else
+        std::cout << "quorum: node " << s.node_id << " is " << s.role << " in term " << s.term << ", no leader known\n";
+      std::cout << "  commit index " << s.commit_index << ", last index " << s.last_index << ", last applied "
+                << s.last_applied << ", reaches " << s.peers.size() << " peer(s)\n";
+      if (v.members) {
+        const auto& m = *v.members;
+        std::cout << "brokers: " << m.brokers.size() << " registered in the image at offset " << m.image_offset
+                  << (m.active_controller ? " (this node is the active controller)" : "") << "\n";
+        for (const auto& b : m.brokers)
+          std::cout << "  broker " << b.node_id << "  epoch " << b.broker_epoch << "  "
+                    << (b.fenced ? "fenced" : "unfenced") << "  " << endpoints_text(b.endpoints) << "\n";
+      }
+    }
+    return v.members ? 0 : 1;
   });
 }
 

@@ -23,6 +23,8 @@ commands:
   groups   list | describe GROUP | reset-offsets GROUP --topic T --to-earliest|--to-latest|--to-offset N
                                                        (reset is refused while the group has members)
   cluster  status [--output text|json]                 the controller quorum as this node sees it
+  cluster  start [--nodes N] [--dir D] [--base-port P]  a local N-node cluster in the foreground
+                                                       (--help for ports and files; Ctrl-C stops it)
 
 client commands talk to 127.0.0.1:19092 (the broker's native API) unless --broker HOST:PORT is given.
 )";
