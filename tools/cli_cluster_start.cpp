@@ -31,7 +31,6 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
@@ -360,90 +359,104 @@ std::unique_ptr<persistence::data_dir_lock> lock_cluster_dir(const fs::path& dir
   return lock;
 }
 
-} // namespace
-
-int cmd_cluster_start(const std::vector<std::string>& argv) {
-  auto a = parse_args(argv, {"--nodes", "--dir", "--base-port", "--set"}, {"--help", "-h"});
-  if (!a)
-    return 2;
-  if (a->has("--help")) {
-    std::cout << start_usage;
-    return 0;
-  }
-  if (!a->positional.empty()) {
-    std::cerr << "error: unexpected argument '" << a->positional.front() << "'\n" << start_usage;
-    return 2;
-  }
-  cluster::local_cluster_request req;
-  std::optional<long long> nodes, base;
-  if (!int_option(*a, "--nodes", 1, nodes) || !int_option(*a, "--base-port", 1, base))
-    return 2;
-  req.nodes = nodes;
-  req.base_port = base;
-  req.sets = a->all("--set");
-  std::error_code ec;
-  auto dir = fs::absolute(a->get("--dir").value_or("samsa-cluster"), ec).lexically_normal();
-  if (!dir.has_filename()) // "D/" names D
-    dir = dir.parent_path();
-  if (!inspect_cluster_dir(dir, req.marker))
-    return 1;
-  req.dir = dir.string();
-  auto plan = cluster::plan_local_cluster(req);
-  if (!plan.ok()) {
-    std::cerr << "error: " << plan.error << "\n";
-    return 2;
-  }
-  const auto& c = plan.cluster;
-  // Every node's configuration as its broker will read it: a bad --set is reported once, here.
-  for (const auto& n : c.node_list) {
-    auto parsed = cluster::parse_server_properties(c.node_properties(n));
-    if (!parsed.ok()) {
-      for (const auto& e : parsed.errors)
-        std::cerr << "error: node " << n.id << ": " << e << "\n";
-      return 2;
-    }
-  }
-  // The lock first when the directory exists (a running launcher is named, not its ports); a new directory
-  // is created only once the ports are known to be free, so a refused start leaves nothing behind.
-  std::unique_ptr<persistence::data_dir_lock> lock;
-  if (fs::exists(dir, ec) && !(lock = lock_cluster_dir(dir)))
-    return 1;
-  bool ports_free = true;
+// Whether every port of the layout can be bound; says which ones cannot.
+bool ports_free(const cluster::local_cluster& c) {
+  bool free = true;
   for (const auto& n : c.node_list) {
     for (auto [port, what] : {std::pair{n.kafka_port, "Kafka listener"}, std::pair{n.native_port, "native API"}}) {
       auto why = port_problem(port);
       if (!why.empty()) {
         std::cerr << "error: port " << port << " (node " << n.id << "'s " << what << ") on 127.0.0.1 is not free: "
                   << why << "\n";
-        ports_free = false;
+        free = false;
       }
     }
   }
-  if (!ports_free) {
+  if (!free)
     std::cerr << "samsa cluster start: another broker or cluster holds these ports; stop it or pick another "
                  "--base-port (node i uses P+i-1 and P+"
               << cluster::local_cluster_native_offset << "+i-1)\n";
-    return 1;
-  }
-  fs::create_directories(dir, ec);
-  if (ec) {
-    std::cerr << "error: cannot create " << dir.string() << ": " << ec.message() << "\n";
-    return 1;
-  }
-  if (!lock && !(lock = lock_cluster_dir(dir)))
-    return 1;
-  if (!write_file((dir / cluster::local_cluster_marker_file).string(), c.marker()))
-    return 1;
+  return free;
+}
+
+// The marker, and per node its data directory and freshly generated server.properties.
+bool write_layout(const cluster::local_cluster& c) {
+  if (!write_file((fs::path{c.dir} / cluster::local_cluster_marker_file).string(), c.marker()))
+    return false;
   for (const auto& n : c.node_list) {
+    std::error_code ec;
     fs::create_directories(n.data_dir, ec);
     if (ec) {
       std::cerr << "error: cannot create " << n.data_dir << ": " << ec.message() << "\n";
-      return 1;
+      return false;
     }
     if (!write_file(n.properties, c.node_properties(n)))
-      return 1;
+      return false;
   }
+  return true;
+}
 
+// Everything before the first child starts: the plan (options, marker), every node's configuration
+// checked, the directory locked, the ports free, the files written. nullopt after saying why not, with
+// `rc` 2 for a bad request and 1 for a refusal.
+struct prepared {
+  cluster::local_cluster cluster;
+  std::unique_ptr<persistence::data_dir_lock> lock;
+};
+
+std::optional<prepared> prepare_cluster(const args& a, int& rc) {
+  rc = 2;
+  cluster::local_cluster_request req;
+  if (!int_option(a, "--nodes", 1, req.nodes) || !int_option(a, "--base-port", 1, req.base_port))
+    return std::nullopt;
+  req.sets = a.all("--set");
+  std::error_code ec;
+  auto dir = fs::absolute(a.get("--dir").value_or("samsa-cluster"), ec).lexically_normal();
+  if (!dir.has_filename()) // "D/" names D
+    dir = dir.parent_path();
+  req.dir = dir.string();
+  if (!inspect_cluster_dir(dir, req.marker))
+    return std::nullopt;
+  auto plan = cluster::plan_local_cluster(req);
+  if (!plan.ok()) {
+    std::cerr << "error: " << plan.error << "\n";
+    return std::nullopt;
+  }
+  // The --set values on their own (errors name the --set), then every node's configuration as its broker
+  // will read it: a bad setting is reported once, here, not by N brokers in N logs.
+  auto sets = cluster::parse_server_properties("", plan.cluster.extra);
+  for (const auto& e : sets.errors)
+    std::cerr << "error: " << e << "\n";
+  if (!sets.ok())
+    return std::nullopt;
+  for (const auto& n : plan.cluster.node_list) {
+    auto parsed = cluster::parse_server_properties(plan.cluster.node_properties(n));
+    for (const auto& e : parsed.errors)
+      std::cerr << "error: node " << n.id << ": " << e << "\n";
+    if (!parsed.ok())
+      return std::nullopt;
+  }
+  rc = 1;
+  // The lock first when the directory exists (a running launcher is named, not its ports); a new directory
+  // is created only once the ports are known to be free, so a refused start leaves nothing behind.
+  std::unique_ptr<persistence::data_dir_lock> lock;
+  if (fs::exists(dir, ec) && !(lock = lock_cluster_dir(dir)))
+    return std::nullopt;
+  if (!ports_free(plan.cluster))
+    return std::nullopt;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    std::cerr << "error: cannot create " << dir.string() << ": " << ec.message() << "\n";
+    return std::nullopt;
+  }
+  if ((!lock && !(lock = lock_cluster_dir(dir))) || !write_layout(plan.cluster))
+    return std::nullopt;
+  return prepared{std::move(plan.cluster), std::move(lock)};
+}
+
+// Starts the children, waits for the cluster to be ready, and runs until a stop signal or until no node is
+// left. The exit status of the command.
+int run_cluster(const cluster::local_cluster& c) {
   // Stop signals and SIGCHLD are taken with sigtimedwait below; blocked before any thread starts.
   sigset_t signals;
   sigemptyset(&signals);
@@ -485,7 +498,8 @@ int cmd_cluster_start(const std::vector<std::string>& argv) {
       node_died = true;
       std::cout << "node " << ch.node->id << " exited unexpectedly (" << describe_status(ch.status) << "); last lines of "
                 << ch.node->log << ":\n"
-                << log_tail(ch.node->log) << std::flush;
+                << log_tail(ch.node->log) << (ready ? "the other nodes keep running (Ctrl-C stops them)\n" : "")
+                << std::flush;
     }
     if (node_died && !ready) {
       std::cout << "samsa cluster start: the cluster did not start; stopping the other nodes" << std::endl;
@@ -514,11 +528,30 @@ int cmd_cluster_start(const std::vector<std::string>& argv) {
       stop_signal = sig;
   }
   std::cout << (stop_signal == SIGINT ? "SIGINT" : stop_signal == SIGTERM ? "SIGTERM" : "SIGHUP")
-            << ": stopping " << c.nodes << " nodes" << std::endl;
+            << ": stopping the nodes" << std::endl;
   bool clean = stop_all(children, signals);
   std::cout << "samsa cluster start: " << (clean && !node_died ? "every node stopped cleanly" : "stopped, not cleanly")
             << std::endl;
   return clean && !node_died ? 0 : 1;
+}
+
+} // namespace
+
+int cmd_cluster_start(const std::vector<std::string>& argv) {
+  auto a = parse_args(argv, {"--nodes", "--dir", "--base-port", "--set"}, {"--help", "-h"});
+  if (!a)
+    return 2;
+  if (a->has("--help")) {
+    std::cout << start_usage;
+    return 0;
+  }
+  if (!a->positional.empty()) {
+    std::cerr << "error: unexpected argument '" << a->positional.front() << "'\n" << start_usage;
+    return 2;
+  }
+  int rc = 0;
+  auto p = prepare_cluster(*a, rc);
+  return p ? run_cluster(p->cluster) : rc;
 }
 
 } // namespace samsa::cli
