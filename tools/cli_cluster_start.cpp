@@ -514,7 +514,7 @@ int run_cluster(const cluster::local_cluster& c) {
       ready = true;
       auto secs = std::chrono::duration_cast<milliseconds>(steady::now() - started).count() / 1000.0;
       std::cout << "cluster ready after " << secs << " s: quorum leader node " << probe.leader() << " in term "
-                << probe.term() << ", " << c.nodes << " brokers unfenced\n"
+                << probe.term() << ", " << c.nodes << (c.nodes == 1 ? " broker" : " brokers") << " unfenced\n"
                 << "  bootstrap servers: " << c.bootstrap_servers() << "\n"
                 << "  try: kcat -L -b " << c.bootstrap_servers() << "\n"
                 << "       samsa cluster status --broker 127.0.0.1:" << c.node_list.front().native_port << std::endl;
