@@ -6,18 +6,32 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
+#include <openssl/sha.h>
 
 #include "actors/actor_clock.hpp"
+#include "actors/broker_cluster.hpp"
 #include "actors/broker_groups.hpp"
 #include "actors/broker_produce.hpp"
 #include "actors/broker_topics.hpp"
 #include "actors/group_coordinator.hpp"
+#include "messages/cluster_api.hpp"
 
 namespace samsa::actors {
 
 namespace {
 
 constexpr auto request_timeout = timeouts::request;
+
+// 22 characters of base64url (like a Kafka Uuid) from SHA-256 of the voters line.
+std::string cluster_id_for_voters(const std::string& voters) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(voters.data()), voters.size(), digest);
+  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string id;
+  for (size_t i = 0; id.size() < 22; ++i)
+    id += alphabet[digest[i] & 63];
+  return id;
+}
 
 // The group registry is dynamically typed (node-local): forward through a request and a promise.
 template <class T, class... Ts>
@@ -28,12 +42,15 @@ caf::result<T> ask_groups(broker_ptr self, Ts&&... xs) {
   return rp;
 }
 
-// The partition actor of (topic, partition), or null when the node has no such partition.
-const partition_actor* find_partition(const broker_state& st, const std::string& topic, int32_t partition) {
+// The partition actor of (topic, partition) when this node leads it; else why not.
+caf::expected<partition_actor> find_partition(const broker_state& st, const std::string& topic, int32_t partition) {
+  if (auto e = leadership_error(st, topic, partition))
+    return e;
   auto i = st.topics.find(topic);
-  if (i == st.topics.end() || partition < 0 || partition >= static_cast<int32_t>(i->second.partitions.size()))
-    return nullptr;
-  return &i->second.partitions[static_cast<size_t>(partition)];
+  if (i == st.topics.end() || partition < 0 || partition >= static_cast<int32_t>(i->second.partitions.size())
+      || !i->second.partitions[static_cast<size_t>(partition)])
+    return make_error(api_errc::unknown_topic_or_partition, topic + "-" + std::to_string(partition));
+  return i->second.partitions[static_cast<size_t>(partition)];
 }
 
 } // namespace
@@ -79,23 +96,41 @@ broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, 
   st.quorum = std::move(quorum);
   st.controller = std::move(controller);
   st.cfg = std::move(cfg);
-  st.info.cluster_id = st.store->cluster_id();
+  // A single node's id is created with its metadata database; a cluster's nodes share one, derived from the
+  // voter set they are all configured with (Kafka writes it with `kafka-storage format` instead), so clients
+  // never see two cluster ids for one cluster.
+  st.info.cluster_id = clustered(st) ? cluster_id_for_voters(st.cfg.controller_quorum_voters) : st.store->cluster_id();
   st.info.node_id = st.cfg.node_id;
   st.info.kafka_listener = st.cfg.listener_host() + ":" + std::to_string(st.cfg.listener_port());
   st.info.native_listener = st.cfg.native_host() + ":" + std::to_string(st.cfg.native_port());
   st.info.data_dir = data_dir(st.cfg).string();
   save_snapshot(st);
+  if (st.controller) // a cluster node: replicas follow the metadata image from now on
+    caf::anon_send(caf::actor_cast<controller_actor>(st.controller), subscribe_atom::value, caf::actor_cast<caf::actor>(self));
   return {
-    [=](create_atom, topic_spec& spec) { return handle_create_topic(self, spec); },
-    [=](delete_atom, std::string& name) { return handle_delete_topic(self, name); },
-    [=](describe_atom, std::vector<std::string>& names) { return handle_describe_topics(self, names); },
+    [=](create_atom, topic_spec& spec) -> caf::result<topic_description> {
+      if (clustered(self->state))
+        return cluster_create_topic(self, std::move(spec));
+      return handle_create_topic(self, spec);
+    },
+    [=](delete_atom, std::string& name) -> caf::result<bool> {
+      if (clustered(self->state))
+        return cluster_delete_topic(self, std::move(name));
+      return handle_delete_topic(self, name);
+    },
+    [=](describe_atom, std::vector<std::string>& names) -> caf::result<std::vector<topic_description>> {
+      if (clustered(self->state))
+        return cluster_describe_topics(self, std::move(names));
+      return handle_describe_topics(self, names);
+    },
+    [=](image_atom, image_ptr& img) { on_image(self, std::move(img)); },
     [=](produce_atom, produce_request& req) { return handle_produce(self, req); },
     [=](fetch_atom, fetch_request& req) -> caf::result<fetch_response> {
       auto p = find_partition(self->state, req.topic, req.partition);
       if (!p) {
         fetch_response r;
         r.partition = req.partition;
-        r.error = static_cast<uint8_t>(api_errc::unknown_topic_or_partition);
+        r.error = static_cast<uint8_t>(api_code(p.error()));
         return r;
       }
       return self->delegate(*p, fetch_atom::value, std::move(req));
@@ -104,7 +139,7 @@ broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, 
       auto p = find_partition(self->state, topic, partition);
       if (!p) {
         offset_answer a;
-        a.error = static_cast<uint8_t>(api_errc::unknown_topic_or_partition);
+        a.error = static_cast<uint8_t>(api_code(p.error()));
         return a;
       }
       return self->delegate(*p, offsets_atom::value, ts);
@@ -112,7 +147,7 @@ broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, 
     [=](partition_atom, std::string& topic, int32_t partition) -> caf::result<partition_actor> {
       auto p = find_partition(self->state, topic, partition);
       if (!p)
-        return make_error(api_errc::unknown_topic_or_partition, topic + "-" + std::to_string(partition));
+        return p.error();
       return *p;
     },
     [=](info_atom) -> cluster_info { return self->state.info; },
@@ -149,6 +184,8 @@ broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, 
     [=](groups_atom, committed_atom, std::string& group) { return native_committed(self, group); },
     [=](producer_id_atom) -> caf::result<int64_t> {
       auto& st = self->state;
+      if (clustered(st))
+        return cluster_producer_id(self);
       if (st.next_producer_id >= st.producer_id_block_end) {
         // Reserve a block in SQLite first, so an id handed out is never handed out again after a restart.
         constexpr int64_t block = 1000;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "cluster/server_config.hpp"
@@ -39,6 +40,9 @@ struct broker_state {
   caf::actor groups; // the node's group registry (committed offsets, group coordinators)
   caf::actor quorum; // the node's controller quorum member (quorum_actor), or null without a quorum
   caf::actor controller; // the node's controller actor (controller_actor), or null without a quorum
+  bool catching_up_logged = false;
+  image_ptr image;       // cluster node: the newest metadata image (null until the first arrives)
+  std::vector<caf::typed_response_promise<int64_t>> producer_id_waiters; // cluster: waiting for a block
   std::shared_ptr<persistence::data_dir_lock> lock; // held while the broker runs: one process per data directory
   static inline const char* name = "samsa.broker";
   ~broker_state();

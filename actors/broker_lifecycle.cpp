@@ -33,40 +33,23 @@ void add_controller(lifecycle_ptr self, int32_t id, const caf::actor& handle) {
   self->state.controllers[id] = typed;
 }
 
-// Connect to the node's native listener and ask its broker for its controller (as quorum_replica does).
+// Connect to the node's native listener and ask its broker for its controller (actors/peer_lookup).
 void lookup(lifecycle_ptr self, int32_t id) {
   auto& st = self->state;
   auto it = st.cfg.voters.find(id);
   if (it == st.cfg.voters.end() || it->second.port == 0 || st.lookups.count(id))
     return;
   st.lookups.insert(id);
-  auto addr = it->second;
-  auto conn = spawn_native_connector(self->system(), st.cfg.sec);
-  auto timeout = milliseconds(st.cfg.request_timeout_ms);
-  auto failed = [=](const std::string& why) {
-    self->state.lookups.erase(id);
-    spdlog::debug("lifecycle: node {} cannot reach node {}'s controller yet: {}", self->state.cfg.self, id, why);
-  };
-  self->request(conn, timeout, caf::connect_atom::value, addr.host, addr.port)
-    .then(
-      [=](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
-        self->send_exit(conn, caf::exit_reason::kill);
-        if (!ptr) {
-          failed("nothing published on its native listener");
-          return;
-        }
-        self->request(caf::actor_cast<broker_actor>(ptr), timeout, controller_atom::value)
-          .then(
-            [=](caf::actor& c) {
-              self->state.lookups.erase(id);
-              add_controller(self, id, c);
-            },
-            [=](caf::error& e) { failed(self->system().render(e)); });
-      },
-      [=](caf::error& e) {
-        self->send_exit(conn, caf::exit_reason::kill);
-        failed(self->system().render(e));
-      });
+  lookup_node_actor(
+    self, it->second, st.cfg.sec, milliseconds(st.cfg.request_timeout_ms), controller_atom::value,
+    [=](caf::actor c) {
+      self->state.lookups.erase(id);
+      add_controller(self, id, c);
+    },
+    [=](const std::string& why) {
+      self->state.lookups.erase(id);
+      spdlog::debug("lifecycle: node {} cannot reach node {}'s controller yet: {}", self->state.cfg.self, id, why);
+    });
 }
 
 // not_leader naming another node: go there at once; anything else: back to our own node, later.

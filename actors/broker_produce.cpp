@@ -1,5 +1,7 @@
 #include "actors/broker_produce.hpp"
 
+#include "actors/broker_cluster.hpp"
+
 #include "actors/actor_clock.hpp"
 #include "actors/broker_topics.hpp"
 #include "messages/murmur2.hpp"
@@ -30,7 +32,7 @@ caf::result<produce_response> handle_produce(broker_ptr self, produce_request& r
   auto& st = self->state;
   auto i = st.topics.find(req.topic);
   if (i == st.topics.end()) {
-    if (!st.cfg.auto_create_topics_enable)
+    if (!st.cfg.auto_create_topics_enable || clustered(st)) // a cluster creates topics through its controller
       return make_error(api_errc::unknown_topic_or_partition, "unknown topic '" + req.topic + "'");
     topic_spec spec;
     spec.name = req.topic;
@@ -66,7 +68,25 @@ caf::result<produce_response> handle_produce(broker_ptr self, produce_request& r
       by_partition[p].push_back(std::move(r));
     }
   }
+  // On a cluster node, partitions led elsewhere are answered here (not_leader_or_follower).
+  for (auto it = by_partition.begin(); it != by_partition.end();) {
+    auto e = leadership_error(st, req.topic, it->first);
+    if (!e && topic.partitions[static_cast<size_t>(it->first)]) {
+      ++it;
+      continue;
+    }
+    partition_produce_result r;
+    r.partition = it->first;
+    r.record_count = static_cast<int32_t>(it->second.size());
+    r.error = static_cast<uint8_t>(e ? api_code(e) : api_errc::unknown_topic_or_partition);
+    r.error_message = e ? describe(e) : "no replica of this partition on this node";
+    immediate.partitions.push_back(std::move(r));
+    it = by_partition.erase(it);
+  }
+  if (by_partition.empty())
+    return immediate;
   auto gather = std::make_shared<produce_gather>();
+  gather->response.partitions = std::move(immediate.partitions);
   gather->response.topic = req.topic;
   gather->pending = by_partition.size();
   gather->promise = self->make_response_promise<produce_response>();

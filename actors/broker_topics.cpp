@@ -4,6 +4,7 @@
 
 #include "actors/actor_clock.hpp"
 #include "actors/partition_replica.hpp"
+#include "cluster/controller/replication_control.hpp"
 #include "persistence/data_dir.hpp"
 
 namespace samsa::actors {
@@ -11,7 +12,7 @@ namespace samsa::actors {
 namespace {
 
 constexpr auto request_timeout = timeouts::request;
-constexpr int32_t max_partitions_per_topic = 10000;
+using cluster::max_partitions_per_topic; // the single node and the controller refuse alike
 
 topic_description describe_record(const persistence::topic_record& rec) {
   topic_description d;

@@ -2,11 +2,14 @@
 
 #include <chrono>
 #include <functional>
+#include <random>
 
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
 #include "actors/actor_clock.hpp"
+#include "actors/broker_lifecycle.hpp"
+#include "cluster/metadata_view.hpp"
 #include "messages/metadata_codec.hpp"
 
 namespace samsa::actors {
@@ -47,6 +50,7 @@ void propose(controller_ptr self, const std::vector<metadata_record>& records,
         spdlog::warn("controller: node {} could not commit {}: {}", self->state.cfg.self, what, self->system().render(e));
         if (self->state.control)
           self->state.control->proposal_failed();
+        self->state.topics.proposal_failed(records);
         done(caf::expected<int64_t>{e});
       });
 }
@@ -83,6 +87,7 @@ void deactivate(controller_ptr self) {
     spdlog::info("controller: node {} is no longer the active controller", st.cfg.self);
   if (st.control)
     st.control->deactivate();
+  st.topics.reset();
   for (auto& [addr, who] : st.lifecycles)
     self->demonitor(addr);
   st.lifecycles.clear();
@@ -124,6 +129,144 @@ broker_membership membership_of(const controller_state& st) {
   return m;
 }
 
+api_errc to_api_errc(cluster::topic_refusal r) {
+  switch (r) {
+    case cluster::topic_refusal::none: return api_errc::ok;
+    case cluster::topic_refusal::invalid_topic: return api_errc::invalid_topic;
+    case cluster::topic_refusal::invalid_partitions: return api_errc::invalid_partitions;
+    case cluster::topic_refusal::invalid_replication_factor: return api_errc::invalid_replication_factor;
+    case cluster::topic_refusal::invalid_config: return api_errc::invalid_config;
+    case cluster::topic_refusal::topic_exists: return api_errc::topic_already_exists;
+    case cluster::topic_refusal::unknown_topic: return api_errc::unknown_topic_or_partition;
+  }
+  return api_errc::invalid_request;
+}
+
+// Runs `then(peer)` with the controller of node `id`, looking it up first if needed; `failed(why)` else.
+template <class Then, class Failed>
+void with_peer(controller_ptr self, int32_t id, Then then, Failed failed) {
+  auto& st = self->state;
+  if (auto it = st.peers.find(id); it != st.peers.end()) {
+    then(it->second);
+    return;
+  }
+  auto addr = st.cfg.voters.find(id);
+  if (addr == st.cfg.voters.end() || addr->second.port == 0) {
+    failed(std::string{"node " + std::to_string(id) + " is not a voter this node can reach"});
+    return;
+  }
+  lookup_node_actor(
+    self, addr->second, st.cfg.sec, milliseconds(st.cfg.propose_timeout_ms), controller_atom::value,
+    [=](caf::actor a) mutable {
+      auto typed = caf::actor_cast<controller_actor>(a);
+      if (self->state.peers.emplace(id, typed).second)
+        self->monitor(typed);
+      then(typed);
+    },
+    failed);
+}
+
+// Not the active controller: a request from one of this node's actors goes to the active controller (once:
+// that one never forwards a request from another node); anything else gets not_leader.
+template <class T, class... Ts>
+caf::result<T> forward_to_leader(controller_ptr self, Ts... xs) {
+  auto& st = self->state;
+  auto sender = self->current_sender();
+  bool local = sender && sender->node() == self->node();
+  if (!local || st.leader < 0 || st.leader == st.cfg.self)
+    return not_active(self);
+  auto rp = self->make_response_promise<T>();
+  auto leader = st.leader;
+  auto timeout = milliseconds(self->state.cfg.propose_timeout_ms);
+  with_peer(
+    self, leader,
+    [=](controller_actor peer) mutable {
+      self->request(peer, timeout, xs...)
+        .then([=](T& x) mutable { rp.deliver(std::move(x)); },
+              [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+    },
+    [=](const std::string& why) mutable {
+      spdlog::debug("controller: node {} cannot forward to node {}: {}", self->state.cfg.self, leader, why);
+      rp.deliver(not_leader_error(leader));
+    });
+  return rp;
+}
+
+caf::result<topic_description> create_topic(controller_ptr self, topic_spec& spec) {
+  auto& st = self->state;
+  if (!active(self))
+    return forward_to_leader<topic_description>(self, create_atom::value, std::move(spec));
+  cluster::create_topic_context ctx;
+  ctx.default_partitions = st.cfg.default_partitions;
+  ctx.default_replication_factor = st.cfg.default_replication_factor;
+  ctx.topic_id = random_incarnation_id(); // the same 22-character base64url form as Kafka's topic ids
+  std::random_device rd;
+  ctx.start = rd();
+  ctx.shift = rd();
+  auto d = st.topics.create_topic(*st.image, {spec.name, spec.partitions, spec.replication_factor, spec.configs}, ctx);
+  if (d.refusal != cluster::topic_refusal::none)
+    return make_error(to_api_errc(d.refusal), d.reason);
+  // What the topic will look like: the records applied to a copy of the image.
+  cluster::metadata_image after = *st.image;
+  after.apply_batch(d.records, st.image->offset() + 1);
+  auto desc = cluster::describe_topic(after, *after.topic_by_name(spec.name));
+  if (spec.validate_only) {
+    st.topics.proposal_failed(d.records); // nothing proposed: the name is free again
+    desc.topic_id.clear();
+    return desc;
+  }
+  auto rp = self->make_response_promise<topic_description>();
+  propose(self, d.records, [=](caf::expected<int64_t> idx) mutable {
+    if (!idx) {
+      rp.deliver(idx.error());
+      return;
+    }
+    spdlog::info("controller: created topic {} ({} partitions, replication factor {}, topic id {}) at index {}",
+                 desc.name, desc.partitions, desc.replication_factor, desc.topic_id, *idx);
+    rp.deliver(desc);
+  });
+  return rp;
+}
+
+caf::result<bool> delete_topic(controller_ptr self, std::string& name) {
+  auto& st = self->state;
+  if (!active(self))
+    return forward_to_leader<bool>(self, delete_atom::value, std::move(name));
+  auto d = st.topics.delete_topic(*st.image, name);
+  if (d.refusal != cluster::topic_refusal::none)
+    return make_error(to_api_errc(d.refusal), d.reason);
+  auto rp = self->make_response_promise<bool>();
+  propose(self, d.records, [=](caf::expected<int64_t> idx) mutable {
+    if (!idx) {
+      rp.deliver(idx.error());
+      return;
+    }
+    spdlog::info("controller: deleted topic {} at index {}", name, *idx);
+    rp.deliver(true);
+  });
+  return rp;
+}
+
+caf::result<int64_t> allocate_producer_ids(controller_ptr self, int32_t node, int64_t epoch) {
+  auto& st = self->state;
+  if (!active(self))
+    return forward_to_leader<int64_t>(self, producer_id_atom::value, node, epoch);
+  auto b = st.image->broker(node);
+  if (!b || b->broker_epoch != epoch)
+    return make_error(api_errc::invalid_request, "node " + std::to_string(node) + " is not registered with broker epoch "
+                                                   + std::to_string(epoch));
+  auto d = st.topics.allocate_producer_ids(*st.image, node, epoch);
+  auto rp = self->make_response_promise<int64_t>();
+  auto first = d.first;
+  propose(self, d.records, [=](caf::expected<int64_t> idx) mutable {
+    if (idx)
+      rp.deliver(first);
+    else
+      rp.deliver(idx.error());
+  });
+  return rp;
+}
+
 } // namespace
 
 controller_config controller_config_from(const cluster::server_config& cfg) {
@@ -132,6 +275,11 @@ controller_config controller_config_from(const cluster::server_config& cfg) {
   c.session_timeout_ms = cfg.broker_session_timeout_ms;
   c.tick_ms = std::max<int64_t>(10, std::min<int64_t>(100, c.session_timeout_ms / 20));
   c.propose_timeout_ms = std::max<int64_t>(10000, 2 * cfg.controller_quorum_fetch_timeout_ms);
+  c.default_partitions = cfg.num_partitions;
+  c.default_replication_factor = cfg.default_replication_factor;
+  for (auto& v : cfg.quorum_voters())
+    c.voters[v.id] = voter_address{v.host, v.port};
+  c.sec = native_security::from(cfg);
   return c;
 }
 
@@ -148,6 +296,11 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
   st.control.emplace(st.cfg.session_timeout_ms);
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& st = self->state;
+    for (auto p = st.peers.begin(); p != st.peers.end(); ++p)
+      if (p->second.address() == dm.source) {
+        st.peers.erase(p);
+        return;
+      }
     auto it = st.lifecycles.find(dm.source);
     if (it == st.lifecycles.end())
       return;
@@ -164,9 +317,20 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
   self->send(self, tick_atom::value);
   return {
     [=](image_atom, image_ptr& img) {
-      if (img)
-        self->state.image = std::move(img);
+      if (!img)
+        return;
+      self->state.image = std::move(img);
+      for (auto& s : self->state.subscribers)
+        caf::anon_send(s, image_atom::value, self->state.image);
     },
+    [=](subscribe_atom, caf::actor& who) {
+      caf::anon_send(who, image_atom::value, self->state.image);
+      self->state.subscribers.push_back(std::move(who));
+    },
+    [=](view_atom) { return cluster_view{self->state.image, self->state.leader}; },
+    [=](create_atom, topic_spec& spec) { return create_topic(self, spec); },
+    [=](delete_atom, std::string& name) { return delete_topic(self, name); },
+    [=](producer_id_atom, int32_t node, int64_t epoch) { return allocate_producer_ids(self, node, epoch); },
     [=](role_atom, int32_t leader, int64_t term, bool leading) {
       auto& st = self->state;
       bool was = st.leading;

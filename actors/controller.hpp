@@ -13,12 +13,17 @@
 //   lifecycle --(brk_hb_atom, heartbeat)--> reply at once; propose unfence when caught up
 //   own timer --(tick_atom)--> propose fences for expired sessions
 //   down_msg of a monitored lifecycle (every one that registered or heartbeated here) -> propose fence now
+//   broker --(create_atom / delete_atom / producer_id_atom)--> active: propose the replication_control
+//                  records, answer once committed; not active: forward to the leader's controller (found
+//                  through actors/peer_lookup) when the request comes from this node, else not_leader
+//   broker --(subscribe_atom, actor)--> the actor gets the current image and every new one
 //   A node that is not the active controller answers not_leader naming the leader it knows (-1 while its
 //   own activation is pending), so lifecycles follow the leader.
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include <caf/actor_system.hpp>
@@ -26,6 +31,7 @@
 
 #include "actors/quorum_replica.hpp"
 #include "cluster/controller/cluster_control.hpp"
+#include "cluster/controller/replication_control.hpp"
 #include "cluster/metadata_publisher.hpp"
 #include "messages/cluster_api.hpp"
 
@@ -36,6 +42,10 @@ struct controller_config {
   int64_t session_timeout_ms = 9000;  // broker.session.timeout.ms
   int64_t tick_ms = 100;              // how often expired sessions are looked for
   int64_t propose_timeout_ms = 10000; // a proposal not answered by then fails (its rule runs again)
+  int32_t default_partitions = 1;     // num.partitions
+  int16_t default_replication_factor = 1; // default.replication.factor
+  std::map<int32_t, voter_address> voters; // where other nodes' controllers are looked up
+  native_security sec;
 };
 
 controller_config controller_config_from(const cluster::server_config& cfg);
@@ -47,6 +57,10 @@ struct controller_state {
   std::shared_ptr<quorum_actor> quorum; // set by whoever spawned the quorum, before it sends anything
   image_ptr image;
   std::optional<cluster::cluster_control> control;
+  cluster::replication_control topics; // topic and producer-id rules (used only while active)
+  std::vector<caf::actor> subscribers; // get every new image (the broker)
+  std::map<int32_t, controller_actor> peers; // other nodes' controllers found so far (monitored)
+  std::set<int32_t> peer_lookups;
   int32_t leader = -1;
   int64_t term = 0;
   bool leading = false;

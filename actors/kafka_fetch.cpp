@@ -68,7 +68,7 @@ void answer(kafka_handler_ptr self, const job_ptr& job) {
     kafka::fetch_partition_data pd;
     pd.partition_index = s.partition;
     if (!s.actor) {
-      pd.error = kafka::error_code::unknown_topic_or_partition;
+      pd.error = s.result.error != 0 ? to_kafka(s.result.error) : kafka::error_code::unknown_topic_or_partition;
     } else {
       pd.error = to_kafka(s.result.error);
       pd.high_watermark = s.result.high_watermark;
@@ -231,9 +231,12 @@ bool any_error(const job_ptr& job) {
 }
 
 void run_fetch(kafka_handler_ptr self, const job_ptr& job, std::vector<std::pair<std::string, int32_t>> wanted) {
-  resolve_partitions(self, std::move(wanted), [=](std::vector<partition_actor> actors) {
-    for (size_t i = 0; i < actors.size(); ++i)
+  resolve_partitions(self, std::move(wanted), [=](std::vector<partition_actor> actors, std::vector<api_errc> errors) {
+    for (size_t i = 0; i < actors.size(); ++i) {
       job->slots[i].actor = std::move(actors[i]);
+      if (!job->slots[i].actor)
+        job->slots[i].result.error = static_cast<uint8_t>(errors[i]);
+    }
     read_all(self, job, [=] {
       auto min_bytes = std::max<int32_t>(job->request.min_bytes, 1);
       if (job->request.max_wait_ms <= 0 || available(job) >= min_bytes || any_error(job) || job->slots.empty()) {

@@ -46,6 +46,8 @@ error_code to_kafka(api_errc e) {
     case api_errc::non_empty_group: return error_code::non_empty_group;
     case api_errc::unknown_group: return error_code::group_id_not_found;
     case api_errc::not_leader: return error_code::not_controller;
+    case api_errc::not_leader_or_follower: return error_code::not_leader_or_follower;
+    case api_errc::leader_not_available: return error_code::leader_not_available;
   }
   return error_code::unknown_server_error;
 }
@@ -84,9 +86,10 @@ void forget_partition(kafka_handler_ptr self, const std::string& topic, int32_t 
 }
 
 void resolve_partitions(kafka_handler_ptr self, std::vector<std::pair<std::string, int32_t>> wanted,
-                        std::function<void(std::vector<partition_actor>)> then) {
+                        std::function<void(std::vector<partition_actor>, std::vector<api_errc>)> then) {
   auto out = std::make_shared<std::vector<partition_actor>>(wanted.size());
-  auto cb = std::make_shared<std::function<void(std::vector<partition_actor>)>>(std::move(then));
+  auto errors = std::make_shared<std::vector<api_errc>>(wanted.size(), api_errc::ok);
+  auto cb = std::make_shared<std::function<void(std::vector<partition_actor>, std::vector<api_errc>)>>(std::move(then));
   std::vector<size_t> missing;
   auto& cache = self->state.partitions;
   for (size_t i = 0; i < wanted.size(); ++i) {
@@ -97,7 +100,7 @@ void resolve_partitions(kafka_handler_ptr self, std::vector<std::pair<std::strin
       missing.push_back(i);
   }
   if (missing.empty()) {
-    (*cb)(std::move(*out));
+    (*cb)(std::move(*out), std::move(*errors));
     return;
   }
   auto pending = std::make_shared<size_t>(missing.size());
@@ -109,11 +112,13 @@ void resolve_partitions(kafka_handler_ptr self, std::vector<std::pair<std::strin
           self->state.partitions[key] = hdl;
           (*out)[i] = std::move(hdl);
           if (--*pending == 0)
-            (*cb)(std::move(*out));
+            (*cb)(std::move(*out), std::move(*errors));
         },
-        [=](caf::error&) {
+        [=](caf::error& e) {
+          auto code = api_code(e);
+          (*errors)[i] = code == api_errc::ok ? api_errc::unknown_topic_or_partition : code;
           if (--*pending == 0)
-            (*cb)(std::move(*out));
+            (*cb)(std::move(*out), std::move(*errors));
         });
   }
 }

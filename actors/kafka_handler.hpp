@@ -83,9 +83,10 @@ inline kafka::error_code to_kafka(uint8_t e) { return to_kafka(static_cast<api_e
 kafka::error_code to_kafka(const caf::error& e);
 
 // Resolves partition actors for (topic, partition) pairs (cache first, then the broker); calls `then` with
-// one entry per pair, a null handle for an unknown partition.
+// one entry per pair, a null handle for a partition it cannot serve, and why (unknown_topic_or_partition;
+// on a cluster node also not_leader_or_follower, leader_not_available).
 void resolve_partitions(kafka_handler_ptr self, std::vector<std::pair<std::string, int32_t>> wanted,
-                        std::function<void(std::vector<partition_actor>)> then);
+                        std::function<void(std::vector<partition_actor>, std::vector<api_errc>)> then);
 void forget_partition(kafka_handler_ptr self, const std::string& topic, int32_t partition);
 
 // Finds the coordinator actor of a group (cache first, then the node's registry) and calls `then` with it

@@ -38,11 +38,11 @@ caf::result<kafka_reply> handle_list_offsets(kafka_handler_ptr self, const kafka
     if (--*pending == 0)
       rp.deliver(encode_reply(header, *resp));
   };
-  resolve_partitions(self, wanted, [=](std::vector<partition_actor> actors) mutable {
+  resolve_partitions(self, wanted, [=](std::vector<partition_actor> actors, std::vector<api_errc> errors) mutable {
     for (size_t i = 0; i < actors.size(); ++i) {
       auto where = slots[i];
       if (!actors[i]) {
-        resp->topics[where.first].partitions[where.second].error = kafka::error_code::unknown_topic_or_partition;
+        resp->topics[where.first].partitions[where.second].error = to_kafka(errors[i]);
         done();
         continue;
       }

@@ -1,11 +1,17 @@
 // Metadata (key 3): brokers, cluster id, controller, topics with partitions; auto-creates requested topics
 // when the request allows it (v4+; always before v4) and auto.create.topics.enable is set, as kcat -P and
-// librdkafka rely on.
+// librdkafka rely on. A single node answers from its broker's topics; a cluster node from its metadata
+// image (every unfenced broker, each partition's leader, epoch, replicas, ISR and offline replicas; the
+// quorum leader as controller).
 #include "actors/kafka_handler.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "actors/actor_clock.hpp"
+#include "cluster/metadata_image.hpp"
+#include "cluster/metadata_view.hpp"
+#include "messages/cluster_api.hpp"
 #include "messages/kafka/metadata.hpp"
 
 namespace samsa::actors {
@@ -34,6 +40,160 @@ kafka::metadata_topic to_metadata(const topic_description& d, int32_t node_id) {
   return t;
 }
 
+kafka::metadata_topic to_metadata(const cluster::metadata_image& img, const cluster::topic_image& t) {
+  kafka::metadata_topic out;
+  out.name = t.name;
+  for (size_t p = 0; p < t.partitions.size(); ++p) {
+    const auto& reg = t.partitions[p];
+    kafka::metadata_partition mp;
+    mp.partition_index = static_cast<int32_t>(p);
+    mp.leader_id = reg.leader;
+    mp.leader_epoch = reg.leader_epoch;
+    mp.replica_nodes = reg.replicas;
+    mp.isr_nodes = reg.isr;
+    for (auto r : reg.replicas)
+      if (!cluster::is_live(img, r))
+        mp.offline_replicas.push_back(r);
+    if (reg.leader < 0 || !cluster::is_live(img, reg.leader)) {
+      mp.error = kafka::error_code::leader_not_available;
+      mp.leader_id = -1;
+    }
+    out.partitions.push_back(std::move(mp));
+  }
+  return out;
+}
+
+kafka::metadata_topic topic_error(const std::string& name, kafka::error_code e) {
+  kafka::metadata_topic t;
+  t.name = name;
+  t.error = e;
+  return t;
+}
+
+// Creates the topics in `to_create` (through the broker, which on a cluster node forwards to the
+// controller) and answers once all are settled. `created` turns a new topic into its metadata.
+void create_then_answer(kafka_handler_ptr self, caf::typed_response_promise<kafka_reply> rp,
+                        kafka::request_header header, std::shared_ptr<kafka::metadata_response> resp,
+                        std::vector<std::string> to_create,
+                        std::function<kafka::metadata_topic(const topic_description&)> created) {
+  if (to_create.empty()) {
+    rp.deliver(encode_reply(header, *resp));
+    return;
+  }
+  auto pending = std::make_shared<size_t>(to_create.size());
+  auto broker = self->state.cfg.broker;
+  for (auto& name : to_create) {
+    topic_spec spec;
+    spec.name = name;
+    self->request(broker, timeouts::request, create_atom::value, spec)
+      .then(
+        [=](topic_description& d) mutable {
+          resp->topics.push_back(created(d));
+          if (--*pending == 0)
+            rp.deliver(encode_reply(header, *resp));
+        },
+        [=](caf::error& e) mutable {
+          // Created concurrently by another request: the client simply asks again.
+          auto code = api_code(e) == api_errc::topic_already_exists ? kafka::error_code::leader_not_available
+                      : api_code(e) == api_errc::invalid_topic      ? kafka::error_code::invalid_topic_exception
+                                                                    : to_kafka(e);
+          resp->topics.push_back(topic_error(name, code));
+          if (--*pending == 0)
+            rp.deliver(encode_reply(header, *resp));
+        });
+  }
+}
+
+struct wanted_topics {
+  bool all = false;
+  std::vector<std::string> names;
+  bool may_create = false;
+};
+
+// A cluster node: everything from the image.
+void answer_from_view(kafka_handler_ptr self, caf::typed_response_promise<kafka_reply> rp,
+                      kafka::request_header header, std::shared_ptr<kafka::metadata_response> resp, wanted_topics w) {
+  self->request(caf::actor_cast<controller_actor>(self->state.cfg.controller), timeouts::request, view_atom::value)
+    .then(
+      [=](cluster_view& view) mutable {
+        const auto& img = *view.image;
+        resp->brokers.clear();
+        for (const auto& [id, b] : img.brokers()) {
+          auto ep = cluster::endpoint_of(img, id, "PLAINTEXT");
+          if (b.fenced || !ep)
+            continue;
+          kafka::metadata_broker mb;
+          mb.node_id = id;
+          mb.host = ep->host;
+          mb.port = ep->port;
+          resp->brokers.push_back(std::move(mb));
+        }
+        auto self_id = self->state.cfg.server.node_id;
+        if (resp->brokers.empty()) { // not registered yet: clients still need a broker to talk to
+          kafka::metadata_broker mb;
+          mb.node_id = self_id;
+          mb.host = self->state.cfg.server.advertised_host();
+          mb.port = self->state.cfg.server.advertised_port();
+          resp->brokers.push_back(std::move(mb));
+        }
+        // The quorum leader when it is a live broker; else this node, which forwards admin requests.
+        bool leader_listed = std::any_of(resp->brokers.begin(), resp->brokers.end(),
+                                         [&](const auto& b) { return b.node_id == view.quorum_leader; });
+        resp->controller_id = leader_listed ? view.quorum_leader : self_id;
+        std::vector<std::string> to_create;
+        if (w.all) {
+          for (const auto& [id, t] : img.topics_by_id())
+            resp->topics.push_back(to_metadata(img, t));
+        } else {
+          for (auto& name : w.names) {
+            if (auto t = img.topic_by_name(name))
+              resp->topics.push_back(to_metadata(img, *t));
+            else if (w.may_create)
+              to_create.push_back(name);
+            else
+              resp->topics.push_back(topic_error(name, kafka::error_code::unknown_topic_or_partition));
+          }
+        }
+        // A topic just created is not in this node's image yet: clients ask again (Kafka answers the same).
+        create_then_answer(self, rp, header, resp, std::move(to_create), [](const topic_description& d) {
+          return topic_error(d.name, kafka::error_code::leader_not_available);
+        });
+      },
+      [=](caf::error&) mutable { rp.deliver(close_connection()); });
+}
+
+// A single node: the broker's own topics.
+void answer_from_broker(kafka_handler_ptr self, caf::typed_response_promise<kafka_reply> rp,
+                        kafka::request_header header, std::shared_ptr<kafka::metadata_response> resp, wanted_topics w) {
+  auto broker = self->state.cfg.broker;
+  auto node_id = self->state.cfg.server.node_id;
+  self->request(broker, timeouts::request, describe_atom::value, std::vector<std::string>{})
+    .then(
+      [=](std::vector<topic_description>& topics) mutable {
+        std::map<std::string, const topic_description*> by_name;
+        for (auto& d : topics)
+          by_name.emplace(d.name, &d);
+        std::vector<std::string> to_create;
+        if (w.all) {
+          for (auto& d : topics)
+            resp->topics.push_back(to_metadata(d, node_id));
+        } else {
+          for (auto& name : w.names) {
+            auto i = by_name.find(name);
+            if (i != by_name.end())
+              resp->topics.push_back(to_metadata(*i->second, node_id));
+            else if (w.may_create)
+              to_create.push_back(name);
+            else
+              resp->topics.push_back(topic_error(name, kafka::error_code::unknown_topic_or_partition));
+          }
+        }
+        create_then_answer(self, rp, header, resp, std::move(to_create),
+                           [=](const topic_description& d) { return to_metadata(d, node_id); });
+      },
+      [=](caf::error&) mutable { rp.deliver(close_connection()); });
+}
+
 } // namespace
 
 caf::result<kafka_reply> handle_metadata(kafka_handler_ptr self, const kafka_request& req) {
@@ -49,70 +209,21 @@ caf::result<kafka_reply> handle_metadata(kafka_handler_ptr self, const kafka_req
   b.port = server.advertised_port();
   resp->brokers.push_back(b);
   resp->controller_id = server.node_id;
+  wanted_topics w;
+  w.all = mr.wants_all_topics(version);
+  if (!w.all)
+    w.names = *mr.topics;
+  w.may_create = server.auto_create_topics_enable && (version < 4 || mr.allow_auto_topic_creation);
   auto header = req.header;
   auto rp = self->make_response_promise<kafka_reply>();
-  auto all = mr.wants_all_topics(version);
-  std::vector<std::string> wanted = all ? std::vector<std::string>{} : *mr.topics;
-  bool may_create = server.auto_create_topics_enable && (version < 4 || mr.allow_auto_topic_creation);
-  auto broker = self->state.cfg.broker;
-  self->request(broker, timeouts::request, info_atom::value)
+  self->request(self->state.cfg.broker, timeouts::request, info_atom::value)
     .then(
       [=](cluster_info& info) mutable {
         resp->cluster_id = info.cluster_id;
-        self->request(broker, timeouts::request, describe_atom::value, std::vector<std::string>{})
-          .then(
-            [=](std::vector<topic_description>& topics) mutable {
-              std::map<std::string, const topic_description*> by_name;
-              for (auto& d : topics)
-                by_name.emplace(d.name, &d);
-              std::vector<std::string> to_create;
-              if (all) {
-                for (auto& d : topics)
-                  resp->topics.push_back(to_metadata(d, info.node_id));
-              } else {
-                for (auto& name : wanted) {
-                  auto i = by_name.find(name);
-                  if (i != by_name.end()) {
-                    resp->topics.push_back(to_metadata(*i->second, info.node_id));
-                  } else if (may_create) {
-                    to_create.push_back(name);
-                  } else {
-                    kafka::metadata_topic t;
-                    t.name = name;
-                    t.error = kafka::error_code::unknown_topic_or_partition;
-                    resp->topics.push_back(std::move(t));
-                  }
-                }
-              }
-              if (to_create.empty()) {
-                rp.deliver(encode_reply(header, *resp));
-                return;
-              }
-              auto pending = std::make_shared<size_t>(to_create.size());
-              for (auto& name : to_create) {
-                topic_spec spec;
-                spec.name = name;
-                self->request(broker, timeouts::request, create_atom::value, spec)
-                  .then(
-                    [=](topic_description& d) mutable {
-                      resp->topics.push_back(to_metadata(d, info.node_id));
-                      if (--*pending == 0)
-                        rp.deliver(encode_reply(header, *resp));
-                    },
-                    [=](caf::error& e) mutable {
-                      kafka::metadata_topic t;
-                      t.name = name;
-                      // Created concurrently by another request: the client simply asks again.
-                      t.error = api_code(e) == api_errc::topic_already_exists ? kafka::error_code::leader_not_available
-                                : api_code(e) == api_errc::invalid_topic ? kafka::error_code::invalid_topic_exception
-                                                                          : to_kafka(e);
-                      resp->topics.push_back(std::move(t));
-                      if (--*pending == 0)
-                        rp.deliver(encode_reply(header, *resp));
-                    });
-              }
-            },
-            [=](caf::error&) mutable { rp.deliver(close_connection()); });
+        if (self->state.cfg.controller)
+          answer_from_view(self, rp, header, resp, std::move(w));
+        else
+          answer_from_broker(self, rp, header, resp, std::move(w));
       },
       [=](caf::error&) mutable { rp.deliver(close_connection()); });
   return rp;

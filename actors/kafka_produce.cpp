@@ -81,11 +81,11 @@ caf::result<kafka_reply> handle_produce(kafka_handler_ptr self, const kafka_requ
   g->rp = self->make_response_promise();
   auto acks = pr.acks;
   auto timeout = std::chrono::milliseconds(std::max<int32_t>(pr.timeout_ms, 30000));
-  resolve_partitions(self, wanted, [=](std::vector<partition_actor> actors) mutable {
+  resolve_partitions(self, wanted, [=](std::vector<partition_actor> actors, std::vector<api_errc> errors) mutable {
     for (size_t i = 0; i < actors.size(); ++i) {
       auto& slot = g->resp.topics[slots[i].first].partitions[slots[i].second];
       if (!actors[i]) {
-        slot.error = kafka::error_code::unknown_topic_or_partition;
+        slot.error = to_kafka(errors[i]);
         g->done();
         continue;
       }

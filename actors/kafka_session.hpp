@@ -44,6 +44,7 @@ struct kafka_listener_config {
   broker_actor broker;
   cluster::server_config server;
   caf::actor groups; // the node's group registry
+  caf::actor controller; // cluster node: its controller (controller_actor), for the metadata image; else null
 };
 
 // What the request handler answers for one frame.

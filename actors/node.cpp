@@ -105,7 +105,7 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
       self->request(node.broker, std::chrono::seconds(10), groups_atom::value)
         .receive([&](caf::actor& g) { groups = std::move(g); }, [](caf::error&) {});
     }
-    auto kafka = start_kafka_listener(sys, kafka_listener_config{node.broker, cfg, groups});
+    auto kafka = start_kafka_listener(sys, kafka_listener_config{node.broker, cfg, groups, node.controller});
     if (!kafka) {
       sys.middleman().unpublish(node.broker, node.native_port);
       caf::anon_send_exit(node.broker, caf::exit_reason::user_shutdown);

@@ -85,41 +85,41 @@ fs::path partition_dir(const cluster::server_config& cfg, const std::string& top
   return data_dir(cfg) / persistence::partition_dir_string(topic, p);
 }
 
-// Spawns the topic's partition actors. A partition whose log cannot be opened gets an offline stand-in
-// (KAFKA_STORAGE_ERROR to every request) and an error line: one damaged partition never keeps the node,
-// or the rest of its topic, from serving.
+// A partition whose log cannot be opened gets an offline stand-in (KAFKA_STORAGE_ERROR to every request)
+// and an error line: one damaged partition never keeps the node, or the rest of its topic, from serving.
+partition_actor open_partition(caf::actor_system& sys, const cluster::server_config& cfg,
+                               const persistence::topic_record& rec, int32_t p,
+                               std::shared_ptr<std::atomic<int64_t>> producer_id_limit, size_t* offline) {
+  partition_replica_config pc;
+  pc.topic = rec.name;
+  pc.partition = p;
+  pc.dir = partition_dir(cfg, rec.name, p);
+  pc.log = cluster::effective_log_config(cfg, rec.configs);
+  pc.node_id = cfg.node_id;
+  pc.min_insync_replicas = cfg.min_insync_replicas;
+  if (auto i = rec.configs.find("min.insync.replicas"); i != rec.configs.end())
+    pc.min_insync_replicas = std::stoi(i->second);
+  pc.retention_check_interval_ms = cfg.log_retention_check_interval_ms;
+  pc.producer_id_expiration_ms = cfg.producer_id_expiration_ms;
+  pc.producer_id_limit = std::move(producer_id_limit);
+  auto dir = pc.dir;
+  auto hdl = spawn_partition_replica(sys, std::move(pc));
+  if (hdl)
+    return std::move(*hdl);
+  auto reason = describe(hdl.error());
+  spdlog::error("{}-{} is offline: {}; the node serves its other partitions. Repair or move away {} and "
+                "restart to bring it back", rec.name, p, reason, dir.string());
+  if (offline)
+    ++*offline;
+  return spawn_offline_partition(sys, rec.name, p, dir, reason);
+}
+
 topic_entry open_topic(caf::actor_system& sys, const cluster::server_config& cfg, const persistence::topic_record& rec,
                        std::shared_ptr<std::atomic<int64_t>> producer_id_limit, size_t* offline) {
   topic_entry entry;
   entry.record = rec;
-  auto log_cfg = cluster::effective_log_config(cfg, rec.configs);
-  int32_t min_isr = cfg.min_insync_replicas;
-  if (auto i = rec.configs.find("min.insync.replicas"); i != rec.configs.end())
-    min_isr = std::stoi(i->second);
-  for (int32_t p = 0; p < rec.partitions; ++p) {
-    partition_replica_config pc;
-    pc.topic = rec.name;
-    pc.partition = p;
-    pc.dir = partition_dir(cfg, rec.name, p);
-    pc.log = log_cfg;
-    pc.node_id = cfg.node_id;
-    pc.min_insync_replicas = min_isr;
-    pc.retention_check_interval_ms = cfg.log_retention_check_interval_ms;
-    pc.producer_id_expiration_ms = cfg.producer_id_expiration_ms;
-    pc.producer_id_limit = producer_id_limit;
-    auto dir = pc.dir;
-    auto hdl = spawn_partition_replica(sys, std::move(pc));
-    if (hdl) {
-      entry.partitions.push_back(std::move(*hdl));
-      continue;
-    }
-    auto reason = describe(hdl.error());
-    spdlog::error("{}-{} is offline: {}; the node serves its other partitions. Repair or move away {} and "
-                  "restart to bring it back", rec.name, p, reason, dir.string());
-    entry.partitions.push_back(spawn_offline_partition(sys, rec.name, p, dir, reason));
-    if (offline)
-      ++*offline;
-  }
+  for (int32_t p = 0; p < rec.partitions; ++p)
+    entry.partitions.push_back(open_partition(sys, cfg, rec, p, producer_id_limit, offline));
   entry.inflight.assign(entry.partitions.size(), 0);
   return entry;
 }
@@ -127,7 +127,8 @@ topic_entry open_topic(caf::actor_system& sys, const cluster::server_config& cfg
 void stop_partitions(const std::map<std::string, topic_entry>& topics) {
   for (auto& [name, t] : topics)
     for (auto& p : t.partitions)
-      caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
+      if (p)
+        caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
 }
 
 caf::expected<node_data> open_node_data(caf::actor_system& sys, const cluster::server_config& cfg) {
@@ -165,6 +166,15 @@ caf::expected<node_data> open_node_data(caf::actor_system& sys, const cluster::s
   node_data out;
   auto& topics = out.topics;
   size_t partitions = 0, offline = 0;
+  if (cfg.runs_quorum()) {
+    // A cluster node opens its replicas once the metadata image says which are its own (broker_cluster).
+    spdlog::info("data directory {}: {} topic{} known from the last run; replicas open when the cluster's "
+                 "metadata arrives", dir.string(), store->list_topics().size(), store->list_topics().size() == 1 ? "" : "s");
+    out.lock = std::move(lock);
+    out.store = std::move(store);
+    out.producer_id_limit = std::move(producer_id_limit);
+    return out;
+  }
   for (auto& rec : store->list_topics()) {
     auto entry = open_topic(sys, cfg, rec, producer_id_limit, &offline);
     partitions += entry.partitions.size();

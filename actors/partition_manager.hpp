@@ -22,7 +22,8 @@
 
 namespace samsa::actors {
 
-// One topic's partition actors, as the broker routes to them.
+// One topic's partition actors, as the broker routes to them. On a cluster node only the partitions it
+// holds a replica of have an actor; the others are null.
 struct topic_entry {
   persistence::topic_record record;
   std::vector<partition_actor> partitions;
@@ -32,6 +33,11 @@ struct topic_entry {
 // The first directory of log.dirs (samsa uses one today) and a partition's directory in it.
 std::filesystem::path data_dir(const cluster::server_config& cfg);
 std::filesystem::path partition_dir(const cluster::server_config& cfg, const std::string& topic, int32_t p);
+
+// Spawns partition p's actor (an offline stand-in when its log cannot be opened; *offline counts those).
+partition_actor open_partition(caf::actor_system& sys, const cluster::server_config& cfg,
+                               const persistence::topic_record& rec, int32_t p,
+                               std::shared_ptr<std::atomic<int64_t>> producer_id_limit, size_t* offline = nullptr);
 
 // Spawns the topic's partition actors; *offline counts the partitions that got an offline stand-in.
 topic_entry open_topic(caf::actor_system& sys, const cluster::server_config& cfg, const persistence::topic_record& rec,

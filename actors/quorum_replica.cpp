@@ -166,31 +166,15 @@ void lookup_failed(quorum_ptr self, raft::node_id_t id, const std::string& why) 
 void lookup(quorum_ptr self, raft::node_id_t id, const voter_address& addr) {
   auto& st = self->state;
   st.lookups.insert(id);
-  auto conn = spawn_native_connector(self->system(), st.cfg.sec);
-  auto timeout = milliseconds(st.cfg.lookup_timeout_ms);
-  self->request(conn, timeout, caf::connect_atom::value, addr.host, addr.port)
-    .then(
-      [=](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
-        self->send_exit(conn, caf::exit_reason::kill);
-        if (!ptr) {
-          lookup_failed(self, id, "nothing published on its native listener");
-          return;
-        }
-        auto broker = caf::actor_cast<broker_actor>(ptr);
-        self->request(broker, timeout, quorum_atom::value)
-          .then(
-            [=](caf::actor& q) {
-              self->state.lookups.erase(id);
-              add_peer(self, id, q);
-              self->send(caf::actor_cast<quorum_actor>(q), hello_atom::value, self->state.cfg.self.value,
-                         caf::actor_cast<caf::actor>(self));
-            },
-            [=](caf::error& e) { lookup_failed(self, id, self->system().render(e)); });
-      },
-      [=](caf::error& e) {
-        self->send_exit(conn, caf::exit_reason::kill);
-        lookup_failed(self, id, self->system().render(e));
-      });
+  lookup_node_actor(
+    self, addr, st.cfg.sec, milliseconds(st.cfg.lookup_timeout_ms), quorum_atom::value,
+    [=](caf::actor q) {
+      self->state.lookups.erase(id);
+      add_peer(self, id, q);
+      self->send(caf::actor_cast<quorum_actor>(q), hello_atom::value, self->state.cfg.self.value,
+                 caf::actor_cast<caf::actor>(self));
+    },
+    [=](const std::string& why) { lookup_failed(self, id, why); });
 }
 
 void discover(quorum_ptr self, int64_t now) {

@@ -29,18 +29,13 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/native_transport.hpp"
+#include "actors/peer_lookup.hpp"
 #include "actors/quorum_storage.hpp"
 #include "cluster/raft/raft_replica.hpp"
 #include "cluster/server_config.hpp"
 #include "messages/cluster_api.hpp"
 
 namespace samsa::actors {
-
-// Where a voter's native listener is; port 0: not reachable by lookup (tests wire peers with hello).
-struct voter_address {
-  std::string host;
-  uint16_t port = 0;
-};
 
 struct quorum_config {
   raft::node_id_t self{0};

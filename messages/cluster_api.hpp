@@ -41,8 +41,9 @@ using status_atom = caf::atom_constant<caf::atom("status")>;
 using hello_atom = caf::atom_constant<caf::atom("hello")>;
 using brk_reg_atom = caf::atom_constant<caf::atom("brk_reg")>;
 using brk_hb_atom = caf::atom_constant<caf::atom("brk_hb")>;
-using image_atom = caf::atom_constant<caf::atom("image")>;
 using role_atom = caf::atom_constant<caf::atom("role")>;
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using view_atom = caf::atom_constant<caf::atom("view")>;
 // quorum_atom (asking a broker for its node's quorum actor) is in native_api.hpp with the broker's interface.
 
 } // namespace samsa
@@ -258,14 +259,14 @@ typename Inspector::result_type inspect(Inspector& f, broker_membership& x) {
 
 } // namespace samsa
 
-namespace samsa::cluster {
-class metadata_image;
-} // namespace samsa::cluster
-
 namespace samsa {
 
-// A published image: immutable, shared between the actors of one node (never sent to another node).
-using image_ptr = std::shared_ptr<const cluster::metadata_image>;
+// What a node knows of the cluster right now: its newest image (never null) and the quorum leader it
+// knows (-1: none). Local only, like image_ptr.
+struct cluster_view {
+  image_ptr image;
+  int32_t quorum_leader = -1;
+};
 
 // The node's controller (actors/controller.hpp): the image's subscriber on this node, and the active
 // controller while this node's quorum member leads.
@@ -275,6 +276,17 @@ using controller_actor = caf::typed_actor<
   caf::replies_to<brk_reg_atom, broker_register_request>::with<int64_t>,
   caf::replies_to<brk_hb_atom, broker_heartbeat>::with<broker_heartbeat_reply>,
   caf::replies_to<status_atom>::with<broker_membership>,
+  // Topic administration and producer-id blocks: answered by the active controller once the records
+  // commit; another node's controller forwards a request from its own node to the active one and answers
+  // not_leader (leader_hint) for a request from elsewhere, so a request is forwarded at most once.
+  caf::replies_to<create_atom, topic_spec>::with<topic_description>,
+  caf::replies_to<delete_atom, std::string>::with<bool>,
+  // (node id, broker epoch) -> the first id of a block of cluster::producer_id_block ids.
+  caf::replies_to<producer_id_atom, int32_t, int64_t>::with<int64_t>,
+  // Local only: the node's view (image + quorum leader); a subscriber gets every new image (image_atom),
+  // the current one at once.
+  caf::replies_to<view_atom>::with<cluster_view>,
+  caf::reacts_to<subscribe_atom, caf::actor>,
   // Local only: a new image from the node's metadata publisher (quorum hooks), a quorum role change
   // (leader node or -1, term, whether this node leads), the controller's timer.
   caf::reacts_to<image_atom, image_ptr>,
@@ -283,4 +295,4 @@ using controller_actor = caf::typed_actor<
 
 } // namespace samsa
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::image_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::cluster_view)

@@ -9,10 +9,12 @@
 // category "samsa" (messages/native_errors.hpp).
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
 #include <caf/replies_to.hpp>
@@ -48,6 +50,7 @@ using commit_atom = caf::atom_constant<caf::atom("commit")>;
 using committed_atom = caf::atom_constant<caf::atom("committed")>;
 using quorum_atom = caf::atom_constant<caf::atom("quorum")>;
 using controller_atom = caf::atom_constant<caf::atom("controller")>;
+using image_atom = caf::atom_constant<caf::atom("image")>;
 
 // Special timestamps of ListOffsets, as in Kafka.
 constexpr int64_t latest_timestamp = -1;
@@ -363,6 +366,24 @@ typename Inspector::result_type inspect(Inspector& f, group_sync_response& x) {
 
 // -- typed interfaces ----------------------------------------------------------------------------------
 
+} // namespace samsa
+
+namespace samsa::cluster {
+class metadata_image;
+} // namespace samsa::cluster
+
+namespace samsa {
+
+// A published metadata image (cluster/metadata_image.hpp): immutable, shared between the actors of one
+// node, never sent to another node.
+using image_ptr = std::shared_ptr<const cluster::metadata_image>;
+
+} // namespace samsa
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::image_ptr)
+
+namespace samsa {
+
 // One partition replica (leader behaviour today; a follower behaviour joins it with replication).
 using partition_actor = caf::typed_actor<
   // Kafka path: one client batch as received; validated (CRC, size, structure) by the partition actor.
@@ -409,6 +430,8 @@ using broker_actor = caf::typed_actor<
   // The node's controller actor (a samsa::controller_actor, messages/cluster_api.hpp): how broker
   // lifecycles reach the active controller, and `samsa cluster status` the membership. invalid_request when
   // the node runs no quorum.
-  caf::replies_to<controller_atom>::with<caf::actor>>;
+  caf::replies_to<controller_atom>::with<caf::actor>,
+  // Local only, on a cluster node: a new metadata image from the node's controller (subscribe_atom).
+  caf::reacts_to<image_atom, image_ptr>>;
 
 } // namespace samsa

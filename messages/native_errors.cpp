@@ -30,6 +30,8 @@ const char* to_string(api_errc x) {
     case api_errc::non_empty_group: return "non_empty_group";
     case api_errc::unknown_group: return "unknown_group";
     case api_errc::not_leader: return "not_leader";
+    case api_errc::not_leader_or_follower: return "not_leader_or_follower";
+    case api_errc::leader_not_available: return "leader_not_available";
   }
   return "unknown_samsa_error";
 }

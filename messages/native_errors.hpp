@@ -36,6 +36,8 @@ enum class api_errc : uint8_t {
   unknown_group = 21,             // no such consumer group
   unknown_producer_id = 22,       // idempotent producer id this cluster never issued
   not_leader = 23,                // controller quorum: this node is not the Raft leader (context: detail, leader id)
+  not_leader_or_follower = 24,    // a partition this node does not lead (cluster)
+  leader_not_available = 25,      // a partition without a live leader, or metadata not known yet (cluster)
 };
 
 const char* to_string(api_errc x);

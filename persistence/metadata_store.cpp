@@ -315,6 +315,19 @@ errc metadata_store::set_node_id(int32_t id) {
   });
 }
 
+errc metadata_store::set_cluster_image_offset(int64_t offset) {
+  return write("cluster image offset", [&](bool&) {
+    sqlite::statement st(db_, "INSERT INTO node (key, value) VALUES ('cluster_image_offset', ?)"
+                              " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    st.bind(1, std::to_string(offset));
+    return st.step() == SQLITE_DONE ? errc::ok : fail("cannot store the cluster image offset");
+  });
+}
+
+int64_t metadata_store::cluster_image_offset() const {
+  return node_value("cluster_image_offset").value_or(-1);
+}
+
 std::optional<int64_t> metadata_store::node_value(const char* key) const {
   sqlite::statement st(db_, "SELECT CAST(value AS INTEGER) FROM node WHERE key = ?");
   st.bind(1, std::string_view(key));

@@ -189,6 +189,12 @@ public:
   errc set_node_id(int32_t id);
   std::optional<int32_t> node_id() const;
 
+  // A cluster node: the metadata image offset its topic tables reflect (-1: none yet). A restarting node
+  // reconciles nothing with an image older than this: that image is a replay still catching up, and a
+  // topic missing from it may simply not be created yet.
+  errc set_cluster_image_offset(int64_t offset);
+  int64_t cluster_image_offset() const;
+
   // already_exists when the name is taken (or, with an explicit topic_id, when that id is).
   errc create_topic(const topic_record& t);
   // not_found for an unknown topic. Its config overrides go with it.

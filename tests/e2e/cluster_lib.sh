@@ -82,3 +82,31 @@ agreed_leader() {
 }
 
 now_ms() { date +%s%3N; }
+
+# "ID:EPOCH:f|u ..." of the brokers in node N's image (empty on error).
+brokers() {
+  $PY -c 'import json,sys
+s=json.loads(sys.argv[1])
+print(" ".join("%d:%d:%s" % (b["id"], b["broker_epoch"], "f" if b["fenced"] else "u") for b in s["brokers"]))' \
+    "$(status_json "$1")" 2>/dev/null || true
+}
+epoch_of() { # N ID
+  local b; for b in $(brokers "$1"); do [ "${b%%:*}" = "$2" ] && { b=${b#*:}; echo "${b%%:*}"; return; }; done
+}
+state_of() { # N ID: f, u or empty
+  local b; for b in $(brokers "$1"); do [ "${b%%:*}" = "$2" ] && { echo "${b##*:}"; return; }; done
+}
+wait_for() { # MAX_SECONDS CMD...: until CMD succeeds; prints the ms it took
+  local t0 deadline; t0=$(now_ms); deadline=$(( t0 + $1 * 1000 )); shift
+  while [ "$(now_ms)" -lt "$deadline" ]; do
+    if "$@"; then echo $(( $(now_ms) - t0 )); return 0; fi
+    sleep 0.05
+  done
+  return 1
+}
+all_unfenced_on() { # N: NODES brokers, all unfenced
+  local b; b=$(brokers "$1"); [ "$(wc -w <<<"$b")" = "$NODES" ] && ! grep -q ":f" <<<"$b"
+}
+all_unfenced_everywhere() {
+  local i; for i in $(seq 1 "$NODES"); do [ -n "${PID[$i]}" ] || continue; all_unfenced_on "$i" || return 1; done
+}

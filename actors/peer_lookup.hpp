@@ -1,0 +1,47 @@
+#pragma once
+// Finding another node's actors: a guarded connection (actors/native_transport) to the node's
+// samsa.native.listener, whose published broker answers with the actor asked for (quorum_atom: its quorum
+// member, controller_atom: its controller). Used by the quorum (peers), the broker lifecycle and the
+// controller (the active controller of another node) alike.
+#include <chrono>
+#include <set>
+#include <string>
+#include <utility>
+
+#include <caf/exit_reason.hpp>
+
+#include "actors/native_transport.hpp"
+
+namespace samsa::actors {
+
+// Where a voter's native listener is; port 0: not reachable by lookup (tests wire peers with hello).
+struct voter_address {
+  std::string host;
+  uint16_t port = 0;
+};
+
+// Asks the broker on `addr` for its actor named by `atom`. Exactly one of found(caf::actor) or
+// failed(std::string why) runs, in `self`'s context, within about twice `timeout`.
+template <class Self, class Atom, class Found, class Failed>
+void lookup_node_actor(Self* self, const voter_address& addr, const native_security& sec,
+                       std::chrono::milliseconds timeout, Atom atom, Found found, Failed failed) {
+  auto conn = spawn_native_connector(self->system(), sec);
+  self->request(conn, timeout, caf::connect_atom::value, addr.host, addr.port)
+    .then(
+      [=](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) mutable {
+        self->send_exit(conn, caf::exit_reason::kill);
+        if (!ptr) {
+          failed(std::string{"nothing published on its native listener"});
+          return;
+        }
+        self->request(caf::actor_cast<broker_actor>(ptr), timeout, atom)
+          .then([=](caf::actor& a) mutable { found(std::move(a)); },
+                [=](caf::error& e) mutable { failed(self->system().render(e)); });
+      },
+      [=](caf::error& e) mutable {
+        self->send_exit(conn, caf::exit_reason::kill);
+        failed(self->system().render(e));
+      });
+}
+
+} // namespace samsa::actors

@@ -1,0 +1,85 @@
+"""Client side of tests/e2e/cluster_topics.sh: kafka-python, confluent-kafka and raw Kafka requests against
+a samsa cluster. Each command prints one line for the script to check."""
+import struct
+import sys
+import time
+
+from kafka_wire import connect, produce_request, read_response, record_batch
+
+
+def brokers(port):
+    """How many brokers kafka-python and confluent-kafka see through one bootstrap node, and the controller."""
+    from confluent_kafka.admin import AdminClient
+    from kafka.admin import KafkaAdminClient
+    a = KafkaAdminClient(bootstrap_servers="127.0.0.1:%s" % port, request_timeout_ms=10000)
+    d = a.describe_cluster()
+    a.close()
+    md = AdminClient({"bootstrap.servers": "127.0.0.1:%s" % port}).list_topics(timeout=10)
+    print("kafka-python=%d confluent=%d controller=%d" % (len(d["brokers"]), len(md.brokers), md.controller_id))
+
+
+def cluster_id(port):
+    from confluent_kafka.admin import AdminClient
+    print(AdminClient({"bootstrap.servers": "127.0.0.1:%s" % port}).list_topics(timeout=10).cluster_id)
+
+
+def create(port, topic, partitions, rf):
+    from confluent_kafka.admin import AdminClient, NewTopic
+    a = AdminClient({"bootstrap.servers": "127.0.0.1:%s" % port})
+    f = a.create_topics([NewTopic(topic, int(partitions), int(rf))], operation_timeout=10)[topic]
+    try:
+        f.result(timeout=15)
+        print("created")
+    except Exception as e:  # KafkaException carrying the broker's error
+        err = e.args[0]
+        print("%s: %s" % (err.name(), err.str()))
+
+
+def delete(port, topic):
+    from kafka.admin import KafkaAdminClient
+    a = KafkaAdminClient(bootstrap_servers="127.0.0.1:%s" % port, request_timeout_ms=10000)
+    r = a.delete_topics([topic])
+    print("deleted" if all(code == 0 for _, code in r.topic_error_codes) else "error %s" % r)
+
+
+def produce(port, topic, n):
+    """n keyed records with acks=all through one bootstrap node; prints how many were acknowledged."""
+    from kafka import KafkaProducer
+    p = KafkaProducer(bootstrap_servers="127.0.0.1:%s" % port, acks="all", retries=5)
+    futures = [p.send(topic, key=b"k%d" % i, value=b"v%d" % i) for i in range(int(n))]
+    p.flush(30)
+    print("acknowledged=%d" % sum(1 for f in futures if f.succeeded()))
+
+
+def consume(port, topic, group):
+    """Everything in the topic through a consumer group (its coordinator found with FindCoordinator)."""
+    from kafka import KafkaConsumer
+    c = KafkaConsumer(bootstrap_servers="127.0.0.1:%s" % port, group_id=group, auto_offset_reset="earliest",
+                      consumer_timeout_ms=8000, enable_auto_commit=False)
+    c.subscribe([topic])
+    seen = set()
+    for m in c:
+        seen.add(m.value)
+    c.commit()
+    c.close()
+    print("distinct=%d" % len(seen))
+
+
+def produce_raw(port, topic, partition):
+    """One Produce v7 straight to this node, whatever leads the partition: the partition's error code."""
+    s = connect(int(port))
+    s.sendall(produce_request(7, topic.encode(), int(partition), record_batch([b"x"]), acks=1))
+    payload = read_response(s)
+    s.close()
+    # correlation id, [topics: name, [partitions: index, error_code, ...]]
+    pos = 4 + 4
+    name_len, = struct.unpack_from(">h", payload, pos)
+    pos += 2 + name_len + 4 + 4
+    code, = struct.unpack_from(">h", payload, pos)
+    print("error_code=%d" % code)
+
+
+if __name__ == "__main__":
+    cmd, args = sys.argv[1], sys.argv[2:]
+    {"brokers": brokers, "cluster_id": cluster_id, "create": create, "delete": delete, "produce": produce, "consume": consume,
+     "produce_raw": produce_raw}[cmd](*args)
