@@ -12,16 +12,6 @@ bool flexible(int16_t version) {
   return is_flexible(static_cast<int16_t>(api_key::list_offsets), version);
 }
 
-// Ends a struct: flexible versions carry a (for us always empty) tagged-field section.
-void end_struct(reader& r, bool flex) {
-  if (flex)
-    r.skip_tagged_fields();
-}
-void end_struct(writer& w, bool flex) {
-  if (flex)
-    w.write_empty_tagged_fields();
-}
-
 } // namespace
 
 bool decode(reader& r, int16_t version, list_offsets_request& req) {
