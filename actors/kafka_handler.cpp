@@ -157,6 +157,7 @@ caf::behavior kafka_handler(kafka_handler_ptr self, kafka_listener_config cfg) {
         case kafka::api_key::offset_fetch: return handle_offset_fetch(self, req);
         case kafka::api_key::describe_groups: return handle_describe_groups(self, req);
         case kafka::api_key::list_groups: return handle_list_groups(self, req);
+        case kafka::api_key::describe_configs: return handle_describe_configs(self, req);
         default: return close_connection();
       }
     },

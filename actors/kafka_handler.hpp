@@ -116,5 +116,6 @@ caf::result<kafka_reply> handle_offset_commit(kafka_handler_ptr self, const kafk
 caf::result<kafka_reply> handle_offset_fetch(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_describe_groups(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_list_groups(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_describe_configs(kafka_handler_ptr self, const kafka_request& req);
 
 } // namespace samsa::actors

@@ -1,4 +1,6 @@
-// ListOffsets (key 2), v1-3: earliest (-2), latest (-1) or the first offset at or after a timestamp.
+// ListOffsets (key 2), v1-7: earliest (-2), latest (-1), the record with the largest timestamp (-3) or
+// the first offset at or after a timestamp, with the leader epoch of the answer (v4+). A request that
+// names a current leader epoch (v4+) other than the partition's is fenced as Kafka fences it.
 #include "actors/kafka_handler.hpp"
 
 #include <chrono>
@@ -15,6 +17,7 @@ caf::result<kafka_reply> handle_list_offsets(kafka_handler_ptr self, const kafka
   auto resp = std::make_shared<kafka::list_offsets_response>();
   std::vector<std::pair<std::string, int32_t>> wanted;
   std::vector<int64_t> timestamps;
+  std::vector<int32_t> epochs; // current_leader_epoch per partition asked for (-1: no fencing)
   std::vector<std::pair<size_t, size_t>> slots;
   for (auto& t : lr.topics) {
     kafka::list_offsets_topic_response tr;
@@ -25,6 +28,7 @@ caf::result<kafka_reply> handle_list_offsets(kafka_handler_ptr self, const kafka
       tr.partitions.push_back(pr);
       wanted.emplace_back(t.name, p.partition_index);
       timestamps.push_back(p.timestamp);
+      epochs.push_back(p.current_leader_epoch);
       slots.emplace_back(resp->topics.size(), tr.partitions.size() - 1);
     }
     resp->topics.push_back(std::move(tr));
@@ -51,8 +55,15 @@ caf::result<kafka_reply> handle_list_offsets(kafka_handler_ptr self, const kafka
           [=](offset_answer& a) mutable {
             auto& s = resp->topics[where.first].partitions[where.second];
             s.error = to_kafka(a.error);
-            s.offset = a.offset;
-            s.timestamp = a.timestamp;
+            const int32_t asked = epochs[i];
+            if (s.error == kafka::error_code::none && asked >= 0 && asked != a.current_leader_epoch) {
+              s.error = asked < a.current_leader_epoch ? kafka::error_code::fenced_leader_epoch
+                                                      : kafka::error_code::unknown_leader_epoch;
+            } else if (s.error == kafka::error_code::none) {
+              s.offset = a.offset;
+              s.timestamp = a.timestamp;
+              s.leader_epoch = a.leader_epoch;
+            }
             done();
           },
           [=](caf::error& e) mutable {

@@ -286,15 +286,26 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
     [=](offsets_atom, int64_t timestamp) -> offset_answer {
       auto& log = *self->state.log;
       offset_answer a;
+      a.current_leader_epoch = self->state.cfg.leader_epoch;
+      auto found = [&](const std::optional<persistence::timestamp_hit>& hit) {
+        if (!hit)
+          return;
+        a.offset = hit->offset;
+        a.timestamp = hit->timestamp;
+        a.leader_epoch = hit->leader_epoch;
+      };
       if (timestamp == latest_timestamp) {
         a.offset = log.log_end_offset();
+        a.leader_epoch = log.epochs().latest_epoch();
       } else if (timestamp == earliest_timestamp) {
         a.offset = log.log_start_offset();
+        a.leader_epoch = log.epochs().epoch_for_offset(a.offset);
+      } else if (timestamp == max_timestamp_spec) {
+        found(log.max_timestamp_hit());
       } else if (timestamp < 0) {
         a.error = static_cast<uint8_t>(api_errc::invalid_request);
-      } else if (auto hit = log.offset_for_timestamp(timestamp)) {
-        a.offset = hit->first;
-        a.timestamp = hit->second;
+      } else {
+        found(log.offset_for_timestamp(timestamp));
       }
       return a;
     },

@@ -55,6 +55,7 @@ using image_atom = caf::atom_constant<caf::atom("image")>;
 // Special timestamps of ListOffsets, as in Kafka.
 constexpr int64_t latest_timestamp = -1;
 constexpr int64_t earliest_timestamp = -2;
+constexpr int64_t max_timestamp_spec = -3;  // the record with the largest timestamp (KIP-734)
 
 // acks values, as in Kafka.
 constexpr int16_t acks_none = 0;
@@ -250,14 +251,20 @@ typename Inspector::result_type inspect(Inspector& f, fetch_response& x) {
 }
 
 // ListOffsets answer: offset -1 when no record has a timestamp >= the one asked for.
+// leader_epoch: the epoch of the batch holding the offset (latest: the current epoch; earliest: the
+// epoch at the log start), -1 when unknown; current_leader_epoch: the partition's epoch now (for the
+// fencing of a request that names one).
 struct offset_answer {
   uint8_t error = 0; // api_errc
   int64_t offset = -1;
   int64_t timestamp = -1;
+  int32_t leader_epoch = -1;
+  int32_t current_leader_epoch = -1;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, offset_answer& x) {
-  return f(caf::meta::type_name("offset_answer"), x.error, x.offset, x.timestamp);
+  return f(caf::meta::type_name("offset_answer"), x.error, x.offset, x.timestamp, x.leader_epoch,
+           x.current_leader_epoch);
 }
 
 // -- consumer groups ----------------------------------------------------------------------------------

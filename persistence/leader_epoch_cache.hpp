@@ -45,6 +45,17 @@ class leader_epoch_cache {
     return entries_.empty() ? -1 : entries_.back().start_offset;
   }
 
+  // The epoch whose range holds offset (the last entry starting at or below it), -1 when none.
+  int32_t epoch_for_offset(int64_t offset) const {
+    int32_t epoch = -1;
+    for (const auto& e : entries_) {
+      if (e.start_offset > offset)
+        break;
+      epoch = e.epoch;
+    }
+    return epoch;
+  }
+
   // Records that `epoch` starts at start_offset. Like Kafka: ignored for a negative epoch or when
   // it is already the latest entry; entries with an epoch >= epoch or a start offset >=
   // start_offset are removed first so the list stays monotonic. Checkpoints when changed.

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "messages/record_batch.hpp"
+#include "messages/record_times.hpp"
 #include "persistence/file_util.hpp"
 #include "persistence/segment_scan.hpp"
 
@@ -128,9 +129,14 @@ errc partition_log::append_as_leader(std::vector<char>& buf, int32_t leader_epoc
       return e;
   }
   int64_t next = base;
+  int64_t max_timestamp = -1;
   for (size_t off = 0; off < buf.size();) {
     char* p = buf.data() + off;
+    // Kafka's validator sets max_timestamp from the records (some clients leave it -1), so the
+    // time index, ListOffsets and retention see the real one.
+    normalize_max_timestamp(p, buf.size() - off);
     auto h = read_batch_header(p, buf.size() - off);  // valid: summarize() walked these
+    max_timestamp = std::max(max_timestamp, h->max_timestamp);
     set_base_offset(p, next);
     set_partition_leader_epoch(p, leader_epoch);
     next += static_cast<int64_t>(h->last_offset_delta) + 1;
@@ -144,7 +150,7 @@ errc partition_log::append_as_leader(std::vector<char>& buf, int32_t leader_epoc
   unflushed_messages_ += sum.records;
   out.base_offset = base;
   out.last_offset = next - 1;
-  out.max_timestamp = sum.max_timestamp;
+  out.max_timestamp = max_timestamp;
   out.record_count = static_cast<int32_t>(sum.records);
   return errc::ok;
 }
@@ -358,17 +364,31 @@ errc partition_log::read(int64_t offset, int32_t max_bytes, std::vector<char>& o
   return errc::ok;
 }
 
-std::optional<std::pair<int64_t, int64_t>> partition_log::offset_for_timestamp(int64_t ts) const {
+std::optional<timestamp_hit> partition_log::offset_for_timestamp(int64_t ts) const {
   for (const auto& s : segments_) {
     errc e = errc::ok;
-    auto loc = s->find_timestamp(ts, &e);
-    if (loc)
-      return std::make_pair(std::max(loc->header.base_offset, log_start_),
-                            loc->header.max_timestamp);
+    auto hit = s->find_timestamp(ts, &e);
+    if (hit) {
+      hit->offset = std::max(hit->offset, log_start_);
+      return hit;
+    }
     if (e != errc::ok)
       return std::nullopt;
   }
   return std::nullopt;
+}
+
+std::optional<timestamp_hit> partition_log::max_timestamp_hit() const {
+  std::optional<timestamp_hit> best;
+  for (const auto& s : segments_) {
+    errc e = errc::ok;
+    auto hit = s->max_timestamp_hit(&e);
+    if (hit && (!best || hit->timestamp > best->timestamp))
+      best = hit;
+  }
+  if (best)
+    best->offset = std::max(best->offset, log_start_);
+  return best;
 }
 
 errc partition_log::maybe_flush(int64_t now_ms) {

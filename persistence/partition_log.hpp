@@ -131,9 +131,14 @@ class partition_log {
   int64_t log_start_offset() const { return log_start_; }
   int64_t log_end_offset() const;  // next offset to be assigned
 
-  // Kafka ListOffsets by timestamp at batch granularity: the first batch whose max_timestamp >= ts,
-  // as (its base offset, its max timestamp); nullopt if none.
-  std::optional<std::pair<int64_t, int64_t>> offset_for_timestamp(int64_t ts) const;
+  // Kafka ListOffsets by timestamp: the first record, in offset order, of the first batch whose
+  // max timestamp >= ts that has a timestamp >= ts (segment::find_timestamp), as its offset (at
+  // least the log start), timestamp and batch leader epoch; nullopt if none.
+  std::optional<timestamp_hit> offset_for_timestamp(int64_t ts) const;
+
+  // ListOffsets max timestamp (-3, KIP-734): the first record carrying the largest timestamp in
+  // the log; nullopt for a log without records or timestamps.
+  std::optional<timestamp_hit> max_timestamp_hit() const;
 
   // Removes every offset >= offset (segments after it deleted, the containing segment truncated at
   // a batch boundary, indexes trimmed, epoch cache entries >= the new end dropped). Since the cut

@@ -62,6 +62,7 @@ errc segment::open_files(bool create) {
 std::unique_ptr<segment> segment::create(const fs::path& dir, int64_t base_offset,
                                          int32_t index_interval_bytes, errc* err) {
   std::unique_ptr<segment> s(new segment(dir, base_offset, index_interval_bytes));
+  s->ts_checked_ = true;  // every batch will pass through index_batch
   errc e = s->open_files(true);
   if (e == errc::ok) {
     // Unloaded indexes are empty and get their files cut to zero on write: stale index files of
@@ -131,6 +132,19 @@ void segment::reset_state() {
   largest_ts_ = -1;
   offset_of_largest_ts_ = -1;
   bytes_since_index_ = 0;
+  suspect_ts_ = false;
+  ts_checked_ = false;
+}
+
+void segment::check_timestamps() const {
+  if (ts_checked_)
+    return;
+  // A header that fails the checks makes the lookup's own walk fail the same way: suspect is moot.
+  for_each_batch([this](const batch_header& h, int64_t) {
+    if (!header_max_timestamp_plausible(h))
+      suspect_ts_ = true;
+  });
+  ts_checked_ = true;
 }
 
 bool segment::scan_from_index(int64_t offset_limit, errc* err) {
@@ -182,6 +196,8 @@ void segment::maybe_add_time_entry() {
 }
 
 void segment::index_batch(const batch_header& h, int64_t pos) {
+  if (!header_max_timestamp_plausible(h))
+    suspect_ts_ = true;
   if (h.max_timestamp > largest_ts_) {
     largest_ts_ = h.max_timestamp;
     offset_of_largest_ts_ = h.base_offset;
@@ -244,23 +260,87 @@ std::optional<batch_location> segment::find_batch(int64_t offset, errc* err,
   return *err == errc::ok ? hit : std::nullopt;
 }
 
-std::optional<batch_location> segment::find_timestamp(int64_t ts, errc* err) const {
+std::optional<std::vector<record_time>> segment::read_record_times(const batch_header& h,
+                                                                   int64_t pos) const {
+  if (h.compression() != 0 || h.is_control())
+    return std::nullopt;
+  std::vector<char> buf(h.total_size());
+  if (read(pos, buf.size(), buf.data()) != static_cast<ssize_t>(buf.size()))
+    return std::nullopt;
+  return record_times(buf.data(), buf.size());
+}
+
+int64_t segment::effective_max_timestamp(const batch_header& h, int64_t pos) const {
+  if (header_max_timestamp_plausible(h) || h.compression() != 0)
+    return h.max_timestamp;
+  auto times = read_record_times(h, pos);
+  auto best = times ? record_with_max_timestamp(*times) : std::nullopt;
+  return best ? best->timestamp : h.max_timestamp;
+}
+
+std::optional<timestamp_hit> segment::find_timestamp(int64_t ts, errc* err) const {
   *err = errc::ok;
-  if (largest_ts_ < ts || size_ == 0)
+  check_timestamps();
+  if (size_ == 0 || (!suspect_ts_ && largest_ts_ < ts))
     return std::nullopt;
   // Every batch up to a time entry's batch has max_timestamp <= the entry's timestamp, so the
   // answer lies after the last entry below ts: start at the index position at or before it.
   std::optional<offset_entry> entry;
-  if (auto te = time_index_.last_before(ts))
-    entry = offset_index_.floor(te->relative_offset);
-  std::optional<batch_location> hit;
-  *err = walk_from(entry, [&](const batch_header& h, int64_t pos, int64_t prev_last) {
-    if (h.max_timestamp < ts)
+  if (!suspect_ts_) {
+    if (auto te = time_index_.last_before(ts))
+      entry = offset_index_.floor(te->relative_offset);
+  }
+  std::optional<timestamp_hit> hit;
+  *err = walk_from(entry, [&](const batch_header& h, int64_t pos, int64_t) {
+    if (header_max_timestamp_plausible(h) && h.max_timestamp < ts)
       return true;
-    hit = batch_location{pos, h, prev_last};
+    auto times = read_record_times(h, pos);
+    if (!times) {  // compressed: batch granularity
+      if (h.max_timestamp < ts)
+        return true;
+      hit = timestamp_hit{h.base_offset, h.max_timestamp, h.partition_leader_epoch};
+      return false;
+    }
+    auto rec = first_record_at_or_after(*times, ts);
+    if (!rec)
+      return true;
+    hit = timestamp_hit{h.base_offset + rec->offset_delta, rec->timestamp, h.partition_leader_epoch};
     return false;
   });
   return *err == errc::ok ? hit : std::nullopt;
+}
+
+std::optional<timestamp_hit> segment::max_timestamp_hit(errc* err) const {
+  *err = errc::ok;
+  check_timestamps();
+  if (size_ == 0)
+    return std::nullopt;
+  // Without suspect batches the batch holding the largest timestamp is known; else every batch
+  // header is looked at (and the records of the implausible ones).
+  std::optional<offset_entry> entry;
+  if (!suspect_ts_) {
+    if (largest_ts_ < 0)
+      return std::nullopt;
+    entry = offset_index_.floor(static_cast<uint32_t>(offset_of_largest_ts_ - base_));
+  }
+  std::optional<batch_location> best;
+  int64_t best_ts = -1;
+  *err = walk_from(entry, [&](const batch_header& h, int64_t pos, int64_t prev_last) {
+    const int64_t m = effective_max_timestamp(h, pos);
+    if (m > best_ts) {
+      best_ts = m;
+      best = batch_location{pos, h, prev_last};
+    }
+    return suspect_ts_ || h.base_offset < offset_of_largest_ts_;
+  });
+  if (*err != errc::ok || !best)
+    return std::nullopt;
+  const auto& h = best->header;
+  auto times = read_record_times(h, best->position);
+  auto rec = times ? first_record_at_or_after(*times, best_ts) : std::nullopt;
+  if (!rec)
+    return timestamp_hit{h.base_offset, best_ts, h.partition_leader_epoch};
+  return timestamp_hit{h.base_offset + rec->offset_delta, rec->timestamp, h.partition_leader_epoch};
 }
 
 template <class F>

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "messages/record_batch.hpp"
+#include "messages/record_times.hpp"
 #include "persistence/errc.hpp"
 #include "persistence/file_util.hpp"
 #include "persistence/offset_index.hpp"
@@ -51,6 +52,13 @@ struct batch_location {
   int64_t position = 0;
   batch_header header;
   int64_t prev_last = -1;
+};
+
+// A record found by timestamp: its offset and timestamp, and its batch's leader epoch.
+struct timestamp_hit {
+  int64_t offset = -1;
+  int64_t timestamp = -1;
+  int32_t leader_epoch = -1;
 };
 
 // One damaged region repair() dropped from a .log.
@@ -119,8 +127,17 @@ class segment {
   std::optional<batch_location> find_batch(int64_t offset, errc* err,
                                            int64_t* bad_position = nullptr) const;
 
-  // The first batch whose max_timestamp >= ts; nullopt when none.
-  std::optional<batch_location> find_timestamp(int64_t ts, errc* err) const;
+  // The first record (in offset order) of the first batch whose max timestamp >= ts, whose own
+  // timestamp is >= ts (Kafka's ListOffsets by timestamp); nullopt when none. The record is found
+  // by reading the batch's records; a compressed batch (not decoded) answers its base offset with
+  // its max timestamp. Batches whose header max_timestamp is implausible (a client left it -1;
+  // stored before the leader fixed it at append) get theirs computed from the records, and their
+  // segment is then searched from its start, since its time index cannot be trusted.
+  std::optional<timestamp_hit> find_timestamp(int64_t ts, errc* err) const;
+
+  // The first record with the segment's largest timestamp (ListOffsets -3, KIP-734); nullopt for
+  // an empty segment or one without timestamps.
+  std::optional<timestamp_hit> max_timestamp_hit(errc* err) const;
 
   // Reads up to n bytes at pos into out; returns the count read (short at end of file) or -1.
   ssize_t read(int64_t pos, size_t n, char* out) const;
@@ -176,6 +193,11 @@ class segment {
   // Updates state and indexes for the batch h written at pos.
   void index_batch(const batch_header& h, int64_t pos);
   void maybe_add_time_entry();
+  // The timestamps of the records of the batch h at pos (nullopt: compressed or unreadable).
+  std::optional<std::vector<record_time>> read_record_times(const batch_header& h,
+                                                            int64_t pos) const;
+  // The batch's max timestamp: the header's when plausible, else computed from its records.
+  int64_t effective_max_timestamp(const batch_header& h, int64_t pos) const;
 
   std::filesystem::path dir_;
   std::filesystem::path log_path_;
@@ -190,6 +212,13 @@ class segment {
   int64_t offset_of_largest_ts_ = -1;
   int64_t bytes_since_index_ = 0;  // log bytes written since the last offset index entry
   int64_t roll_base_ms_ = -1;
+  // Some batch's header max_timestamp is implausible (header_max_timestamp_plausible): largest_ts_
+  // and the time index may miss its records, so timestamp lookups walk the whole segment. Known
+  // for a segment created by this process (every batch went through index_batch); for an opened
+  // one (only its tail was scanned) the first timestamp lookup walks the headers once to find out.
+  mutable bool suspect_ts_ = false;
+  mutable bool ts_checked_ = false;
+  void check_timestamps() const;
 };
 
 template <class F>

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ccache pkg-config
   libcaf-dev libcaf-openssl0.17 libssl-dev openssl libboost-serialization-dev libsqlite3-dev doctest-dev libspdlog-dev
-  kcat librdkafka-dev python3-kafka
+  kcat librdkafka-dev python3-kafka python3-confluent-kafka
   python3-lz4 python3-snappy python3-zstandard clang libclang-rt-14-dev
   redis-server libhiredis-dev
 )

@@ -15,7 +15,7 @@ namespace {
 constexpr api_info rows[] = {
   {api_key::produce, "Produce", 3, 7, 9, true, 0},
   {api_key::fetch, "Fetch", 4, 11, 12, true},
-  {api_key::list_offsets, "ListOffsets", 1, 3, 6, true},
+  {api_key::list_offsets, "ListOffsets", 1, 7, 6, true},
   {api_key::metadata, "Metadata", 0, 8, 9, true},
   {api_key::offset_commit, "OffsetCommit", 0, 7, 8, true},
   {api_key::offset_fetch, "OffsetFetch", 0, 5, 6, true},
@@ -30,6 +30,7 @@ constexpr api_info rows[] = {
   {api_key::create_topics, "CreateTopics", 0, 4, 5, true},
   {api_key::delete_topics, "DeleteTopics", 0, 3, 4, true},
   {api_key::init_producer_id, "InitProducerId", 0, 1, 2, true},
+  {api_key::describe_configs, "DescribeConfigs", 0, 4, 4, true},
 };
 
 } // namespace

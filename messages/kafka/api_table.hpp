@@ -28,6 +28,7 @@ enum class api_key : int16_t {
   create_topics = 19,
   delete_topics = 20,
   init_producer_id = 22,
+  describe_configs = 32,
 };
 
 /// One row of the table. `min_version`..`max_version` is the range the codec implements and

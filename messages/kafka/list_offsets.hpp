@@ -1,11 +1,13 @@
 #pragma once
 
-// ListOffsets (key 2), versions 1-3 (v0's offset arrays are not supported; v6 is the first
-// flexible version). Request: replica_id, isolation_level (v2+), topics[name,
-// partitions[partition_index, timestamp]]. Timestamp -1 asks for the log end offset (latest),
-// -2 for the log start offset (earliest), anything else for the first offset at or after it.
-// Response: throttle_time_ms (v2+), topics[name, partitions[partition_index, error, timestamp,
-// offset]]. v2 and v3 have the same layout (v3 only changed throttling behaviour).
+// ListOffsets (key 2), versions 1-7 (v0's offset arrays are not supported; v6 is the first
+// flexible version: compact strings and arrays, a tagged-field section ending every struct).
+// Request: replica_id, isolation_level (v2+), topics[name, partitions[partition_index,
+// current_leader_epoch (v4+), timestamp]]. Timestamp -1 asks for the log end offset (latest), -2
+// for the log start offset (earliest), -3 (v7+, KIP-734) for the record with the largest
+// timestamp, anything else for the first offset at or after it. Response: throttle_time_ms (v2+),
+// topics[name, partitions[partition_index, error, timestamp, offset, leader_epoch (v4+)]]. v2/v3
+// and v4/v5 and v6/v7 share layouts (the later one changed behaviour only).
 
 #include <cstdint>
 #include <string>
@@ -19,10 +21,12 @@ namespace samsa::kafka {
 /// Special timestamps of a ListOffsets query.
 inline constexpr int64_t list_offsets_latest = -1;
 inline constexpr int64_t list_offsets_earliest = -2;
+inline constexpr int64_t list_offsets_max_timestamp = -3; // v7+
 
 /// One partition to look up.
 struct list_offsets_partition {
   int32_t partition_index = 0;
+  int32_t current_leader_epoch = -1; // v4+; -1: no fencing
   int64_t timestamp = list_offsets_latest;
 };
 
@@ -45,6 +49,7 @@ struct list_offsets_partition_response {
   error_code error = error_code::none;
   int64_t timestamp = -1;
   int64_t offset = -1;
+  int32_t leader_epoch = -1; // v4+
 };
 
 /// Results for one topic.

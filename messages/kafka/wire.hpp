@@ -315,6 +315,17 @@ private:
 
 // ---- helpers shared by the per-API codecs ----------------------------------------------------
 
+/// Ends a struct: in flexible versions every struct closes with a tagged-field section (skipped on
+/// the way in, written empty on the way out); in classic versions there is nothing.
+inline void end_struct(reader& r, bool flexible) {
+  if (flexible)
+    r.skip_tagged_fields();
+}
+inline void end_struct(writer& w, bool flexible) {
+  if (flexible)
+    w.write_empty_tagged_fields();
+}
+
 /// Owned opaque bytes (group protocol metadata and assignments outlive their request frame).
 using owned_bytes = std::vector<char>;
 

@@ -23,6 +23,7 @@
 #include "messages/kafka/api_versions.hpp"
 #include "messages/kafka/create_topics.hpp"
 #include "messages/kafka/delete_topics.hpp"
+#include "messages/kafka/describe_configs.hpp"
 #include "messages/kafka/describe_groups.hpp"
 #include "messages/kafka/fetch.hpp"
 #include "messages/kafka/find_coordinator.hpp"
@@ -115,6 +116,7 @@ void dispatch(k::reader& r, int16_t key, int16_t version) {
     case k::api_key::create_topics: return roundtrip<k::create_topics_request>(r, key, version);
     case k::api_key::delete_topics: return roundtrip<k::delete_topics_request>(r, key, version);
     case k::api_key::init_producer_id: return roundtrip<k::init_producer_id_request>(r, key, version);
+    case k::api_key::describe_configs: return roundtrip<k::describe_configs_request>(r, key, version);
   }
 }
 
@@ -232,7 +234,7 @@ int main(int argc, char** argv) {
         }
         case k::api_key::list_offsets: {
           k::list_offsets_request r;
-          r.topics.push_back({"orders", {{0, -1}, {1, -2}, {2, 1700000000000}}});
+          r.topics.push_back({"orders", {{0, -1, -1}, {1, 5, -2}, {2, -1, 1700000000000}, {3, -1, -3}}});
           emit(dir, "list_offsets", key, v, r);
           break;
         }
@@ -350,6 +352,14 @@ int main(int argc, char** argv) {
           r.transactional_id = std::string("tx");
           r.transaction_timeout_ms = 60000;
           emit(dir, "init_producer_id_tx", key, v, r);
+          break;
+        }
+        case k::api_key::describe_configs: {
+          k::describe_configs_request r;
+          r.resources.push_back({k::config_resource_topic, "orders", std::nullopt});
+          r.resources.push_back({k::config_resource_broker, "1", std::vector<std::string>{"node.id"}});
+          r.include_synonyms = v >= 1;
+          emit(dir, "describe_configs", key, v, r);
           break;
         }
       }

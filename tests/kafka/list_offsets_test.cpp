@@ -66,9 +66,72 @@ TEST_CASE("list_offsets: responses") {
   check_hostile<list_offsets_response>(v2, 2);
 }
 
-TEST_CASE("list_offsets: v0 and v4 are refused") {
+TEST_CASE("list_offsets: v4 request carries the current leader epoch, v4 response the leader epoch") {
+  auto req_b = bytes({0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01}) + ascii("t") +
+               bytes({0x00, 0x00, 0x00, 0x01,
+                      0x00, 0x00, 0x00, 0x02,                           // partition 2
+                      0x00, 0x00, 0x00, 0x07,                           // current leader epoch 7
+                      0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xe8}); // timestamp 1000
+  for (int16_t v : {4, 5}) {
+    auto req = check_reencodes<list_offsets_request>(req_b, v);
+    CHECK(req.topics.at(0).partitions.at(0).current_leader_epoch == 7);
+    CHECK(req.topics.at(0).partitions.at(0).timestamp == 1000);
+    check_hostile<list_offsets_request>(req_b, v);
+  }
+  list_offsets_response resp;
+  resp.topics = {{"t", {{2, error_code::none, 1000, 50, 7}}}};
+  auto resp_b = bytes({0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01}) + ascii("t") +
+                bytes({0x00, 0x00, 0x00, 0x01,
+                       0x00, 0x00, 0x00, 0x02, 0x00, 0x00,                  // p2, ok
+                       0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xe8,      // timestamp 1000
+                       0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x32,      // offset 50
+                       0x00, 0x00, 0x00, 0x07});                            // leader epoch 7
+  CHECK(encode_to_bytes(4, resp) == resp_b);
+  CHECK(check_reencodes<list_offsets_response>(resp_b, 5).topics[0].partitions[0].leader_epoch == 7);
+  // Below v4 the epoch is not on the wire.
+  CHECK(encode_to_bytes(3, resp).size() == resp_b.size() - 4);
+}
+
+TEST_CASE("list_offsets: v6 and v7 are flexible (compact strings and arrays, tagged fields)") {
+  auto req_b = bytes({0xff, 0xff, 0xff, 0xff, 0x00,     // replica -1, read_uncommitted
+                      0x02, 0x02}) + ascii("t") +        // 1 topic, name "t" (compact)
+               bytes({0x02,                              // 1 partition
+                      0x00, 0x00, 0x00, 0x00,            // partition 0
+                      0xff, 0xff, 0xff, 0xff,            // current leader epoch -1
+                      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfd, // max timestamp (-3)
+                      0x00,                              // partition tags
+                      0x00,                              // topic tags
+                      0x00});                            // request tags
+  for (int16_t v : {6, 7}) {
+    auto req = check_reencodes<list_offsets_request>(req_b, v);
+    CHECK(req.topics.at(0).partitions.at(0).timestamp == list_offsets_max_timestamp);
+    check_hostile<list_offsets_request>(req_b, v);
+  }
+  // A tagged field a newer client adds is skipped.
+  auto tagged = req_b;
+  tagged.back() = 0x01;
+  tagged = tagged + bytes({0x05, 0x02, 0xab, 0xcd});
+  reader r(tagged.data(), tagged.size());
+  list_offsets_request req;
+  CHECK(decode(r, 7, req));
+  CHECK(r.remaining() == 0);
+
+  list_offsets_response resp;
+  resp.topics = {{"t", {{0, error_code::none, 5000, 3, 2}}}};
+  auto resp_b = bytes({0x00, 0x00, 0x00, 0x00, 0x02, 0x02}) + ascii("t") +
+                bytes({0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                       0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x13, 0x88,      // timestamp 5000
+                       0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03,      // offset 3
+                       0x00, 0x00, 0x00, 0x02,                              // leader epoch 2
+                       0x00, 0x00, 0x00});
+  CHECK(encode_to_bytes(7, resp) == resp_b);
+  CHECK(check_reencodes<list_offsets_response>(resp_b, 6).topics[0].partitions[0].offset == 3);
+  check_hostile<list_offsets_response>(resp_b, 7);
+}
+
+TEST_CASE("list_offsets: v0 and v8 are refused") {
   auto b = bytes({0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00});
-  for (int16_t v : {0, 4}) {
+  for (int16_t v : {0, 8}) {
     reader r(b.data(), b.size());
     list_offsets_request req;
     CHECK_FALSE(decode(r, v, req));

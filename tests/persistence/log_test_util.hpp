@@ -8,10 +8,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "messages/bytes.hpp"
+#include "messages/crc32c.hpp"
 #include "messages/record_batch.hpp"
 #include "persistence/partition_log.hpp"
 
@@ -70,6 +72,31 @@ inline void append_batches(partition_log& log, int first, int n, int count, int6
     append_info info;
     REQUIRE(log.append_as_leader(b, epoch, ts0 + i, info) == errc::ok);
   }
+}
+
+// A producer batch of `count` records with timestamps ts0, ts0 + step, ...; with sarama_style its
+// header max_timestamp is -1 (as Sarama 1.22 sends it), CRC recomputed so it is a valid batch.
+inline std::vector<char> make_timed_batch(int count, int64_t ts0, int64_t step, bool sarama_style) {
+  std::vector<record> rs(static_cast<size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    rs[static_cast<size_t>(i)].value = "r" + std::to_string(i);
+    rs[static_cast<size_t>(i)].timestamp = ts0 + step * i;
+  }
+  auto b = encode_batch(rs, ts0);
+  if (sarama_style) {
+    write_i64(b.data() + batch_field::max_timestamp, -1);
+    write_u32(b.data() + batch_field::crc,
+              crc32c(b.data() + batch_field::attributes, b.size() - batch_field::attributes));
+  }
+  return b;
+}
+
+// offset_for_timestamp as (offset, timestamp).
+inline std::optional<std::pair<int64_t, int64_t>> ts_lookup(const partition_log& log, int64_t ts) {
+  auto hit = log.offset_for_timestamp(ts);
+  if (!hit)
+    return std::nullopt;
+  return std::make_pair(hit->offset, hit->timestamp);
 }
 
 inline std::vector<record> decode_all(const std::vector<char>& bytes, int64_t min_offset = 0) {

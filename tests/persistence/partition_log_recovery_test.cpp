@@ -218,7 +218,7 @@ TEST_CASE("recovery: deleted index files are rebuilt identically") {
     }
   }
   check_reads_up_to(*log, 24);
-  CHECK(log->offset_for_timestamp(1005) == std::pair<int64_t, int64_t>{10, 1005});
+  CHECK(ts_lookup(*log, 1005) == std::pair<int64_t, int64_t>{10, 1005});
   log->close();
   size_t i = 0;
   for (int64_t base : {0, 8, 16}) {
@@ -316,7 +316,7 @@ TEST_CASE("retention by time") {
   CHECK(log->read(0, 100, out) == errc::offset_out_of_range);
   REQUIRE(log->read(12, 1, out) == errc::ok);
   CHECK(batch_bases(out) == std::vector<int64_t>{12});
-  CHECK(log->offset_for_timestamp(0) == std::pair<int64_t, int64_t>{12, 6000});
+  CHECK(ts_lookup(*log, 0) == std::pair<int64_t, int64_t>{12, 6000});
 
   log->close();
   log = open_ok(d.path, cfg);

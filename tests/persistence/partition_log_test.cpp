@@ -314,17 +314,17 @@ TEST_CASE("partition_log: timestamp lookup") {
   }
   REQUIRE(log->segment_count() == 3);
   using p = std::pair<int64_t, int64_t>;
-  CHECK(log->offset_for_timestamp(0) == p{0, 1000});
-  CHECK(log->offset_for_timestamp(1000) == p{0, 1000});
-  CHECK(log->offset_for_timestamp(1001) == p{2, 2000});
-  CHECK(log->offset_for_timestamp(4500) == p{8, 5000});  // first batch of segment 8
-  CHECK(log->offset_for_timestamp(5001) == p{12, 7000});  // batch 5 (1500) is skipped
-  CHECK(log->offset_for_timestamp(10000) == p{18, 10000});
-  CHECK_FALSE(log->offset_for_timestamp(10001).has_value());
+  CHECK(ts_lookup(*log, 0) == p{0, 1000});
+  CHECK(ts_lookup(*log, 1000) == p{0, 1000});
+  CHECK(ts_lookup(*log, 1001) == p{2, 2000});
+  CHECK(ts_lookup(*log, 4500) == p{8, 5000});  // first batch of segment 8
+  CHECK(ts_lookup(*log, 5001) == p{12, 7000});  // batch 5 (1500) is skipped
+  CHECK(ts_lookup(*log, 10000) == p{18, 10000});
+  CHECK_FALSE(ts_lookup(*log, 10001).has_value());
   log->close();
   log = open_ok(d.path, cfg);
-  CHECK(log->offset_for_timestamp(5001) == p{12, 7000});
-  CHECK(log->offset_for_timestamp(2500) == p{4, 3000});
+  CHECK(ts_lookup(*log, 5001) == p{12, 7000});
+  CHECK(ts_lookup(*log, 2500) == p{4, 3000});
 }
 
 TEST_CASE("partition_log: truncate_to") {
@@ -353,8 +353,8 @@ TEST_CASE("partition_log: truncate_to") {
   CHECK(fs::file_size(d.file(6, ".index")) == 0u);
   CHECK(fs::file_size(d.file(6, ".timeindex")) == 0u);
   CHECK(fs::file_size(d.file(0, ".index")) == 16u);
-  CHECK(log->offset_for_timestamp(1003) == std::pair<int64_t, int64_t>{6, 1003});
-  CHECK_FALSE(log->offset_for_timestamp(1004).has_value());
+  CHECK(ts_lookup(*log, 1003) == std::pair<int64_t, int64_t>{6, 1003});
+  CHECK_FALSE(ts_lookup(*log, 1004).has_value());
   CHECK(log->epochs().entries() == std::vector<epoch_entry>{{1, 0}});
   std::vector<char> out;
   CHECK(log->read(8, 100, out) == errc::ok);
