@@ -47,8 +47,12 @@ void lookup(lifecycle_ptr self, int32_t id) {
       add_controller(self, id, c);
     },
     [=](const std::string& why) {
-      self->state.lookups.erase(id);
-      spdlog::debug("lifecycle: node {} cannot reach node {}'s controller yet: {}", self->state.cfg.self, id, why);
+      auto& st = self->state;
+      st.lookups.erase(id);
+      spdlog::debug("lifecycle: node {} cannot reach node {}'s controller yet: {}", st.cfg.self, id, why);
+      // Perhaps that node is gone: ask our own node's controller, which names the leader it knows.
+      if (st.target == id)
+        st.target = st.cfg.self;
     });
 }
 
@@ -169,6 +173,8 @@ lifecycle_actor::behavior_type broker_lifecycle(lifecycle_ptr self, lifecycle_co
     auto& st = self->state;
     for (auto it = st.controllers.begin(); it != st.controllers.end(); ++it)
       if (it->second.address() == dm.source) {
+        if (st.target == it->first)
+          st.target = st.cfg.self; // the controller we talked to is gone: our own node knows who leads now
         st.controllers.erase(it);
         return;
       }

@@ -126,6 +126,12 @@ broker_membership membership_of(const controller_state& st) {
   m.active_controller = st.control && st.control->active();
   for (const auto& [id, b] : st.image->brokers())
     m.brokers.push_back(broker_member{b.node_id, b.incarnation_id, b.broker_epoch, b.endpoints, b.fenced});
+  for (const auto& [id, t] : st.image->topics_by_id())
+    for (const auto& p : t.partitions) {
+      ++m.partitions;
+      m.under_replicated += p.isr.size() < p.replicas.size() ? 1 : 0;
+      m.offline += p.leader < 0 || !cluster::is_live(*st.image, p.leader) ? 1 : 0;
+    }
   return m;
 }
 

@@ -27,9 +27,9 @@ caf::result<kafka_reply> handle_describe_groups(kafka_handler_ptr self, const ka
   for (size_t i = 0; i < dr.groups.size(); ++i) {
     auto id = dr.groups[i];
     resp->groups[i].group_id = id;
-    with_group(self, id, [=](caf::actor g) mutable {
+    with_group(self, id, [=](caf::actor g, kafka::error_code why) mutable {
       if (!g) {
-        resp->groups[i].error = kafka::error_code::coordinator_not_available;
+        resp->groups[i].error = why;
         done();
         return;
       }

@@ -1,5 +1,8 @@
 #include "actors/kafka_handler.hpp"
 
+#include "cluster/metadata_view.hpp"
+#include "messages/cluster_api.hpp"
+
 #include <chrono>
 
 #include <caf/event_based_actor.hpp>
@@ -66,19 +69,42 @@ kafka::error_code to_kafka(cluster::group_errc e) {
   return static_cast<kafka::error_code>(cluster::kafka_code(e));
 }
 
-void with_group(kafka_handler_ptr self, const std::string& group_id, std::function<void(caf::actor)> then) {
-  auto hit = self->state.groups.find(group_id);
-  if (hit != self->state.groups.end()) {
-    then(hit->second);
+void check_coordinator(kafka_handler_ptr self, const std::string& group_id, std::function<void(kafka::error_code)> then) {
+  if (!self->state.cfg.controller) {
+    then(kafka::error_code::none); // a single node coordinates every group
     return;
   }
-  self->request(self->state.cfg.groups, timeouts::request, group_atom::value, group_id)
+  self->request(caf::actor_cast<controller_actor>(self->state.cfg.controller), timeouts::request, view_atom::value)
     .then(
-      [=](caf::actor& g) {
-        self->state.groups[group_id] = g;
-        then(g);
+      [=](cluster_view& view) {
+        auto node = cluster::group_coordinator(*view.image, group_id);
+        then(node < 0                                      ? kafka::error_code::coordinator_not_available
+             : node == self->state.cfg.server.node_id ? kafka::error_code::none
+                                                           : kafka::error_code::not_coordinator);
       },
-      [=](caf::error&) { then(caf::actor{}); });
+      [=](caf::error&) { then(kafka::error_code::coordinator_not_available); });
+}
+
+void with_group(kafka_handler_ptr self, const std::string& group_id,
+                std::function<void(caf::actor, kafka::error_code)> then) {
+  check_coordinator(self, group_id, [=](kafka::error_code why) {
+    if (why != kafka::error_code::none) {
+      then(caf::actor{}, why);
+      return;
+    }
+    auto hit = self->state.groups.find(group_id);
+    if (hit != self->state.groups.end()) {
+      then(hit->second, why);
+      return;
+    }
+    self->request(self->state.cfg.groups, timeouts::request, group_atom::value, group_id)
+      .then(
+        [=](caf::actor& g) {
+          self->state.groups[group_id] = g;
+          then(g, kafka::error_code::none);
+        },
+        [=](caf::error&) { then(caf::actor{}, kafka::error_code::coordinator_not_available); });
+  });
 }
 
 void forget_partition(kafka_handler_ptr self, const std::string& topic, int32_t partition) {

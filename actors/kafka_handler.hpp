@@ -89,9 +89,14 @@ void resolve_partitions(kafka_handler_ptr self, std::vector<std::pair<std::strin
                         std::function<void(std::vector<partition_actor>, std::vector<api_errc>)> then);
 void forget_partition(kafka_handler_ptr self, const std::string& topic, int32_t partition);
 
-// Finds the coordinator actor of a group (cache first, then the node's registry) and calls `then` with it
-// (a null handle when the registry does not answer).
-void with_group(kafka_handler_ptr self, const std::string& group_id, std::function<void(caf::actor)> then);
+// Whether this node coordinates the group: none, or not_coordinator (a cluster node the group does not
+// hash to, cluster::group_coordinator), or coordinator_not_available (no live broker known yet).
+void check_coordinator(kafka_handler_ptr self, const std::string& group_id, std::function<void(kafka::error_code)> then);
+
+// Finds the coordinator actor of a group (cache first, then the node's registry) once check_coordinator
+// says this node coordinates it, and calls `then` with it; a null handle and the Kafka error otherwise.
+void with_group(kafka_handler_ptr self, const std::string& group_id,
+                std::function<void(caf::actor, kafka::error_code)> then);
 
 // Group state machine errors as Kafka error codes.
 kafka::error_code to_kafka(cluster::group_errc e);

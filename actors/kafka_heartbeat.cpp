@@ -24,9 +24,9 @@ caf::result<kafka_reply> handle_heartbeat(kafka_handler_ptr self, const kafka_re
     resp.error = e;
     rp.deliver(encode_reply(header, resp));
   };
-  with_group(self, hr.group_id, [=](caf::actor g) mutable {
+  with_group(self, hr.group_id, [=](caf::actor g, kafka::error_code why) mutable {
     if (!g) {
-      answer(kafka::error_code::coordinator_not_available);
+      answer(why);
       return;
     }
     self->request(g, timeouts::request, heartbeat_atom::value, ch)

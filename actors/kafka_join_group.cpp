@@ -33,10 +33,10 @@ caf::result<kafka_reply> handle_join_group(kafka_handler_ptr self, const kafka_r
   auto rp = self->make_response_promise<kafka_reply>();
   // A join may wait a whole rebalance timeout (plus the initial delay) before it is answered.
   auto wait = std::chrono::milliseconds(std::max(cj.rebalance_timeout_ms, cj.session_timeout_ms) + 60000);
-  with_group(self, jr.group_id, [=](caf::actor g) mutable {
+  with_group(self, jr.group_id, [=](caf::actor g, kafka::error_code why) mutable {
     if (!g) {
       kafka::join_group_response resp;
-      resp.error = kafka::error_code::coordinator_not_available;
+      resp.error = why;
       rp.deliver(encode_reply(header, resp));
       return;
     }

@@ -27,9 +27,9 @@ caf::result<kafka_reply> handle_leave_group(kafka_handler_ptr self, const kafka_
     resp.error = e;
     rp.deliver(encode_reply(header, resp));
   };
-  with_group(self, lr.group_id, [=](caf::actor g) mutable {
+  with_group(self, lr.group_id, [=](caf::actor g, kafka::error_code why) mutable {
     if (!g) {
-      fail(kafka::error_code::coordinator_not_available);
+      fail(why);
       return;
     }
     self->request(g, timeouts::request, leave_atom::value, members)

@@ -49,9 +49,9 @@ caf::result<kafka_reply> handle_offset_commit(kafka_handler_ptr self, const kafk
     answer_all(kafka::error_code::invalid_group_id);
     return rp;
   }
-  with_group(self, cr.group_id, [=](caf::actor g) mutable {
+  with_group(self, cr.group_id, [=](caf::actor g, kafka::error_code why) mutable {
     if (!g) {
-      answer_all(kafka::error_code::coordinator_not_available);
+      answer_all(why);
       return;
     }
     self->request(g, timeouts::request, commit_atom::value, args)

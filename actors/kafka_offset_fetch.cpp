@@ -17,51 +17,74 @@ caf::result<kafka_reply> handle_offset_fetch(kafka_handler_ptr self, const kafka
   auto header = req.header;
   auto rp = self->make_response_promise<kafka_reply>();
   auto topics = fr.topics;
-  self->request(self->state.cfg.groups, timeouts::request, committed_atom::value, fr.group_id)
-    .then(
-      [=](std::vector<persistence::committed_offset>& committed) mutable {
-        kafka::offset_fetch_response resp;
-        std::map<std::pair<std::string, int32_t>, const persistence::committed_offset*> by_key;
-        for (auto& c : committed)
-          by_key.emplace(std::make_pair(c.topic, c.partition), &c);
-        auto fill = [&](const std::string& topic, int32_t partition, kafka::offset_fetch_topic_response& tr) {
-          kafka::offset_fetch_partition p;
-          p.partition_index = partition;
-          auto i = by_key.find({topic, partition});
-          if (i != by_key.end()) {
-            p.committed_offset = i->second->offset;
-            p.committed_leader_epoch = i->second->leader_epoch;
-            p.metadata = i->second->metadata.value_or("");
-          } else {
-            p.metadata = "";
+  auto group = fr.group_id;
+  check_coordinator(self, group, [=](kafka::error_code why) mutable {
+    if (why != kafka::error_code::none) {
+      // v2+ carry a group-level error; before that, each partition asked for carries it.
+      kafka::offset_fetch_response resp;
+      resp.error = why;
+      if (topics)
+        for (auto& t : *topics) {
+          kafka::offset_fetch_topic_response tr;
+          tr.name = t.name;
+          for (auto p : t.partition_indexes) {
+            kafka::offset_fetch_partition fp;
+            fp.partition_index = p;
+            fp.metadata = ""; // as Kafka: no metadata is "", never null
+            fp.error = why;
+            tr.partitions.push_back(std::move(fp));
           }
-          tr.partitions.push_back(std::move(p));
-        };
-        if (topics) {
-          for (auto& t : *topics) {
-            kafka::offset_fetch_topic_response tr;
-            tr.name = t.name;
-            for (auto p : t.partition_indexes)
-              fill(t.name, p, tr);
-            resp.topics.push_back(std::move(tr));
-          }
-        } else {
-          std::map<std::string, kafka::offset_fetch_topic_response> all;
-          for (auto& c : committed) {
-            auto& tr = all[c.topic];
-            tr.name = c.topic;
-            fill(c.topic, c.partition, tr);
-          }
-          for (auto& [name, tr] : all)
-            resp.topics.push_back(std::move(tr));
+          resp.topics.push_back(std::move(tr));
         }
-        rp.deliver(encode_reply(header, resp));
-      },
-      [=](caf::error&) mutable {
-        kafka::offset_fetch_response resp;
-        resp.error = kafka::error_code::coordinator_not_available;
-        rp.deliver(encode_reply(header, resp));
-      });
+      rp.deliver(encode_reply(header, resp));
+      return;
+    }
+    self->request(self->state.cfg.groups, timeouts::request, committed_atom::value, group)
+      .then(
+        [=](std::vector<persistence::committed_offset>& committed) mutable {
+          kafka::offset_fetch_response resp;
+          std::map<std::pair<std::string, int32_t>, const persistence::committed_offset*> by_key;
+          for (auto& c : committed)
+            by_key.emplace(std::make_pair(c.topic, c.partition), &c);
+          auto fill = [&](const std::string& topic, int32_t partition, kafka::offset_fetch_topic_response& tr) {
+            kafka::offset_fetch_partition p;
+            p.partition_index = partition;
+            auto i = by_key.find({topic, partition});
+            if (i != by_key.end()) {
+              p.committed_offset = i->second->offset;
+              p.committed_leader_epoch = i->second->leader_epoch;
+              p.metadata = i->second->metadata.value_or("");
+            } else {
+              p.metadata = "";
+            }
+            tr.partitions.push_back(std::move(p));
+          };
+          if (topics) {
+            for (auto& t : *topics) {
+              kafka::offset_fetch_topic_response tr;
+              tr.name = t.name;
+              for (auto p : t.partition_indexes)
+                fill(t.name, p, tr);
+              resp.topics.push_back(std::move(tr));
+            }
+          } else {
+            std::map<std::string, kafka::offset_fetch_topic_response> all;
+            for (auto& c : committed) {
+              auto& tr = all[c.topic];
+              tr.name = c.topic;
+              fill(c.topic, c.partition, tr);
+            }
+            for (auto& [name, tr] : all)
+              resp.topics.push_back(std::move(tr));
+          }
+          rp.deliver(encode_reply(header, resp));
+        },
+        [=](caf::error&) mutable {
+          kafka::offset_fetch_response resp;
+          resp.error = kafka::error_code::coordinator_not_available;
+          rp.deliver(encode_reply(header, resp));
+        });
+  });
   return rp;
 }
 

@@ -26,9 +26,9 @@ caf::result<kafka_reply> handle_sync_group(kafka_handler_ptr self, const kafka_r
     resp.error = e;
     rp.deliver(encode_reply(header, resp));
   };
-  with_group(self, sr.group_id, [=](caf::actor g) mutable {
+  with_group(self, sr.group_id, [=](caf::actor g, kafka::error_code why) mutable {
     if (!g) {
-      fail(kafka::error_code::coordinator_not_available);
+      fail(why);
       return;
     }
     self->request(g, timeouts::rebalance, sync_atom::value, cs)

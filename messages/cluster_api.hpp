@@ -250,11 +250,14 @@ struct broker_membership {
   int32_t controller = -1;    // the quorum leader it knows (-1: none)
   bool active_controller = false;
   std::vector<broker_member> brokers;
+  int32_t partitions = 0;       // in the image
+  int32_t under_replicated = 0; // ISR smaller than the replica set
+  int32_t offline = 0;          // no live leader
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, broker_membership& x) {
   return f(caf::meta::type_name("broker_membership"), x.node_id, x.image_offset, x.controller, x.active_controller,
-           x.brokers);
+           x.brokers, x.partitions, x.under_replicated, x.offline);
 }
 
 } // namespace samsa

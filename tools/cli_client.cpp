@@ -78,7 +78,7 @@ int topics_describe(caf::scoped_actor& self, const broker_actor& b, std::vector<
                     << "\tReplicationFactor: " << d.replication_factor << "\tConfigs: " << configs << "\n";
           for (auto& p : d.partition_states)
             std::cout << "\tTopic: " << d.name << "\tPartition: " << p.partition << "\tLeader: " << p.leader
-                      << "\tReplicas: " << join_ids(p.replicas) << "\tIsr: " << join_ids(p.isr)
+                      << "\tLeaderEpoch: " << p.leader_epoch << "\tReplicas: " << join_ids(p.replicas) << "\tIsr: " << join_ids(p.isr)
                       << "\tLogStartOffset: " << p.log_start_offset << "\tLogEndOffset: " << p.log_end_offset
                       << "\tSizeBytes: " << p.size_bytes << "\tSegments: " << p.segments
                       << (p.offline ? "\tOFFLINE (log cannot be opened; see the broker's log)" : "")

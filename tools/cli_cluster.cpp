@@ -39,7 +39,8 @@ std::string endpoints_text(const std::vector<broker_endpoint>& eps) {
 std::string to_json(const broker_membership& m) {
   std::ostringstream out;
   out << "\"image_offset\":" << m.image_offset << ",\"active_controller\":" << (m.active_controller ? "true" : "false")
-      << ",\"brokers\":[";
+      << ",\"partitions\":" << m.partitions << ",\"under_replicated_partitions\":" << m.under_replicated
+      << ",\"offline_partitions\":" << m.offline << ",\"brokers\":[";
   for (size_t i = 0; i < m.brokers.size(); ++i) {
     const auto& b = m.brokers[i];
     out << (i ? "," : "") << "{\"id\":" << b.node_id << ",\"incarnation_id\":" << json_string(b.incarnation_id)
@@ -141,6 +142,8 @@ int cmd_cluster(const std::vector<std::string>& argv) {
         for (const auto& b : m.brokers)
           std::cout << "  broker " << b.node_id << "  epoch " << b.broker_epoch << "  "
                     << (b.fenced ? "fenced" : "unfenced") << "  " << endpoints_text(b.endpoints) << "\n";
+        std::cout << "partitions: " << m.partitions << ", under-replicated " << m.under_replicated << ", offline "
+                  << m.offline << "\n";
       }
     }
     return v.members ? 0 : 1;

@@ -4,7 +4,10 @@
 # created through one node with replication factor 3 is placed on all three and described alike by every
 # node (time until all show it printed); all report one cluster id; RF 4 is refused with INVALID_REPLICATION_FACTOR; acks=all writes
 # through one bootstrap node reach every partition's leader and a consumer group through another reads them
-# all; a Produce sent straight to a node that does not lead the partition gets NOT_LEADER_OR_FOLLOWER (6).
+# all; a Produce sent straight to a node that does not lead the partition gets NOT_LEADER_OR_FOLLOWER (6),
+# a group request to a node that does not coordinate the group NOT_COORDINATOR (16); cluster status counts
+# the partitions as under-replicated (followers do not replicate yet). kill -9 of the quorum leader: a topic
+# is still created through another node; the killed node restarts, is unfenced and learns the new topic.
 # Then every node is killed with kill -9 and restarted: the records are all still there (a restarting node
 # must not take the metadata log's replay, still catching up, for deleted topics). Last, a deletion through
 # one node removes the replicas' directories on every node.
@@ -38,7 +41,7 @@ described_alike() {
   local ref="" d i
   for i in 1 2 3; do
     d=$("$SAMSA" topics describe orders --broker "127.0.0.1:${NATIVE[$i]}" 2>/dev/null \
-        | grep -o "Partition: [0-9]*	Leader: [0-9-]*	Replicas: [0-9,]*	Isr: [0-9,]*") || return 1
+        | grep -o "Partition: [0-9]*	Leader: [0-9-]*	LeaderEpoch: [0-9]*	Replicas: [0-9,]*	Isr: [0-9,]*") || return 1
     [ "$(wc -l <<<"$d")" = 6 ] || return 1
     if [ -z "$ref" ]; then ref=$d; elif [ "$d" != "$ref" ]; then return 1; fi
   done
@@ -51,7 +54,7 @@ $PY - "$WORK/placement" <<'PYEOF' || fail "placement is not 3 distinct replicas 
 import collections, re, sys
 leaders = collections.Counter()
 for line in open(sys.argv[1]):
-    m = re.search(r"Leader: (\d+)\tReplicas: ([\d,]+)", line)
+    m = re.search(r"Leader: (\d+)\tLeaderEpoch: 0\tReplicas: ([\d,]+)", line)
     replicas = m.group(2).split(",")
     assert len(set(replicas)) == 3, line
     assert m.group(1) == replicas[0], line  # the preferred leader leads
@@ -73,6 +76,26 @@ other=$(( l0 % 3 + 1 ))
 out=$($CHECK produce_raw "${KAFKA[$other]}" orders 0)
 [ "$out" = "error_code=6" ] || fail "Produce of orders-0 (led by node $l0) sent to node $other: $out"
 echo "orders-0 is led by node $l0; a Produce sent to node $other: $out (NOT_LEADER_OR_FOLLOWER)"
+out=$($CHECK coordinator_check g1 "${KAFKA[1]}" "${KAFKA[2]}" "${KAFKA[3]}")
+echo "group g1: $out (16 = NOT_COORDINATOR)"
+grep -Eq "^coordinator=[123] others=16,16$" <<<"$out" || fail "group requests to non-coordinators: $out"
+s=$(status_json 1)
+[ "$(json_field "$s" partitions)" = 6 ] && [ "$(json_field "$s" under_replicated_partitions)" = 6 ] \
+  || fail "cluster status: $(json_field "$s" partitions) partitions, $(json_field "$s" under_replicated_partitions) under-replicated (expected 6 and 6: followers do not replicate yet)"
+
+# -- kill -9 of the quorum leader: admin operations carry on through the others ----------------------------
+leader=$(agreed_leader); leader=${leader%% *}
+[ -n "$leader" ] || fail "no agreed quorum leader"
+survivor=$(( leader % 3 + 1 ))
+kill_node "$leader"
+out=$($CHECK create_retrying "${KAFKA[$survivor]}" after-failover 3 2 15)
+echo "kill -9 of quorum leader node $leader; topic after-failover through node $survivor: $out"
+grep -q "^created after" <<<"$out" || fail "create after killing the quorum leader: $out"
+start_node "$leader"; wait_started "$leader"
+wait_for 30 all_unfenced_everywhere >/dev/null || fail "node $leader not unfenced again after its restart"
+caught_up() { "$SAMSA" topics describe after-failover --broker "127.0.0.1:${NATIVE[$leader]}" >/dev/null 2>&1; }
+wait_for 15 caught_up >/dev/null || fail "restarted node $leader does not know topic after-failover"
+echo "node $leader restarted, unfenced, and knows topic after-failover"
 
 # -- kill -9 of every node, restart -------------------------------------------------------------------------
 for i in 1 2 3; do kill_node "$i"; done

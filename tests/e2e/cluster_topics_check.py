@@ -4,7 +4,7 @@ import struct
 import sys
 import time
 
-from kafka_wire import connect, produce_request, read_response, record_batch
+from kafka_wire import connect, frame, header, i32, produce_request, read_response, record_batch, string
 
 
 def brokers(port):
@@ -79,7 +79,63 @@ def produce_raw(port, topic, partition):
     print("error_code=%d" % code)
 
 
+def _string(payload, pos):
+    n, = struct.unpack_from(">h", payload, pos)
+    if n < 0:
+        return None, pos + 2
+    return payload[pos + 2:pos + 2 + n].decode(), pos + 2 + n
+
+
+def coordinator_check(group, *ports):
+    """FindCoordinator v0 through the first node, then OffsetFetch v1 of the group to every node that is
+    not the coordinator: "coordinator=N others=<partition error codes>"."""
+    s = connect(int(ports[0]))
+    g = group.encode()
+    s.sendall(frame(header(10, 0, 1) + string(g)))
+    payload = read_response(s)
+    s.close()
+    err, node = struct.unpack_from(">hi", payload, 4)
+    host, pos = _string(payload, 10)
+    port, = struct.unpack_from(">i", payload, pos)
+    assert err == 0, "FindCoordinator error %d" % err
+    codes = []
+    for p in ports:
+        if int(p) == port:
+            continue
+        s = connect(int(p))
+        s.sendall(frame(header(9, 1, 2) + string(g) + i32(1) + string(b"orders") + i32(1) + i32(0)))
+        payload = read_response(s)
+        s.close()
+        pos = 4 + 4
+        _, pos = _string(payload, pos)
+        pos += 4 + 4 + 8
+        _, pos = _string(payload, pos)
+        code, = struct.unpack_from(">h", payload, pos)
+        codes.append(str(code))
+    print("coordinator=%d others=%s" % (node, ",".join(codes)))
+
+
+def create_retrying(port, topic, partitions, rf, seconds):
+    """Creates through one node, retrying NOT_CONTROLLER while the quorum elects: "created after N ms"."""
+    from confluent_kafka.admin import AdminClient, NewTopic
+    t0 = time.time()
+    last = None
+    while time.time() - t0 < float(seconds):
+        # A new client each time, as a user retrying would: librdkafka keeps sending admin requests to the
+        # controller it last saw (the killed node) until its metadata refresh, minutes later by default.
+        a = AdminClient({"bootstrap.servers": "127.0.0.1:%s" % port})
+        f = a.create_topics([NewTopic(topic, int(partitions), int(rf))], operation_timeout=3)[topic]
+        try:
+            f.result(timeout=3)
+            print("created after %d ms" % ((time.time() - t0) * 1000))
+            return
+        except Exception as e:
+            last = e
+            time.sleep(0.1)
+    print("not created: %r" % (last,))
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"brokers": brokers, "cluster_id": cluster_id, "create": create, "delete": delete, "produce": produce, "consume": consume,
-     "produce_raw": produce_raw}[cmd](*args)
+     "produce_raw": produce_raw, "coordinator_check": coordinator_check, "create_retrying": create_retrying}[cmd](*args)
