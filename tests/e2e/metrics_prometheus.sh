@@ -5,8 +5,9 @@
 # of a group committed at offset 1 on every partition. Also: the exposition has HELP/TYPE lines and the
 # request histograms; another path is a 404; HTTP clients that connect and never finish a request (more
 # of them than the listener has threads) neither stop the Kafka port from serving nor break /metrics for
-# long; a port already in use is refused with "address already in use". Bounded: every wait has a limit,
-# and the trap kills Prometheus, the background clients and the broker.
+# long; a fetch answered with an error code is counted as a Fetch error; a port already in use is refused
+# with "address already in use". Bounded: every wait has a limit, and the trap kills Prometheus, the
+# background clients and the broker.
 source "$(dirname "$0")/lib.sh"
 
 N=5000
@@ -57,6 +58,10 @@ grep -q "^samsa_kafka_requests_total{api=\"Produce\"} [1-9]" "$WORK/after.txt" |
 grep -q '^samsa_kafka_request_duration_seconds_bucket{api="Produce",le="+Inf"} [1-9]' "$WORK/after.txt" \
   || fail "no Produce latency histogram"
 grep -q "^samsa_consumer_group_members{group=\"g1\"} 0$" "$WORK/after.txt" || fail "group g1 not shown"
+grep -q '^samsa_kafka_request_errors_total{api="Fetch"} 0$' "$WORK/after.txt" || fail "Fetch errors before any error"
+# A fetch beyond the log end is answered with OFFSET_OUT_OF_RANGE: one Fetch error.
+timeout 30 kcat -b "127.0.0.1:$KAFKA_PORT" -C -t "$TOPIC" -p 0 -o 99999999 -e -q >/dev/null || fail "kcat -o beyond the end failed"
+[ "$(sample 'samsa_kafka_request_errors_total{api="Fetch"}')" -ge 1 ] || fail "the out-of-range fetch was not counted as an error"
 
 # -- slow HTTP clients do not stop the Kafka port ----------------------------------------------------------------
 # Three connections that send half a request line and then nothing: every HTTP worker is held until the
