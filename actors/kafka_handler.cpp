@@ -20,6 +20,7 @@ kafka_reply close_connection() {
   kafka_reply r;
   r.respond = false;
   r.close = true;
+  r.error = true;
   return r;
 }
 

@@ -20,6 +20,7 @@
 #include "cluster/group_errc.hpp"
 #include "messages/kafka/errors.hpp"
 #include "messages/kafka/request_header.hpp"
+#include "messages/kafka/response_errors.hpp"
 #include "messages/kafka/wire.hpp"
 
 namespace samsa::actors {
@@ -64,6 +65,7 @@ kafka_reply encode_reply(const kafka::request_header& h, const Response& resp) {
   kafka::encode_response_header(w, h.api_key, h.api_version, h.correlation_id);
   encode(w, h.api_version, resp);
   w.finish_size(size_pos);
+  r.error = kafka::carries_error(resp);
   return r;
 }
 

@@ -137,6 +137,10 @@ void on_new_connection(acceptor_ptr self, caf::io::connection_handle hdl) {
   auto session = self->fork(kafka_session, hdl, st.cfg, caf::actor_cast<caf::actor>(self));
   self->monitor(session);
   st.sessions.emplace(session.address(), std::move(ip));
+  if (st.cfg.metrics) {
+    st.cfg.metrics->connections_open.fetch_add(1, std::memory_order_relaxed);
+    st.cfg.metrics->connections_accepted.fetch_add(1, std::memory_order_relaxed);
+  }
   if (st.limits.at_total_limit()) {
     stop_accepting(self);
     if (st.full_log.should_log(actor_clock_ms(self), &suppressed))
@@ -164,6 +168,8 @@ caf::behavior kafka_acceptor(acceptor_ptr self, caf::io::doorman_ptr doorman, ka
       return;
     st.limits.release(i->second);
     st.sessions.erase(i);
+    if (st.cfg.metrics)
+      st.cfg.metrics->connections_open.fetch_sub(1, std::memory_order_relaxed);
     maybe_resume(self);
   });
   return {

@@ -119,6 +119,30 @@ void ingest(session_ptr self, const std::vector<char>& buf) {
   }
 }
 
+// A request on its way through the handler, for the request metrics.
+struct request_timing {
+  int16_t api_key = -1;
+  caf::actor_clock::time_point started;
+};
+
+request_timing start_timing(session_ptr self, const std::vector<char>& frame) {
+  request_timing t;
+  if (frame.size() >= 2) // the header starts with the big-endian api key
+    t.api_key = static_cast<int16_t>((static_cast<uint8_t>(frame[0]) << 8) | static_cast<uint8_t>(frame[1]));
+  t.started = self->clock().now();
+  return t;
+}
+
+// Time in the broker: from handing the frame to the handler until its answer is back (not counting the
+// wait for earlier answers to be written).
+void record_timing(session_ptr self, const request_timing& t, bool error) {
+  auto& metrics = self->state.metrics;
+  if (!metrics)
+    return;
+  std::chrono::duration<double> took = self->clock().now() - t.started;
+  metrics->record(t.api_key, took.count(), error);
+}
+
 // Hands ready frames to the handler while the in-flight bound and the output bound allow; pauses reading
 // when either is reached and resumes when both have room again (half the bounds, so a client at the edge
 // does not make the session halt and trigger on every answer).
@@ -131,12 +155,14 @@ void dispatch(session_ptr self) {
     st.ready.pop_front();
     auto seq = st.next_seq++;
     auto frame_size = frame_bytes.size();
+    auto timing = start_timing(self, frame_bytes);
     ++st.inflight;
     st.inflight_bytes += frame_size;
     self->request(st.handler, caf::infinite, kafka_request_atom::value, std::move(frame_bytes))
       .then(
         [=](kafka_reply& reply) {
           auto& st = self->state;
+          record_timing(self, timing, reply.error || reply.close);
           --st.inflight;
           st.inflight_bytes -= frame_size;
           st.done_bytes += reply.bytes.size();
@@ -145,6 +171,7 @@ void dispatch(session_ptr self) {
           dispatch(self); // the bounds may have held frames back
         },
         [=](caf::error&) {
+          record_timing(self, timing, true);
           --self->state.inflight;
           self->state.inflight_bytes -= frame_size;
           kafka_reply r;
@@ -221,6 +248,7 @@ caf::behavior kafka_session(session_ptr self, caf::io::connection_handle hdl, ka
   st.max_idle_ms = cfg.server.connections_max_idle_ms;
   st.last_activity_ms = actor_clock_ms(self);
   st.peer = self->remote_addr(hdl);
+  st.metrics = cfg.metrics;
   st.handler = self->spawn(kafka_handler, cfg);
   // Stopping the listener (node shutdown) ends every open connection: the acceptor's exit reaches its
   // sessions through this link, and a session's exit reaches its handler.

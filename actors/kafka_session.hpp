@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/actor_clock.hpp"
+#include "actors/kafka_metrics.hpp"
 #include "cluster/server_config.hpp"
 #include "messages/native_api.hpp"
 
@@ -45,6 +47,7 @@ struct kafka_listener_config {
   cluster::server_config server;
   caf::actor groups; // the node's group registry
   caf::actor controller; // cluster node: its controller (controller_actor), for the metadata image; else null
+  std::shared_ptr<kafka_metrics> metrics; // request and connection counters for /metrics; null: none
 };
 
 // What the request handler answers for one frame.
@@ -53,6 +56,7 @@ struct kafka_reply {
   bool respond = true;     // false: acks=0 produce, nothing goes back
   bool close = false;      // close the connection after writing what precedes (fatal protocol error)
   int64_t credit = 0;      // fetch budget to give back to the handler once `bytes` are written
+  bool error = false;      // the answer carries an error code (request metrics)
 };
 
 constexpr size_t kafka_max_inflight = 64;
@@ -95,6 +99,7 @@ struct kafka_session_state {
   int64_t max_idle_ms = -1;       // connections.max.idle.ms; <= 0: never
   int64_t last_activity_ms = 0;   // actor clock: the last bytes read or written
   std::string peer;               // the client's address, for log lines
+  std::shared_ptr<kafka_metrics> metrics; // null: requests are not counted
   static inline const char* name = "samsa.kafka_session";
 };
 

@@ -1,6 +1,7 @@
 #include "actors/native_transport.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <memory>
 
@@ -72,14 +73,35 @@ void warn_refused(const std::string& peer, size_t announced, size_t limit) {
                suppressed > 0 ? " (" + std::to_string(suppressed) + " more refusals in the last second)" : "");
 }
 
+// Inbound native connections of this process (/metrics): the doorman counts accepts, an accepted scribe
+// counts itself open for its lifetime. Process-wide like the log limit above (one node per process).
+std::atomic<int64_t> inbound_open{0};
+std::atomic<uint64_t> inbound_accepted{0};
+
+struct inbound_count {
+  explicit inbound_count(bool on) : on(on) {
+    if (on)
+      inbound_open.fetch_add(1, std::memory_order_relaxed);
+  }
+  ~inbound_count() {
+    if (on)
+      inbound_open.fetch_sub(1, std::memory_order_relaxed);
+  }
+  inbound_count(const inbound_count&) = delete;
+  inbound_count& operator=(const inbound_count&) = delete;
+  bool on;
+};
+
 // A scribe like CAF's own (io::network::scribe_impl, or openssl's for TLS) with a bound on what a peer can
 // make it allocate. The BASP broker asks for "exactly N bytes" after each header; CAF's stream would resize
 // its buffer to N at once. Here N above the limit closes the connection, and N above chunk_bytes is read
 // chunk by chunk into a buffer that grows with the bytes received.
 class guarded_scribe : public caf::io::scribe {
 public:
-  guarded_scribe(default_mpx& mpx, native_socket fd, caf::openssl::session_ptr session, size_t max_message_bytes)
+  guarded_scribe(default_mpx& mpx, native_socket fd, caf::openssl::session_ptr session, size_t max_message_bytes,
+                 bool accepted = false)
     : scribe(caf::io::network::conn_hdl_from_socket(fd)),
+      inbound_(accepted),
       tls_(session != nullptr),
       max_bytes_(max_message_bytes),
       stream_(mpx, fd, std::move(session)) {
@@ -175,6 +197,7 @@ private:
     return false;
   }
 
+  inbound_count inbound_;
   bool tls_;
   bool launched_ = false;
   size_t max_bytes_;
@@ -214,7 +237,8 @@ public:
     auto session = make_session_if(parent()->system(), sec_, fd, true, failed);
     if (failed)
       return false;
-    auto scribe = caf::make_counted<guarded_scribe>(mpx, fd, std::move(session), sec_.max_message_bytes);
+    auto scribe = caf::make_counted<guarded_scribe>(mpx, fd, std::move(session), sec_.max_message_bytes, true);
+    inbound_accepted.fetch_add(1, std::memory_order_relaxed);
     guard.release();
     auto hdl = scribe->hdl();
     parent()->add_scribe(std::move(scribe));
@@ -302,6 +326,10 @@ int passphrase_cb(char* buf, int size, int, void* user) {
 }
 
 } // namespace
+
+native_connection_counts native_inbound_connections() {
+  return {inbound_open.load(std::memory_order_relaxed), inbound_accepted.load(std::memory_order_relaxed)};
+}
 
 native_security native_security::from(const cluster::server_config& s) {
   native_security sec;

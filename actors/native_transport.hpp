@@ -75,6 +75,14 @@ caf::expected<uint16_t> publish_native(caf::actor_system& sys, const Handle& who
 caf::expected<uint16_t> publish_native_listener(caf::actor_system& sys, const broker_actor& whom,
                                                 const cluster::server_config& cfg);
 
+// Native connections accepted by this process's listeners (all nodes of the process; one in `samsa
+// broker`): open now and accepted since start. Outgoing connections (to quorum peers) are not counted.
+struct native_connection_counts {
+  int64_t open = 0;
+  uint64_t accepted = 0;
+};
+native_connection_counts native_inbound_connections();
+
 // Connects to the actor published at host:port through a guarded connection. Fails after `timeout` (a
 // plain client facing a TLS broker would otherwise wait forever: each side waits for the other to speak).
 caf::expected<caf::strong_actor_ptr> connect_native(caf::actor_system& sys, const std::set<std::string>& ifs,

@@ -13,6 +13,7 @@
 #include "actors/controller.hpp"
 #include "actors/kafka_session.hpp"
 #include "actors/native_transport.hpp"
+#include "actors/node_metrics.hpp"
 #include "actors/quorum_replica.hpp"
 #include "messages/type_registry.hpp"
 
@@ -105,7 +106,8 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
       self->request(node.broker, std::chrono::seconds(10), groups_atom::value)
         .receive([&](caf::actor& g) { groups = std::move(g); }, [](caf::error&) {});
     }
-    auto kafka = start_kafka_listener(sys, kafka_listener_config{node.broker, cfg, groups, node.controller});
+    auto kafka_stats = std::make_shared<kafka_metrics>();
+    auto kafka = start_kafka_listener(sys, kafka_listener_config{node.broker, cfg, groups, node.controller, kafka_stats});
     if (!kafka) {
       sys.middleman().unpublish(node.broker, node.native_port);
       caf::anon_send_exit(node.broker, caf::exit_reason::user_shutdown);
@@ -116,11 +118,24 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
     }
     node.kafka_acceptor = kafka->first;
     node.kafka_port = kafka->second;
+    if (cfg.http_enabled()) {
+      auto collector = std::make_shared<node_metrics>(sys, node.broker, kafka_stats);
+      auto http = http_listener::start(cfg.http_host(), cfg.http_port(), [collector] { return collector->render(); });
+      if (!http) {
+        stop_node(sys, node);
+        return http.error();
+      }
+      node.http = std::move(*http);
+      node.http_port = node.http->port();
+    }
   }
   return node;
 }
 
 void stop_node(caf::actor_system& sys, node_handle& node) {
+  if (node.http)
+    node.http->stop(); // before the broker goes: a scrape in progress still gets its answers or timeouts
+  node.http = nullptr;
   if (!node.broker)
     return;
   if (node.native_port != 0)

@@ -4,11 +4,13 @@
 // replicas) plus, optionally, the native API published on samsa.native.listener through CAF's middleman.
 #include <chrono>
 #include <cstdint>
+#include <memory>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/expected.hpp>
 
+#include "actors/http_listener.hpp"
 #include "cluster/server_config.hpp"
 #include "messages/cluster_api.hpp"
 #include "messages/native_api.hpp"
@@ -44,17 +46,20 @@ struct node_handle {
   uint16_t native_port = 0; // 0: not published
   caf::actor kafka_acceptor;
   uint16_t kafka_port = 0;  // 0: Kafka listener not started
+  std::shared_ptr<http_listener> http; // samsa.http.listener (/metrics); null when off or not listening
+  uint16_t http_port = 0;
   quorum_actor quorum;      // null unless cfg.runs_quorum()
   caf::actor controller;    // the node's controller (controller_actor), null unless cfg.runs_quorum()
   caf::actor lifecycle;     // the node's broker lifecycle (lifecycle_actor), null unless cfg.runs_quorum()
 };
 
 // Spawns the broker (opening the data directory) and, when listen is set, publishes it on the native
-// listener and serves the Kafka protocol on `listeners`. Must not be called from inside an actor: binding
-// blocks.
+// listener, serves the Kafka protocol on `listeners` and, unless samsa.http.listener is empty, Prometheus
+// metrics on it (its own threads). Must not be called from inside an actor: binding blocks.
 caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::server_config& cfg, bool listen = true);
 
-// Stops the listeners and the broker (its partition actors close their logs cleanly).
+// Stops the listeners (the HTTP listener first, waiting for scrapes in progress) and the broker (its
+// partition actors close their logs cleanly).
 void stop_node(caf::actor_system& sys, node_handle& node);
 
 } // namespace samsa::actors

@@ -69,12 +69,18 @@ bool try_answer(self_ptr self, const fetch_request& req, fetch_response& out, bo
   return enough || deadline_passed || req.max_wait_ms <= 0;
 }
 
+// Every fetch answer leaves through here or through the fetch handler's direct return: both count it.
+void count_out(self_ptr self, const fetch_response& resp) {
+  self->state.bytes_out += static_cast<int64_t>(resp.records.size());
+}
+
 // After an append: answer every parked fetch that now has enough bytes.
 void release_waiting(self_ptr self) {
   auto& waiting = self->state.waiting;
   for (auto i = waiting.begin(); i != waiting.end();) {
     fetch_response resp;
     if (try_answer(self, i->second.request, resp, false)) {
+      count_out(self, resp);
       i->second.promise.deliver(std::move(resp));
       i = waiting.erase(i);
     } else {
@@ -152,6 +158,8 @@ partition_produce_result append(self_ptr self, std::vector<char>& batch, int16_t
     st.producers_dirty = true;
   }
   st.log->maybe_flush(now);
+  st.records_in += info.record_count;
+  st.bytes_in += static_cast<int64_t>(batch.size());
   partition_produce_result r;
   r.partition = partition;
   r.base_offset = info.base_offset;
@@ -265,8 +273,10 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
         resp.error = static_cast<uint8_t>(api_errc::invalid_request);
         return resp;
       }
-      if (try_answer(self, req, resp, false))
+      if (try_answer(self, req, resp, false)) {
+        count_out(self, resp);
         return resp;
+      }
       auto id = self->state.next_fetch_id++;
       auto promise = self->make_response_promise<fetch_response>();
       auto wait = std::chrono::milliseconds(req.max_wait_ms);
@@ -280,6 +290,7 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
         return;
       fetch_response resp;
       try_answer(self, i->second.request, resp, true);
+      count_out(self, resp);
       i->second.promise.deliver(std::move(resp));
       self->state.waiting.erase(i);
     },
@@ -323,6 +334,9 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
       s.size_bytes = st.log->size_bytes();
       s.segments = static_cast<int32_t>(st.log->segment_count());
       s.damaged_regions = st.log->damage_count();
+      s.records_in = st.records_in;
+      s.bytes_in = st.bytes_in;
+      s.bytes_out = st.bytes_out;
       return s;
     },
     [=](delete_atom) -> bool {

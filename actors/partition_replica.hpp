@@ -63,6 +63,9 @@ struct partition_replica_state {
   uint64_t next_fetch_id = 1;
   persistence::append_health health{""};  // disk-full / I/O failure reported once per change
   int64_t next_scrub_pass_ms = 0;         // actor clock: when the next scrub pass may start
+  int64_t records_in = 0;                 // traffic counters reported by info_atom (/metrics)
+  int64_t bytes_in = 0;
+  int64_t bytes_out = 0;
   static inline const char* name = "samsa.partition_replica";
   ~partition_replica_state();
 };

@@ -366,7 +366,9 @@ std::unique_ptr<samsa_server> samsa_server::start(const std::string& samsa, cons
                                 "--set",
                                 "listeners=PLAINTEXT://127.0.0.1:" + std::to_string(s->kafka_port_),
                                 "--set",
-                                "samsa.native.listener=127.0.0.1:" + std::to_string(s->native_port_)};
+                                "samsa.native.listener=127.0.0.1:" + std::to_string(s->native_port_),
+                                "--set",
+                                "samsa.http.listener="}; // no /metrics: the default port may be taken
   // TLS on the native API when the bench's client has it (SAMSA_NATIVE_SSL_*): the broker uses the same files.
   for (auto [env, key] : {std::pair{"SAMSA_NATIVE_SSL_CAFILE", "cafile"}, std::pair{"SAMSA_NATIVE_SSL_CERTFILE", "certfile"},
                           std::pair{"SAMSA_NATIVE_SSL_KEYFILE", "keyfile"}})

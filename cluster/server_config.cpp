@@ -294,6 +294,17 @@ const std::vector<key_spec>& key_table() {
          c.native_listener = std::string(trim(v));
        return err;
      }},
+    {"samsa.http.listener",
+     [](server_config& c, pending&, std::string_view v) -> std::string {
+       v = trim(v);
+       endpoint ep;
+       if (!v.empty()) {
+         if (auto err = parse_host_port(v, ep); !err.empty())
+           return err + " (or empty to turn the HTTP listener off)";
+       }
+       c.http_listener = std::string(v);
+       return {};
+     }},
     {"log.dirs",
      [](server_config& c, pending&, std::string_view v) -> std::string {
        for (auto dir : split(v, ','))
@@ -401,14 +412,25 @@ void apply_entry(server_config& cfg, pending& p, std::string_view key, std::stri
 
 // -- server_config ------------------------------------------------------------------------------------
 
-std::string server_config::listener_host() const {
-  auto ep = first_plaintext(listeners);
+namespace {
+
+// The address to bind: an empty host means every interface.
+std::string bind_host(const std::optional<endpoint>& ep) {
   return !ep ? "" : ep->host.empty() ? "0.0.0.0" : ep->host;
 }
 
-uint16_t server_config::listener_port() const {
-  auto ep = first_plaintext(listeners);
+uint16_t port_of(const std::optional<endpoint>& ep) {
   return ep ? ep->port : 0;
+}
+
+} // namespace
+
+std::string server_config::listener_host() const {
+  return bind_host(first_plaintext(listeners));
+}
+
+uint16_t server_config::listener_port() const {
+  return port_of(first_plaintext(listeners));
 }
 
 std::string server_config::advertised_host() const {
@@ -417,18 +439,28 @@ std::string server_config::advertised_host() const {
 }
 
 uint16_t server_config::advertised_port() const {
-  auto ep = first_plaintext(advertised_listeners.empty() ? listeners : advertised_listeners);
-  return ep ? ep->port : 0;
+  return port_of(first_plaintext(advertised_listeners.empty() ? listeners : advertised_listeners));
 }
 
 std::string server_config::native_host() const {
-  auto ep = native_endpoint(native_listener);
-  return !ep ? "" : ep->host.empty() ? "0.0.0.0" : ep->host;
+  return bind_host(native_endpoint(native_listener));
 }
 
 uint16_t server_config::native_port() const {
-  auto ep = native_endpoint(native_listener);
-  return ep ? ep->port : 0;
+  return port_of(native_endpoint(native_listener));
+}
+
+// samsa.http.listener has the native listener's host:port syntax; empty (off) parses as no endpoint.
+bool server_config::http_enabled() const {
+  return native_endpoint(http_listener).has_value();
+}
+
+std::string server_config::http_host() const {
+  return bind_host(native_endpoint(http_listener));
+}
+
+uint16_t server_config::http_port() const {
+  return port_of(native_endpoint(http_listener));
 }
 
 std::vector<quorum_voter> server_config::quorum_voters() const {
@@ -467,8 +499,8 @@ persistence::log_config server_config::default_log_config() const {
 namespace {
 
 auto tie_all(const server_config& c) {
-  return std::tie(c.node_id, c.listeners, c.advertised_listeners, c.log_dirs, c.native_listener, c.num_partitions,
-                  c.default_replication_factor, c.min_insync_replicas, c.auto_create_topics_enable,
+  return std::tie(c.node_id, c.listeners, c.advertised_listeners, c.log_dirs, c.native_listener, c.http_listener,
+                  c.num_partitions, c.default_replication_factor, c.min_insync_replicas, c.auto_create_topics_enable,
                   c.message_max_bytes, c.log_retention_ms, c.log_retention_bytes, c.log_segment_bytes, c.log_roll_ms,
                   c.log_flush_interval_messages, c.log_flush_interval_ms, c.log_retention_check_interval_ms,
                   c.log_index_interval_bytes, c.socket_request_max_bytes, c.num_io_threads,
@@ -565,16 +597,26 @@ config_result parse_server_properties(const std::string& text,
   else if (p.roll_hours)
     result.config.log_roll_ms = *p.roll_hours * 3'600'000;
 
-  // Both listeners on one port would make the second bind fail at startup; say so now, with the source.
+  // Two listeners on one port would make the second bind fail at startup; say so now, with the source.
   const auto& c = result.config;
-  if (c.listener_port() != 0 && c.listener_port() == c.native_port()) {
-    auto host_a = c.listener_host(), host_b = c.native_host();
-    if (host_a == host_b || host_a == "0.0.0.0" || host_b == "0.0.0.0") {
-      auto it = where_set.find("samsa.native.listener");
-      std::string where = it != where_set.end() ? it->second : "config";
-      result.errors.push_back(where + ": samsa.native.listener uses port " + std::to_string(c.native_port())
-                              + ", which the Kafka listener already uses");
-    }
+  auto same_port = [&](const std::string& key, const std::string& host, uint16_t port, const std::string& other,
+                       const std::string& other_host, uint16_t other_port) {
+    if (port == 0 || port != other_port)
+      return;
+    if (host != other_host && host != "0.0.0.0" && other_host != "0.0.0.0")
+      return;
+    auto it = where_set.find(key);
+    std::string where = it != where_set.end() ? it->second : "config";
+    result.errors.push_back(where + ": " + key + " uses port " + std::to_string(port) + ", which " + other
+                            + " already uses");
+  };
+  same_port("samsa.native.listener", c.native_host(), c.native_port(), "the Kafka listener", c.listener_host(),
+            c.listener_port());
+  if (c.http_enabled()) {
+    same_port("samsa.http.listener", c.http_host(), c.http_port(), "the Kafka listener", c.listener_host(),
+              c.listener_port());
+    same_port("samsa.http.listener", c.http_host(), c.http_port(), "samsa.native.listener", c.native_host(),
+              c.native_port());
   }
   // The quorum: this node's voter entry is where the others will look for it.
   auto voters = c.quorum_voters();

@@ -31,6 +31,7 @@ struct server_config {
   std::string advertised_listeners;                       // empty: same as listeners
   std::string log_dirs = "./data";                        // log.dirs (comma-separated)
   std::string native_listener = "127.0.0.1:19092";        // samsa.native.listener: CAF actor API host:port
+  std::string http_listener = "127.0.0.1:9644";           // samsa.http.listener: Prometheus /metrics; empty: off
   int32_t num_partitions = 1;
   int16_t default_replication_factor = 1;
   int32_t min_insync_replicas = 1;
@@ -82,6 +83,10 @@ struct server_config {
   uint16_t advertised_port() const;
   std::string native_host() const;
   uint16_t native_port() const;
+  // samsa.http.listener: off when empty (http_enabled() false, host "" and port 0).
+  bool http_enabled() const;
+  std::string http_host() const;
+  uint16_t http_port() const;
 
   // controller.quorum.voters parsed (empty when unset or invalid; parse_server_properties reports why).
   std::vector<quorum_voter> quorum_voters() const;

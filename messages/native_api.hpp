@@ -140,12 +140,16 @@ struct partition_state {
   int32_t segments = 0;
   int64_t damaged_regions = 0; // damage found in the log since the node started (open, reads, scrubber)
   bool offline = false;        // the log could not be opened: every request fails with storage_error
+  // Traffic since the partition actor started (counters for /metrics; they restart at 0 with the node):
+  int64_t records_in = 0; // records appended (retries of stored idempotent batches not counted again)
+  int64_t bytes_in = 0;   // bytes of the record batches appended
+  int64_t bytes_out = 0;  // bytes of record batches served to fetches (Kafka and native clients)
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, partition_state& x) {
   return f(caf::meta::type_name("partition_state"), x.partition, x.leader, x.leader_epoch, x.replicas, x.isr,
            x.log_start_offset, x.log_end_offset, x.high_watermark, x.size_bytes, x.segments, x.damaged_regions,
-           x.offline);
+           x.offline, x.records_in, x.bytes_in, x.bytes_out);
 }
 
 struct topic_description {

@@ -50,13 +50,17 @@ int cmd_broker(const std::vector<std::string>& argv) {
     std::cerr << "error: " << describe(node.error()) << "\n";
     return 1;
   }
-  spdlog::info("node.id={} serving: Kafka on {}:{}, native API on {}:{}", cfg.node_id, cfg.listener_host(),
-               node->kafka_port, cfg.native_host(), node->native_port);
+  std::string http = node->http_port != 0
+                       ? cfg.http_host() + ":" + std::to_string(node->http_port) + "/metrics (samsa.http.listener)"
+                       : std::string("off (samsa.http.listener is empty)");
+  spdlog::info("node.id={} serving: Kafka on {}:{}, native API on {}:{}, metrics {}", cfg.node_id,
+               cfg.listener_host(), node->kafka_port, cfg.native_host(), node->native_port, http);
   std::cout << "samsa broker node.id=" << cfg.node_id << " started\n"
             << "  data directory : " << cfg.log_dirs << "\n"
             << "  native CAF API : " << cfg.native_host() << ":" << node->native_port << " (samsa.native.listener)\n"
             << "  Kafka listener : " << cfg.listener_host() << ":" << node->kafka_port << " (listeners; advertised as "
             << cfg.advertised_host() << ":" << cfg.advertised_port() << ")\n"
+            << "  HTTP metrics   : " << http << "\n"
             << "stop with Ctrl-C or SIGTERM" << std::endl;
   int sig = 0;
   sigwait(&stop_signals, &sig);

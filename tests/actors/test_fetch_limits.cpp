@@ -32,7 +32,7 @@ struct fetch_fixture : broker_fixture {
   int32_t next_corr = 1;
 
   fetch_fixture() {
-    handler = sys.spawn(actors::kafka_handler, actors::kafka_listener_config{broker, server, caf::actor{}, caf::actor{}});
+    handler = sys.spawn(actors::kafka_handler, actors::kafka_listener_config{broker, server, caf::actor{}, caf::actor{}, nullptr});
   }
   ~fetch_fixture() {
     self->send_exit(handler, caf::exit_reason::user_shutdown);

@@ -157,6 +157,39 @@ TEST_CASE("server_config: bad values are errors") {
   }
 }
 
+TEST_CASE("server_config: samsa.http.listener") {
+  server_config d;
+  CHECK(d.http_enabled());
+  CHECK(d.http_host() == "127.0.0.1");
+  CHECK(d.http_port() == 9644);
+  SUBCASE("empty turns it off") {
+    auto r = parse_server_properties("samsa.http.listener=\n");
+    INFO(joined(r));
+    REQUIRE(r.ok());
+    CHECK_FALSE(r.config.http_enabled());
+    CHECK(r.config.http_port() == 0);
+  }
+  SUBCASE("all interfaces, any port") {
+    auto r = parse_server_properties("samsa.http.listener=:0\n");
+    REQUIRE(r.ok());
+    CHECK(r.config.http_host() == "0.0.0.0");
+    CHECK(r.config.http_port() == 0);
+  }
+  SUBCASE("not host:port") {
+    CHECK(has_error(parse_server_properties("samsa.http.listener=localhost\n"),
+                    {"config line 1", "samsa.http.listener", "expected host:port", "empty to turn"}));
+  }
+  SUBCASE("a port another listener uses") {
+    CHECK(has_error(parse_server_properties("samsa.http.listener=127.0.0.1:9092\n"),
+                    {"config line 1", "samsa.http.listener uses port 9092", "the Kafka listener"}));
+    CHECK(has_error(parse_server_properties("samsa.http.listener=0.0.0.0:19092\n"),
+                    {"samsa.http.listener uses port 19092", "samsa.native.listener"}));
+    CHECK(has_error(parse_server_properties("", {{"samsa.http.listener", "127.0.0.1:19092"}}),
+                    {"--set samsa.http.listener"}));
+    CHECK(parse_server_properties("samsa.http.listener=127.0.0.2:9092\n").ok()); // another address
+  }
+}
+
 TEST_CASE("server_config: every error is reported, not just the first") {
   auto r = parse_server_properties("num.partitions=x\n"
                                    "bogus.key=1\n"

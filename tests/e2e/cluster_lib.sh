@@ -37,7 +37,7 @@ start_node() { # N [--set k=v ...]
   local i=$1; shift
   "$SAMSA" broker --set "node.id=$i" --set "log.dirs=$WORK/data$i" \
     --set "samsa.native.listener=127.0.0.1:${NATIVE[$i]}" --set "listeners=PLAINTEXT://127.0.0.1:${KAFKA[$i]}" \
-    --set "controller.quorum.voters=$VOTERS" "$@" >>"$WORK/node$i.log" 2>&1 &
+    --set "controller.quorum.voters=$VOTERS" --set "samsa.http.listener=" "$@" >>"$WORK/node$i.log" 2>&1 &
   PID[$i]=$!
 }
 

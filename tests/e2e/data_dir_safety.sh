@@ -14,7 +14,7 @@ count_records() { "$SAMSA" consume "$1" --from-beginning $B 2>/dev/null | wc -l;
 refused_start() {
   local out="$WORK/refused.$RANDOM" rc=0
   timeout 20 "$SAMSA" broker --set "log.dirs=$WORK/data" --set "samsa.native.listener=127.0.0.1:$(free_port)" \
-    --set "listeners=PLAINTEXT://127.0.0.1:$(free_port)" >"$out" 2>&1 || rc=$?
+    --set "listeners=PLAINTEXT://127.0.0.1:$(free_port)" --set "samsa.http.listener=" >"$out" 2>&1 || rc=$?
   [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || fail "broker should have refused to start (exit $rc): $(cat "$out")"
   cat "$out"
 }

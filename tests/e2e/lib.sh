@@ -10,6 +10,7 @@ free_port() {
 }
 NATIVE_PORT=$(free_port)
 KAFKA_PORT=$(free_port)
+HTTP_PORT=$(free_port) # samsa.http.listener (/metrics): never the default 9644, tests run side by side
 B="--broker 127.0.0.1:$NATIVE_PORT"
 BROKER_WRAPPER=()  # a command to run the broker under, e.g. (prlimit --as=BYTES): it must exec the broker
 
@@ -24,7 +25,8 @@ fail() { echo "FAIL: $*" >&2; [ -f "$WORK/broker.log" ] && tail -20 "$WORK/broke
 
 start_broker() {
   "${BROKER_WRAPPER[@]}" "$SAMSA" broker --set "log.dirs=$WORK/data" --set "samsa.native.listener=127.0.0.1:$NATIVE_PORT" \
-    --set "listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT" "$@" >>"$WORK/broker.log" 2>&1 &
+    --set "listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT" --set "samsa.http.listener=127.0.0.1:$HTTP_PORT" "$@" \
+    >>"$WORK/broker.log" 2>&1 &
   BROKER_PID=$!
   # Up to 30 s: on a loaded 2-core machine (parallel builds, ctest -j2) a start can take several seconds.
   for _ in $(seq 1 600); do

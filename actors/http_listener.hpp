@@ -1,0 +1,42 @@
+#pragma once
+// The node's HTTP listener (samsa.http.listener): cpp-httplib's server on threads of its own, never on
+// CAF's scheduler or multiplexer threads, so a slow or hostile HTTP client cannot stall the broker and the
+// broker cannot stall on HTTP. It serves GET /metrics (Prometheus text format, from the callback it was
+// given) and answers 404 for every other path. The callback runs on an HTTP thread; it must bound its own
+// time (node_metrics asks actors with timeouts).
+//
+// Owned by the node (node_handle::http): started by start_node when listening, stopped by stop_node, which
+// waits for requests in progress. httplib's headers stay out of this header.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <caf/expected.hpp>
+
+namespace samsa::actors {
+
+class http_listener {
+public:
+  using render_fn = std::function<std::string()>;
+
+  // Binds host:port (0: any free port) at once, so a port in use is reported to the caller ("address
+  // already in use"), then serves on a thread it owns. The error is api_errc::invalid_config.
+  static caf::expected<std::shared_ptr<http_listener>> start(const std::string& host, uint16_t port,
+                                                             render_fn metrics);
+  ~http_listener();
+  http_listener(const http_listener&) = delete;
+  http_listener& operator=(const http_listener&) = delete;
+
+  uint16_t port() const;
+  // Stops accepting, waits for requests in progress and joins the thread. Idempotent.
+  void stop();
+
+  struct impl;
+  explicit http_listener(std::unique_ptr<impl> p);
+
+private:
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace samsa::actors
