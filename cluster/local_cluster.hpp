@@ -27,6 +27,7 @@ constexpr int local_cluster_max_nodes = 5;
 constexpr int local_cluster_default_nodes = 3;
 constexpr int local_cluster_default_base_port = 9092;
 constexpr int local_cluster_native_offset = 10000; // native port = Kafka port + this
+constexpr int local_cluster_http_offset = 552;      // HTTP (metrics) port = Kafka port + this (9092 -> 9644)
 constexpr const char* local_cluster_marker_file = "samsa-cluster.properties";
 
 // One node of the layout. Paths are D joined with the names above (D as given to plan_local_cluster).
@@ -34,6 +35,7 @@ struct local_node {
   int32_t id = 0;
   uint16_t kafka_port = 0;
   uint16_t native_port = 0;
+  uint16_t http_port = 0; // samsa.http.listener (Prometheus /metrics)
   std::string dir;        // D/node<i>
   std::string data_dir;   // D/node<i>/data
   std::string properties; // D/node<i>/server.properties

@@ -363,7 +363,8 @@ std::unique_ptr<persistence::data_dir_lock> lock_cluster_dir(const fs::path& dir
 bool ports_free(const cluster::local_cluster& c) {
   bool free = true;
   for (const auto& n : c.node_list) {
-    for (auto [port, what] : {std::pair{n.kafka_port, "Kafka listener"}, std::pair{n.native_port, "native API"}}) {
+    for (auto [port, what] : {std::pair{n.kafka_port, "Kafka listener"}, std::pair{n.native_port, "native API"},
+                              std::pair{n.http_port, "HTTP metrics listener"}}) {
       auto why = port_problem(port);
       if (!why.empty()) {
         std::cerr << "error: port " << port << " (node " << n.id << "'s " << what << ") on 127.0.0.1 is not free: "
@@ -375,7 +376,7 @@ bool ports_free(const cluster::local_cluster& c) {
   if (!free)
     std::cerr << "samsa cluster start: another broker or cluster holds these ports; stop it or pick another "
                  "--base-port (node i uses P+i-1 and P+"
-              << cluster::local_cluster_native_offset << "+i-1)\n";
+              << cluster::local_cluster_native_offset << "+i-1, HTTP P+" << cluster::local_cluster_http_offset << "+i-1)\n";
   return free;
 }
 
@@ -480,7 +481,7 @@ int run_cluster(const cluster::local_cluster& c) {
       return 1;
     }
     std::cout << "  node " << n.id << ": Kafka 127.0.0.1:" << n.kafka_port << ", native 127.0.0.1:" << n.native_port
-              << ", data " << n.data_dir << ", log " << n.log << ", pid " << ch.pid << std::endl;
+              << ", metrics http://127.0.0.1:" << n.http_port << "/metrics, data " << n.data_dir << ", log " << n.log << ", pid " << ch.pid << std::endl;
   }
   std::cout << "waiting for a quorum leader and " << c.nodes << " unfenced brokers (Ctrl-C stops)" << std::endl;
 

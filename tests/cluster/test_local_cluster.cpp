@@ -58,13 +58,15 @@ TEST_CASE("local cluster: every generated node config is valid and names itself 
     CHECK(r.config.runs_quorum());
     CHECK(r.config.native_port() == 40000 + n.id - 1);
     CHECK(r.config.listener_port() == 30000 + n.id - 1);
+    CHECK(r.config.http_port() == 30552 + n.id - 1);
     CHECK(r.config.log_dirs == n.data_dir);
     CHECK(r.config.log_level == "debug");
     CHECK(r.config.num_partitions == 4);
     ports.insert(r.config.native_port());
     ports.insert(r.config.listener_port());
+    ports.insert(r.config.http_port());
   }
-  CHECK(ports.size() == 10);
+  CHECK(ports.size() == 15);
 }
 
 TEST_CASE("local cluster: a second start reuses the marker, and refuses another node count") {
