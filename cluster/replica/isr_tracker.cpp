@@ -115,9 +115,10 @@ isr_effects isr_tracker::on_follower_fetch(int32_t follower, int64_t fetch_offse
 
 isr_effects isr_tracker::tick(int64_t now_ms) {
   isr_effects out;
-  if (pending_ && now_ms - pending_->sent_ms >= cfg_.proposal_timeout_ms)
-    pending_.reset();
-  if (!pending_) {
+  if (pending_ && now_ms - pending_->sent_ms >= cfg_.proposal_retry_ms) {
+    pending_->sent_ms = now_ms;
+    out.proposal = pending_->proposal; // again: it may have been lost, and it may have been committed
+  } else if (!pending_) {
     std::vector<int32_t> keep;
     for (auto id : isr_)
       if (id == self_ || caught_up(state(id), now_ms))
@@ -133,7 +134,7 @@ isr_effects isr_tracker::tick(int64_t now_ms) {
       ++it;
     }
   }
-  advance(out); // a forgotten proposal may have left the maximal ISR
+  advance(out);
   return out;
 }
 

@@ -18,8 +18,12 @@
 // - Proposals: an ISR change is only proposed (alter_partition_proposal, Kafka's AlterPartition with the
 //   leader and partition epochs it is based on); at most one is in flight. It takes effect when the
 //   controller's committed change comes back through apply_partition_change() with a higher partition
-//   epoch; an older or equal partition epoch is stale and ignored. proposal_failed() (the controller refused
-//   or did not answer) or proposal_timeout_ms without an answer clears it, and the rule is evaluated afresh.
+//   epoch; an older or equal partition epoch is stale and ignored. The proposal stays in flight until then:
+//   tick() sends it again every proposal_retry_ms (a lost request or answer), and only proposal_failed(), a
+//   definite "not applied" from the controller, forgets it. Never forget it on a timeout: the controller may
+//   have committed an expansion the leader has not heard of, and a HW that stopped waiting for the new
+//   member could pass records that member lacks while the controller may elect it (the simulation found
+//   exactly this with a forgetting timeout).
 // - Maximal ISR (Kafka's maximalIsr): the committed ISR plus the members of the proposal in flight. The HW
 //   waits for every member of it, so a follower being added counts at once and one being removed counts
 //   until the removal commits. (Kafka also waits for an unfenced follower outside it that is caught up,
@@ -58,7 +62,7 @@ namespace samsa::cluster::replica {
 struct isr_config {
   int64_t replica_lag_time_max_ms = 30000; // Kafka's replica.lag.time.max.ms
   int32_t min_insync_replicas = 1;         // min.insync.replicas of the topic
-  int64_t proposal_timeout_ms = 10000;     // an unanswered proposal is forgotten after this long
+  int64_t proposal_retry_ms = 5000;        // a proposal without outcome is sent again after this long
 };
 
 // What the leader knows of the partition when it takes over (from the image's partition registration).
@@ -115,12 +119,15 @@ public:
   // for an unknown replica, the leader itself, or fetch_offset beyond the leader's LEO (the shell answers
   // OFFSET_OUT_OF_RANGE).
   isr_effects on_follower_fetch(int32_t follower, int64_t fetch_offset, int64_t now_ms);
-  // Shrink proposals, waiter deadlines, the proposal timeout.
+  // Shrink proposals, the retry of the proposal in flight, waiter deadlines.
   isr_effects tick(int64_t now_ms);
   // A committed partition change as the image shows it.
   change_outcome apply_partition_change(const std::vector<int32_t>& isr, int32_t leader_epoch,
                                         int32_t partition_epoch, isr_effects& out);
-  // The controller refused the proposal in flight or the request failed: forget it.
+  // The controller answered that it did not apply the proposal in flight (Kafka's OPERATION_NOT_ATTEMPTED,
+  // INELIGIBLE_REPLICA) and no copy of it can reach the controller any more (one ordered channel): forget
+  // it. Not for a timeout, a lost answer, or INVALID_UPDATE_VERSION / FENCED_LEADER_EPOCH (the image will
+  // bring the newer partition epoch that settles it).
   void proposal_failed();
   // Leadership moved: every waiter fails with not_leader_or_follower; the tracker must not be used again.
   isr_effects resign();

@@ -14,7 +14,7 @@ isr_config config(int32_t min_isr) {
   isr_config c;
   c.replica_lag_time_max_ms = lag_ms;
   c.min_insync_replicas = min_isr;
-  c.proposal_timeout_ms = 5000;
+  c.proposal_retry_ms = 5000;
   return c;
 }
 
@@ -179,17 +179,28 @@ TEST_CASE("isr: stale committed changes are ignored, a higher leader epoch ends 
   CHECK(t.partition_epoch() == 8);
 }
 
-TEST_CASE("isr: an unanswered proposal is forgotten after the proposal timeout and made again") {
+TEST_CASE("isr: an unanswered proposal is sent again and keeps counting; only a definite refusal drops it") {
   auto t = leader({1, 2}, 1, 0);
   t.on_follower_fetch(2, 10, 0);
   auto fx = t.on_follower_fetch(3, 10, 0);
   REQUIRE(fx.proposal);
   CHECK_FALSE(t.on_follower_fetch(3, 10, 100).proposal);
-  t.tick(5000); // the timeout: forgotten
-  CHECK_FALSE(t.proposal_in_flight());
-  CHECK(t.on_follower_fetch(3, 10, 5001).proposal);
+  t.on_leader_append(12, 100);
+  t.on_follower_fetch(2, 12, 200);
+  // No answer: the same proposal again after the retry interval, and 3 still holds the HW (the controller
+  // may have committed it).
+  auto again = t.tick(5000);
+  REQUIRE(again.proposal);
+  CHECK(again.proposal->isr == fx.proposal->isr);
+  CHECK(again.proposal->partition_epoch == fx.proposal->partition_epoch);
+  CHECK(t.proposal_in_flight());
+  CHECK(t.high_watermark() == 10);
+  CHECK_FALSE(t.tick(5001).proposal);
+  // A definite refusal: forgotten, 3 no longer holds the HW; its next fetch proposes it afresh.
   t.proposal_failed();
   CHECK_FALSE(t.proposal_in_flight());
+  CHECK(t.tick(5002).high_watermark == 12);
+  CHECK(t.on_follower_fetch(3, 12, 5003).proposal);
 }
 
 TEST_CASE("isr: acks=all waiters complete in offset order when the HW passes them") {
