@@ -157,6 +157,17 @@ TEST_CASE("isr: an out-of-ISR follower joins once it reaches the HW and the lead
   CHECK(t.on_follower_fetch(3, 14, 4).high_watermark == 14);
 }
 
+TEST_CASE("isr: a follower at the HW but below the leader epoch's start is not proposed") {
+  // A new leader's HW (8, what it knew as a follower) may be below records the previous leader committed;
+  // its own epoch starts at its log end (10), which has them all. ISR {1} under min ISR 2: the HW stays.
+  auto t = leader({1}, 2, 0);
+  CHECK(t.high_watermark() == 8);
+  CHECK_FALSE(t.on_follower_fetch(3, 9, 1).proposal);
+  auto fx = t.on_follower_fetch(3, 10, 2);
+  REQUIRE(fx.proposal);
+  CHECK(fx.proposal->isr == std::vector<int32_t>{1, 3});
+}
+
 TEST_CASE("isr: an out-of-ISR follower behind the HW is not proposed") {
   auto t = leader({1, 2}, 1, 0);
   t.on_leader_append(20, 0);
