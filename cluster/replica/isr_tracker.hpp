@@ -46,12 +46,13 @@
 // Owns: the follower states, the committed ISR and its epochs, the proposal in flight, the HW, the waiters.
 // The assignment (replicas) is fixed for the tracker's life: a reassignment starts a new one.
 // Called by: the leader's partition actor (single-threaded): on_leader_append() after each local append,
-//   on_follower_fetch() for each replica fetch of this leader epoch, tick() periodically (replica.lag.time.max.ms / 2
-//   is Kafka's cadence), apply_partition_change() for each partition change of the image with this leader
-//   epoch, resign() when leadership moves, add_waiter() for each acks=all append.
+//   on_follower_fetch() for each replica fetch of this leader epoch, tick() periodically (often enough for
+//   the produce deadlines and proposal retries; Kafka checks the ISR every replica.lag.time.max.ms / 2),
+//   apply_partition_change() for each partition change of the image with this leader epoch, resign() when
+//   leadership moves, add_waiter() for each acks=all append.
 // Invariants: the leader is always in the ISR and never in a proposal's removals; high_watermark() never
-//   decreases and never exceeds the leader's LEO; it advances only while |committed ISR| >= min ISR; every
-//   ISR member in the maximal ISR has LEO >= HW.
+//   decreases and never exceeds the leader's LEO; it advances only while |committed ISR| >= min ISR, and
+//   only to a point every member of the maximal ISR had reported reaching.
 #include <cstdint>
 #include <map>
 #include <optional>

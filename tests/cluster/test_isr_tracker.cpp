@@ -190,7 +190,7 @@ TEST_CASE("isr: stale committed changes are ignored, a higher leader epoch ends 
   CHECK(t.partition_epoch() == 8);
 }
 
-TEST_CASE("isr: an unanswered proposal is sent again and keeps counting; only a definite refusal drops it") {
+TEST_CASE("isr: an unanswered proposal is sent again and keeps counting, only a definite refusal drops it") {
   auto t = leader({1, 2}, 1, 0);
   t.on_follower_fetch(2, 10, 0);
   auto fx = t.on_follower_fetch(3, 10, 0);

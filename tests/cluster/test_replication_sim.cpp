@@ -756,7 +756,7 @@ uint64_t env_or(const char* name, uint64_t fallback) {
 
 } // namespace
 
-TEST_CASE("replication sim: acknowledged writes survive crashes, partitions and elections; thousands of seeds") {
+TEST_CASE("replication sim: acknowledged writes survive crashes, partitions and elections over thousands of seeds") {
   const uint64_t base = env_or("SAMSA_REPL_SEED", 1);
   const uint64_t count = env_or("SAMSA_REPL_SEEDS", 2000);
   const bool trace = std::getenv("SAMSA_REPL_TRACE") != nullptr;
