@@ -206,7 +206,7 @@ TEST_CASE("list offsets: earliest, latest, by timestamp") {
   CHECK(ask_ts(3001).offset == -1);
 }
 
-TEST_CASE("bad input: too large, unknown topic, bad offsets, bad acks; the broker keeps serving") {
+TEST_CASE("bad input: too large, unknown topic, bad offsets, bad acks, the broker keeps serving") {
   broker_fixture fx{{"message.max.bytes=1000", "auto.create.topics.enable=false"}};
   REQUIRE(fx.ask<topic_description>(create_atom::value, spec_of("small", 1)));
   produce_request big;

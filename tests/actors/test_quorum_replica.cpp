@@ -186,7 +186,7 @@ TEST_CASE("quorum: three members elect one leader, replicate in order, answer st
   CHECK(f.applied[follower].size() == 3);
 }
 
-TEST_CASE("quorum: killing the leader's actor elects another; proposals commit; the old one rejoins") {
+TEST_CASE("quorum: killing the leader's actor elects another, proposals commit, the old one rejoins") {
   quorum_fixture f;
   REQUIRE(f.run_until([&] { return f.leader() > 0; }, 5000) >= 0);
   int old = f.leader();
@@ -225,7 +225,7 @@ TEST_CASE("quorum: killing the leader's actor elects another; proposals commit; 
   CHECK(f.leader() == l);
 }
 
-TEST_CASE("quorum: a proposal that cannot commit times out; the quorum's status tells why") {
+TEST_CASE("quorum: a proposal that cannot commit times out, the quorum's status tells why") {
   quorum_fixture f;
   REQUIRE(f.run_until([&] { return f.leader() > 0; }, 5000) >= 0);
   int l = f.leader();

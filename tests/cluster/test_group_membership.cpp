@@ -193,7 +193,7 @@ TEST_CASE("group membership: leader leaving while CompletingRebalance sends foll
   CHECK(s.g.state() == group_state::preparing_rebalance);
 }
 
-TEST_CASE("group membership: a leader that never syncs expires; parked followers rejoin") {
+TEST_CASE("group membership: a leader that never syncs expires, parked followers rejoin") {
   shell s(test_config(100));
   auto ids = form_group(s, 2);
   s.join(make_join(ids[0]));

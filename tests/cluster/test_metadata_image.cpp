@@ -51,7 +51,7 @@ TEST_CASE("metadata image: brokers register, unfence, fence and re-register with
   CHECK(b.img.offset() == 8);
 }
 
-TEST_CASE("metadata image: topics and partitions; partition changes bump epochs and keep invariants") {
+TEST_CASE("metadata image: topics and partitions, partition changes bump epochs and keep invariants") {
   log_builder b;
   CHECK(b.add(create_topic_record{"orders", "id-orders"}).applied);
   CHECK_FALSE(b.add(create_topic_record{"orders", "id-other"}).applied);
@@ -104,7 +104,7 @@ TEST_CASE("metadata image: topics and partitions; partition changes bump epochs 
   CHECK(b.add(create_topic_record{"orders", "id-orders-2"}).applied); // the name is free again
 }
 
-TEST_CASE("metadata image: producer id blocks only move forward; replays are ignored") {
+TEST_CASE("metadata image: producer id blocks only move forward, replays are ignored") {
   log_builder b;
   CHECK(b.add(producer_ids_record{1, 0, 1000}).applied);
   CHECK(b.add(producer_ids_record{2, 0, 2000}).applied);

@@ -139,7 +139,7 @@ TEST_CASE("image snapshot: random images round-trip to equal images with the sam
   CHECK(rich > 100); // most images have brokers, partitions, configs and producer ids at once
 }
 
-TEST_CASE("image snapshot: garbage, truncation and records that do not fold are refused; out untouched") {
+TEST_CASE("image snapshot: garbage, truncation and records that do not fold are refused, out untouched") {
   image_builder b(7);
   b.build(300);
   auto bytes = to_snapshot(b.img);

@@ -260,7 +260,7 @@ TEST_CASE("raft: only entries of the leader's own term are committed by counting
   CHECK(fx.hard == hard_state{trm(4), std::nullopt});
 }
 
-TEST_CASE("raft: duplicate votes count once; proposals on a follower name the leader") {
+TEST_CASE("raft: duplicate votes count once, proposals on a follower name the leader") {
   int64_t now = 0;
   replica r(make_cfg(1, 5), now);
   now += 2000;

@@ -74,7 +74,7 @@ TEST_CASE("replication_control: a topic is placed on distinct live brokers, pref
   CHECK(cfg->at("retention.ms") == "1000");
 }
 
-TEST_CASE("replication_control: defaults come from the context; refusals name the problem") {
+TEST_CASE("replication_control: defaults come from the context, refusals name the problem") {
   harness h;
   h.brokers(2);
   auto d = h.ctl.create_topic(h.img(), {"t", -1, -1, {}}, h.ctx("BBBBBBBBBBBBBBBBBBBBBB"));
@@ -111,7 +111,7 @@ TEST_CASE("replication_control: fenced brokers get no replicas") {
         == topic_refusal::invalid_replication_factor);
 }
 
-TEST_CASE("replication_control: a name in flight is not created twice; a failed proposal frees it") {
+TEST_CASE("replication_control: a name in flight is not created twice, a failed proposal frees it") {
   harness h;
   h.brokers(1);
   auto first = h.ctl.create_topic(h.img(), {"t", 1, 1, {}}, h.ctx("AAAAAAAAAAAAAAAAAAAAAA"));
@@ -125,7 +125,7 @@ TEST_CASE("replication_control: a name in flight is not created twice; a failed 
   CHECK(h.img().topic_by_name("t")->topic_id == "CCCCCCCCCCCCCCCCCCCCCC");
 }
 
-TEST_CASE("replication_control: delete removes the topic and its overrides once; unknown names are refused") {
+TEST_CASE("replication_control: delete removes the topic and its overrides once, unknown names are refused") {
   harness h;
   h.brokers(1);
   h.commit(h.ctl.create_topic(h.img(), {"t", 2, 1, {{"retention.ms", "5"}}}, h.ctx("AAAAAAAAAAAAAAAAAAAAAA")).records);

@@ -120,7 +120,7 @@ TEST_CASE("request header: null client id") {
   CHECK(r.remaining() == 0);
 }
 
-TEST_CASE("request header v2 skips tagged fields; client_id keeps its int16 length") {
+TEST_CASE("request header v2 skips tagged fields, client_id keeps its int16 length") {
   // ApiVersions v3, correlation 1, client "rdkafka", one tagged field (tag 9, 2 bytes).
   auto b = bytes({0x00, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x07}) +
            ascii("rdkafka") + bytes({0x01, 0x09, 0x02, 0xaa, 0xbb, 0x42});

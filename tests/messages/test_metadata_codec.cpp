@@ -203,7 +203,7 @@ TEST_CASE("metadata codec: truncated, extended and malformed input is refused") 
   CHECK_FALSE(codec::decode(huge_string));
 }
 
-TEST_CASE("metadata codec: random bytes and bit flips never crash; what decodes re-encodes to the same bytes") {
+TEST_CASE("metadata codec: random bytes and bit flips never crash, what decodes re-encodes to the same bytes") {
   std::mt19937_64 rng(77);
   auto valid = codec::encode(one_of_each());
   size_t decoded = 0;

@@ -58,7 +58,7 @@ TEST_CASE("data_dir: partition directory names are parsed defensively") {
   CHECK_FALSE(is_deleted_partition_dir("orders-3.-delete"));
 }
 
-TEST_CASE("data_dir: scan sorts tombstones, partitions and the rest; removal leaves no trace") {
+TEST_CASE("data_dir: scan sorts tombstones, partitions and the rest, removal leaves no trace") {
   log_test::temp_dir t;
   write_file(t.root / "orders-0" / "00000000000000000000.log", "x");
   write_file(t.root / "backup-1" / "notes.txt", "mine");

@@ -32,7 +32,7 @@ committed_offset at(std::string topic, int32_t p, int64_t off, std::optional<std
 }
 } // namespace
 
-TEST_CASE("commit, overwrite and fetch offsets; they survive reopening") {
+TEST_CASE("commit, overwrite and fetch offsets, they survive reopening") {
   db_fixture fx;
   {
     auto store = offset_store::open(fx.file);

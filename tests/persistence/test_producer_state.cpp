@@ -82,7 +82,7 @@ TEST_CASE("sequence numbers wrap at INT32_MAX") {
   CHECK(wrap.check(batch(9, 1, 0, 1)) == sequence_check::ok);
 }
 
-TEST_CASE("snapshot round trip; corrupt snapshots are refused") {
+TEST_CASE("snapshot round trip, corrupt snapshots are refused") {
   auto dir = std::filesystem::temp_directory_path() / ("samsa-ps-" + std::to_string(std::random_device{}()));
   std::filesystem::create_directories(dir);
   producer_state st;
@@ -121,7 +121,7 @@ TEST_CASE("truncation drops batch metadata at and after the offset") {
   CHECK(st.check(batch(1, 0, 5, 5)) == sequence_check::ok);
 }
 
-TEST_CASE("idle producers expire after producer.id.expiration.ms; the last write time survives a snapshot") {
+TEST_CASE("idle producers expire after producer.id.expiration.ms, the last write time survives a snapshot") {
   const int64_t day = 86'400'000;
   producer_state st;
   st.record(batch(1, 0, 0, 1, 0), 0, 1'000);          // written at t=1s
@@ -153,7 +153,7 @@ TEST_CASE("replayed batches expire by their own max timestamp") {
   CHECK(st.expire(5'000 + 1'000, 1'000) == 1);
 }
 
-TEST_CASE("an SPS1 snapshot (before last-write times) still loads; its producers' clocks start at the next expire") {
+TEST_CASE("an SPS1 snapshot (before last-write times) still loads, its producers' clocks start at the next expire") {
   std::vector<char> body;
   auto put = [&body](uint64_t v, int bytes) {
     for (int i = bytes - 1; i >= 0; --i)

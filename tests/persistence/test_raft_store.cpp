@@ -42,7 +42,7 @@ raft::durable_state reload(const std::filesystem::path& db) {
 
 } // namespace
 
-TEST_CASE("raft_store: a fresh database loads the empty state; every field round-trips across a reopen") {
+TEST_CASE("raft_store: a fresh database loads the empty state, every field round-trips across a reopen") {
   raft_temp_dir dir;
   auto db = dir.path / "metadata.db";
   auto store = open_raft_store(db);
@@ -126,7 +126,7 @@ TEST_CASE("raft_store: persist applies hard, install, truncate_from, append in t
   CHECK(after.hard.term == term_t{2});
 }
 
-TEST_CASE("raft_store: save_snapshot compacts the log; an older snapshot never replaces a newer one") {
+TEST_CASE("raft_store: save_snapshot compacts the log, an older snapshot never replaces a newer one") {
   raft_temp_dir dir;
   auto db = dir.path / "metadata.db";
   auto store = open_raft_store(db);
@@ -148,7 +148,7 @@ TEST_CASE("raft_store: save_snapshot compacts the log; an older snapshot never r
   CHECK(diff(reload(db), d) == "");
 }
 
-TEST_CASE("raft_store: open needs the migrated tables; a gap written behind its back fails load") {
+TEST_CASE("raft_store: open needs the migrated tables, a gap written behind its back fails load") {
   raft_temp_dir dir;
   std::string err;
   CHECK(raft_store::open(dir.path / "bare.db", &err) == nullptr);
