@@ -9,6 +9,10 @@
 //   own timer --(tick_atom)--------> tick()   ├─> effects: 1. storage.persist  2. install snapshot
 //   client --(propose_atom, bytes)-> propose()┘             3. apply committed  4. send to peers
 //   client <-- committed index (or not_leader with the leader to try, or request_timed_out)
+//   peer --(raft_atom, from, snapshot_chunk)--> reassembled per sender, then step() with the whole
+//   snapshot_request (the shell sends every InstallSnapshot in chunks of snapshot_chunk_bytes)
+// Log compaction: after snapshot_after_bytes of applied data the state machine's image is stored
+// (quorum_storage::save_snapshot deletes the entries it covers) and the core drops them from memory.
 //
 // Peers: node id -> quorum actor handle. A handle is learned (a) from a peer's hello, or (b) by looking
 // the peer up: a guarded native connection to its samsa.native.listener (actors/native_transport), whose

@@ -392,7 +392,7 @@ TEST_CASE("quorum: effects order: persist before any send, apply committed befor
   sched.run();
 }
 
-TEST_CASE("quorum: log compaction on SQLite; a restart starts from the snapshot; a wiped member gets it in chunks") {
+TEST_CASE("quorum: log compaction on SQLite, a restart from the snapshot, a wiped member gets it in chunks") {
   persistence::test::raft_temp_dir dir;
   auto db = [&](int id) { return dir.path / ("node" + std::to_string(id)) / "metadata.db"; };
   auto open = [&](int id) -> std::shared_ptr<quorum_storage> {
@@ -474,5 +474,17 @@ TEST_CASE("quorum: log compaction on SQLite; a restart starts from the snapshot;
   CHECK(d.snap.meta.index.value > 0);
   // And it keeps following: new entries reach it as entries.
   propose_values(45, 47);
+  CHECK(f.applied[b] == values);
+
+  // Chunks that announce too much, or do not continue what was received, are dropped; nothing changes.
+  auto meta = raft::snapshot_meta{raft::log_index_t{1000}, raft::term_t{f.status(l).term}};
+  auto term = raft::term_t{f.status(l).term};
+  f.self->send(f.q[b], raft_atom::value, node_id_t{l}, snapshot_chunk{term, meta, int64_t{1} << 40, 0, "x"});
+  f.self->send(f.q[b], raft_atom::value, node_id_t{l}, snapshot_chunk{term, meta, 10, 5, "tail!"});
+  f.self->send(f.q[b], raft_atom::value, node_id_t{l}, snapshot_chunk{term, meta, 10, 0, "head!"});
+  f.self->send(f.q[b], raft_atom::value, node_id_t{l}, snapshot_chunk{term, meta, 10, 7, "gap"});
+  f.sched.run();
+  f.advance(300);
+  CHECK(f.status(b).snapshots_installed == 1);
   CHECK(f.applied[b] == values);
 }
