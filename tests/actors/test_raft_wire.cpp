@@ -50,6 +50,19 @@ std::pair<node_id_t, message> round_trip(caf::actor_system& sys, node_id_t from,
   return {decoded.get_as<node_id_t>(1), decoded.get_as<message>(2)};
 }
 
+// A whole caf::message through bytes and back, as BASP ships it.
+caf::message through_bytes(caf::actor_system& sys, const caf::message& original) {
+  std::vector<char> buf;
+  caf::binary_serializer sink{sys, buf};
+  auto err = sink(original);
+  REQUIRE_MESSAGE(!err, sys.render(err));
+  caf::message decoded;
+  caf::binary_deserializer source{sys, buf};
+  err = source(decoded);
+  REQUIRE_MESSAGE(!err, sys.render(err));
+  return decoded;
+}
+
 } // namespace
 
 TEST_CASE("raft wire: every message alternative survives CAF's binary serializer") {
@@ -121,13 +134,7 @@ TEST_CASE("raft wire: quorum status and the not_leader error") {
   wire_config cfg;
   caf::actor_system sys{cfg};
   quorum_status s{2, "leader", 3, 2, 10, 11, 10, {1, 3}, 8, 4, 1};
-  auto original = caf::make_message(s);
-  std::vector<char> buf;
-  caf::binary_serializer sink{sys, buf};
-  REQUIRE(!sink(original));
-  caf::message decoded;
-  caf::binary_deserializer source{sys, buf};
-  REQUIRE(!source(decoded));
+  auto decoded = through_bytes(sys, caf::make_message(s));
   REQUIRE(decoded.match_element<quorum_status>(0));
   auto& d = decoded.get_as<quorum_status>(0);
   CHECK(d.role == "leader");
@@ -148,13 +155,7 @@ TEST_CASE("raft wire: a snapshot chunk survives CAF's binary serializer") {
   wire_config cfg;
   caf::actor_system sys{cfg};
   snapshot_chunk c{term_t{4}, snapshot_meta{log_index_t{100}, term_t{3}}, 1000, 64, std::string("\0chunk\xff", 7)};
-  auto original = caf::make_message(raft_atom::value, node_id_t{2}, c);
-  std::vector<char> buf;
-  caf::binary_serializer sink{sys, buf};
-  REQUIRE(!sink(original));
-  caf::message decoded;
-  caf::binary_deserializer source{sys, buf};
-  REQUIRE(!source(decoded));
+  auto decoded = through_bytes(sys, caf::make_message(raft_atom::value, node_id_t{2}, c));
   REQUIRE(decoded.match_element<snapshot_chunk>(2));
   auto& d = decoded.get_as<snapshot_chunk>(2);
   CHECK(d.term == term_t{4});
