@@ -449,6 +449,9 @@ quorum_state_machine metadata_hooks(int32_t node_id, controller_actor controller
     if (!pub->install(s.data))
       spdlog::warn("metadata: node {}: snapshot at index {} is not a metadata image: kept the image at offset {}",
                    node_id, s.meta.index.value, pub->image().offset());
+    else
+      spdlog::info("metadata: node {}: image loaded from the snapshot at index {} (image offset {})", node_id,
+                   s.meta.index.value, pub->image().offset());
     publish();
   };
   sm.take_snapshot = [=](raft::log_index_t) { return pub->take_snapshot(); };

@@ -64,6 +64,30 @@ void fail_all_proposals(quorum_state& st, const caf::error& why) {
   st.proposals.clear();
 }
 
+// InstallSnapshot in chunks (snapshot_chunk in messages/cluster_api.hpp), the same snapshot to the same peer
+// at most once per election timeout: the core asks at every heartbeat until the peer answers.
+void send_snapshot(quorum_ptr self, const quorum_actor& peer, raft::node_id_t to, const raft::snapshot_request& req) {
+  auto& st = self->state;
+  auto now = actor_clock_ms(self);
+  auto sent = st.snapshot_sent.find(to);
+  if (sent != st.snapshot_sent.end() && sent->second.first == req.snap.meta.index
+      && now - sent->second.second < st.cfg.election_timeout_ms)
+    return;
+  st.snapshot_sent[to] = {req.snap.meta.index, now};
+  const auto& data = req.snap.data;
+  auto total = static_cast<int64_t>(data.size());
+  spdlog::info("quorum: node {} sends its snapshot at index {} ({} bytes) to node {}", st.cfg.self.value,
+               req.snap.meta.index.value, total, to.value);
+  auto step = std::max<size_t>(1, st.cfg.snapshot_chunk_bytes);
+  size_t offset = 0;
+  do {
+    auto n = std::min(step, data.size() - offset);
+    self->send(peer, raft_atom::value, st.cfg.self,
+               snapshot_chunk{req.term, req.snap.meta, total, static_cast<int64_t>(offset), data.substr(offset, n)});
+    offset += n;
+  } while (offset < data.size());
+}
+
 void send_raft(quorum_ptr self, const raft::outbound_message& out) {
   auto& st = self->state;
   auto it = st.peers.find(out.to);
@@ -71,28 +95,67 @@ void send_raft(quorum_ptr self, const raft::outbound_message& out) {
     ++st.dropped; // looked up again on a later tick
     return;
   }
-  self->send(it->second, raft_atom::value, st.cfg.self, out.msg);
+  if (auto* snap = std::get_if<raft::snapshot_request>(&out.msg))
+    send_snapshot(self, it->second, out.to, *snap);
+  else
+    self->send(it->second, raft_atom::value, st.cfg.self, out.msg);
 }
 
+// A chunk of a snapshot from `from`; the whole request once its last chunk arrived, else nullopt.
+std::optional<raft::snapshot_request> assemble(quorum_state& st, raft::node_id_t from, snapshot_chunk& c) {
+  auto id = st.cfg.self.value;
+  if (c.total < 0 || c.total > st.cfg.max_snapshot_bytes || c.offset < 0
+      || c.offset + static_cast<int64_t>(c.data.size()) > c.total) {
+    spdlog::error("quorum: node {} refuses a snapshot of {} bytes from node {} (at most {} bytes, chunk at {})", id,
+                  c.total, from.value, st.cfg.max_snapshot_bytes, c.offset);
+    st.assembling.erase(from);
+    return std::nullopt;
+  }
+  if (c.offset == 0)
+    st.assembling[from] = quorum_state::snapshot_assembly{c.term, c.meta, c.total, {}};
+  auto it = st.assembling.find(from);
+  if (it == st.assembling.end())
+    return std::nullopt; // the start was lost: the leader sends it again
+  auto& a = it->second;
+  if (a.term != c.term || a.meta.index != c.meta.index || a.meta.term != c.meta.term || a.total != c.total
+      || static_cast<int64_t>(a.data.size()) != c.offset) {
+    spdlog::debug("quorum: node {}: snapshot chunk at {} from node {} does not continue the one received: dropped",
+                  id, c.offset, from.value);
+    st.assembling.erase(it);
+    return std::nullopt;
+  }
+  a.data += c.data;
+  if (static_cast<int64_t>(a.data.size()) < a.total)
+    return std::nullopt;
+  raft::snapshot_request req{a.term, raft::snapshot{a.meta, std::move(a.data)}};
+  st.assembling.erase(it);
+  return req;
+}
+
+// Log compaction: once snapshot_after_bytes of data were applied since the last snapshot, the state
+// machine's image at the applied index is stored (raft_store::save_snapshot deletes the entries it covers)
+// and the core drops them from memory.
 void maybe_snapshot(quorum_ptr self) {
   auto& st = self->state;
-  if (st.cfg.snapshot_every == 0 || !st.sm.take_snapshot)
+  if (st.cfg.snapshot_after_bytes <= 0 || !st.sm.take_snapshot || st.bytes_since_snapshot < st.cfg.snapshot_after_bytes)
     return;
-  auto base = st.raft->log().snapshot().index;
   auto applied = st.raft->applied_index();
-  if (applied.value - base.value < static_cast<int64_t>(st.cfg.snapshot_every))
-    return;
   auto term = st.raft->log().term_at(applied);
-  if (!term)
+  if (applied <= st.raft->log().snapshot().index || !term)
     return;
   raft::snapshot snap{raft::snapshot_meta{applied, *term}, st.sm.take_snapshot(applied)};
+  auto size = snap.data.size();
   if (auto rc = st.storage->save_snapshot(snap); rc != persistence::errc::ok) {
-    // Not fatal: the log keeps the entries, the next attempt comes after snapshot_every more.
+    // Not fatal: the log keeps the entries, the next attempt comes with the next committed data.
     spdlog::warn("quorum: node {}: cannot save the snapshot at index {}: {}", st.cfg.self.value, applied.value,
                  persistence::to_string(rc));
     return;
   }
   st.raft->snapshot_taken(applied, std::move(snap.data));
+  st.bytes_since_snapshot = 0;
+  ++st.snapshots_taken;
+  spdlog::info("quorum: node {} took a snapshot at index {} ({} bytes); log entries up to it deleted",
+               st.cfg.self.value, applied.value, size);
 }
 
 // raft_types.hpp's contract, in order: 1. persist, 2. install, 3. apply committed, 4. send.
@@ -112,6 +175,11 @@ bool handle_effects(quorum_ptr self, raft::effects fx) {
     }
   }
   if (fx.install) {
+    spdlog::info("quorum: node {} installs the snapshot at index {} (term {}, {} bytes) from leader {}",
+                 st.cfg.self.value, fx.install->meta.index.value, fx.install->meta.term.value,
+                 fx.install->data.size(), leader_or_none(st));
+    ++st.snapshots_installed;
+    st.bytes_since_snapshot = 0;
     if (st.sm.install)
       st.sm.install(*fx.install);
     // Proposals the snapshot covers: their outcome is not visible here any more.
@@ -121,8 +189,10 @@ bool handle_effects(quorum_ptr self, raft::effects fx) {
     }
   }
   for (auto& e : fx.committed) {
-    if (e.kind == raft::entry_kind::data && st.sm.apply)
+    if (e.kind == raft::entry_kind::data && st.sm.apply) {
       st.sm.apply(e);
+      st.bytes_since_snapshot += static_cast<int64_t>(e.data.size());
+    }
     resolve(st, e);
   }
   if (!fx.committed.empty() && st.sm.applied_batch)
@@ -212,6 +282,9 @@ quorum_status status_of(const quorum_state& st) {
   s.last_applied = st.raft->applied_index().value;
   for (auto& [id, h] : st.peers)
     s.peers.push_back(id.value);
+  s.snapshot_index = st.raft->log().snapshot().index.value;
+  s.snapshots_taken = st.snapshots_taken;
+  s.snapshots_installed = st.snapshots_installed;
   return s;
 }
 
@@ -235,6 +308,7 @@ quorum_config quorum_config_from(const cluster::server_config& cfg) {
   q.propose_timeout_ms = std::max<int64_t>(10000, 2 * q.fetch_timeout_ms);
   q.lookup_retry_ms = std::max<int64_t>(100, q.election_timeout_ms / 2);
   q.lookup_timeout_ms = std::max<int64_t>(1000, q.fetch_timeout_ms);
+  q.snapshot_after_bytes = cfg.metadata_log_max_record_bytes_between_snapshots;
   q.sec = native_security::from(cfg);
   return q;
 }
@@ -269,6 +343,8 @@ quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, s
         spdlog::warn("quorum: node {} lost node {}: {}", st.cfg.self.value, it->first.value,
                      self->system().render(dm.reason));
         st.next_lookup_ms[it->first] = actor_clock_ms(self) + st.cfg.lookup_retry_ms;
+        st.assembling.erase(it->first);
+        st.snapshot_sent.erase(it->first);
         st.peers.erase(it);
         return;
       }
@@ -282,6 +358,13 @@ quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, s
       if (st.cfg.voters.count(from) == 0 || from == st.cfg.self)
         return; // not a member of this quorum: never counted as a vote or an ack
       handle_effects(self, st.raft->step(from, msg, actor_clock_ms(self)));
+    },
+    [=](raft_atom, raft::node_id_t from, snapshot_chunk& chunk) {
+      auto& st = self->state;
+      if (st.cfg.voters.count(from) == 0 || from == st.cfg.self)
+        return;
+      if (auto req = assemble(st, from, chunk))
+        handle_effects(self, st.raft->step(from, raft::message{std::move(*req)}, actor_clock_ms(self)));
     },
     [=](propose_atom, std::string& data) -> caf::result<int64_t> {
       auto& st = self->state;

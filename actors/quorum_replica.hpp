@@ -9,6 +9,10 @@
 //   own timer --(tick_atom)--------> tick()   ├─> effects: 1. storage.persist  2. install snapshot
 //   client --(propose_atom, bytes)-> propose()┘             3. apply committed  4. send to peers
 //   client <-- committed index (or not_leader with the leader to try, or request_timed_out)
+//   peer --(raft_atom, from, snapshot_chunk)--> reassembled per sender, then step() with the whole
+//   snapshot_request (the shell sends every InstallSnapshot in chunks of snapshot_chunk_bytes)
+// Log compaction: after snapshot_after_bytes of applied data the state machine's image is stored
+// (quorum_storage::save_snapshot deletes the entries it covers) and the core drops them from memory.
 //
 // Peers: node id -> quorum actor handle. A handle is learned (a) from a peer's hello, or (b) by looking
 // the peer up: a guarded native connection to its samsa.native.listener (actors/native_transport), whose
@@ -48,7 +52,11 @@ struct quorum_config {
   int64_t lookup_retry_ms = 500;                   // between two lookups of a missing peer
   int64_t lookup_timeout_ms = 2000;                // one lookup (connect + ask the broker)
   size_t max_append_bytes = 64 * 1024;             // far below samsa.native.max.message.bytes
-  size_t snapshot_every = 0;                       // applied entries between snapshots; 0: never
+  // metadata.log.max.record.bytes.between.snapshots: bytes of committed data entries after which the state
+  // machine's image is snapshotted and the log compacted up to it; 0: never (tests without a state machine).
+  int64_t snapshot_after_bytes = 0;
+  size_t snapshot_chunk_bytes = 64 * 1024;         // InstallSnapshot travels in chunks of this (snapshot_chunk)
+  int64_t max_snapshot_bytes = 256LL << 20;        // a larger announced snapshot is refused by the receiver
   native_security sec;                             // how to reach peers (the node's own TLS files)
 };
 
@@ -65,8 +73,8 @@ struct quorum_state_machine {
   std::function<void()> applied_batch;
   // Reset to a snapshot's image (from the leader, or the stored one at start).
   std::function<void(const raft::snapshot&)> install;
-  // An image of everything applied up to the index (called every snapshot_every entries; node.cpp leaves
-  // snapshot_every at 0 for now, so real nodes do not compact their metadata log yet).
+  // An image of everything applied up to the index (called once snapshot_after_bytes of committed data
+  // entries were applied since the last snapshot); the shell stores it and compacts the log up to it.
   std::function<raft::bytes(raft::log_index_t)> take_snapshot;
   // The member's role or the known leader changed (called after the change is logged).
   std::function<void(const raft::role_change&)> role_changed;
@@ -91,6 +99,21 @@ struct quorum_state {
   std::map<raft::node_id_t, int64_t> next_lookup_ms;
   std::map<raft::log_index_t, pending_proposal> proposals;
   uint64_t dropped = 0;                           // messages to peers without a handle
+  // Snapshots. Bytes of data entries applied since the latest snapshot (the compaction trigger); per peer,
+  // the snapshot being received from it (chunks, snapshot_chunk) and the last one sent to it (index, time:
+  // the core asks again at every heartbeat while the peer has not answered, the shell sends the same
+  // snapshot at most once per election timeout).
+  struct snapshot_assembly {
+    raft::term_t term;
+    raft::snapshot_meta meta;
+    int64_t total = 0;
+    std::string data;
+  };
+  int64_t bytes_since_snapshot = 0;
+  std::map<raft::node_id_t, snapshot_assembly> assembling;
+  std::map<raft::node_id_t, std::pair<raft::log_index_t, int64_t>> snapshot_sent;
+  int64_t snapshots_taken = 0;
+  int64_t snapshots_installed = 0;
   static inline const char* name = "samsa.quorum";
   ~quorum_state();
 };

@@ -79,6 +79,7 @@ const std::vector<broker_key_view>& broker_views() {
     text("process.roles", &c::process_roles, config_type::list),
     number("controller.quorum.election.timeout.ms", &c::controller_quorum_election_timeout_ms),
     number("controller.quorum.fetch.timeout.ms", &c::controller_quorum_fetch_timeout_ms),
+    number("metadata.log.max.record.bytes.between.snapshots", &c::metadata_log_max_record_bytes_between_snapshots),
     number("broker.session.timeout.ms", &c::broker_session_timeout_ms),
     number("broker.heartbeat.interval.ms", &c::broker_heartbeat_interval_ms),
   };

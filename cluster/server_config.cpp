@@ -377,6 +377,8 @@ const std::vector<key_spec>& key_table() {
     {"controller.quorum.election.timeout.ms",
      field(&server_config::controller_quorum_election_timeout_ms, range(10, i32_max))},
     {"controller.quorum.fetch.timeout.ms", field(&server_config::controller_quorum_fetch_timeout_ms, range(10, i32_max))},
+    {"metadata.log.max.record.bytes.between.snapshots",
+     field(&server_config::metadata_log_max_record_bytes_between_snapshots, range(1, i64_max))},
     {"broker.session.timeout.ms", field(&server_config::broker_session_timeout_ms, range(10, i32_max))},
     {"broker.heartbeat.interval.ms", field(&server_config::broker_heartbeat_interval_ms, range(10, i32_max))},
   };
@@ -509,7 +511,7 @@ auto tie_all(const server_config& c) {
                   c.native_max_message_bytes, c.native_ssl_cafile, c.native_ssl_certfile, c.native_ssl_keyfile,
                   c.native_ssl_key_password, c.native_allow_unauthenticated, c.controller_quorum_voters,
                   c.process_roles, c.controller_quorum_election_timeout_ms, c.controller_quorum_fetch_timeout_ms,
-                  c.broker_session_timeout_ms, c.broker_heartbeat_interval_ms);
+                  c.metadata_log_max_record_bytes_between_snapshots, c.broker_session_timeout_ms, c.broker_heartbeat_interval_ms);
 }
 
 template <class Table>

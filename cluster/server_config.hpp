@@ -69,6 +69,9 @@ struct server_config {
   std::string process_roles = "broker,controller";        // process.roles
   int32_t controller_quorum_election_timeout_ms = 1000;   // controller.quorum.election.timeout.ms
   int32_t controller_quorum_fetch_timeout_ms = 2000;      // controller.quorum.fetch.timeout.ms
+  // Metadata log compaction (Kafka's KRaft name and default): a node snapshots its metadata image and drops
+  // the log entries the snapshot covers once this many bytes of records were committed since its last one.
+  int64_t metadata_log_max_record_bytes_between_snapshots = 20971520; // metadata.log.max.record.bytes.between.snapshots
   // Broker liveness (KRaft's names): heartbeats to the active controller, fenced without one this long.
   int32_t broker_session_timeout_ms = 9000;               // broker.session.timeout.ms
   int32_t broker_heartbeat_interval_ms = 2000;            // broker.heartbeat.interval.ms

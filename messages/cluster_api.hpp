@@ -139,6 +139,23 @@ typename Inspector::result_type inspect(Inspector& f, message& x) {
 
 namespace samsa {
 
+// InstallSnapshot as it travels between quorum members (actors/quorum_replica): a raft::snapshot_request is
+// sent as its data cut in chunks of at most quorum_config::snapshot_chunk_bytes, in order on the one
+// connection; the receiver appends each to the assembly it keeps per sender (a chunk at offset 0 starts a
+// new one, a chunk that does not continue it drops it) and steps its Raft core with the whole request once
+// `total` bytes arrived. So no CAF message carries more than a chunk, whatever the image's size.
+struct snapshot_chunk {
+  raft::term_t term;       // the snapshot_request's term
+  raft::snapshot_meta meta;
+  int64_t total = 0;       // bytes of the whole snapshot data
+  int64_t offset = 0;      // of this chunk's first byte in the data
+  std::string data;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, snapshot_chunk& x) {
+  return f(caf::meta::type_name("snapshot_chunk"), x.term, x.meta, x.total, x.offset, x.data);
+}
+
 // What `samsa cluster status` shows of one quorum member (actors/quorum_replica answers status_atom).
 struct quorum_status {
   int32_t node_id = -1;
@@ -149,11 +166,14 @@ struct quorum_status {
   int64_t last_index = 0;     // last index of the local log
   int64_t last_applied = 0;   // last index handed to the state machine
   std::vector<int32_t> peers; // voters whose quorum actor this node currently holds a handle of
+  int64_t snapshot_index = 0; // last index of the latest snapshot (log entries up to it are compacted away)
+  int64_t snapshots_taken = 0;     // by this process: of its own image (log compaction)
+  int64_t snapshots_installed = 0; // by this process: received from a leader (InstallSnapshot)
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, quorum_status& x) {
   return f(caf::meta::type_name("quorum_status"), x.node_id, x.role, x.term, x.leader, x.commit_index,
-           x.last_index, x.last_applied, x.peers);
+           x.last_index, x.last_applied, x.peers, x.snapshot_index, x.snapshots_taken, x.snapshots_installed);
 }
 
 // One node's quorum member (actors/quorum_replica.hpp). Handles of peers travel as caf::actor in hello
@@ -161,6 +181,8 @@ typename Inspector::result_type inspect(Inspector& f, quorum_status& x) {
 using quorum_actor = caf::typed_actor<
   // A Raft message from voter `from`. Loss, duplication and reordering are harmless (Raft).
   caf::reacts_to<raft_atom, raft::node_id_t, raft::message>,
+  // One piece of an InstallSnapshot from voter `from` (snapshot_chunk above).
+  caf::reacts_to<raft_atom, raft::node_id_t, snapshot_chunk>,
   // Appends bytes to the replicated log; answers the entry's index once it is committed, or fails with
   // api_errc::not_leader (leader_hint() tells which node to try) or request_timed_out.
   caf::replies_to<propose_atom, std::string>::with<int64_t>,

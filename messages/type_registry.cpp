@@ -47,6 +47,7 @@ void register_samsa_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<raft::snapshot_request>("samsa::raft::snapshot_request");
   cfg.add_message_type<raft::snapshot_response>("samsa::raft::snapshot_response");
   cfg.add_message_type<raft::message>("samsa::raft::message");
+  cfg.add_message_type<snapshot_chunk>("samsa::snapshot_chunk");
   cfg.add_message_type<quorum_status>("samsa::quorum_status");
   cfg.add_message_type<quorum_actor>("samsa::quorum_actor");
   // Broker membership (messages/cluster_api.hpp).

@@ -59,7 +59,9 @@ std::string to_json(const quorum_status& s) {
   std::ostringstream out;
   out << "{\"node_id\":" << s.node_id << ",\"role\":\"" << s.role << "\",\"term\":" << s.term
       << ",\"leader\":" << s.leader << ",\"commit_index\":" << s.commit_index << ",\"last_index\":" << s.last_index
-      << ",\"last_applied\":" << s.last_applied << ",\"peers\":[";
+      << ",\"last_applied\":" << s.last_applied << ",\"snapshot_index\":" << s.snapshot_index
+      << ",\"snapshots_taken\":" << s.snapshots_taken << ",\"snapshots_installed\":" << s.snapshots_installed
+      << ",\"peers\":[";
   for (size_t i = 0; i < s.peers.size(); ++i)
     out << (i ? "," : "") << s.peers[i];
   out << "]";
@@ -135,6 +137,8 @@ int cmd_cluster(const std::vector<std::string>& argv) {
         std::cout << "quorum: node " << s.node_id << " is " << s.role << " in term " << s.term << ", no leader known\n";
       std::cout << "  commit index " << s.commit_index << ", last index " << s.last_index << ", last applied "
                 << s.last_applied << ", reaches " << s.peers.size() << " peer(s)\n";
+      std::cout << "  snapshot index " << s.snapshot_index << " (log entries up to it compacted), snapshots taken "
+                << s.snapshots_taken << ", installed from the leader " << s.snapshots_installed << " (this process)\n";
       if (v.members) {
         const auto& m = *v.members;
         std::cout << "brokers: " << m.brokers.size() << " registered in the image at offset " << m.image_offset

@@ -90,6 +90,12 @@ void replica::on_append_response(node_id_t from, const append_response& resp, in
   }
   if (resp.index < p->match)
     return; // a stale rejection: we already know the peer matches further than that
+  if (resp.index == p->match && resp.hint <= p->match) {
+    // The peer no longer holds an entry it acknowledged in this term: it lost its log (its data
+    // directory was wiped and it came back empty), outside Raft's fault model but an operator's
+    // way to rebuild a node. Start over from what it has; below first_index() that is the snapshot.
+    p->match = resp.hint - 1;
+  }
   p->next = std::max(p->match + 1, std::min(p->next, resp.hint));
   p->probing = true;
   send_append(from);

@@ -1,7 +1,8 @@
 // The controller quorum shell (actors/quorum_replica) on CAF's test coordinator: three real quorum
 // actors in one actor system, wired by hello (no network), virtual time driving elections and timeouts.
 // Checks election, replication in order on every member, failover after the leader's actor is killed,
-// restart from storage, status answers, proposal errors, and the effects order (persist, apply, send).
+// restart from storage, status answers, proposal errors, the effects order (persist, apply, send), and log
+// compaction on SQLite storage (snapshots taken, restart from one, a wiped member sent one in chunks).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 
 #include "actor_fixture.hpp"
 #include "actors/quorum_replica.hpp"
+#include "persistence/raft_store_support.hpp"
 
 using namespace samsa;
 using namespace samsa::actors;
@@ -42,11 +44,20 @@ struct quorum_fixture {
   caf::scoped_actor self;
   std::vector<int> ids{1, 2, 3};
   std::map<int, quorum_actor> q;
-  std::map<int, std::shared_ptr<memory_quorum_storage>> store;
+  std::map<int, std::shared_ptr<quorum_storage>> store;
   std::map<int, std::vector<std::string>> applied; // data entries each member applied, in order
   testing::virtual_clock clock{sched, tick_ms};     // virtual time advanced so far: clock.elapsed_ms
+  // Optional: config changes for every member, the storage of a member (re)started without one.
+  std::function<void(quorum_config&)> tune;
+  std::function<std::shared_ptr<quorum_storage>(int)> open_store;
 
-  quorum_fixture() : sys(cfg), sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())), self(sys) {
+  explicit quorum_fixture(std::function<void(quorum_config&)> tune_members = {},
+                          std::function<std::shared_ptr<quorum_storage>(int)> open_member_store = {})
+    : sys(cfg),
+      sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())),
+      self(sys),
+      tune(std::move(tune_members)),
+      open_store(std::move(open_member_store)) {
     for (int id : ids)
       start(id);
     for (int id : ids)
@@ -63,11 +74,30 @@ struct quorum_fixture {
   // (Re)starts member `id` on its storage (kept across restarts, like a disk).
   void start(int id) {
     if (!store[id])
-      store[id] = std::make_shared<memory_quorum_storage>();
+      store[id] = open_store ? open_store(id) : std::make_shared<memory_quorum_storage>();
+    REQUIRE(store[id]);
     applied[id].clear();
+    // The state machine: the list of applied values; its snapshot is that list, one value per line.
     quorum_state_machine sm;
     sm.apply = [this, id](const raft::log_entry& e) { applied[id].push_back(e.data); };
-    q[id] = spawn_quorum_replica(sys, member_config(id, ids), store[id], sm);
+    sm.take_snapshot = [this, id](raft::log_index_t) {
+      std::string out;
+      for (auto& v : applied[id])
+        out += v + "\n";
+      return out;
+    };
+    sm.install = [this, id](const raft::snapshot& snap) {
+      applied[id].clear();
+      std::string_view rest = snap.data;
+      for (auto nl = rest.find('\n'); nl != std::string_view::npos; nl = rest.find('\n')) {
+        applied[id].emplace_back(rest.substr(0, nl));
+        rest.remove_prefix(nl + 1);
+      }
+    };
+    auto c = member_config(id, ids);
+    if (tune)
+      tune(c);
+    q[id] = spawn_quorum_replica(sys, c, store[id], sm);
     sched.run();
   }
 
@@ -360,4 +390,101 @@ TEST_CASE("quorum: effects order: persist before any send, apply committed befor
   for (auto& [id, p] : probes)
     self->send_exit(p, caf::exit_reason::kill);
   sched.run();
+}
+
+TEST_CASE("quorum: log compaction on SQLite, a restart from the snapshot, a wiped member gets it in chunks") {
+  persistence::test::raft_temp_dir dir;
+  auto db = [&](int id) { return dir.path / ("node" + std::to_string(id)) / "metadata.db"; };
+  auto open = [&](int id) -> std::shared_ptr<quorum_storage> {
+    std::filesystem::create_directories(db(id).parent_path());
+    std::string err;
+    REQUIRE_MESSAGE(persistence::metadata_store::open(db(id), &err), err); // the migrations, as at node start
+    auto s = open_sqlite_quorum_storage(db(id), &err);
+    REQUIRE_MESSAGE(s, err);
+    return s;
+  };
+  // What a restarted process would read: a fresh connection to the file.
+  auto reload = [&](int id) {
+    auto d = persistence::test::open_raft_store(db(id))->try_load();
+    REQUIRE(d);
+    return *d;
+  };
+  quorum_fixture f(
+    [](quorum_config& c) {
+      c.snapshot_after_bytes = 40; // five 8-byte values
+      c.snapshot_chunk_bytes = 16; // the image of 45 values is 405 bytes: 26 chunks
+    },
+    open);
+  REQUIRE(f.run_until([&] { return f.leader() > 0; }, 5000) >= 0);
+  int l = f.leader();
+  std::vector<std::string> values;
+  auto propose_values = [&](int from, int to) {
+    for (int i = from; i < to; ++i) {
+      values.push_back("value-" + std::to_string(10 + i)); // 8 bytes
+      auto r = f.propose(l, values.back());
+      REQUIRE_MESSAGE(r, f.why(r));
+    }
+    f.advance(300);
+  };
+  propose_values(0, 40);
+  for (int id : f.ids) {
+    CAPTURE(id);
+    CHECK(f.applied[id] == values);
+    auto s = f.status(id);
+    CHECK(s.snapshots_taken >= 5);
+    CHECK(s.snapshot_index > 30);
+    // Durable: the snapshot is in SQLite and the entries it covers are gone from the log.
+    auto d = reload(id);
+    CHECK(d.snap.meta.index.value == s.snapshot_index);
+    CHECK(d.snap.data.size() >= 9 * 30);
+    if (!d.entries.empty())
+      CHECK(d.entries.front().index.value == s.snapshot_index + 1);
+    CHECK(static_cast<int64_t>(d.entries.size()) == s.last_index - s.snapshot_index);
+  }
+
+  // A restart starts from the stored snapshot (installed into the state machine) and replays what follows.
+  int a = l % 3 + 1;
+  int b = a % 3 + 1;
+  REQUIRE(b != l);
+  f.kill(a);
+  f.store[a] = nullptr; // reopened from the file
+  f.start(a);
+  f.introduce(a);
+  CHECK(f.status(a).snapshot_index == reload(a).snap.meta.index.value);
+  CHECK(f.status(a).snapshots_installed == 0); // its own snapshot, not the leader's
+  f.advance(300);
+  CHECK(f.applied[a] == values);
+
+  // Wiped: member b loses its whole database and comes back empty while the others moved on; the leader's
+  // log no longer starts at 1, so b can only catch up from the leader's snapshot.
+  f.kill(b);
+  f.store[b] = nullptr;
+  std::filesystem::remove_all(db(b).parent_path());
+  propose_values(40, 45);
+  REQUIRE(f.status(l).snapshot_index > 1);
+  f.start(b);
+  CHECK(f.status(b).last_index == 0);
+  f.introduce(b);
+  REQUIRE(f.run_until([&] { return f.applied[b] == values; }, 3000) >= 0);
+  auto sb = f.status(b);
+  CHECK(sb.snapshots_installed == 1);
+  CHECK(sb.commit_index == f.status(l).commit_index);
+  auto d = reload(b);
+  CHECK(d.snap.meta.index.value == sb.snapshot_index);
+  CHECK(d.snap.meta.index.value > 0);
+  // And it keeps following: new entries reach it as entries.
+  propose_values(45, 47);
+  CHECK(f.applied[b] == values);
+
+  // Chunks that announce too much, or do not continue what was received, are dropped; nothing changes.
+  auto meta = raft::snapshot_meta{raft::log_index_t{1000}, raft::term_t{f.status(l).term}};
+  auto term = raft::term_t{f.status(l).term};
+  f.self->send(f.q[b], raft_atom::value, node_id_t{l}, snapshot_chunk{term, meta, int64_t{1} << 40, 0, "x"});
+  f.self->send(f.q[b], raft_atom::value, node_id_t{l}, snapshot_chunk{term, meta, 10, 5, "tail!"});
+  f.self->send(f.q[b], raft_atom::value, node_id_t{l}, snapshot_chunk{term, meta, 10, 0, "head!"});
+  f.self->send(f.q[b], raft_atom::value, node_id_t{l}, snapshot_chunk{term, meta, 10, 7, "gap"});
+  f.sched.run();
+  f.advance(300);
+  CHECK(f.status(b).snapshots_installed == 1);
+  CHECK(f.applied[b] == values);
 }

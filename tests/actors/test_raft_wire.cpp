@@ -1,5 +1,5 @@
-// Raft messages on the wire (messages/cluster_api.hpp): every alternative of raft::message, and the
-// quorum status, go through CAF's binary serializer as a whole caf::message, the way BASP ships them to
+// Raft messages on the wire (messages/cluster_api.hpp): every alternative of raft::message, snapshot
+// chunks and the quorum status, go through CAF's binary serializer as a whole caf::message, the way BASP ships them to
 // another node. Serializing a caf::message looks every element type up in the registry, so a type missing
 // from register_samsa_types fails here instead of silently between two nodes.
 #include <doctest/doctest.h>
@@ -48,6 +48,19 @@ std::pair<node_id_t, message> round_trip(caf::actor_system& sys, node_id_t from,
   REQUIRE(decoded.match_element<node_id_t>(1));
   REQUIRE(decoded.match_element<message>(2));
   return {decoded.get_as<node_id_t>(1), decoded.get_as<message>(2)};
+}
+
+// A whole caf::message through bytes and back, as BASP ships it.
+caf::message through_bytes(caf::actor_system& sys, const caf::message& original) {
+  std::vector<char> buf;
+  caf::binary_serializer sink{sys, buf};
+  auto err = sink(original);
+  REQUIRE_MESSAGE(!err, sys.render(err));
+  caf::message decoded;
+  caf::binary_deserializer source{sys, buf};
+  err = source(decoded);
+  REQUIRE_MESSAGE(!err, sys.render(err));
+  return decoded;
 }
 
 } // namespace
@@ -120,23 +133,35 @@ TEST_CASE("raft wire: an unknown alternative index is refused, not misread") {
 TEST_CASE("raft wire: quorum status and the not_leader error") {
   wire_config cfg;
   caf::actor_system sys{cfg};
-  quorum_status s{2, "leader", 3, 2, 10, 11, 10, {1, 3}};
-  auto original = caf::make_message(s);
-  std::vector<char> buf;
-  caf::binary_serializer sink{sys, buf};
-  REQUIRE(!sink(original));
-  caf::message decoded;
-  caf::binary_deserializer source{sys, buf};
-  REQUIRE(!source(decoded));
+  quorum_status s{2, "leader", 3, 2, 10, 11, 10, {1, 3}, 8, 4, 1};
+  auto decoded = through_bytes(sys, caf::make_message(s));
   REQUIRE(decoded.match_element<quorum_status>(0));
   auto& d = decoded.get_as<quorum_status>(0);
   CHECK(d.role == "leader");
   CHECK(d.leader == 2);
   CHECK(d.last_index == 11);
   CHECK(d.peers == std::vector<int32_t>{1, 3});
+  CHECK(d.snapshot_index == 8);
+  CHECK(d.snapshots_taken == 4);
+  CHECK(d.snapshots_installed == 1);
 
   CHECK(leader_hint(not_leader_error(2)) == 2);
   CHECK_FALSE(leader_hint(not_leader_error(-1)));
   CHECK_FALSE(leader_hint(make_error(api_errc::request_timed_out)));
   CHECK(describe(not_leader_error(2)) == "not_leader: not the quorum leader; node 2 is");
+}
+
+TEST_CASE("raft wire: a snapshot chunk survives CAF's binary serializer") {
+  wire_config cfg;
+  caf::actor_system sys{cfg};
+  snapshot_chunk c{term_t{4}, snapshot_meta{log_index_t{100}, term_t{3}}, 1000, 64, std::string("\0chunk\xff", 7)};
+  auto decoded = through_bytes(sys, caf::make_message(raft_atom::value, node_id_t{2}, c));
+  REQUIRE(decoded.match_element<snapshot_chunk>(2));
+  auto& d = decoded.get_as<snapshot_chunk>(2);
+  CHECK(d.term == term_t{4});
+  CHECK(d.meta.index == log_index_t{100});
+  CHECK(d.meta.term == term_t{3});
+  CHECK(d.total == 1000);
+  CHECK(d.offset == 64);
+  CHECK(d.data == std::string("\0chunk\xff", 7));
 }

@@ -347,4 +347,44 @@ TEST_CASE("raft: snapshots: a follower behind the leader's first index is sent t
   CHECK(!lr.snapshot_taken(lr.applied_index() + 1, "future"));
 }
 
+TEST_CASE("raft: a follower that comes back with an empty log (wiped data directory) gets the snapshot") {
+  int64_t now = 0;
+  replica lead = make_leader(with_log(1, {1, 1, 1, 1, 1}), now); // term 2, noop at 6
+  auto t = lead.term();
+  lead.step(nid(2), append_response{t, true, idx(6), idx(0)}, now);
+  REQUIRE(lead.commit_index() == idx(6));
+  REQUIRE(lead.snapshot_taken(idx(6), "image@6"));
+  REQUIRE(lead.match_index(nid(2)) == idx(6));
+  // Node 2 restarts with nothing: the leader's next heartbeat (prev 6) is rejected with hint 1.
+  replica wiped(make_cfg(2), now);
+  now += 200; // past the heartbeat interval
+  effects fx = lead.tick(now);
+  std::optional<append_request> hb;
+  for (auto& [to, req] : sent<append_request>(fx))
+    if (to == 2) hb = req;
+  REQUIRE(hb);
+  CHECK(hb->prev_log_index == idx(6));
+  fx = wiped.step(nid(1), *hb, now);
+  auto rej = sent<append_response>(fx).at(0).second;
+  CHECK(!rej.success);
+  CHECK(rej.hint == idx(1));
+  // The leader starts that peer over; what it needs was compacted away, so it gets the snapshot.
+  fx = lead.step(nid(2), rej, now);
+  CHECK(lead.match_index(nid(2)) == idx(0));
+  auto snaps = sent<snapshot_request>(fx);
+  REQUIRE(snaps.size() == 1);
+  CHECK(snaps[0].first == 2);
+  CHECK(snaps[0].second.snap.meta.index == idx(6));
+  CHECK(snaps[0].second.snap.data == "image@6");
+  fx = wiped.step(nid(1), snaps[0].second, now);
+  REQUIRE(fx.install);
+  CHECK(fx.install->data == "image@6");
+  CHECK(wiped.commit_index() == idx(6));
+  fx = lead.step(nid(2), sent<snapshot_response>(fx).at(0).second, now);
+  CHECK(lead.match_index(nid(2)) == idx(6));
+  // A stale rejection (an older prev than what the peer acknowledged since) never moves it back.
+  lead.step(nid(2), append_response{t, false, idx(3), idx(1)}, now);
+  CHECK(lead.match_index(nid(2)) == idx(6));
+}
+
 } // TEST_SUITE("raft")

@@ -364,6 +364,7 @@ TEST_CASE("server_config: controller quorum keys") {
     CHECK(c.controller_quorum_fetch_timeout_ms == 2000);
     CHECK(c.broker_session_timeout_ms == 9000);
     CHECK(c.broker_heartbeat_interval_ms == 2000);
+    CHECK(c.metadata_log_max_record_bytes_between_snapshots == 20971520); // Kafka's default
     CHECK(c.quorum_voters().empty());
     CHECK_FALSE(c.runs_quorum());
   }
@@ -406,6 +407,10 @@ TEST_CASE("server_config: controller quorum keys") {
     REQUIRE(b.errors.empty());
     CHECK(b.config.broker_session_timeout_ms == 3000);
     CHECK(b.config.broker_heartbeat_interval_ms == 500);
+    CHECK(has_error(parse_server_properties("metadata.log.max.record.bytes.between.snapshots=0\n"), {"at least 1"}));
+    auto s = parse_server_properties("metadata.log.max.record.bytes.between.snapshots=4096\n");
+    REQUIRE(s.errors.empty());
+    CHECK(s.config.metadata_log_max_record_bytes_between_snapshots == 4096);
   }
   SUBCASE("roles and membership agree") {
     CHECK(has_error(parse_server_properties("node.id=5\ncontroller.quorum.voters=1@127.0.0.1:19092\n"),
