@@ -2,7 +2,10 @@
 // voter, controller, broker lifecycle) that finds the others over CAF's middleman on its own native port,
 // exactly as three `samsa broker` processes would. The program waits until the metadata quorum has a
 // leader and all three brokers are registered and unfenced, prints the cluster as each node sees it through
-// the typed API (quorum_actor and controller_actor status), and stops the nodes. Ports are free loopback
+// the typed API (quorum_actor and controller_actor status), creates a topic with replication factor 3
+// through node 2's broker_actor, waits until node 1 describes it, writes one record to every partition
+// through the broker of the node that leads it (another node answers not_leader_or_follower) and reads
+// it back, and stops the nodes. Ports are free loopback
 // ports, data lives in a fresh temporary directory that is removed at the end. Exit status 0 on success.
 // Run: ./build/examples/example_local_cluster   (ctest runs it as "example: local_cluster")
 #include <netinet/in.h>
@@ -107,6 +110,71 @@ void print_cluster(std::vector<node>& nodes) {
   }
 }
 
+// The topic through the typed broker_actor API: created on node 2 (its controller forwards to the active
+// one), described by node 1 once its image has it, one record per partition written to its leader.
+bool use_topic(std::vector<node>& nodes) {
+  caf::scoped_actor self{*nodes[1].system};
+  topic_spec spec;
+  spec.name = "orders";
+  spec.partitions = 3;
+  spec.replication_factor = 3;
+  bool created = false;
+  self->request(nodes[1].handle->broker, std::chrono::seconds(10), create_atom::value, spec)
+    .receive([&](topic_description&) { created = true; },
+             [&](caf::error& e) { std::cerr << "create failed: " << describe(e) << "\n"; });
+  if (!created)
+    return false;
+  std::optional<topic_description> d;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!d && std::chrono::steady_clock::now() < deadline) {
+    caf::scoped_actor s1{*nodes[0].system};
+    s1->request(nodes[0].handle->broker, ask_timeout, describe_atom::value, std::vector<std::string>{"orders"})
+      .receive([&](std::vector<topic_description>& v) { d = v.front(); }, [](caf::error&) {});
+    if (!d)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (!d) {
+    std::cerr << "node 1 does not describe topic orders\n";
+    return false;
+  }
+  std::cout << "topic orders (created through node 2, described by node 1):\n";
+  for (const auto& p : d->partition_states) {
+    std::cout << "  partition " << p.partition << " leader " << p.leader << " epoch " << p.leader_epoch
+              << " replicas";
+    for (auto r : p.replicas)
+      std::cout << " " << r;
+    std::cout << "\n";
+    auto& leader = nodes[static_cast<size_t>(p.leader - 1)];
+    auto& other = nodes[static_cast<size_t>(p.leader % 3)];
+    produce_request req;
+    req.topic = "orders";
+    req.partition = p.partition;
+    req.records.push_back(record{std::string{"k"}, "hello from partition " + std::to_string(p.partition), {}, -1, -1});
+    caf::scoped_actor sl{*leader.system};
+    uint8_t error = 255;
+    sl->request(leader.handle->broker, ask_timeout, produce_atom::value, req)
+      .receive([&](produce_response& r) { error = r.partitions.empty() ? 255 : r.partitions.front().error; },
+               [](caf::error&) {});
+    caf::scoped_actor so{*other.system};
+    uint8_t refused = 255;
+    so->request(other.handle->broker, ask_timeout, produce_atom::value, req)
+      .receive([&](produce_response& r) { refused = r.partitions.empty() ? 255 : r.partitions.front().error; },
+               [](caf::error&) {});
+    fetch_request fr;
+    fr.topic = "orders";
+    fr.partition = p.partition;
+    int64_t hw = -1;
+    sl->request(leader.handle->broker, ask_timeout, fetch_atom::value, fr)
+      .receive([&](fetch_response& r) { hw = r.high_watermark; }, [](caf::error&) {});
+    std::cout << "    written through node " << p.leader << ": " << to_string(static_cast<api_errc>(error))
+              << ", high watermark " << hw << "; through node " << other.config.node_id << ": "
+              << to_string(static_cast<api_errc>(refused)) << "\n";
+    if (error != 0 || hw != 1 || refused != static_cast<uint8_t>(api_errc::not_leader_or_follower))
+      return false;
+  }
+  return true;
+}
+
 int run(const fs::path& dir) {
   std::vector<node> nodes(3);
   std::vector<uint16_t> native_ports, kafka_ports;
@@ -122,7 +190,7 @@ int run(const fs::path& dir) {
       std::nullopt, {"node.id=" + std::to_string(i), "log.dirs=" + (dir / ("node" + std::to_string(i))).string(),
                      "samsa.native.listener=127.0.0.1:" + std::to_string(native_ports[static_cast<size_t>(i - 1)]),
                      "listeners=PLAINTEXT://127.0.0.1:" + std::to_string(kafka_ports[static_cast<size_t>(i - 1)]),
-                     "controller.quorum.voters=" + voters});
+                     "controller.quorum.voters=" + voters, "samsa.http.listener="});
     if (!loaded.ok()) {
       for (auto& e : loaded.errors)
         std::cerr << "node " << i << ": " << e << "\n";
@@ -149,6 +217,7 @@ int run(const fs::path& dir) {
   if (ok) {
     std::cout << "cluster ready:\n";
     print_cluster(nodes);
+    ok = use_topic(nodes);
   } else {
     std::cerr << "the cluster was not ready within " << ready_timeout.count() << " s\n";
   }
