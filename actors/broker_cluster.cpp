@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/actor_clock.hpp"
+#include "actors/broker_topics.hpp"
 #include "cluster/controller/replication_control.hpp"
 #include "cluster/metadata_image.hpp"
 #include "cluster/metadata_view.hpp"
@@ -144,8 +145,11 @@ void on_image(broker_ptr self, image_ptr img) {
       }
     }
   }
-  if (changed && st.store->set_cluster_image_offset(img->offset()) != persistence::errc::ok)
+  if (!changed)
+    return;
+  if (st.store->set_cluster_image_offset(img->offset()) != persistence::errc::ok)
     spdlog::warn("cluster: cannot record the metadata offset in the database: {}", st.store->last_error());
+  save_snapshot(st); // the node's view as a versioned Boost snapshot, as on a single node
 }
 
 caf::error leadership_error(const broker_state& st, const std::string& topic, int32_t partition) {

@@ -26,14 +26,14 @@ fail() {
   exit 1
 }
 
-# A base P with P..P+2 and P+10000..P+10002 free on loopback.
+# A base P with P..P+2, P+552..P+554 (HTTP metrics) and P+10000..P+10002 free on loopback.
 BASE=$($PY - <<'EOF'
 import random, socket
 for _ in range(200):
     p = random.randint(20000, 45000)
     socks = []
     try:
-        for q in [p, p + 1, p + 2, p + 10000, p + 10001, p + 10002]:
+        for q in [p, p + 1, p + 2, p + 552, p + 553, p + 554, p + 10000, p + 10001, p + 10002]:
             s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind(("127.0.0.1", q)); socks.append(s)
         print(p); break

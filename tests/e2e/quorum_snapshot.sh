@@ -33,7 +33,7 @@ describe_all() {
 import re, sys
 rows = []
 for line in sys.stdin:
-    m = re.search(r"Topic: (\S+)\tPartition: (\d+)\tLeader: ([\d-]+)\tReplicas: ([\d,]*)\tIsr: ([\d,]*)", line)
+    m = re.search(r"Topic: (\S+)\tPartition: (\d+)\tLeader: ([\d-]+)\tLeaderEpoch: \d+\tReplicas: ([\d,]*)\tIsr: ([\d,]*)", line)
     if m and m.group(1).startswith("snap-"):
         rows.append(" ".join(m.groups()))
 print("\n".join(sorted(rows)))'
