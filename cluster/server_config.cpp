@@ -637,6 +637,15 @@ config_result parse_server_properties(const std::string& text,
     if (self == voters.end() && c.has_role("controller"))
       result.errors.push_back(where + ": process.roles includes 'controller' but node.id " + std::to_string(c.node_id)
                               + " is not in controller.quorum.voters (a controller must be a voter)");
+    if (self == voters.end() && !c.has_role("controller")) {
+      auto roles = where_set.find("process.roles");
+      result.errors.push_back((roles != where_set.end() ? roles->second : where)
+                              + ": process.roles=broker (a node that follows the metadata quorum without voting) is "
+                                "not supported yet: list node "
+                              + std::to_string(c.node_id)
+                              + " in controller.quorum.voters with process.roles=broker,controller, or leave "
+                                "controller.quorum.voters empty for a standalone node");
+    }
   }
   if (!c.has_role("broker")) {
     auto it = where_set.find("process.roles");

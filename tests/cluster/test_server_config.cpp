@@ -381,10 +381,11 @@ TEST_CASE("server_config: controller quorum keys") {
     CHECK(v[2].host == "::1");
     CHECK(r.config.runs_quorum());
     CHECK(r.config.controller_quorum_election_timeout_ms == 500);
+    // A node that would follow the quorum without voting (a KRaft observer) is not built yet: refused, so
+    // it never starts as a standalone node that clients would take for a member of the cluster.
     auto broker_only = parse_server_properties("node.id=4\nprocess.roles=broker\n"
                                                "controller.quorum.voters=1@127.0.0.1:19092\n");
-    REQUIRE_MESSAGE(broker_only.ok(), joined(broker_only));
-    CHECK_FALSE(broker_only.config.runs_quorum());
+    CHECK(has_error(broker_only, {"config line 2", "process.roles=broker", "not supported yet", "controller.quorum.voters"}));
   }
   SUBCASE("this node's entry must name its native listener's port") {
     auto r = parse_server_properties("node.id=1\nsamsa.native.listener=127.0.0.1:19092\n"
