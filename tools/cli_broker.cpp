@@ -17,20 +17,15 @@
 
 namespace samsa::cli {
 
-int cmd_broker(const std::vector<std::string>& argv) {
-  auto a = parse_args(argv, {"--config", "--set"}, {});
-  if (!a)
-    return 2;
-  if (!a->positional.empty()) {
-    std::cerr << "error: unexpected argument '" << a->positional.front() << "'\n";
-    return 2;
-  }
-  auto loaded = cluster::load_server_config(a->get("--config"), a->all("--set"));
+namespace {
+
+int run_broker(const args& a) {
+  auto loaded = cluster::load_server_config(a.get("--config"), a.all("--set"));
   if (!loaded.ok()) {
     for (auto& e : loaded.errors)
       std::cerr << "error: " << e << "\n";
     std::cerr << "samsa broker: refusing to start with an invalid configuration\n";
-    return 2;
+    return exit_usage;
   }
   auto& cfg = loaded.config;
   configure_logging(cfg.log_level);
@@ -48,7 +43,7 @@ int cmd_broker(const std::vector<std::string>& argv) {
   if (!node) {
     spdlog::error("refusing to start: {}", describe(node.error()));
     std::cerr << "error: " << describe(node.error()) << "\n";
-    return 1;
+    return exit_failed;
   }
   std::string http = node->http_port != 0
                        ? cfg.http_host() + ":" + std::to_string(node->http_port) + "/metrics (samsa.http.listener)"
@@ -68,7 +63,24 @@ int cmd_broker(const std::vector<std::string>& argv) {
   std::cout << "samsa broker: signal " << sig << ", shutting down" << std::endl;
   actors::stop_node(sys, *node);
   spdlog::info("stopped cleanly");
-  return 0;
+  return exit_ok;
+}
+
+} // namespace
+
+command_group broker_command() {
+  command_spec c;
+  c.summary = "start a node in the foreground, until Ctrl-C or SIGTERM";
+  c.options = {
+    {"--config", "FILE", "a server.properties file (default: the embedded config/server.properties)"},
+    {"--set", "key=value", "a setting over the file's (repeatable), e.g. --set log.dirs=/var/lib/samsa"},
+  };
+  c.examples = {"samsa broker", "samsa broker --config node1.properties --set log.level=debug"};
+  c.details = "Without options: data in ./data, Kafka on 127.0.0.1:9092, native API on 127.0.0.1:19092, metrics on\n"
+              "127.0.0.1:9644. An invalid configuration is refused before anything starts (exit 2); a node that cannot start\n"
+              "(data directory locked, port taken) exits 1.";
+  c.run = run_broker;
+  return single_command("broker", std::move(c));
 }
 
 } // namespace samsa::cli

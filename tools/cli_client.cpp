@@ -29,12 +29,8 @@ std::string join_ids(const std::vector<int32_t>& xs) {
 }
 
 int topics_create(caf::scoped_actor& self, const broker_actor& b, const args& a) {
-  if (a.positional.size() != 2) {
-    std::cerr << "usage: samsa topics create TOPIC [--partitions N] [--replication-factor R] [--config k=v ...]\n";
-    return 2;
-  }
   topic_spec spec;
-  spec.name = a.positional[1];
+  spec.name = a.positional[0];
   std::optional<long long> partitions, rf;
   // Out-of-range values (0, negative) go to the broker, which answers with the Kafka error.
   if (!int_option(a, "--partitions", INT32_MIN, partitions) || !int_option(a, "--replication-factor", INT16_MIN, rf))
@@ -94,15 +90,11 @@ int topics_describe(caf::scoped_actor& self, const broker_actor& b, std::vector<
 }
 
 int topics_delete(caf::scoped_actor& self, const broker_actor& b, const args& a) {
-  if (a.positional.size() != 2) {
-    std::cerr << "usage: samsa topics delete TOPIC\n";
-    return 2;
-  }
   int rc = 0;
-  self->request(b, timeout, delete_atom::value, a.positional[1])
-    .receive([&](bool) { std::cout << "Deleted topic " << a.positional[1] << ".\n"; },
+  self->request(b, timeout, delete_atom::value, a.positional[0])
+    .receive([&](bool) { std::cout << "Deleted topic " << a.positional[0] << ".\n"; },
              [&](const caf::error& e) {
-               print_error("cannot delete topic " + a.positional[1], e);
+               print_error("cannot delete topic " + a.positional[0], e);
                rc = 1;
              });
   return rc;
@@ -110,28 +102,35 @@ int topics_delete(caf::scoped_actor& self, const broker_actor& b, const args& a)
 
 } // namespace
 
-int cmd_topics(const std::vector<std::string>& argv) {
-  auto a = parse_args(argv, {"--broker", "--partitions", "--replication-factor", "--config"}, {});
-  if (!a)
-    return 2;
-  if (a->positional.empty()) {
-    std::cerr << "usage: samsa topics create|list|describe|delete ...\n";
-    return 2;
-  }
-  return with_broker(*a, [&](caf::scoped_actor& self, const broker_actor& broker) {
-  auto b = &broker;
-  auto& sub = a->positional[0];
-  if (sub == "create")
-    return topics_create(self, *b, *a);
-  if (sub == "list")
-    return topics_describe(self, *b, {}, true);
-  if (sub == "describe")
-    return topics_describe(self, *b, {a->positional.begin() + 1, a->positional.end()}, false);
-  if (sub == "delete")
-    return topics_delete(self, *b, *a);
-  std::cerr << "error: unknown topics command '" << sub << "'\n";
-  return 2;
+command_group topics_commands() {
+  command_spec create{"create", "TOPIC", 1, 1, "create a topic"};
+  create.options = {
+    {"--partitions", "N", "partitions of the topic (default: the broker's num.partitions)"},
+    {"--replication-factor", "R", "replicas of each partition (default: the broker's default.replication.factor)"},
+    {"--config", "key=value", "a topic-level config (repeatable), e.g. retention.ms=86400000"},
+    broker_option(),
+  };
+  create.examples = {"samsa topics create orders --partitions 3 --config cleanup.policy=delete"};
+  create.run = on_broker(topics_create);
+  command_spec list{"list", "", 0, 0, "print the name of every topic, one per line"};
+  list.options = {broker_option()};
+  list.examples = {"samsa topics list --broker 127.0.0.1:19093"};
+  list.run = on_broker([](caf::scoped_actor& self, const broker_actor& b, const args&) {
+    return topics_describe(self, b, {}, true);
   });
+  command_spec describe{"describe", "[TOPIC ...]", 0, any_number,
+                        "partitions, leaders, replicas, offsets and sizes (of every topic without TOPIC)"};
+  describe.options = {broker_option()};
+  describe.examples = {"samsa topics describe orders"};
+  describe.run = on_broker([](caf::scoped_actor& self, const broker_actor& b, const args& a) {
+    return topics_describe(self, b, a.positional, false);
+  });
+  command_spec del{"delete", "TOPIC", 1, 1, "delete a topic and its data"};
+  del.options = {broker_option()};
+  del.examples = {"samsa topics delete orders"};
+  del.run = on_broker(topics_delete);
+  return {"topics", "Create, list, describe and delete topics through a broker's native API.",
+          {create, list, describe, del}};
 }
 
 // True when another line is already buffered or stdin becomes readable within `ms` (end of input counts
@@ -143,15 +142,10 @@ bool more_input_within(int ms) {
   return ::poll(&p, 1, ms) > 0;
 }
 
-int cmd_produce(const std::vector<std::string>& argv) {
-  auto a = parse_args(argv, {"--broker", "--key-separator", "--partition", "--acks", "--batch-records", "--linger-ms"},
-                      {});
-  if (!a)
-    return 2;
-  if (a->positional.size() != 1) {
-    std::cerr << "usage: samsa produce TOPIC [--key-separator SEP] [--partition P] [--acks -1|0|1] [--linger-ms MS]\n";
-    return 2;
-  }
+namespace {
+
+int run_produce(const args& arguments) {
+  const auto* a = &arguments;
   produce_request base;
   base.topic = a->positional[0];
   std::optional<long long> partition, batch, linger;
@@ -236,19 +230,12 @@ int cmd_produce(const std::vector<std::string>& argv) {
   auto plural = [](size_t n) { return n == 1 ? " record" : " records"; };
   std::cerr << (base.acks == acks_none ? "sent " : "produced ") << acknowledged << plural(acknowledged) << " to "
             << base.topic << (failed ? ", " + std::to_string(failed) + " failed" : std::string{}) << "\n";
-  return failed ? 1 : 0;
+  return failed ? exit_failed : exit_ok;
   });
 }
 
-int cmd_consume(const std::vector<std::string>& argv) {
-  auto a = parse_args(argv, {"--broker", "--offset", "--partition", "--max-messages", "--key-separator"},
-                      {"--from-beginning", "--follow", "--print-key", "--print-offset"});
-  if (!a)
-    return 2;
-  if (a->positional.size() != 1) {
-    std::cerr << "usage: samsa consume TOPIC [--from-beginning | --offset N] [--partition P] [--follow]\n";
-    return 2;
-  }
+int run_consume(const args& arguments) {
+  const auto* a = &arguments;
   auto topic = a->positional[0];
   std::optional<long long> start_offset, partition, max_count;
   if (!int_option(*a, "--offset", 0, start_offset) || !int_option(*a, "--partition", 0, partition)
@@ -371,8 +358,47 @@ int cmd_consume(const std::vector<std::string>& argv) {
     if (all_done)
       break;
   }
-  return 0;
+  return exit_ok;
   });
+}
+
+} // namespace
+
+command_group produce_command() {
+  command_spec c{"", "TOPIC", 1, 1, "send stdin to a topic, one record per line"};
+  c.options = {
+    {"--key-separator", "SEP", "split each line at the first SEP into key and value (keyed records: murmur2 partitioning)"},
+    {"--partition", "P", "write every record to partition P (default: by key, or round robin without keys)"},
+    {"--acks", "-1|0|1", "acknowledgement wanted: -1 (all, the default), 1 (leader) or 0 (none)"},
+    {"--batch-records", "N", "at most N records per batch (default 5000)"},
+    {"--linger-ms", "MS", "a batch closes when input pauses for MS milliseconds (default 5)"},
+    broker_option(),
+  };
+  c.examples = {"seq 1 100 | awk '{print \"key\" $1 % 10 \":order \" $1}' | samsa produce orders --key-separator :"};
+  c.details = "Lines are sent as they arrive (typing and `tail -f | samsa produce` work). Exits 1 if any record\n"
+              "was not acknowledged.";
+  c.run = run_produce;
+  return single_command("produce", std::move(c));
+}
+
+command_group consume_command() {
+  command_spec c{"", "TOPIC", 1, 1, "print a topic's records, one value per line"};
+  c.options = {
+    {"--from-beginning", "", "start at each partition's first record (default: at the end of the log)"},
+    {"--offset", "N", "start at offset N of each partition read"},
+    {"--partition", "P", "read partition P only (default: every partition)"},
+    {"--follow", "", "keep waiting for new records instead of exiting at the end of the log"},
+    {"--max-messages", "N", "exit after printing N records"},
+    {"--print-key", "", "print KEY<SEP>VALUE (a missing key as null)"},
+    {"--print-offset", "", "print PARTITION:OFFSET<SEP> before each record"},
+    {"--key-separator", "SEP", "the separator for --print-key and --print-offset (default a tab)"},
+    broker_option(),
+  };
+  c.examples = {"samsa consume orders --from-beginning --print-key --max-messages 10"};
+  c.details = "Starts at the end of the log unless --from-beginning or --offset (like Kafka's console consumer)\n"
+              "and exits at the end of the log unless --follow.";
+  c.run = run_consume;
+  return single_command("consume", std::move(c));
 }
 
 } // namespace samsa::cli

@@ -97,24 +97,15 @@ cluster_view fetch_cluster_view(caf::scoped_actor& self, const broker_actor& bro
   return v;
 }
 
-int cmd_cluster(const std::vector<std::string>& argv) {
-  if (!argv.empty() && argv[0] == "start")
-    return cmd_cluster_start({argv.begin() + 1, argv.end()});
-  auto a = parse_args(argv, {"--broker", "--output"}, {});
-  if (!a)
-    return 2;
-  if (a->positional.size() != 1 || a->positional[0] != "status") {
-    std::cerr << "usage: samsa cluster status [--broker HOST:PORT] [--output text|json]\n"
-                 "       samsa cluster start [--nodes N] [--dir D] [--base-port P] [--set key=value ...]"
-                 " (--help for more)\n";
-    return 2;
-  }
-  auto output = a->get("--output").value_or("text");
+namespace {
+
+int cluster_status(const args& a) {
+  auto output = a.get("--output").value_or("text");
   if (output != "text" && output != "json") {
     std::cerr << "error: --output must be text or json\n";
-    return 2;
+    return exit_usage;
   }
-  return with_broker(*a, [&](caf::scoped_actor& self, const broker_actor& broker) {
+  return with_broker(a, [&](caf::scoped_actor& self, const broker_actor& broker) {
     auto v = fetch_cluster_view(self, broker, std::chrono::seconds(10));
     if (!v.quorum) {
       std::cerr << "error: " << v.error << "\n";
@@ -150,8 +141,24 @@ int cmd_cluster(const std::vector<std::string>& argv) {
                   << m.offline << "\n";
       }
     }
-    return v.members ? 0 : 1;
+    return v.members ? exit_ok : exit_failed;
   });
+}
+
+} // namespace
+
+command_group cluster_commands() {
+  command_spec status{"status", "", 0, 0, "the controller quorum and registered brokers as one node sees them"};
+  status.options = {
+    {"--output", "text|json", "text for people (default), json for scripts: one object"},
+    broker_option(),
+  };
+  status.examples = {"samsa cluster status --broker 127.0.0.1:19093 --output json"};
+  status.details = "JSON: the quorum fields (node_id, role, term, leader, commit_index, last_index, last_applied,\n"
+                   "snapshot_index, snapshots_taken, snapshots_installed, peers), then image_offset,\n"
+                   "active_controller, partitions, under_replicated_partitions, offline_partitions and brokers.";
+  status.run = cluster_status;
+  return {"cluster", "Inspect a cluster, or run a local one.", {status, cluster_start_command()}};
 }
 
 } // namespace samsa::cli

@@ -9,6 +9,7 @@
 
 #include "messages/cluster_api.hpp"
 #include "messages/native_api.hpp"
+#include "tools/cli_options.hpp"
 
 namespace samsa::cli {
 
@@ -22,6 +23,7 @@ struct cluster_view {
 };
 cluster_view fetch_cluster_view(caf::scoped_actor& self, const broker_actor& broker, std::chrono::milliseconds timeout);
 
-int cmd_cluster_start(const std::vector<std::string>& argv);
+// `samsa cluster start` (cli_cluster_start.cpp).
+command_spec cluster_start_command();
 
 } // namespace samsa::cli

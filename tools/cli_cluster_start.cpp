@@ -50,28 +50,6 @@ namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using steady = std::chrono::steady_clock;
 
-const char* start_usage = R"(usage: samsa cluster start [--nodes N] [--dir D] [--base-port P] [--set key=value ...]
-
-Runs a local cluster of N nodes on 127.0.0.1 in the foreground: N `samsa broker` processes, each a broker
-and a voter of the metadata quorum (combined mode), until Ctrl-C or SIGTERM stops them all.
-
-  --nodes N        nodes to run, 1 to 5 (default 3, or what D already holds; Kafka recommends 3 or 5
-                   voters, and every node of a local cluster votes)
-  --dir D          where the nodes live (default ./samsa-cluster); starting again on D brings the same
-                   cluster back with its data
-  --base-port P    node i serves Kafka clients on P+i-1 and the native API on P+10000+i-1 (default 9092,
-                   i.e. 9092.. and 19092.., or what D used last)
-  --set key=value  a broker setting for every node (repeatable), e.g. --set log.level=debug
-
-Files: D/node<i>/server.properties (generated at every start; `samsa broker --config` reads it),
-D/node<i>/data (the node's log.dirs), D/node<i>/broker.log (the node's output, appended).
-
-It prints "cluster ready" with the bootstrap servers once the quorum has a leader and every node is
-registered and unfenced. A node that dies before that fails the start (exit 1); one that dies later is
-reported and the others keep running. Ctrl-C, SIGTERM or SIGHUP stops every node with SIGTERM (SIGKILL
-after 30 s, or at once on a second Ctrl-C); exit status 0 when every node stopped cleanly.
-)";
-
 constexpr auto stop_timeout = std::chrono::seconds(30);
 constexpr auto poll_interval = milliseconds(200);
 constexpr auto waiting_report_every = std::chrono::seconds(10);
@@ -538,21 +516,30 @@ int run_cluster(const cluster::local_cluster& c) {
 
 } // namespace
 
-int cmd_cluster_start(const std::vector<std::string>& argv) {
-  auto a = parse_args(argv, {"--nodes", "--dir", "--base-port", "--set"}, {"--help", "-h"});
-  if (!a)
-    return 2;
-  if (a->has("--help")) {
-    std::cout << start_usage;
-    return 0;
-  }
-  if (!a->positional.empty()) {
-    std::cerr << "error: unexpected argument '" << a->positional.front() << "'\n" << start_usage;
-    return 2;
-  }
-  int rc = 0;
-  auto p = prepare_cluster(*a, rc);
-  return p ? run_cluster(p->cluster) : rc;
+command_spec cluster_start_command() {
+  command_spec c{"start", "", 0, 0, "run a local cluster of N broker processes in the foreground"};
+  c.options = {
+    {"--nodes", "N", "nodes to run, 1 to 5 (default 3, or what D already holds); every node is a broker and a voter"},
+    {"--dir", "D", "where the nodes live (default ./samsa-cluster); starting again on D brings the cluster back"},
+    {"--base-port", "P", "node i serves Kafka on P+i-1, the native API on P+10000+i-1 (default 9092, or D's last)"},
+    {"--set", "key=value", "a broker setting for every node (repeatable), e.g. --set log.level=debug"},
+  };
+  c.examples = {"samsa cluster start --nodes 3", "samsa cluster start --dir /tmp/c --base-port 29092 --set log.retention.hours=1"};
+  c.details = R"(Each node is a broker and a voter of the metadata quorum (combined mode); Kafka recommends 3 or 5
+voters. Ports: Kafka P+i-1, native API P+10000+i-1, metrics P+552+i-1; a port already taken is refused.
+Files: D/node<i>/server.properties (generated at every start; `samsa broker --config` reads it),
+D/node<i>/data (the node's log.dirs), D/node<i>/broker.log (the node's output, appended).
+
+It prints "cluster ready" with the bootstrap servers once the quorum has a leader and every node is
+registered and unfenced. A node that dies before that fails the start (exit 1); one that dies later is
+reported and the others keep running. Ctrl-C, SIGTERM or SIGHUP stops every node with SIGTERM (SIGKILL
+after 30 s, or at once on a second Ctrl-C); exit status 0 when every node stopped cleanly.)";
+  c.run = [](const args& a) {
+    int rc = 0;
+    auto p = prepare_cluster(a, rc);
+    return p ? run_cluster(p->cluster) : rc;
+  };
+  return c;
 }
 
 } // namespace samsa::cli

@@ -17,55 +17,6 @@
 
 namespace samsa::cli {
 
-std::optional<std::string> args::get(const std::string& k) const {
-  auto i = options.find(k);
-  if (i == options.end())
-    return std::nullopt;
-  return i->second;
-}
-
-std::vector<std::string> args::all(const std::string& k) const {
-  std::vector<std::string> out;
-  auto [b, e] = options.equal_range(k);
-  for (auto i = b; i != e; ++i)
-    out.push_back(i->second);
-  return out;
-}
-
-std::optional<args> parse_args(const std::vector<std::string>& argv, const std::vector<std::string>& with_value,
-                               const std::vector<std::string>& flags) {
-  args out;
-  for (size_t i = 0; i < argv.size(); ++i) {
-    const auto& s = argv[i];
-    if (s.size() > 2 && s.compare(0, 2, "--") == 0) {
-      auto name = s;
-      std::optional<std::string> inline_value;
-      if (auto eq = s.find('='); eq != std::string::npos) {
-        name = s.substr(0, eq);
-        inline_value = s.substr(eq + 1);
-      }
-      if (std::find(flags.begin(), flags.end(), name) != flags.end() && !inline_value) {
-        out.options.emplace(name, "");
-      } else if (std::find(with_value.begin(), with_value.end(), name) != with_value.end()) {
-        if (inline_value) {
-          out.options.emplace(name, *inline_value);
-        } else if (i + 1 < argv.size()) {
-          out.options.emplace(name, argv[++i]);
-        } else {
-          std::cerr << "error: option " << name << " needs a value\n";
-          return std::nullopt;
-        }
-      } else {
-        std::cerr << "error: unknown option " << name << "\n";
-        return std::nullopt;
-      }
-    } else {
-      out.positional.push_back(s);
-    }
-  }
-  return out;
-}
-
 std::optional<long long> to_int(const std::string& s) {
   try {
     size_t pos = 0;
@@ -88,6 +39,10 @@ bool int_option(const args& a, const std::string& name, long long min, std::opti
     return false;
   }
   return true;
+}
+
+option_spec broker_option() {
+  return {"--broker", "HOST:PORT", std::string{"the broker's native API (samsa.native.listener; default "} + default_native_broker + ")"};
 }
 
 client_config::client_config() {
@@ -193,6 +148,12 @@ int with_broker(const args& a, const std::function<int(caf::scoped_actor&, const
     return 1;
   caf::scoped_actor self{sys};
   return body(self, *b);
+}
+
+std::function<int(const args&)> on_broker(broker_body body) {
+  return [body = std::move(body)](const args& a) {
+    return with_broker(a, [&](caf::scoped_actor& self, const broker_actor& b) { return body(self, b, a); });
+  };
 }
 
 } // namespace samsa::cli

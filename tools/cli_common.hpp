@@ -1,8 +1,7 @@
 #pragma once
-// Shared pieces of the `samsa` command: a small argument parser and the connection to a broker's native
-// API (CAF middleman, samsa.native.listener).
+// Shared pieces of the `samsa` command: the commands' tables (cli_options.hpp) and the connection to a
+// broker's native API (CAF middleman, samsa.native.listener).
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,21 +11,9 @@
 #include <caf/scoped_actor.hpp>
 
 #include "messages/native_api.hpp"
+#include "tools/cli_options.hpp"
 
 namespace samsa::cli {
-
-// Parsed command line: positional arguments and --options (repeatable; flags map to "").
-struct args {
-  std::vector<std::string> positional;
-  std::multimap<std::string, std::string> options;
-  bool has(const std::string& k) const { return options.count(k) > 0; }
-  std::optional<std::string> get(const std::string& k) const;
-  std::vector<std::string> all(const std::string& k) const;
-};
-
-// flags: options that take no value. Returns nullopt (after printing why) on an unknown option.
-std::optional<args> parse_args(const std::vector<std::string>& argv, const std::vector<std::string>& with_value,
-                               const std::vector<std::string>& flags);
 
 std::optional<long long> to_int(const std::string& s);
 
@@ -35,6 +22,9 @@ std::optional<long long> to_int(const std::string& s);
 bool int_option(const args& a, const std::string& name, long long min, std::optional<long long>& out);
 
 constexpr const char* default_native_broker = "127.0.0.1:19092";
+
+// --broker HOST:PORT, an option of every client command.
+option_spec broker_option();
 
 // Why the CLI could not reach a broker, as a sentence with the next step: nothing listening, a Kafka
 // listener instead of the native one (probed with an ApiVersions request), or a silent peer (TLS?).
@@ -52,11 +42,23 @@ std::optional<broker_actor> connect(caf::actor_system& sys, const args& a);
 // actor and the broker's handle; returns body's exit code, or 1 when the broker cannot be reached.
 int with_broker(const args& a, const std::function<int(caf::scoped_actor&, const broker_actor&)>& body);
 
-int cmd_broker(const std::vector<std::string>& argv);
-int cmd_topics(const std::vector<std::string>& argv);
-int cmd_produce(const std::vector<std::string>& argv);
-int cmd_consume(const std::vector<std::string>& argv);
-int cmd_groups(const std::vector<std::string>& argv);
-int cmd_cluster(const std::vector<std::string>& argv);
+// A command's `run` that calls `body` through with_broker.
+using broker_body = std::function<int(caf::scoped_actor&, const broker_actor&, const args&)>;
+std::function<int(const args&)> on_broker(broker_body body);
+
+// The commands, each with its option table next to the code that reads it; listed by samsa_commands().
+command_group broker_command();
+command_group topics_commands();
+command_group produce_command();
+command_group consume_command();
+command_group groups_commands();
+command_group cluster_commands();
+
+// Every command, in the order `samsa --help` lists them (cli_commands.cpp).
+const std::vector<command_group>& samsa_commands();
+
+// What `samsa --version` prints: samsa's version (CMake project version), the git commit it was configured
+// at ("unknown" outside a git checkout) and CAF's version.
+std::string version_text();
 
 } // namespace samsa::cli

@@ -85,7 +85,7 @@ int describe_group(caf::scoped_actor& self, const broker_actor& b, const std::st
 }
 
 int reset_offsets(caf::scoped_actor& self, const broker_actor& b, const args& a) {
-  auto group = a.positional[1];
+  auto group = a.positional[0];
   auto topic = a.get("--topic");
   int modes = a.has("--to-earliest") + a.has("--to-latest") + a.has("--to-offset");
   if (!topic || modes != 1) {
@@ -131,37 +131,44 @@ int reset_offsets(caf::scoped_actor& self, const broker_actor& b, const args& a)
   return 0;
 }
 
+int list_groups(caf::scoped_actor& self, const broker_actor& b, const args&) {
+  int rc = exit_ok;
+  self->request(b, timeout, groups_atom::value, list_atom::value)
+    .receive(
+      [&](const std::vector<group_info>& gs) {
+        for (auto& g : gs)
+          std::cout << g.group_id << "\t" << g.state << "\n";
+      },
+      [&](const caf::error& e) { rc = fail("cannot list groups", e); });
+  return rc;
+}
+
 } // namespace
 
-int cmd_groups(const std::vector<std::string>& argv) {
-  auto a = parse_args(argv, {"--broker", "--topic", "--to-offset"}, {"--to-earliest", "--to-latest"});
-  if (!a)
-    return 2;
-  if (a->positional.empty()) {
-    std::cerr << "usage: samsa groups list|describe GROUP|reset-offsets GROUP --topic T --to-...\n";
-    return 2;
-  }
-  return with_broker(*a, [&](caf::scoped_actor& self, const broker_actor& broker) {
-  auto b = &broker;
-  auto& sub = a->positional[0];
-  if (sub == "list") {
-    int rc = 0;
-    self->request(*b, timeout, groups_atom::value, list_atom::value)
-      .receive(
-        [&](const std::vector<group_info>& gs) {
-          for (auto& g : gs)
-            std::cout << g.group_id << "\t" << g.state << "\n";
-        },
-        [&](const caf::error& e) { rc = fail("cannot list groups", e); });
-    return rc;
-  }
-  if (sub == "describe" && a->positional.size() == 2)
-    return describe_group(self, *b, a->positional[1]);
-  if (sub == "reset-offsets" && a->positional.size() == 2)
-    return reset_offsets(self, *b, *a);
-  std::cerr << "error: unknown or incomplete groups command\n";
-  return 2;
+command_group groups_commands() {
+  command_spec list{"list", "", 0, 0, "print every consumer group with its state"};
+  list.options = {broker_option()};
+  list.examples = {"samsa groups list"};
+  list.run = on_broker(list_groups);
+  command_spec describe{"describe", "GROUP", 1, 1, "a group's members and per partition its offset, log end, lag"};
+  describe.options = {broker_option()};
+  describe.examples = {"samsa groups describe billing"};
+  describe.run = on_broker([](caf::scoped_actor& self, const broker_actor& b, const args& a) {
+    return describe_group(self, b, a.positional[0]);
   });
+  command_spec reset{"reset-offsets", "GROUP", 1, 1, "rewrite a group's committed offsets of one topic"};
+  reset.options = {
+    {"--topic", "T", "the topic whose offsets to rewrite (required)"},
+    {"--to-earliest", "", "to each partition's log start offset"},
+    {"--to-latest", "", "to each partition's log end offset"},
+    {"--to-offset", "N", "to offset N (clamped to each partition's log start and end)"},
+    broker_option(),
+  };
+  reset.examples = {"samsa groups reset-offsets billing --topic orders --to-earliest"};
+  reset.details = "Exactly one of --to-earliest, --to-latest and --to-offset. Refused (non_empty_group) while the\n"
+                  "group has members.";
+  reset.run = on_broker(reset_offsets);
+  return {"groups", "Inspect consumer groups and rewrite their committed offsets.", {list, describe, reset}};
 }
 
 } // namespace samsa::cli
