@@ -4,7 +4,8 @@
 #   1. election after kill -9 of the quorum leader (the killed node restarts between rounds),
 #   2. election after SIGSTOP of the quorum leader (SIGCONT once the survivors agree),
 #   3. a topic created through one node until all three nodes have it (their logs) and describe it,
-#   4. fencing of a follower broker after kill -9 (connection drop) and after SIGSTOP (session timeout).
+#   4. fencing of a follower broker after kill -9 (connection drop) and after SIGSTOP (session timeout), and
+#      of the quorum leader's own broker after kill -9 (the new controller never watched it: session timeout).
 # Times come from the nodes' own log lines (spdlog, millisecond timestamps) against the time of the kill,
 # so polling does not blur them; the polled figures are printed beside them. Between rounds the cluster is
 # back to stable: one leader named alike by all three nodes, three unfenced brokers on every node.
@@ -17,7 +18,7 @@ usage() {
 usage: $0 [--samsa PATH] [--rounds N] [--smoke] [--out FILE] [--keep] [--bench-args "SAMSA_BENCH OPTIONS"]
   --samsa PATH     the samsa executable (default: $ROOT/build/samsa)
   --rounds N       rounds per measurement (default 10)
-  --smoke          2 rounds, no SIGSTOP fencing round (that one waits broker.session.timeout.ms each time)
+  --smoke          2 rounds, none of the fencing rounds that wait for broker.session.timeout.ms
   --out FILE       append the Markdown report to FILE too
   --keep           keep the work directory (data and node logs)
   --bench-args S   the options given to samsa_bench (make bench BENCH_ARGS=...): --smoke, --out FILE and
@@ -200,10 +201,25 @@ topic_round() { # ROUND
       "described by all after $(printf '%s\n' "${at[@]}" | sort -n | tail -1) ms"
 }
 
-# One fencing: a follower (not the quorum leader) is killed or stopped at T0; the controller's log line
-# saying it fences it gives the time. Then the node comes back (restart or SIGCONT) until unfenced everywhere.
-fence_round() { # KIND(kill|stop) ROUND
-  local kind=$1 r=$2 leader victim epoch t0 ms t1 got how
+# The first log line of one of NODES (at or after T0) saying the controller fences broker ID at EPOCH:
+# "MS HOW NODE", HOW 0 for "connection lost" (its lifecycle's monitor fired), 1 for "session expired".
+wait_fenced() { # MAX_SECONDS T0 ID EPOCH NODE...
+  local deadline=$(( $(now_ms) + $1 * 1000 )) t0=$2 id=$3 epoch=$4 i got; shift 4
+  while [ "$(now_ms)" -lt "$deadline" ]; do
+    for i in "$@"; do
+      got=$(log_ms "$i" "$t0" "controller: node $id's broker (epoch $epoch) is gone" "fence_broker node $id epoch $epoch")
+      [ -z "$got" ] || { echo "$got $i"; return 0; }
+    done
+    sleep 0.05
+  done
+  return 1
+}
+
+# One fencing: a broker is killed or stopped at T0 (kill/stop: a follower, not the quorum leader; leader: the
+# quorum leader, kill -9); the active controller's log line saying it fences it gives the time. Then the
+# node comes back (restart or SIGCONT) until unfenced everywhere.
+fence_round() { # KIND(kill|stop|leader) ROUND
+  local kind=$1 r=$2 leader victim epoch t0 ms t1 got how by
   got=$(wait_stable "the previous round") || exit 1
   read -r leader _ <<<"$got"
   # One broker heartbeat interval (2000 ms) more: every lifecycle has found the current controller. Without
@@ -211,21 +227,21 @@ fence_round() { # KIND(kill|stop) ROUND
   sleep 3
   mapfile -t fol < <(others "$leader")
   victim=${fol[$(( r % ${#fol[@]} ))]}
+  [ "$kind" = leader ] && victim=$leader
   epoch=$(epoch_of "$leader" "$victim")
   t0=$(now_ms)
-  if [ "$kind" = kill ]; then kill_node "$victim"; else kill -STOP "${PID[$victim]}"; fi
-  got=$(wait_log 40 "$leader" "$t0" "controller: node $victim's broker (epoch $epoch) is gone" \
-        "fence_broker node $victim epoch $epoch") || fail "fence $kind round $r: node $victim not fenced by node $leader in 40 s"
-  read -r ms how <<<"$got"
+  if [ "$kind" = stop ]; then kill -STOP "${PID[$victim]}"; else kill_node "$victim"; fi
+  got=$(wait_fenced 40 "$t0" "$victim" "$epoch" $(others "$victim")) || fail "fence $kind round $r: node $victim not fenced in 40 s"
+  read -r ms how by <<<"$got"
   how=$([ "$how" = 0 ] && echo "connection lost" || echo "session expired")
   t1=$(now_ms)
-  if [ "$kind" = kill ]; then start_node "$victim"; wait_started "$victim"; else kill -CONT "${PID[$victim]}"; fi
+  if [ "$kind" = stop ]; then kill -CONT "${PID[$victim]}"; else start_node "$victim"; wait_started "$victim"; fi
   wait_stable "bringing node $victim back" >/dev/null
   record "fence.$kind" $(( ms - t0 ))
   record "fence.$kind.back" $(( $(now_ms) - t1 ))
-  [ "$kind" = stop ] || [ "$how" = "connection lost" ] || record "fence.kill.by_session" $(( ms - t0 ))
-  log "fence $kind round $r: node $victim (epoch $epoch) fenced by node $leader ($how) after $(( ms - t0 )) ms;" \
-      "unfenced everywhere $(( $(now_ms) - t1 )) ms after its $([ "$kind" = kill ] && echo restart || echo SIGCONT)"
+  [ "$kind" != kill ] || [ "$how" = "connection lost" ] || record "fence.kill.by_session" $(( ms - t0 ))
+  log "fence $kind round $r: node $victim (epoch $epoch) fenced by node $by ($how) after $(( ms - t0 )) ms;" \
+      "unfenced everywhere $(( $(now_ms) - t1 )) ms after its $([ "$kind" = stop ] && echo SIGCONT || echo restart)"
 }
 
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
@@ -238,7 +254,9 @@ for r in $(seq 1 "$ROUNDS"); do election_round kill "$r"; done
 for r in $(seq 1 "$ROUNDS"); do election_round stop "$r"; done
 for r in $(seq 1 "$ROUNDS"); do topic_round "$r"; done
 for r in $(seq 1 "$ROUNDS"); do fence_round kill "$r"; done
+# These two wait for a session to expire (broker.session.timeout.ms) in every round: not in --smoke.
 [ "$SMOKE" = 1 ] || for r in $(seq 1 "$ROUNDS"); do fence_round stop "$r"; done
+[ "$SMOKE" = 1 ] || for r in $(seq 1 "$ROUNDS"); do fence_round leader "$r"; done
 
 # CLI round trip for scale: the polled figures include one `samsa` CLI call (connect + request) per probe.
 for _ in $(seq 1 10); do
@@ -265,9 +283,11 @@ rows = [
     ("topic.described", "topic created -> `samsa topics describe` answers on all 3 nodes", "polled every ~10 ms per node"),
     ("fence.kill", "kill -9 of a follower broker -> fenced", "the controller's 'is gone: fencing it now' line (or 'session expired')"),
     ("fence.kill.by_session", "... of which fenced by session expiry, not at once", "the controller's 'session expired' line"),
-    ("fence.kill.back", "restarted -> unfenced on all 3 nodes", "polled, includes process start"),
+    ("fence.kill.back", "the killed follower restarted -> unfenced on all 3 nodes", "polled, includes process start"),
     ("fence.stop", "SIGSTOP of a follower broker -> fenced (session expired)", "the controller's 'session expired' line"),
     ("fence.stop.back", "SIGCONT -> unfenced on all 3 nodes", "polled"),
+    ("fence.leader", "kill -9 of the quorum leader -> its broker fenced", "the new controller's 'session expired' line: it never watched that broker"),
+    ("fence.leader.back", "the killed leader restarted -> unfenced on all 3 nodes", "polled, includes process start"),
     ("cli", "one `samsa cluster status` call (the polling's unit)", "for scale"),
 ]
 print(f"#### Cluster: 3 nodes on loopback ({started}; {rounds} rounds; load average at start {load}; {cpus} CPUs)")
