@@ -29,7 +29,7 @@ test: build
 bench: build
 	@rc=0; \
 	./$(BUILD_DIR)/bench/samsa_bench --samsa ./$(BUILD_DIR)/samsa $(BENCH_ARGS) || rc=$$?; \
-	./bench/cluster_failover.sh --samsa ./$(BUILD_DIR)/samsa --bench-args "$(BENCH_ARGS)" || { [ $$rc -ne 0 ] || rc=$$?; }; \
+	./bench/cluster_failover.sh --samsa ./$(BUILD_DIR)/samsa --bench-args "$(BENCH_ARGS)" || { s=$$?; [ $$rc -ne 0 ] || rc=$$s; }; \
 	exit $$rc
 
 clean:

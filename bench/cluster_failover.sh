@@ -66,6 +66,8 @@ SAMSA_BIN=$(cd "$(dirname "$SAMSA_BIN")" && pwd)/$(basename "$SAMSA_BIN")
 
 NODES=3
 source "$ROOT/tests/e2e/cluster_lib.sh" "$SAMSA_BIN"
+# cluster_lib's EXIT trap kills the nodes; bash runs it on a signal only when the signal is trapped.
+trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 129' HUP
 RESULTS=$WORK/results.tsv # METRIC <tab> MS, one line per round
 : >"$RESULTS"
 log() { echo "[cluster bench] $*" >&2; }
@@ -290,7 +292,7 @@ rows = [
     ("fence.leader.back", "the killed leader restarted -> unfenced on all 3 nodes", "polled, includes process start"),
     ("cli", "one `samsa cluster status` call (the polling's unit)", "for scale"),
 ]
-print(f"#### Cluster: 3 nodes on loopback ({started}; {rounds} rounds; load average at start {load}; {cpus} CPUs)")
+print(f"### Cluster: 3 nodes on loopback ({started}; {rounds} rounds; load average at start {load}; {cpus} CPUs)")
 print()
 print("| measurement | n | median ms | min ms | max ms | measured by |")
 print("|---|---:|---:|---:|---:|---|")
