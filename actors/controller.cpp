@@ -94,6 +94,25 @@ void deactivate(controller_ptr self) {
   st.activation_index = -1;
 }
 
+// The quorum lost its connection to `node`: fence its broker now, unless a lifecycle of it is monitored
+// here (its down_msg does that) or it is fenced already.
+void fence_unreachable(controller_ptr self, int32_t node) {
+  auto& st = self->state;
+  if (!active(self) || node == st.cfg.self)
+    return;
+  for (const auto& [addr, who] : st.lifecycles)
+    if (who.first == node)
+      return;
+  auto b = st.image->broker(node);
+  if (!b || b->fenced)
+    return;
+  auto d = st.control->handle_node_down(*st.image, node, b->broker_epoch, actor_clock_ms(self));
+  if (!d.records.empty())
+    spdlog::info("controller: the connection to node {} is down: fencing its broker (epoch {}) now", node,
+                 b->broker_epoch);
+  propose_quietly(self, d.records);
+}
+
 // Leading but not active yet: ask the quorum how far the log goes and how far it is applied.
 void try_activate(controller_ptr self) {
   auto& st = self->state;
@@ -114,6 +133,8 @@ void try_activate(controller_ptr self) {
         spdlog::info("controller: node {} is the active controller in term {} (image at offset {}, {} registered "
                      "broker(s) get a fresh session)",
                      st.cfg.self, term, st.image->offset(), st.image->brokers().size());
+        for (auto node : std::set<int32_t>{st.unreachable})
+          fence_unreachable(self, node);
       },
       [](caf::error&) {});
 }
@@ -334,6 +355,14 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
       self->state.subscribers.push_back(std::move(who));
     },
     [=](view_atom) { return cluster_view{self->state.image, self->state.leader}; },
+    [=](reach_atom, int32_t node, bool reachable) {
+      if (reachable) {
+        self->state.unreachable.erase(node);
+        return;
+      }
+      self->state.unreachable.insert(node);
+      fence_unreachable(self, node);
+    },
     [=](create_atom, topic_spec& spec) { return create_topic(self, spec); },
     [=](delete_atom, std::string& name) { return delete_topic(self, name); },
     [=](producer_id_atom, int32_t node, int64_t epoch) { return allocate_producer_ids(self, node, epoch); },
@@ -455,6 +484,7 @@ quorum_state_machine metadata_hooks(int32_t node_id, controller_actor controller
     publish();
   };
   sm.take_snapshot = [=](raft::log_index_t) { return pub->take_snapshot(); };
+  sm.peer_changed = [=](int32_t node, bool reachable) { caf::anon_send(controller, reach_atom::value, node, reachable); };
   sm.role_changed = [=](const raft::role_change& rc) {
     int32_t leader = rc.leader ? rc.leader->value : -1;
     caf::anon_send(controller, role_atom::value, leader, static_cast<int64_t>(rc.term.value),

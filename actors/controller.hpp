@@ -13,6 +13,9 @@
 //   lifecycle --(brk_hb_atom, heartbeat)--> reply at once; propose unfence when caught up
 //   own timer --(tick_atom)--> propose fences for expired sessions
 //   down_msg of a monitored lifecycle (every one that registered or heartbeated here) -> propose fence now
+//   quorum hooks --(reach_atom, node, false)--> the connection to that node is down: while active (and at
+//                  activation, for nodes already unreachable) fence its broker now unless a monitored
+//                  lifecycle of it will tell; a new controller never watched the old leader's lifecycle
 //   broker --(create_atom / delete_atom / producer_id_atom)--> active: propose the replication_control
 //                  records, answer once committed; not active: forward to the leader's controller (found
 //                  through actors/peer_lookup) when the request comes from this node, else not_leader
@@ -61,6 +64,7 @@ struct controller_state {
   std::vector<caf::actor> subscribers; // get every new image (the broker)
   std::map<int32_t, controller_actor> peers; // other nodes' controllers found so far (monitored)
   std::set<int32_t> peer_lookups;
+  std::set<int32_t> unreachable; // nodes whose connection the quorum reports down
   int32_t leader = -1;
   int64_t term = 0;
   bool leading = false;

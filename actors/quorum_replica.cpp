@@ -223,6 +223,8 @@ void add_peer(quorum_ptr self, raft::node_id_t id, const caf::actor& handle) {
   self->monitor(typed);
   st.peers[id] = typed;
   spdlog::info("quorum: node {} reaches node {}", st.cfg.self.value, id.value);
+  if (st.sm.peer_changed)
+    st.sm.peer_changed(id.value, true);
 }
 
 void lookup_failed(quorum_ptr self, raft::node_id_t id, const std::string& why) {
@@ -342,6 +344,8 @@ quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, s
       if (it->second.address() == dm.source) {
         spdlog::warn("quorum: node {} lost node {}: {}", st.cfg.self.value, it->first.value,
                      self->system().render(dm.reason));
+        if (st.sm.peer_changed)
+          st.sm.peer_changed(it->first.value, false);
         st.next_lookup_ms[it->first] = actor_clock_ms(self) + st.cfg.lookup_retry_ms;
         st.assembling.erase(it->first);
         st.snapshot_sent.erase(it->first);

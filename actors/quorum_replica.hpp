@@ -78,6 +78,9 @@ struct quorum_state_machine {
   std::function<raft::bytes(raft::log_index_t)> take_snapshot;
   // The member's role or the known leader changed (called after the change is logged).
   std::function<void(const raft::role_change&)> role_changed;
+  // The connection to a peer's node came up (true) or went down (false): a dropped CAF connection, a kill -9
+  // of the process, or the BASP heartbeat timeout of a frozen one.
+  std::function<void(int32_t node, bool reachable)> peer_changed;
 };
 
 // Owns: the Raft core, the storage, the peers' handles, the pending proposals.

@@ -44,6 +44,7 @@ using brk_hb_atom = caf::atom_constant<caf::atom("brk_hb")>;
 using role_atom = caf::atom_constant<caf::atom("role")>;
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 using view_atom = caf::atom_constant<caf::atom("view")>;
+using reach_atom = caf::atom_constant<caf::atom("reach")>;
 // quorum_atom (asking a broker for its node's quorum actor) is in native_api.hpp with the broker's interface.
 
 } // namespace samsa
@@ -316,6 +317,8 @@ using controller_actor = caf::typed_actor<
   // (leader node or -1, term, whether this node leads), the controller's timer.
   caf::reacts_to<image_atom, image_ptr>,
   caf::reacts_to<role_atom, int32_t, int64_t, bool>,
+  // Local only: the quorum's connection to a node came up (true) or went down (false).
+  caf::reacts_to<reach_atom, int32_t, bool>,
   caf::reacts_to<tick_atom>>;
 
 } // namespace samsa

@@ -17,7 +17,9 @@ source "$(dirname "$0")/cluster_lib.sh"
 CHECK="$PY $(dirname "$0")/cluster_topics_check.py"
 export PYTHONPATH="$(dirname "$0")"
 
-start_all() { for i in 1 2 3; do start_node "$i"; done; for i in 1 2 3; do wait_started "$i"; done; }
+# Sessions of 60 s: every fencing below must come from a lost connection, not from a session running out.
+SETS=(--set broker.session.timeout.ms=60000)
+start_all() { for i in 1 2 3; do start_node "$i" "${SETS[@]}"; done; for i in 1 2 3; do wait_started "$i"; done; }
 start_all
 wait_for 30 all_unfenced_everywhere >/dev/null || fail "not 3 unfenced brokers on every node 30 s after start"
 
@@ -88,10 +90,14 @@ leader=$(agreed_leader); leader=${leader%% *}
 [ -n "$leader" ] || fail "no agreed quorum leader"
 survivor=$(( leader % 3 + 1 ))
 kill_node "$leader"
+fenced_on_survivor() { [ "$(state_of "$survivor" "$leader")" = f ]; }
+ms=$(wait_for 20 fenced_on_survivor) \
+  || fail "the killed quorum leader's broker (node $leader) is not fenced 20 s after kill -9 (sessions are 60 s: the new controller must fence it for its lost connection)"
+echo "kill -9 of quorum leader node $leader: its broker fenced after $ms ms (session 60 s)"
 out=$($CHECK create_retrying "${KAFKA[$survivor]}" after-failover 3 2 15)
 echo "kill -9 of quorum leader node $leader; topic after-failover through node $survivor: $out"
 grep -q "^created after" <<<"$out" || fail "create after killing the quorum leader: $out"
-start_node "$leader"; wait_started "$leader"
+start_node "$leader" "${SETS[@]}"; wait_started "$leader"
 wait_for 30 all_unfenced_everywhere >/dev/null || fail "node $leader not unfenced again after its restart"
 caught_up() { "$SAMSA" topics describe after-failover --broker "127.0.0.1:${NATIVE[$leader]}" >/dev/null 2>&1; }
 wait_for 15 caught_up >/dev/null || fail "restarted node $leader does not know topic after-failover"
