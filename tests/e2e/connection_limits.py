@@ -15,7 +15,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kafka_wire import api_versions_request, connect, read_response  # noqa: E402
 
 MODE, PORT, PID, ARG = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 def fail(msg):
@@ -23,14 +22,27 @@ def fail(msg):
     sys.exit(1)
 
 
-def served(s, corr=4242):
-    """An ApiVersions round trip on s works."""
+# Every wait below is a bound for a broken broker, never an expectation of speed: on a loaded 2-core machine
+# (ctest -j2 beside parallel builds) the broker may take seconds to get to a connection, so no check may
+# assume it has done something within a fixed time. Only "did it happen" is checked, each with a wait
+# that a working broker always beats.
+WAIT = 30.0
+
+
+def exchange(s, corr=4242):
+    """None when an ApiVersions round trip on s works, else why not."""
     try:
         s.sendall(api_versions_request(corr))
         r = read_response(s)
-    except OSError:
-        return False
-    return r is not None and r[:4] == corr.to_bytes(4, "big")
+    except OSError as e:
+        return "%s: %s" % (type(e).__name__, e)
+    if r is None:
+        return "closed by the broker"
+    return None if r[:4] == corr.to_bytes(4, "big") else "wrong correlation id %r" % r[:4]
+
+
+def served(s, corr=4242):
+    return exchange(s, corr) is None
 
 
 def closed_by_broker(s, wait):
@@ -44,47 +56,65 @@ def closed_by_broker(s, wait):
         return True
 
 
-def cpu_ticks():
-    with open("/proc/%d/stat" % PID) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])  # utime + stime
+def runnable_ns():
+    """Per broker thread: nanoseconds it has run plus waited to run (/proc/PID/task/TID/schedstat)."""
+    out = {}
+    for tid in os.listdir("/proc/%d/task" % PID):
+        try:
+            with open("/proc/%d/task/%s/schedstat" % (PID, tid)) as f:
+                run, wait = f.read().split()[:2]
+            out[tid] = int(run) + int(wait)
+        except OSError:
+            pass  # the thread ended
+    return out
+
+
+def busiest_thread_share(seconds):
+    """The largest share of `seconds` that one broker thread spent running or waiting for a core. A thread
+    that spins is runnable all the time (share ~1) however loaded the machine is, while its CPU time would
+    shrink with the load; an idle thread sleeps (share ~0)."""
+    t0, r0 = time.monotonic(), runnable_ns()
+    time.sleep(seconds)
+    t1, r1 = time.monotonic(), runnable_ns()
+    return max([(r1[t] - r0[t]) / 1e9 / (t1 - t0) for t in r1 if t in r0] + [0.0])
 
 
 def per_ip(limit):
-    socks = [connect(PORT) for _ in range(limit + 10)]
-    time.sleep(1.0)  # let the broker accept every one of them
-    closed = [i for i, s in enumerate(socks) if closed_by_broker(s, 0.05)]
-    print("%d connections from 127.0.0.1 with max.connections.per.ip=%d: %d closed by the broker (%s)" %
-          (len(socks), limit, len(closed), closed[:3] + (["..."] if len(closed) > 3 else [])))
-    if closed != list(range(limit, limit + 10)):
-        fail("expected exactly connections %d..%d to be closed, got %r" % (limit, limit + 9, closed))
-    if not served(socks[0]) or not served(socks[limit - 1]):
-        fail("an admitted connection is not served")
+    # Connected one after another, so the broker's accept order is this order: the first `limit` are
+    # admitted (each answers a request, which a refused connection never does), the rest are closed.
+    socks = [connect(PORT, timeout=WAIT) for _ in range(limit + 10)]
+    for i in range(limit):
+        why = exchange(socks[i])
+        if why:
+            fail("admitted connection %d of %d is not served: %s" % (i, limit, why))
+    open_ = [i for i in range(limit, limit + 10) if not closed_by_broker(socks[i], WAIT)]
+    print("%d connections from 127.0.0.1 with max.connections.per.ip=%d: the first %d served, the last %d closed "
+          "by the broker" % (len(socks), limit, limit, 10 - len(open_)))
+    if open_:
+        fail("connections %r beyond max.connections.per.ip=%d were not closed within %.0f s" % (open_, limit, WAIT))
     for s in socks:
         s.close()
-    # The slots are given back: a full set of connections is admitted again and served.
-    deadline = time.monotonic() + 10
+    # The slots are given back: a full set of connections is admitted again and served. The broker learns
+    # of the closes asynchronously, so a set that comes too early may still be refused in part: retry.
+    deadline = time.monotonic() + 2 * WAIT
+    attempts = 0
     while True:
-        socks = [connect(PORT) for _ in range(limit)]
-        time.sleep(0.3)
-        closed = [i for i, s in enumerate(socks) if closed_by_broker(s, 0.01)]
-        if not closed:
-            break
+        attempts += 1
+        socks = [connect(PORT, timeout=WAIT) for _ in range(limit)]
+        refused = [i for i, s in enumerate(socks) if not served(s)]
         for s in socks:
             s.close()
+        if not refused:
+            break
         if time.monotonic() > deadline:
-            fail("after closing every connection, %d of %d new ones are still refused" % (len(closed), limit))
+            fail("after closing every connection, %d of %d new ones are still refused" % (len(refused), limit))
         time.sleep(0.2)
-    if not all(served(s) for s in socks):
-        fail("new connections after the old ones closed are not served")
-    for s in socks:
-        s.close()
-    print("after closing them all, %d new connections are admitted and served" % limit)
+    print("after closing them all, %d new connections are admitted and served (attempt %d)" % (limit, attempts))
 
 
 def total(limit):
     """At max.connections the broker stops accepting: the next clients wait (not refused) until one closes."""
-    socks = [connect(PORT) for _ in range(limit)]
+    socks = [connect(PORT, timeout=WAIT) for _ in range(limit)]
     if not all(served(s) for s in socks):
         fail("a connection below max.connections is not served")
     waiting = connect(PORT)  # completes in the listen backlog
@@ -96,7 +126,7 @@ def total(limit):
     except socket.timeout:
         pass
     socks.pop().close()
-    waiting.settimeout(10.0)
+    waiting.settimeout(WAIT)
     r = read_response(waiting)
     if r is None or r[:4] != (77).to_bytes(4, "big"):
         fail("the waiting connection was not served after another one closed")
@@ -106,27 +136,52 @@ def total(limit):
 
 
 def idle(idle_ms):
-    quiet = connect(PORT)
-    busy = connect(PORT)
-    if not served(quiet) or not served(busy):
-        fail("not served")
-    started = time.monotonic()
+    """An idle connection is closed, not before connections.max.idle.ms; one that sends requests is not.
+
+    Times are taken on the client so that load can only make them look longer, never shorter: the broker's
+    last activity on a connection is never before the client sent its last request there."""
+    period = idle_ms / 1000
+    quiet = connect(PORT, timeout=WAIT)
+    quiet_sent = time.monotonic()
+    why = exchange(quiet)
+    if why:
+        fail("the quiet connection is not served: %s" % why)
+
+    def new_busy():
+        s = connect(PORT, timeout=WAIT)
+        return s, time.monotonic()
+
+    busy, busy_sent = new_busy()
+    stalls = 0
     closed_at = None
-    # The busy connection sends a request every idle_ms / 4 for 3 idle periods; the quiet one sends nothing.
-    while time.monotonic() - started < 3 * idle_ms / 1000:
-        if not served(busy):
-            fail("the busy connection was closed after %.1f s" % (time.monotonic() - started))
-        if closed_at is None and closed_by_broker(quiet, idle_ms / 4000):
-            closed_at = time.monotonic() - started
+    # The busy connection sends a request every period / 4 for 3 periods; the quiet one sends nothing.
+    while time.monotonic() - quiet_sent < 3 * period:
+        sent = time.monotonic()
+        why = exchange(busy)
+        if why:
+            gap = time.monotonic() - busy_sent
+            if gap < period:
+                fail("the busy connection was closed %.2f s after its previous request: %s" % (gap, why))
+            # This client itself did not run for a whole period (a loaded machine): the broker was right to
+            # close it. Not a finding either way; start another busy connection.
+            stalls += 1
+            if stalls > 20:
+                fail("the client stalled for longer than connections.max.idle.ms 20 times")
+            busy, busy_sent = new_busy()
+            continue
+        busy_sent = sent
+        if closed_at is None and closed_by_broker(quiet, period / 4):
+            closed_at = time.monotonic() - quiet_sent
         elif closed_at is not None:
-            time.sleep(idle_ms / 4000)
-    if closed_at is None and closed_by_broker(quiet, 5.0):
-        closed_at = time.monotonic() - started
-    print("connections.max.idle.ms=%d: idle connection closed after %s s; busy connection still open" %
-          (idle_ms, "%.1f" % closed_at if closed_at is not None else "never"))
+            time.sleep(period / 4)
+    if closed_at is None and closed_by_broker(quiet, WAIT):
+        closed_at = time.monotonic() - quiet_sent
+    print("connections.max.idle.ms=%d: idle connection closed %s s after its last request; busy connection still "
+          "open%s" % (idle_ms, "%.1f" % closed_at if closed_at is not None else "never",
+                      " (%d client stalls)" % stalls if stalls else ""))
     if closed_at is None:
         fail("the idle connection was not closed")
-    if closed_at < idle_ms / 1000 * 0.9:
+    if closed_at < period * 0.9:
         fail("the idle connection was closed too early (%.1f s)" % closed_at)
     busy.close()
     quiet.close()
@@ -141,17 +196,20 @@ def flood(n):
         s.setblocking(False)
         s.connect_ex(("127.0.0.1", PORT))  # completes in the kernel's listen backlog if not accepted
         socks.append(s)
-    time.sleep(2.0)  # let the broker accept what it will
-    t0, c0 = time.monotonic(), cpu_ticks()
-    time.sleep(2.0)
-    t1, c1 = time.monotonic(), cpu_ticks()
-    share = (c1 - c0) / CLK_TCK / (t1 - t0)
-    print("%d idle connections: broker CPU %.0f%% of a core over %.1f s" % (n, 100 * share, t1 - t0))
-    if share > 0.15:  # spinning measured 40-100% (less on a loaded machine), idle 0%
-        fail("the broker spins at %.0f%% of a core with %d idle connections" % (100 * share, n))
+    # The broker accepts what its descriptors allow, then must go quiet. It may still be busy accepting in
+    # the first windows on a loaded machine: a spinning broker stays runnable in every window.
+    shares = []
+    for _ in range(10):
+        shares.append(busiest_thread_share(2.0))
+        if shares[-1] <= 0.15:
+            break
+    print("%d idle connections: busiest broker thread runnable %s of each 2 s window" %
+          (n, ", ".join("%.0f%%" % (100 * x) for x in shares)))
+    if shares[-1] > 0.15:  # spinning: ~100% runnable; idle: ~0%
+        fail("the broker spins (a thread runnable %.0f%% of the time) with %d idle connections" % (100 * shares[-1], n))
     for s in socks:
         s.close()
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 2 * WAIT
     while True:
         try:
             s = connect(PORT, timeout=2.0)
@@ -162,7 +220,7 @@ def flood(n):
         except OSError:
             pass
         if time.monotonic() > deadline:
-            fail("no new client served within 15 s after the flood closed")
+            fail("no new client served within %.0f s after the flood closed" % (2 * WAIT))
         time.sleep(0.2)
     print("after the flood closed, a new client is served")
 
