@@ -80,9 +80,10 @@ void on_image(broker_ptr self, image_ptr img) {
   // After a restart the quorum replays the metadata log from the start: until the replay reaches the offset
   // the node's tables reflect, a topic missing from the image may just not be created yet. Such an image
   // is neither reconciled nor served from.
-  auto reflected = st.store->cluster_image_offset();
+  const bool first = !st.image;
+  auto reflected = first ? st.store->cluster_image_offset() : -1; // later images are newer than an accepted one
   if (img->offset() < reflected) {
-    if (!st.image && !st.catching_up_logged) {
+    if (!st.catching_up_logged) {
       st.catching_up_logged = true;
       spdlog::info("cluster: catching up with the metadata log (at offset {}, this node's tables reflect offset {})",
                    img->offset(), reflected);
@@ -96,25 +97,28 @@ void on_image(broker_ptr self, image_ptr img) {
   auto limit = img->next_producer_id();
   if (st.producer_id_limit->load() < limit)
     st.producer_id_limit->store(limit);
-  // Topics this node knew (its database: the last run's view, and what it opened since) that are gone.
-  for (const auto& rec : st.store->list_topics()) {
+  // Topics this node knew that are gone: at the first image, those of its database (the last run's view);
+  // after that st.topics holds every topic of the database.
+  std::vector<persistence::topic_record> known;
+  if (first)
+    known = st.store->list_topics();
+  else
+    for (const auto& [name, entry] : st.topics)
+      known.push_back(entry.record);
+  for (const auto& rec : known) {
     auto t = img->topic_by_name(rec.name);
     if (!t || t->topic_id != rec.topic_id) {
       remove_local_topic(self, rec);
       changed = true;
     }
   }
-  for (auto it = st.topics.begin(); it != st.topics.end();) {
-    auto t = img->topic_by_name(it->first);
-    auto rec = it->second.record;
-    ++it;
-    if (!t || t->topic_id != rec.topic_id)
-      remove_local_topic(self, rec);
-  }
   // Topics of the image: recorded in the database, their local replicas open.
   for (const auto& [id, t] : img->topics_by_id()) {
     auto rec = record_of(*img, t);
-    auto stored = st.store->get_topic(rec.name);
+    auto& entry = st.topics[rec.name];
+    const bool fresh = entry.record.topic_id.empty(); // not opened by this process yet
+    // The database is read once per topic and process; afterwards entry.record is what it holds.
+    auto stored = fresh ? st.store->get_topic(rec.name) : std::optional<persistence::topic_record>{entry.record};
     if (!stored) {
       rec.created_ms = wall_clock_ms();
       if (st.store->create_topic(rec) != persistence::errc::ok)
@@ -124,8 +128,7 @@ void on_image(broker_ptr self, image_ptr img) {
       st.store->set_topic_configs(rec.name, rec.configs);
       changed = true;
     }
-    auto& entry = st.topics[rec.name];
-    if (entry.record.topic_id.empty())
+    if (fresh)
       spdlog::info("cluster: topic {} (id {}, {} partition{})", rec.name, rec.topic_id, rec.partitions,
                    rec.partitions == 1 ? "" : "s");
     entry.record = rec;
