@@ -18,6 +18,22 @@
 #include "messages/native_api.hpp"
 #include "messages/type_registry.hpp"
 
+namespace samsa::test {
+
+// Sends a request from `self` to `to`, runs the test coordinator until idle and returns the reply, the
+// error, or request_timeout when nothing answered. Shared by every fixture on the test coordinator.
+template <class T, class Handle, class... Ts>
+caf::expected<T> request_and_run(caf::scoped_actor& self, caf::scheduler::test_coordinator& sched, const Handle& to,
+                                 Ts&&... xs) {
+  auto handle = self->request(to, caf::infinite, std::forward<Ts>(xs)...);
+  sched.run();
+  caf::expected<T> result{caf::sec::request_timeout};
+  handle.receive([&](T& x) { result = std::move(x); }, [&](caf::error& e) { result = std::move(e); });
+  return result;
+}
+
+} // namespace samsa::test
+
 namespace samsa::testing {
 
 struct test_system_config : caf::actor_system_config {
@@ -108,11 +124,7 @@ struct broker_fixture {
   // Sends a request to the broker, runs every actor until idle, returns the reply (or the error).
   template <class T, class... Ts>
   caf::expected<T> ask(Ts&&... xs) {
-    auto handle = self->request(broker, caf::infinite, std::forward<Ts>(xs)...);
-    sched.run();
-    caf::expected<T> result{caf::sec::request_timeout};
-    handle.receive([&](T& x) { result = std::move(x); }, [&](caf::error& e) { result = std::move(e); });
-    return result;
+    return samsa::test::request_and_run<T>(self, sched, broker, std::forward<Ts>(xs)...);
   }
 
   // True when a reply is waiting in the test's mailbox (used to check that a long poll is parked).

@@ -100,12 +100,9 @@ struct membership_fixture {
   int64_t run_until(Pred pred, int64_t max_ms) { return clock.run_until(pred, max_ms); }
 
   broker_membership status(int id) {
-    auto h = self->request(ctl[id], caf::infinite, status_atom::value);
-    sched.run();
-    REQUIRE(self->mailbox().size() > 0);
-    broker_membership m;
-    h.receive([&](broker_membership& x) { m = std::move(x); }, [&](caf::error& e) { FAIL(sys.render(e)); });
-    return m;
+    auto r = samsa::test::request_and_run<broker_membership>(self, sched, ctl[id], status_atom::value);
+    REQUIRE_MESSAGE(r, sys.render(r.error()));
+    return std::move(*r);
   }
 
   // "f"/"u" of broker `node` in node `at`'s image, "" when not registered there.

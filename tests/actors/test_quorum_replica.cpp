@@ -123,12 +123,9 @@ struct quorum_fixture {
   int64_t run_until(Pred pred, int64_t max_ms) { return clock.run_until(pred, max_ms); }
 
   quorum_status status(int id) {
-    auto h = self->request(q[id], caf::infinite, status_atom::value);
-    sched.run();
-    REQUIRE(self->mailbox().size() > 0);
-    quorum_status s;
-    h.receive([&](quorum_status& x) { s = std::move(x); }, [&](caf::error& e) { FAIL(sys.render(e)); });
-    return s;
+    auto r = samsa::test::request_and_run<quorum_status>(self, sched, q[id], status_atom::value);
+    REQUIRE_MESSAGE(r, sys.render(r.error()));
+    return std::move(*r);
   }
 
   // The live leader, if exactly one member claims to be it; 0 for none, -1 for several.
