@@ -366,6 +366,11 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
     [=](create_atom, topic_spec& spec) { return create_topic(self, spec); },
     [=](delete_atom, std::string& name) { return delete_topic(self, name); },
     [=](producer_id_atom, int32_t node, int64_t epoch) { return allocate_producer_ids(self, node, epoch); },
+    [=](alter_isr_atom, alter_partition_request&) -> caf::result<alter_partition_reply> {
+      // Placeholder until the controller's partition changes land (same session): refuse, so a leader keeps
+      // its proposal in flight and retries.
+      return make_error(api_errc::not_leader_or_follower, "AlterPartition is not served by this controller yet");
+    },
     [=](role_atom, int32_t leader, int64_t term, bool leading) {
       auto& st = self->state;
       bool was = st.leading;

@@ -52,6 +52,11 @@ error_code to_kafka(api_errc e) {
     case api_errc::not_leader: return error_code::not_controller;
     case api_errc::not_leader_or_follower: return error_code::not_leader_or_follower;
     case api_errc::leader_not_available: return error_code::leader_not_available;
+    case api_errc::not_enough_replicas_after_append: return error_code::not_enough_replicas_after_append;
+    case api_errc::fenced_leader_epoch: return error_code::fenced_leader_epoch;
+    case api_errc::unknown_leader_epoch: return error_code::unknown_leader_epoch;
+    case api_errc::invalid_update_version: return error_code::invalid_update_version;
+    case api_errc::ineligible_replica: return error_code::ineligible_replica;
   }
   return error_code::unknown_server_error;
 }

@@ -45,6 +45,7 @@ using role_atom = caf::atom_constant<caf::atom("role")>;
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 using view_atom = caf::atom_constant<caf::atom("view")>;
 using reach_atom = caf::atom_constant<caf::atom("reach")>;
+using alter_isr_atom = caf::atom_constant<caf::atom("alter_isr")>;
 // quorum_atom (asking a broker for its node's quorum actor) is in native_api.hpp with the broker's interface.
 
 } // namespace samsa
@@ -283,6 +284,34 @@ typename Inspector::result_type inspect(Inspector& f, broker_membership& x) {
            x.brokers, x.partitions, x.under_replicated, x.offline);
 }
 
+// AlterPartition (Kafka API 56, KRaft era): a partition leader asks the active controller to replace the
+// ISR of one partition (cluster/replica/isr_tracker's alter_partition_proposal). Valid only against exactly
+// the leader epoch and partition epoch it names; the reply is the partition as committed.
+struct alter_partition_request {
+  int32_t leader_id = -1;        // the node asking: must be the partition's leader in the image
+  std::string topic;
+  std::string topic_id;          // the topic's id as the leader knows it ("" : not checked)
+  int32_t partition = 0;
+  int32_t leader_epoch = 0;
+  int32_t partition_epoch = 0;   // the committed partition epoch the proposal is based on
+  std::vector<int32_t> isr;      // the new ISR, in assignment order, containing the leader
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, alter_partition_request& x) {
+  return f(caf::meta::type_name("alter_partition_request"), x.leader_id, x.topic, x.topic_id, x.partition,
+           x.leader_epoch, x.partition_epoch, x.isr);
+}
+
+struct alter_partition_reply {
+  int32_t leader_epoch = 0;
+  int32_t partition_epoch = 0;
+  std::vector<int32_t> isr;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, alter_partition_reply& x) {
+  return f(caf::meta::type_name("alter_partition_reply"), x.leader_epoch, x.partition_epoch, x.isr);
+}
+
 } // namespace samsa
 
 namespace samsa {
@@ -309,6 +338,11 @@ using controller_actor = caf::typed_actor<
   caf::replies_to<delete_atom, std::string>::with<bool>,
   // (node id, broker epoch) -> the first id of a block of cluster::producer_id_block ids.
   caf::replies_to<producer_id_atom, int32_t, int64_t>::with<int64_t>,
+  // AlterPartition from a partition leader (forwarded like create): the committed partition, or an error:
+  // not_leader_or_follower (the sender does not lead it), fenced_leader_epoch (stale leader epoch),
+  // invalid_update_version (stale partition epoch), ineligible_replica (a new member is fenced or not a
+  // replica), unknown_topic_or_partition, invalid_request (an ISR without the leader).
+  caf::replies_to<alter_isr_atom, alter_partition_request>::with<alter_partition_reply>,
   // Local only: the node's view (image + quorum leader); a subscriber gets every new image (image_atom),
   // the current one at once.
   caf::replies_to<view_atom>::with<cluster_view>,

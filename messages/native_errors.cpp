@@ -32,6 +32,11 @@ const char* to_string(api_errc x) {
     case api_errc::not_leader: return "not_leader";
     case api_errc::not_leader_or_follower: return "not_leader_or_follower";
     case api_errc::leader_not_available: return "leader_not_available";
+    case api_errc::not_enough_replicas_after_append: return "not_enough_replicas_after_append";
+    case api_errc::fenced_leader_epoch: return "fenced_leader_epoch";
+    case api_errc::unknown_leader_epoch: return "unknown_leader_epoch";
+    case api_errc::invalid_update_version: return "invalid_update_version";
+    case api_errc::ineligible_replica: return "ineligible_replica";
   }
   return "unknown_samsa_error";
 }

@@ -38,6 +38,11 @@ enum class api_errc : uint8_t {
   not_leader = 23,                // controller quorum: this node is not the Raft leader (context: detail, leader id)
   not_leader_or_follower = 24,    // a partition this node does not lead (cluster)
   leader_not_available = 25,      // a partition without a live leader, or metadata not known yet (cluster)
+  not_enough_replicas_after_append = 26, // acks=all: appended, but the ISR fell below min.insync.replicas
+  fenced_leader_epoch = 27,       // the request's leader epoch is older than the replica's (a stale sender)
+  unknown_leader_epoch = 28,      // the request's leader epoch is newer than the replica knows yet
+  invalid_update_version = 29,    // AlterPartition: a partition epoch that is not the committed one
+  ineligible_replica = 30,        // AlterPartition: a new ISR member that is fenced or not a replica
 };
 
 const char* to_string(api_errc x);

@@ -55,6 +55,8 @@ void register_samsa_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<broker_register_request>("samsa::broker_register_request");
   cfg.add_message_type<broker_heartbeat>("samsa::broker_heartbeat");
   cfg.add_message_type<broker_heartbeat_reply>("samsa::broker_heartbeat_reply");
+  cfg.add_message_type<alter_partition_request>("samsa::alter_partition_request");
+  cfg.add_message_type<alter_partition_reply>("samsa::alter_partition_reply");
   cfg.add_message_type<broker_member>("samsa::broker_member");
   cfg.add_message_type<broker_membership>("samsa::broker_membership");
   cfg.add_message_type<controller_actor>("samsa::controller_actor");

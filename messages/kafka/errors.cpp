@@ -142,8 +142,12 @@ const char* name(error_code ec) noexcept {
       return "THROTTLING_QUOTA_EXCEEDED";
     case error_code::producer_fenced:
       return "PRODUCER_FENCED";
+    case error_code::invalid_update_version:
+      return "INVALID_UPDATE_VERSION";
     case error_code::unknown_topic_id:
       return "UNKNOWN_TOPIC_ID";
+    case error_code::ineligible_replica:
+      return "INELIGIBLE_REPLICA";
   }
   return "UNKNOWN_ERROR_CODE";
 }

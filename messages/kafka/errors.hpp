@@ -79,7 +79,9 @@ enum class error_code : int16_t {
   unstable_offset_commit = 88,           // pending transactional offsets
   throttling_quota_exceeded = 89,        // topic mutation rate quota hit
   producer_fenced = 90,                  // newer producer with the same transactional id
+  invalid_update_version = 95,           // AlterPartition: stale partition epoch
   unknown_topic_id = 100,                // this broker does not host the topic id
+  ineligible_replica = 107,              // AlterPartition: a new ISR member is fenced or not a replica
 };
 
 /// Kafka's upper-case name of the code ("NOT_LEADER_OR_FOLLOWER"), or "UNKNOWN_ERROR_CODE".
