@@ -20,7 +20,12 @@ using std::chrono::milliseconds;
 
 std::string describe_records(const std::vector<metadata_record>& records) {
   std::string s;
+  size_t changes = 0; // partition changes are counted, not listed (a fence may move hundreds of leaders)
   for (const auto& r : records) {
+    if (std::holds_alternative<partition_change_record>(r)) {
+      ++changes;
+      continue;
+    }
     s += s.empty() ? "" : ", ";
     s += record_name(r);
     std::visit(
@@ -31,8 +36,12 @@ std::string describe_records(const std::vector<metadata_record>& records) {
       },
       r);
   }
+  if (changes > 0)
+    s += (s.empty() ? "" : ", ") + std::to_string(changes) + " partition_change";
   return s;
 }
+
+void fail_alter_waiters(controller_ptr self, const std::vector<metadata_record>& records, const caf::error& e);
 
 // Proposes one batch; `done` gets the committed index or the error. A failed proposal lets the rules
 // propose the same change again.
@@ -51,13 +60,58 @@ void propose(controller_ptr self, const std::vector<metadata_record>& records,
         if (self->state.control)
           self->state.control->proposal_failed();
         self->state.topics.proposal_failed(records);
+        fail_alter_waiters(self, records, e);
         done(caf::expected<int64_t>{e});
       });
 }
 
-void propose_quietly(controller_ptr self, const std::vector<metadata_record>& records) {
-  if (!records.empty())
-    propose(self, records, [](caf::expected<int64_t>) {});
+std::string ids(const std::vector<int32_t>& xs) {
+  std::string s;
+  for (auto x : xs)
+    s += (s.empty() ? "" : ",") + std::to_string(x);
+  return s;
+}
+
+void log_elections(const std::vector<cluster::leader_election>& elections, int64_t index) {
+  for (const auto& e : elections) {
+    if (e.unclean)
+      spdlog::warn("controller: UNCLEAN leader election for {}-{}: leader {} -> {}, which was not in sync "
+                   "(unclean.leader.election.enable): records it lacks are lost; ISR [{}], leader epoch {} (index {})",
+                   e.topic, e.partition, e.old_leader, e.new_leader, ids(e.isr), e.leader_epoch, index);
+    else if (e.new_leader < 0)
+      spdlog::warn("controller: {}-{} has no leader: leader {} is fenced and no in-sync replica is live (ISR [{}]); "
+                   "offline until one returns (index {})",
+                   e.topic, e.partition, e.old_leader, ids(e.isr), index);
+    else
+      spdlog::info("controller: {}-{} leader {} -> {}, leader epoch {}, ISR [{}] (index {})", e.topic, e.partition,
+                   e.old_leader, e.new_leader, e.leader_epoch, ids(e.isr), index);
+  }
+}
+
+// Proposes a batch of partition changes; elections are logged once it committed.
+void propose_changes(controller_ptr self, const cluster::partition_decision& d,
+                     std::function<void(caf::expected<int64_t>)> done = {}) {
+  if (d.records.empty())
+    return;
+  auto elections = d.elections;
+  propose(self, d.records, [=](caf::expected<int64_t> idx) {
+    if (idx)
+      log_elections(elections, *idx);
+    if (done)
+      done(std::move(idx));
+  });
+}
+
+// Proposes a batch of the membership rules together with the partition changes its fences, unfences and
+// registrations call for (one batch: a fenced leader and its successor commit at once).
+void propose_membership(controller_ptr self, const std::vector<metadata_record>& records,
+                        std::function<void(caf::expected<int64_t>)> done = {}) {
+  if (records.empty())
+    return;
+  auto& st = self->state;
+  auto d = st.topics.elections_for(*st.image, records, st.control->unfenced_brokers(*st.image));
+  d.records.insert(d.records.begin(), records.begin(), records.end());
+  propose_changes(self, d, std::move(done));
 }
 
 bool active(controller_ptr self) { return self->state.control && self->state.control->active(); }
@@ -92,6 +146,10 @@ void deactivate(controller_ptr self) {
     self->demonitor(addr);
   st.lifecycles.clear();
   st.activation_index = -1;
+  st.next_rebalance_ms = -1;
+  for (auto& w : st.alter_waiters)
+    w.rp.deliver(not_leader_error(st.leader));
+  st.alter_waiters.clear();
 }
 
 // The quorum lost its connection to `node`: fence its broker now, unless a lifecycle of it is monitored
@@ -110,7 +168,7 @@ void fence_unreachable(controller_ptr self, int32_t node) {
   if (!d.records.empty())
     spdlog::info("controller: the connection to node {} is down: fencing its broker (epoch {}) now", node,
                  b->broker_epoch);
-  propose_quietly(self, d.records);
+  propose_membership(self, d.records);
 }
 
 // Leading but not active yet: ask the quorum how far the log goes and how far it is applied.
@@ -130,6 +188,7 @@ void try_activate(controller_ptr self) {
         if (s.last_applied < st.activation_index)
           return; // the next tick asks again
         st.control->activate(*st.image, actor_clock_ms(self));
+        st.next_rebalance_ms = actor_clock_ms(self) + st.cfg.leader_imbalance_check_interval_ms;
         spdlog::info("controller: node {} is the active controller in term {} (image at offset {}, {} registered "
                      "broker(s) get a fresh session)",
                      st.cfg.self, term, st.image->offset(), st.image->brokers().size());
@@ -154,6 +213,19 @@ broker_membership membership_of(const controller_state& st) {
       m.offline += p.leader < 0 || !cluster::is_live(*st.image, p.leader) ? 1 : 0;
     }
   return m;
+}
+
+api_errc to_api_errc(cluster::alter_refusal r) {
+  switch (r) {
+    case cluster::alter_refusal::none: return api_errc::ok;
+    case cluster::alter_refusal::unknown_topic_or_partition: return api_errc::unknown_topic_or_partition;
+    case cluster::alter_refusal::not_leader_or_follower: return api_errc::not_leader_or_follower;
+    case cluster::alter_refusal::fenced_leader_epoch: return api_errc::fenced_leader_epoch;
+    case cluster::alter_refusal::invalid_update_version: return api_errc::invalid_update_version;
+    case cluster::alter_refusal::invalid_request: return api_errc::invalid_request;
+    case cluster::alter_refusal::ineligible_replica: return api_errc::ineligible_replica;
+  }
+  return api_errc::invalid_request;
 }
 
 api_errc to_api_errc(cluster::topic_refusal r) {
@@ -230,6 +302,7 @@ caf::result<topic_description> create_topic(controller_ptr self, topic_spec& spe
   std::random_device rd;
   ctx.start = rd();
   ctx.shift = rd();
+  ctx.live = st.control->unfenced_brokers(*st.image);
   auto d = st.topics.create_topic(*st.image, {spec.name, spec.partitions, spec.replication_factor, spec.configs}, ctx);
   if (d.refusal != cluster::topic_refusal::none)
     return make_error(to_api_errc(d.refusal), d.reason);
@@ -294,6 +367,103 @@ caf::result<int64_t> allocate_producer_ids(controller_ptr self, int32_t node, in
   return rp;
 }
 
+alter_partition_reply reply_of(const cluster::partition_registration& p) {
+  return alter_partition_reply{p.leader_epoch, p.partition_epoch, p.isr};
+}
+
+// Answers the AlterPartitions whose change the image now shows, or shows overtaken by another change.
+void settle_alter_waiters(controller_ptr self) {
+  auto& ws = self->state.alter_waiters;
+  const auto& img = *self->state.image;
+  for (auto it = ws.begin(); it != ws.end();) {
+    auto p = img.partition(it->topic_id, it->partition);
+    if (p && p->partition_epoch < it->expect.partition_epoch) {
+      ++it;
+      continue;
+    }
+    if (!p)
+      it->rp.deliver(make_error(api_errc::unknown_topic_or_partition, "the partition was deleted"));
+    else if (*p == it->expect)
+      it->rp.deliver(reply_of(*p));
+    else
+      it->rp.deliver(make_error(api_errc::invalid_update_version,
+                                "the partition changed again before the change was seen committed (now partition epoch "
+                                  + std::to_string(p->partition_epoch) + ")"));
+    it = ws.erase(it);
+  }
+}
+
+void fail_alter_waiters(controller_ptr self, const std::vector<metadata_record>& records, const caf::error& e) {
+  auto& ws = self->state.alter_waiters;
+  for (const auto& r : records) {
+    auto pc = std::get_if<partition_change_record>(&r);
+    if (!pc)
+      continue;
+    for (auto it = ws.begin(); it != ws.end();) {
+      if (it->topic_id == pc->topic_id && it->partition == pc->partition) {
+        it->rp.deliver(e);
+        it = ws.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
+void expire_alter_waiters(controller_ptr self) {
+  auto now = actor_clock_ms(self);
+  auto& ws = self->state.alter_waiters;
+  for (auto it = ws.begin(); it != ws.end();) {
+    if (now < it->deadline_ms) {
+      ++it;
+      continue;
+    }
+    it->rp.deliver(make_error(api_errc::request_timed_out, "the partition change was not seen committed in time"));
+    it = ws.erase(it);
+  }
+}
+
+caf::result<alter_partition_reply> alter_partition(controller_ptr self, alter_partition_request& req) {
+  auto& st = self->state;
+  if (!active(self))
+    return forward_to_leader<alter_partition_reply>(self, alter_isr_atom::value, std::move(req));
+  auto d = st.topics.alter_isr(*st.image,
+                               {req.leader_id, req.topic, req.topic_id, req.partition, req.leader_epoch,
+                                req.partition_epoch, req.isr},
+                               st.control->unfenced_brokers(*st.image));
+  if (d.refusal != cluster::alter_refusal::none) {
+    spdlog::debug("controller: AlterPartition of {}-{} from node {} refused: {}", req.topic, req.partition,
+                  req.leader_id, d.reason);
+    return make_error(to_api_errc(d.refusal), d.reason);
+  }
+  if (d.committed)
+    return reply_of(d.state);
+  auto rp = self->make_response_promise<alter_partition_reply>();
+  st.alter_waiters.push_back(
+    alter_waiter{d.topic_id, req.partition, d.state, rp, actor_clock_ms(self) + st.cfg.propose_timeout_ms});
+  if (!d.records.empty()) {
+    cluster::partition_decision changes;
+    changes.records = std::move(d.records);
+    spdlog::info("controller: node {} alters the ISR of {}-{} to [{}] (partition epoch {})", req.leader_id, req.topic,
+                 req.partition, ids(d.state.isr), d.state.partition_epoch);
+    propose_changes(self, changes);
+  }
+  return rp;
+}
+
+void rebalance_if_due(controller_ptr self) {
+  auto& st = self->state;
+  auto now = actor_clock_ms(self);
+  if (!st.cfg.auto_leader_rebalance || st.next_rebalance_ms < 0 || now < st.next_rebalance_ms)
+    return;
+  st.next_rebalance_ms = now + st.cfg.leader_imbalance_check_interval_ms;
+  auto d = st.topics.preferred_leaders(*st.image, st.control->unfenced_brokers(*st.image));
+  if (!d.records.empty())
+    spdlog::info("controller: moving the leadership of {} partition(s) back to their preferred replica",
+                 d.records.size());
+  propose_changes(self, d);
+}
+
 } // namespace
 
 controller_config controller_config_from(const cluster::server_config& cfg) {
@@ -304,6 +474,9 @@ controller_config controller_config_from(const cluster::server_config& cfg) {
   c.propose_timeout_ms = std::max<int64_t>(10000, 2 * cfg.controller_quorum_fetch_timeout_ms);
   c.default_partitions = cfg.num_partitions;
   c.default_replication_factor = cfg.default_replication_factor;
+  c.unclean_leader_election = cfg.unclean_leader_election_enable;
+  c.auto_leader_rebalance = cfg.auto_leader_rebalance_enable;
+  c.leader_imbalance_check_interval_ms = cfg.leader_imbalance_check_interval_seconds * 1000;
   for (auto& v : cfg.quorum_voters())
     c.voters[v.id] = voter_address{v.host, v.port};
   c.sec = native_security::from(cfg);
@@ -321,6 +494,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
   st.quorum = std::move(quorum);
   st.image = std::make_shared<const cluster::metadata_image>();
   st.control.emplace(st.cfg.session_timeout_ms);
+  st.topics = cluster::replication_control{st.cfg.unclean_leader_election};
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& st = self->state;
     for (auto p = st.peers.begin(); p != st.peers.end(); ++p)
@@ -339,7 +513,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
     if (!d.records.empty())
       spdlog::info("controller: node {}'s broker (epoch {}) is gone ({}): fencing it now", node, epoch,
                    self->system().render(dm.reason));
-    propose_quietly(self, d.records);
+    propose_membership(self, d.records);
   });
   self->send(self, tick_atom::value);
   return {
@@ -349,6 +523,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
       self->state.image = std::move(img);
       for (auto& s : self->state.subscribers)
         caf::anon_send(s, image_atom::value, self->state.image);
+      settle_alter_waiters(self);
     },
     [=](subscribe_atom, caf::actor& who) {
       caf::anon_send(who, image_atom::value, self->state.image);
@@ -366,11 +541,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
     [=](create_atom, topic_spec& spec) { return create_topic(self, spec); },
     [=](delete_atom, std::string& name) { return delete_topic(self, name); },
     [=](producer_id_atom, int32_t node, int64_t epoch) { return allocate_producer_ids(self, node, epoch); },
-    [=](alter_isr_atom, alter_partition_request&) -> caf::result<alter_partition_reply> {
-      // Placeholder until the controller's partition changes land (same session): refuse, so a leader keeps
-      // its proposal in flight and retries.
-      return make_error(api_errc::not_leader_or_follower, "AlterPartition is not served by this controller yet");
-    },
+    [=](alter_isr_atom, alter_partition_request& req) { return alter_partition(self, req); },
     [=](role_atom, int32_t leader, int64_t term, bool leading) {
       auto& st = self->state;
       bool was = st.leading;
@@ -393,7 +564,9 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
         if (!d.records.empty())
           spdlog::info("controller: session expired ({} ms without a heartbeat): {}", st.cfg.session_timeout_ms,
                        describe_records(d.records));
-        propose_quietly(self, d.records);
+        propose_membership(self, d.records);
+        rebalance_if_due(self);
+        expire_alter_waiters(self);
       }
       self->delayed_send(self, milliseconds(st.cfg.tick_ms), tick_atom::value);
     },
@@ -412,7 +585,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
           auto sender = self->current_sender();
           auto node = req.node_id;
           auto inc = req.incarnation_id;
-          propose(self, d.records, [=](caf::expected<int64_t> idx) mutable {
+          propose_membership(self, d.records, [=](caf::expected<int64_t> idx) mutable {
             if (!idx) {
               rp.deliver(idx.error());
               return;
@@ -441,7 +614,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
       auto d = st.control->handle_heartbeat(*st.image, {hb.node_id, hb.broker_epoch, hb.applied_offset}, actor_clock_ms(self));
       if (d.reply.kind == cluster::reply_kind::heartbeat)
         watch(self, hb.node_id, hb.broker_epoch); // after a failover the lifecycle's first contact is a heartbeat
-      propose_quietly(self, d.records);
+      propose_membership(self, d.records);
       broker_heartbeat_reply r;
       r.known = d.reply.kind == cluster::reply_kind::heartbeat;
       r.fenced = d.reply.fenced;

@@ -82,6 +82,9 @@ const std::vector<broker_key_view>& broker_views() {
     number("metadata.log.max.record.bytes.between.snapshots", &c::metadata_log_max_record_bytes_between_snapshots),
     number("broker.session.timeout.ms", &c::broker_session_timeout_ms),
     number("broker.heartbeat.interval.ms", &c::broker_heartbeat_interval_ms),
+    flag("unclean.leader.election.enable", &c::unclean_leader_election_enable),
+    flag("auto.leader.rebalance.enable", &c::auto_leader_rebalance_enable),
+    number("leader.imbalance.check.interval.seconds", &c::leader_imbalance_check_interval_seconds),
   };
   return views;
 }
@@ -111,6 +114,7 @@ const topic_synonym topic_synonyms[] = {
   {"flush.messages", "log.flush.interval.messages", config_type::long_type},
   {"flush.ms", "log.flush.interval.ms", config_type::long_type},
   {"index.interval.bytes", "log.index.interval.bytes", config_type::int_type},
+  {"unclean.leader.election.enable", "unclean.leader.election.enable", config_type::boolean},
 };
 
 const topic_synonym* find_synonym(std::string_view topic_key) {
