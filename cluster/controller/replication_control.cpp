@@ -246,7 +246,7 @@ topic_decision replication_control::create_topic(const metadata_image& img, cons
     return refuse(topic_refusal::invalid_config, why);
   if (img.topic_by_name(req.name) || creating_.count(req.name))
     return refuse(topic_refusal::topic_exists, "topic '" + req.name + "' already exists");
-  auto live = ctx.live.empty() ? img.live_brokers() : std::vector<int32_t>(ctx.live.begin(), ctx.live.end());
+  auto live = ctx.live ? std::vector<int32_t>(ctx.live->begin(), ctx.live->end()) : img.live_brokers();
   auto placed = place_replicas(partitions, rf, live, ctx.start, ctx.shift);
   if (!placed.error.empty())
     return refuse(topic_refusal::invalid_replication_factor, placed.error);

@@ -89,7 +89,7 @@ struct create_topic_context {
   int16_t default_replication_factor = 1;
   std::string topic_id;            // a fresh 22-character id
   uint32_t start = 0, shift = 0;   // placement's random start and shift
-  std::set<int32_t> live;          // brokers replicas may be placed on; empty: the image's unfenced ones
+  std::optional<std::set<int32_t>> live; // brokers replicas may be placed on (default: the image's unfenced ones)
 };
 
 struct topic_decision {

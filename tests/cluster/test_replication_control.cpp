@@ -155,6 +155,14 @@ TEST_CASE("replication_control: fenced brokers get no replicas") {
     CHECK(std::find(p.replicas.begin(), p.replicas.end(), 2) == p.replicas.end());
   CHECK(h.ctl.create_topic(h.img(), {"u", 1, 3, {}}, h.ctx("BBBBBBBBBBBBBBBBBBBBBB")).refusal
         == topic_refusal::invalid_replication_factor);
+  // Nor does one whose fence is in flight (the shell passes cluster_control::unfenced_brokers).
+  auto ctx = h.ctx("CCCCCCCCCCCCCCCCCCCCCC");
+  ctx.live = std::set<int32_t>{3};
+  auto one = h.ctl.create_topic(h.img(), {"v", 2, 1, {}}, ctx);
+  REQUIRE(one.refusal == topic_refusal::none);
+  h.commit(one.records);
+  for (auto& p : h.img().topic_by_name("v")->partitions)
+    CHECK(p.replicas == std::vector<int32_t>{3});
 }
 
 TEST_CASE("replication_control: a name in flight is not created twice, a failed proposal frees it") {
