@@ -60,6 +60,8 @@ void lookup(lifecycle_ptr self, int32_t id) {
 void on_error(lifecycle_ptr self, const caf::error& e, const char* what) {
   auto& st = self->state;
   auto hint = leader_hint(e);
+  if (st.shutdown && !hint && st.no_leader_since_ms < 0)
+    st.no_leader_since_ms = actor_clock_ms(self);
   if (hint && *hint != st.target) {
     st.in_flight = false;
     st.target = *hint;
@@ -71,6 +73,15 @@ void on_error(lifecycle_ptr self, const caf::error& e, const char* what) {
   if (api_code(e) != api_errc::not_leader && st.target != st.cfg.self)
     st.controllers.erase(st.target); // found again by lookup
   retry_later(self, true);
+}
+
+void finish_shutdown(lifecycle_ptr self, bool confirmed) {
+  auto& st = self->state;
+  if (!st.shutdown)
+    return;
+  st.shutdown->deliver(confirmed);
+  st.shutdown.reset();
+  st.heartbeats = false; // the node stops: no heartbeat may unfence it again
 }
 
 void attempt(lifecycle_ptr self) {
@@ -105,12 +116,22 @@ void attempt(lifecycle_ptr self) {
         [=](caf::error& e) { on_error(self, e, "registration"); });
     return;
   }
-  broker_heartbeat hb{st.cfg.self, st.epoch, st.applied};
+  broker_heartbeat hb{st.cfg.self, st.epoch, st.applied, st.shutdown.has_value()};
   self->request(ctl, timeout, brk_hb_atom::value, hb)
     .then(
       [=](broker_heartbeat_reply& r) {
         auto& st = self->state;
         st.in_flight = false;
+        st.no_leader_since_ms = -1;
+        if (st.shutdown && (r.shutdown_ok || !r.known)) {
+          if (r.shutdown_ok)
+            spdlog::info("lifecycle: node {}: the controller moved its partitions away: it may stop", st.cfg.self);
+          else
+            spdlog::warn("lifecycle: node {}: the controller does not know broker epoch {} ({}): stopping without "
+                         "a controlled shutdown", st.cfg.self, st.epoch, r.reason);
+          finish_shutdown(self, r.shutdown_ok);
+          return;
+        }
         if (!r.known) {
           spdlog::warn("lifecycle: node {}: the controller does not know broker epoch {} ({}): registering again",
                        st.cfg.self, st.epoch, r.reason);
@@ -123,9 +144,10 @@ void attempt(lifecycle_ptr self) {
           spdlog::info("lifecycle: node {} is {} (broker epoch {})", st.cfg.self, r.fenced ? "fenced" : "unfenced",
                        st.epoch);
         st.fenced = r.fenced;
-        // A fenced broker asks again soon: its unfence is being committed.
-        st.next_attempt_ms = actor_clock_ms(self) + (r.fenced ? std::min(st.cfg.retry_ms, st.cfg.heartbeat_interval_ms)
-                                                       : st.cfg.heartbeat_interval_ms);
+        // A fenced broker asks again soon: its unfence is being committed; so does one shutting down.
+        bool soon = r.fenced || st.shutdown;
+        st.next_attempt_ms = actor_clock_ms(self) + (soon ? std::min(st.cfg.retry_ms, st.cfg.heartbeat_interval_ms)
+                                                          : st.cfg.heartbeat_interval_ms);
       },
       [=](caf::error& e) { on_error(self, e, "heartbeat"); });
 }
@@ -150,6 +172,8 @@ lifecycle_config lifecycle_config_from(const cluster::server_config& cfg, caf::a
   c.heartbeat_interval_ms = cfg.broker_heartbeat_interval_ms;
   c.retry_ms = std::max<int64_t>(50, std::min<int64_t>(500, c.heartbeat_interval_ms / 4));
   c.request_timeout_ms = std::max<int64_t>(1000, std::min<int64_t>(c.heartbeat_interval_ms, cfg.broker_session_timeout_ms / 2));
+  c.controlled_shutdown_timeout_ms = cfg.broker_session_timeout_ms;
+  c.no_leader_giveup_ms = 3 * static_cast<int64_t>(cfg.controller_quorum_election_timeout_ms);
   for (auto& v : cfg.quorum_voters())
     c.voters[v.id] = voter_address{v.host, v.port};
   c.known[cfg.node_id] = std::move(own_controller);
@@ -187,10 +211,34 @@ lifecycle_actor::behavior_type broker_lifecycle(lifecycle_ptr self, lifecycle_co
         self->state.applied = img->offset();
     },
     [=](tick_atom) {
+      auto& st = self->state;
+      auto now = actor_clock_ms(self);
+      if (st.shutdown && now >= st.shutdown_deadline_ms) {
+        spdlog::warn("lifecycle: node {}: the controller did not confirm the controlled shutdown within {} ms: "
+                     "stopping anyway", st.cfg.self, st.cfg.controlled_shutdown_timeout_ms);
+        finish_shutdown(self, false);
+      } else if (st.shutdown && st.no_leader_since_ms >= 0 && now - st.no_leader_since_ms >= st.cfg.no_leader_giveup_ms) {
+        spdlog::warn("lifecycle: node {}: no quorum leader for {} ms, nothing can move its partitions: stopping "
+                     "without a controlled shutdown", st.cfg.self, now - st.no_leader_since_ms);
+        finish_shutdown(self, false);
+      }
       attempt(self);
       self->delayed_send(self, milliseconds(std::min<int64_t>(self->state.cfg.retry_ms, 50)), tick_atom::value);
     },
     [=](brk_hb_atom, bool on) { self->state.heartbeats = on; },
+    [=](shutdown_atom) -> caf::result<bool> {
+      auto& st = self->state;
+      if (st.epoch < 0 || !st.heartbeats)
+        return true; // not registered (or silenced): nothing to hand over
+      if (st.shutdown)
+        return caf::make_error(caf::sec::request_timeout, "a controlled shutdown is already waiting");
+      spdlog::info("lifecycle: node {} asks the controller for a controlled shutdown (broker epoch {})", st.cfg.self,
+                   st.epoch);
+      st.shutdown = self->make_response_promise<bool>();
+      st.shutdown_deadline_ms = actor_clock_ms(self) + st.cfg.controlled_shutdown_timeout_ms;
+      st.next_attempt_ms = 0;
+      return *st.shutdown;
+    },
   };
 }
 

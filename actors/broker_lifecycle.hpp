@@ -11,6 +11,10 @@
 //     on a change; unknown: register again; not_leader naming L: target L at once; any other error or no
 //     leader named: back to the own node's controller after a short backoff
 //   metadata hooks --(image_atom, image)--> the applied offset the next heartbeat carries
+//   node stop --(shutdown_atom)--> controlled shutdown: heartbeats (every retry_ms) carry want_shutdown until
+//     the controller answers shutdown_ok (its partitions moved away: true), or controlled_shutdown_timeout_ms
+//     passes, or no controller names a quorum leader for no_leader_giveup_ms (the quorum is lost, as when the
+//     last nodes of a cluster stop: nothing can move) (false); true at once when not registered
 // Controllers of other nodes are found like quorum peers: a guarded native connection to the voter's
 // samsa.native.listener, whose broker answers controller_atom. Found handles are monitored (a dead node's
 // controller is forgotten at once).
@@ -23,6 +27,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
 #include "actors/native_transport.hpp"
 #include "actors/quorum_replica.hpp"
@@ -31,8 +36,10 @@
 namespace samsa {
 
 // Local only: a new image, the timer, and turning heartbeats off/on (tests: a silent broker).
+// Local only: a new image, the timer, turning heartbeats off/on (tests: a silent broker), and the node's
+// controlled shutdown (true: the controller moved the node's partitions away; false: not confirmed in time).
 using lifecycle_actor = caf::typed_actor<caf::reacts_to<image_atom, image_ptr>, caf::reacts_to<tick_atom>,
-                                         caf::reacts_to<brk_hb_atom, bool>>;
+                                         caf::reacts_to<brk_hb_atom, bool>, caf::replies_to<shutdown_atom>::with<bool>>;
 
 } // namespace samsa
 
@@ -45,6 +52,8 @@ struct lifecycle_config {
   int64_t heartbeat_interval_ms = 2000;    // broker.heartbeat.interval.ms
   int64_t retry_ms = 200;                  // after a failed attempt / between register attempts
   int64_t request_timeout_ms = 2000;
+  int64_t controlled_shutdown_timeout_ms = 9000; // broker.session.timeout.ms
+  int64_t no_leader_giveup_ms = 3000;            // 3 x controller.quorum.election.timeout.ms
   std::map<int32_t, voter_address> voters; // where to look controllers up (port 0: never)
   std::map<int32_t, caf::actor> known;     // controllers known up front (own node; tests: all)
   native_security sec;
@@ -69,6 +78,9 @@ struct lifecycle_state {
   bool in_flight = false;
   bool heartbeats = true;
   int64_t next_attempt_ms = 0;
+  std::optional<caf::typed_response_promise<bool>> shutdown; // a controlled shutdown waiting for the controller
+  int64_t shutdown_deadline_ms = 0;
+  int64_t no_leader_since_ms = -1; // shutting down: since when every controller asked knew no quorum leader
   static inline const char* name = "samsa.broker_lifecycle";
 };
 

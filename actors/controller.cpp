@@ -457,15 +457,18 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
       auto& st = self->state;
       if (!active(self))
         return not_active(self);
-      auto d = st.control->handle_heartbeat(*st.image, {hb.node_id, hb.broker_epoch, hb.applied_offset}, actor_clock_ms(self));
-      if (d.reply.kind == cluster::reply_kind::heartbeat)
-        watch(self, hb.node_id, hb.broker_epoch); // after a failover the lifecycle's first contact is a heartbeat
-      propose_membership(self, d.records);
+      auto d = st.control->handle_heartbeat(*st.image, {hb.node_id, hb.broker_epoch, hb.applied_offset, hb.want_shutdown},
+                                            actor_clock_ms(self));
       broker_heartbeat_reply r;
       r.known = d.reply.kind == cluster::reply_kind::heartbeat;
       r.fenced = d.reply.fenced;
       r.broker_epoch = d.reply.broker_epoch;
       r.reason = d.reply.reason;
+      if (r.known)
+        watch(self, hb.node_id, hb.broker_epoch); // after a failover the lifecycle's first contact is a heartbeat
+      propose_membership(self, d.records);
+      if (r.known && hb.want_shutdown)
+        r.shutdown_ok = controlled_shutdown(self, hb.node_id);
       return r;
     },
     [=](status_atom) -> broker_membership { return membership_of(self->state); },

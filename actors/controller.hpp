@@ -11,7 +11,9 @@
 //                  caught up with the leader's log (quorum status: last_applied >= last_index at election);
 //                  then every registered broker gets a fresh session. Losing it: deactivate.
 //   lifecycle --(brk_reg_atom, request)--> propose register_broker -> reply the committed index (the epoch)
-//   lifecycle --(brk_hb_atom, heartbeat)--> reply at once; propose unfence when caught up
+//   lifecycle --(brk_hb_atom, heartbeat)--> reply at once; propose unfence when caught up; with
+//                  want_shutdown (controlled shutdown): propose moving its partitions away, reply shutdown_ok
+//                  once the image shows it leads nothing and shares no ISR
 //   own timer --(tick_atom)--> propose fences for expired sessions
 //   down_msg of a monitored lifecycle (every one that registered or heartbeated here) -> propose fence now
 //   quorum hooks --(reach_atom, node, false)--> the connection to that node is down: while active (and at

@@ -150,6 +150,19 @@ caf::result<alter_partition_reply> alter_partition(controller_ptr self, alter_pa
   return rp;
 }
 
+bool controlled_shutdown(controller_ptr self, int32_t node) {
+  auto& st = self->state;
+  auto d = st.topics.controlled_shutdown(*st.image, node, st.control->unfenced_brokers(*st.image));
+  if (!d.records.empty())
+    spdlog::info("controller: node {} asks for a controlled shutdown: moving {} partition(s) off it", node,
+                 d.records.size());
+  propose_changes(self, d);
+  auto ok = cluster::replication_control::may_stop(*st.image, node);
+  if (ok && d.records.empty())
+    spdlog::debug("controller: node {} may stop: it leads nothing and shares no ISR", node);
+  return ok;
+}
+
 void rebalance_if_due(controller_ptr self) {
   auto& st = self->state;
   auto now = actor_clock_ms(self);

@@ -39,6 +39,9 @@ void settle_alter_waiters(controller_ptr self);
 void fail_alter_waiters(controller_ptr self, const std::vector<metadata_record>& records, const caf::error& e);
 // The timer: AlterPartitions waiting longer than propose_timeout_ms get request_timed_out.
 void expire_alter_waiters(controller_ptr self);
+// A heartbeat of `node` asking for a controlled shutdown: proposes moving its partitions away (once: later
+// heartbeats find the change in flight or committed); true once the image shows it may stop.
+bool controlled_shutdown(controller_ptr self, int32_t node);
 // The timer: leadership back to preferred replicas every leader_imbalance_check_interval_ms.
 void rebalance_if_due(controller_ptr self);
 

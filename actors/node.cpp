@@ -132,7 +132,30 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
   return node;
 }
 
+namespace {
+
+// A cluster node first asks the controller to move its partitions away (Kafka's controlled shutdown) and
+// stops once that committed, or once its lifecycle gives up (controlled_shutdown_timeout_ms); meanwhile it
+// keeps serving, so clients follow the moved leaders instead of meeting a dead one.
+void controlled_shutdown(caf::actor_system& sys, const caf::actor& lifecycle) {
+  if (!lifecycle)
+    return;
+  caf::scoped_actor self{sys};
+  auto t0 = std::chrono::steady_clock::now();
+  self->request(lifecycle, std::chrono::minutes(1), shutdown_atom::value)
+    .receive(
+      [&](bool confirmed) {
+        if (confirmed)
+          spdlog::info("node: controlled shutdown done in {} ms",
+                       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+      },
+      [&](caf::error& e) { spdlog::warn("node: controlled shutdown failed: {}", sys.render(e)); });
+}
+
+} // namespace
+
 void stop_node(caf::actor_system& sys, node_handle& node) {
+  controlled_shutdown(sys, node.lifecycle);
   if (node.http)
     node.http->stop(); // before the broker goes: a scrape in progress still gets its answers or timeouts
   node.http = nullptr;

@@ -58,8 +58,10 @@ struct node_handle {
 // metrics on it (its own threads). Must not be called from inside an actor: binding blocks.
 caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::server_config& cfg, bool listen = true);
 
-// Stops the listeners (the HTTP listener first, waiting for scrapes in progress) and the broker (its
-// partition actors close their logs cleanly).
+// Stops the node: a cluster node first asks the controller for a controlled shutdown (its leaderships and
+// shared ISR places moved away, at most broker.session.timeout.ms) while still serving; then the listeners
+// (the HTTP listener first, waiting for scrapes in progress) and the broker (its partition actors close
+// their logs cleanly).
 void stop_node(caf::actor_system& sys, node_handle& node);
 
 } // namespace samsa::actors

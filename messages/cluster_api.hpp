@@ -46,6 +46,7 @@ using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 using view_atom = caf::atom_constant<caf::atom("view")>;
 using reach_atom = caf::atom_constant<caf::atom("reach")>;
 using alter_isr_atom = caf::atom_constant<caf::atom("alter_isr")>;
+using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 // quorum_atom (asking a broker for its node's quorum actor) is in native_api.hpp with the broker's interface.
 
 } // namespace samsa
@@ -237,10 +238,11 @@ struct broker_heartbeat {
   int32_t node_id = -1;
   int64_t broker_epoch = -1;
   int64_t applied_offset = -1; // the node's metadata image offset
+  bool want_shutdown = false;  // controlled shutdown: move my leaderships and ISR places away first
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, broker_heartbeat& x) {
-  return f(caf::meta::type_name("broker_heartbeat"), x.node_id, x.broker_epoch, x.applied_offset);
+  return f(caf::meta::type_name("broker_heartbeat"), x.node_id, x.broker_epoch, x.applied_offset, x.want_shutdown);
 }
 
 struct broker_heartbeat_reply {
@@ -248,10 +250,13 @@ struct broker_heartbeat_reply {
   bool fenced = true;  // the broker's state in the controller's image
   int64_t broker_epoch = -1;
   std::string reason;  // why not known
+  bool shutdown_ok = false; // want_shutdown, and the committed image shows the node leads nothing and is in
+                            // no ISR with other members: it may stop now (Kafka's shouldShutDown)
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, broker_heartbeat_reply& x) {
-  return f(caf::meta::type_name("broker_heartbeat_reply"), x.known, x.fenced, x.broker_epoch, x.reason);
+  return f(caf::meta::type_name("broker_heartbeat_reply"), x.known, x.fenced, x.broker_epoch, x.reason,
+           x.shutdown_ok);
 }
 
 // One registered broker as the metadata image holds it.

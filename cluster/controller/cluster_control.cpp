@@ -8,6 +8,7 @@ void cluster_control::activate(const metadata_image& img, int64_t now_ms) {
   active_ = true;
   sessions_.clear();
   in_flight_.clear();
+  shutting_down_.clear();
   for (const auto& [id, b] : img.brokers())
     sessions_[id] = session{b.broker_epoch, now_ms + session_timeout_ms_};
 }
@@ -16,6 +17,7 @@ void cluster_control::deactivate() {
   active_ = false;
   sessions_.clear();
   in_flight_.clear();
+  shutting_down_.clear();
 }
 
 const int64_t* cluster_control::session_deadline(int32_t node_id) const {
@@ -37,7 +39,15 @@ std::set<int32_t> cluster_control::unfenced_brokers(const metadata_image& img) c
     else
       out.insert(node);
   }
+  for (const auto& [node, epoch] : shutting_down_)
+    if (auto b = img.broker(node); b && b->broker_epoch == epoch)
+      out.erase(node);
   return out;
+}
+
+bool cluster_control::shutting_down(int32_t node_id, int64_t epoch) const {
+  auto it = shutting_down_.find(node_id);
+  return it != shutting_down_.end() && it->second == epoch;
 }
 
 bool cluster_control::propose_fence_state(const metadata_image& img, int32_t node, int64_t epoch, bool fenced,
@@ -110,7 +120,11 @@ control_decision cluster_control::handle_heartbeat(const metadata_image& img, co
     return d;
   }
   sessions_[req.node_id] = session{b->broker_epoch, now_ms + session_timeout_ms_};
-  if (b->fenced && req.applied_offset >= b->broker_epoch)
+  if (req.want_shutdown)
+    shutting_down_[req.node_id] = b->broker_epoch;
+  else
+    shutting_down_.erase(req.node_id);
+  if (b->fenced && req.applied_offset >= b->broker_epoch && !req.want_shutdown)
     propose_fence_state(img, req.node_id, b->broker_epoch, false, d.records);
   d.reply = {reply_kind::heartbeat, b->broker_epoch, b->fenced, {}};
   return d;

@@ -23,6 +23,10 @@
 //   deposed controller forgets them (deactivate()).
 // - At most one fence or unfence per (node, epoch) is in flight: repeated heartbeats or ticks while a
 //   record is being committed propose nothing more; proposal_failed() forgets what was in flight.
+// - Controlled shutdown: a heartbeat with want_shutdown marks the broker as shutting down (soft state, until
+//   a heartbeat without it or a new registration): it is not unfenced any more, and unfenced_brokers()
+//   leaves it out, so it is neither elected nor let into an ISR while replication_control moves its
+//   partitions away (the shell proposes that and tells the broker when it may stop).
 #include <cstdint>
 #include <map>
 #include <set>
@@ -47,6 +51,7 @@ struct heartbeat_request {
   int32_t node_id = -1;
   int64_t broker_epoch = -1;
   int64_t applied_offset = -1; // the node's metadata image offset
+  bool want_shutdown = false;
 };
 
 enum class reply_kind : uint8_t {
@@ -94,9 +99,12 @@ public:
 
   // When the session of (node) ends, if it has one (tests, status).
   const int64_t* session_deadline(int32_t node_id) const;
-  // The registered brokers that will be unfenced once the fences and unfences in flight commit: who may
-  // lead a partition or join an ISR (replication_control's elections and AlterPartition).
+  // The registered brokers that will be unfenced once the fences and unfences in flight commit, less the
+  // ones shutting down: who may lead a partition or join an ISR (replication_control's elections and
+  // AlterPartition).
   std::set<int32_t> unfenced_brokers(const metadata_image& img) const;
+  // The broker registered as (node, epoch) asked for a controlled shutdown.
+  bool shutting_down(int32_t node_id, int64_t epoch) const;
 
 private:
   struct session {
@@ -112,6 +120,7 @@ private:
   bool active_ = false;
   std::map<int32_t, session> sessions_;
   std::set<flight> in_flight_;
+  std::map<int32_t, int64_t> shutting_down_; // node -> the broker epoch that asked
 };
 
 } // namespace samsa::cluster

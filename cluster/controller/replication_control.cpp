@@ -175,6 +175,24 @@ partition_decision replication_control::preferred_leaders(const metadata_image& 
   return out;
 }
 
+partition_decision replication_control::controlled_shutdown(const metadata_image& img, int32_t node,
+                                                            const std::set<int32_t>& live) {
+  forget_settled(img);
+  partition_decision out;
+  auto others = live;
+  others.erase(node);
+  on_fence(img, node, others, out);
+  return out;
+}
+
+bool replication_control::may_stop(const metadata_image& img, int32_t node) {
+  for (const auto& [id, t] : img.topics_by_id())
+    for (const auto& p : t.partitions)
+      if (p.leader == node || (p.isr.size() > 1 && contains(p.isr, node)))
+        return false;
+  return true;
+}
+
 alter_isr_decision replication_control::alter_isr(const metadata_image& img, const alter_isr_request& req,
                                                   const std::set<int32_t>& live) {
   forget_settled(img);

@@ -35,6 +35,8 @@
 //   rule.
 // - Unfence of N: every partition without a leader that N is a replica of gets the leader rule with its ISR
 //   as it is (N leads again if it is in the ISR; with unclean election, if no ISR member is live).
+// - Controlled shutdown of N (its heartbeats ask for it; N is no longer live): as a fence of N. N may stop
+//   once the image leads nothing to it and no ISR names it beside other members (may_stop).
 // - Preferred leaders (auto.leader.rebalance.enable): a partition whose first replica is live and in the ISR
 //   but does not lead gets it as leader.
 // - AlterPartition (the leader replaces the ISR, KIP-497), checked against the partition as it will be
@@ -167,6 +169,9 @@ public:
   partition_decision elections_for(const metadata_image& img, const std::vector<metadata_record>& batch,
                                    std::set<int32_t> live);
   partition_decision preferred_leaders(const metadata_image& img, const std::set<int32_t>& live);
+  partition_decision controlled_shutdown(const metadata_image& img, int32_t node, const std::set<int32_t>& live);
+  // The image has moved every leadership and every shared ISR place away from `node`.
+  static bool may_stop(const metadata_image& img, int32_t node);
   alter_isr_decision alter_isr(const metadata_image& img, const alter_isr_request& req, const std::set<int32_t>& live);
 
   // The partition as this controller's proposals will leave it: a change in flight, else the image's.

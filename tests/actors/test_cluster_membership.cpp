@@ -5,6 +5,7 @@
 // before; heartbeats again: unfenced.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 
@@ -131,6 +132,40 @@ struct membership_fixture {
     return true;
   }
 
+  // Sends a request from the test and advances virtual time until it is answered (the answer may need
+  // quorum rounds); the reply or the error, request_timeout when nothing came within max_ms.
+  template <class T, class Handle, class... Ts>
+  caf::expected<T> ask_over_time(const Handle& to, int64_t max_ms, Ts... xs) {
+    auto h = self->request(to, caf::infinite, xs...);
+    caf::expected<T> result{caf::sec::request_timeout};
+    run_until([&] { return !self->mailbox().empty(); }, max_ms);
+    if (!self->mailbox().empty())
+      h.receive([&](T& x) { result = std::move(x); }, [&](caf::error& e) { result = std::move(e); });
+    return result;
+  }
+
+  // Creates topic `name` (partitions, RF 3) through the active controller; waits until every node has it.
+  topic_description create(const std::string& name, int32_t partitions) {
+    topic_spec spec;
+    spec.name = name;
+    spec.partitions = partitions;
+    spec.replication_factor = 3;
+    auto created = samsa::test::request_and_run<topic_description>(self, sched, ctl[active_controller()],
+                                                                   create_atom::value, spec);
+    REQUIRE_MESSAGE(created, sys.render(created.error()));
+    for (int id : ids)
+      REQUIRE(run_until([&] { return partition(id, name, partitions - 1) != nullptr; }, 2000) >= 0);
+    return *created;
+  }
+
+  // The partition of `topic` (of `count`) that `node` leads in node `at`'s image, -1 if none.
+  int32_t led_by(int at, const std::string& topic, int32_t count, int node) {
+    for (int32_t i = 0; i < count; ++i)
+      if (partition(at, topic, i)->leader == node)
+        return i;
+    return -1;
+  }
+
   // Partition p of `topic` in node `at`'s image (nullptr while it does not know it).
   const cluster::partition_registration* partition(int at, const std::string& topic, int32_t p) {
     auto v = samsa::test::request_and_run<cluster_view>(self, sched, ctl[at], view_atom::value);
@@ -201,21 +236,11 @@ TEST_CASE("controller: election on fence, AlterPartition validated and answered 
   REQUIRE(f.run_until([&] { return f.all_unfenced_everywhere(); }, 20000) >= 0);
   int leader = f.active_controller();
   REQUIRE(leader != 0);
-  topic_spec spec;
-  spec.name = "t";
-  spec.partitions = 3;
-  spec.replication_factor = 3;
-  auto created = samsa::test::request_and_run<topic_description>(f.self, f.sched, f.ctl[leader], create_atom::value, spec);
-  REQUIRE_MESSAGE(created, f.sys.render(created.error()));
-  for (int id : f.ids)
-    REQUIRE(f.run_until([&] { return f.partition(id, "t", 2) != nullptr; }, 2000) >= 0);
+  auto created = f.create("t", 3);
 
   // The partition led by a node that is not the quorum leader (each node leads one: leaders spread).
   int victim = leader % 3 + 1;
-  int32_t p = -1;
-  for (int32_t i = 0; i < 3; ++i)
-    if (f.partition(leader, "t", i)->leader == victim)
-      p = i;
+  int32_t p = f.led_by(leader, "t", 3, victim);
   REQUIRE(p >= 0);
   auto before = *f.partition(leader, "t", p);
   CHECK(before.isr == before.replicas); // created with every replica in sync
@@ -243,7 +268,7 @@ TEST_CASE("controller: election on fence, AlterPartition validated and answered 
   auto moved = *f.partition(leader, "t", p);
   CHECK(moved.leader == before.replicas[1]); // unfenced, but not in sync: no leadership for it yet
 
-  auto topic_id = created->topic_id;
+  auto topic_id = created.topic_id;
   auto alter = [&](int to, int32_t leader_id, int32_t partition_epoch, std::vector<int32_t> isr) {
     alter_partition_request r{leader_id, "t", topic_id, p, moved.leader_epoch, partition_epoch, std::move(isr)};
     return samsa::test::request_and_run<alter_partition_reply>(f.self, f.sched, f.ctl[to], alter_isr_atom::value, r);
@@ -262,18 +287,11 @@ TEST_CASE("controller: election on fence, AlterPartition validated and answered 
   auto wrong = alter(leader, victim, moved.partition_epoch, before.replicas);
   REQUIRE_FALSE(wrong);
   CHECK(api_code(wrong.error()) == api_errc::not_leader_or_follower);
-  // The request is answered once the change committed, which takes some quorum rounds: run them.
-  auto h = f.self->request(f.ctl[leader], caf::infinite, alter_isr_atom::value,
-                           alter_partition_request{moved.leader, "t", topic_id, p, moved.leader_epoch,
-                                                   moved.partition_epoch, before.replicas});
-  std::optional<alter_partition_reply> reply;
-  CHECK(f.run_until([&] {
-          if (!f.self->mailbox().empty())
-            h.receive([&](alter_partition_reply& r) { reply = r; },
-                      [&](caf::error& e) { FAIL("AlterPartition failed: " << f.sys.render(e)); });
-          return reply.has_value() || !f.self->mailbox().empty();
-        }, 3000) >= 0);
-  REQUIRE(reply);
+  // The request is answered once the change committed, which takes some quorum rounds.
+  auto reply = f.ask_over_time<alter_partition_reply>(
+    f.ctl[leader], 3000, alter_isr_atom::value,
+    alter_partition_request{moved.leader, "t", topic_id, p, moved.leader_epoch, moved.partition_epoch, before.replicas});
+  REQUIRE_MESSAGE(reply, f.sys.render(reply.error()));
   CHECK(reply->isr == before.replicas);
   CHECK(reply->leader_epoch == moved.leader_epoch);
   CHECK(reply->partition_epoch == moved.partition_epoch + 1);
@@ -287,4 +305,32 @@ TEST_CASE("controller: election on fence, AlterPartition validated and answered 
   auto back = *f.partition(leader, "t", p);
   CHECK(back.leader_epoch == moved.leader_epoch + 1);
   CHECK(back.isr == before.replicas);
+}
+
+// Controlled shutdown: the node's lifecycle heartbeats want_shutdown; the controller moves the leadership
+// of its partition to the next in-sync replica and takes it out of every ISR, and answers that it may stop
+// only once that committed. It was not fenced for it: the move is a handover, not a failure.
+TEST_CASE("controller: a controlled shutdown hands a node's partitions over before it may stop") {
+  membership_fixture f;
+  REQUIRE(f.run_until([&] { return f.all_unfenced_everywhere(); }, 20000) >= 0);
+  int leader = f.active_controller();
+  REQUIRE(leader != 0);
+  f.create("t", 3);
+  int victim = leader % 3 + 1;
+  int32_t p = f.led_by(leader, "t", 3, victim);
+  REQUIRE(p >= 0);
+  auto before = *f.partition(leader, "t", p);
+
+  auto ok = f.ask_over_time<bool>(f.life[victim], 5000, shutdown_atom::value);
+  REQUIRE_MESSAGE(ok, f.sys.render(ok.error()));
+  CHECK(*ok);
+  // The answer came after the commit: the active controller's image already shows the handover.
+  auto after = *f.partition(leader, "t", p);
+  CHECK(after.leader == before.replicas[1]);
+  CHECK(after.leader_epoch == before.leader_epoch + 1);
+  for (int32_t i = 0; i < 3; ++i) {
+    auto isr = f.partition(leader, "t", i)->isr;
+    CHECK(std::find(isr.begin(), isr.end(), victim) == isr.end());
+  }
+  CHECK(f.state(leader, victim) == "u");
 }

@@ -115,6 +115,33 @@ TEST_CASE("cluster_control: unfenced only once the node's applied offset reached
   CHECK_FALSE(h.heartbeat(1, epoch, 3).reply.fenced);
 }
 
+TEST_CASE("cluster_control: a broker asking for a controlled shutdown is neither live for elections nor unfenced") {
+  harness h;
+  h.ctl.activate(h.img(), h.now);
+  auto e1 = h.register_node(1, "inc1");
+  auto e2 = h.register_node(2, "inc2");
+  h.heartbeat(1, e1, e2);
+  h.heartbeat(2, e2, e2);
+  CHECK(h.ctl.unfenced_brokers(h.img()) == std::set<int32_t>{1, 2});
+  auto d = h.ctl.handle_heartbeat(h.img(), heartbeat_request{1, e1, e2, true}, h.now);
+  CHECK(d.records.empty());
+  CHECK(d.reply.kind == reply_kind::heartbeat);
+  CHECK(h.ctl.shutting_down(1, e1));
+  CHECK(h.ctl.unfenced_brokers(h.img()) == std::set<int32_t>{2});
+  // A fence in flight leaves the live set too.
+  auto fence = h.ctl.handle_node_down(h.img(), 2, e2, h.now);
+  REQUIRE(fence.records.size() == 1);
+  CHECK(h.ctl.unfenced_brokers(h.img()).empty());
+  h.commit(fence);
+  // Node 2 returns but is shutting down: it stays fenced.
+  CHECK(h.ctl.handle_heartbeat(h.img(), heartbeat_request{2, e2, e2, true}, h.now).records.empty());
+  CHECK(h.fenced(2));
+  // Node 1 heartbeats without the flag (its shutdown was called off): live again.
+  h.ctl.handle_heartbeat(h.img(), heartbeat_request{1, e1, e2, false}, h.now);
+  CHECK_FALSE(h.ctl.shutting_down(1, e1));
+  CHECK(h.ctl.unfenced_brokers(h.img()) == std::set<int32_t>{1});
+}
+
 TEST_CASE("cluster_control: one unfence in flight at a time, again after a failed proposal") {
   harness h;
   h.ctl.activate(h.img(), h.now);

@@ -451,3 +451,28 @@ TEST_CASE("alter_isr: decisions build on the changes in flight; a failed proposa
   auto retry = h.ctl.alter_isr(h.img(), {1, "t", id, 0, 0, 2, {1, 3}}, h.live());
   CHECK(retry.records.size() == 1);
 }
+
+TEST_CASE("controlled shutdown: leaderships and shared ISR places move off the node, then it may stop") {
+  harness h;
+  h.brokers(3);
+  auto three = h.topic("t", {{1, 2, 3}, {2, 1, 3}});
+  auto one = h.topic("solo", {{1}});
+  CHECK_FALSE(replication_control::may_stop(h.img(), 1));
+  CHECK(replication_control::may_stop(h.img(), 4)); // no partition at all
+  auto live = h.live();
+  live.erase(1); // cluster_control leaves a broker shutting down out of the live set
+  auto d = h.ctl.controlled_shutdown(h.img(), 1, live);
+  REQUIRE(d.records.size() == 3);
+  CHECK(h.ctl.controlled_shutdown(h.img(), 1, live).records.empty()); // asked again while in flight: nothing more
+  CHECK_FALSE(replication_control::may_stop(h.img(), 1));            // not committed yet
+  h.commit(d.records);
+  CHECK(h.part(three, 0).leader == 2);
+  CHECK(h.part(three, 0).isr == std::vector<int32_t>{2, 3});
+  CHECK(h.part(three, 1).leader == 2);
+  CHECK(h.part(three, 1).leader_epoch == 0);
+  CHECK(h.part(three, 1).isr == std::vector<int32_t>{2, 3});
+  CHECK(h.part(one, 0).leader == -1);                  // nowhere to go: offline, its ISR kept
+  CHECK(h.part(one, 0).isr == std::vector<int32_t>{1});
+  CHECK(replication_control::may_stop(h.img(), 1));
+  CHECK_FALSE(replication_control::may_stop(h.img(), 2));
+}

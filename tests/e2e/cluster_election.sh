@@ -9,7 +9,9 @@
 # ISR member (never an empty ISR). The killed node restarts: it is unfenced, leads its `single` partition
 # again (one more leader epoch), and leads nothing of `elect` (it is not in sync; rejoining the ISR is the
 # leader's AlterPartition, the data plane's part). Sessions are 60 s, so every fence here comes from the
-# lost connection. The time from kill -9 to the new leader on every survivor is printed.
+# lost connection. The time from kill -9 to the new leader on every survivor is printed. Last, SIGTERM of
+# elect-0's leader: a controlled shutdown (the controller confirms that its partitions moved away before it
+# stops; it exits 0), after which elect-0 is led by the other in-sync replica and no ISR names it.
 # Usage: cluster_election.sh /path/to/samsa
 source "$(dirname "$0")/cluster_lib.sh"
 
@@ -111,4 +113,33 @@ for p in 0 1 2; do
 done
 echo "node $victim restarted: unfenced, leads single-$single_p again (leader epoch 2), leads nothing of elect (not in sync)"
 for i in 1 2 3; do kill -0 "${PID[$i]}" 2>/dev/null || fail "node $i exited"; done
+
+# -- controlled shutdown: SIGTERM of elect-0's leader ---------------------------------------------------------
+stopping=$(field elect 0 3)
+other=$(tr , '\n' <<<"$(field elect 0 6)" | grep -vx "$stopping" | head -1)
+[ -n "$other" ] || fail "elect-0 has no in-sync replica beside its leader $stopping"
+epoch0=$(field elect 0 4)
+single_s=$(awk -v v="$stopping" '$1 == "single" && $3 == v { print $2 }' "$WORK/described")
+t0=$(now_ms)
+kill -TERM "${PID[$stopping]}"
+for _ in $(seq 1 600); do kill -0 "${PID[$stopping]}" 2>/dev/null || break; sleep 0.05; done
+kill -0 "${PID[$stopping]}" 2>/dev/null && fail "node $stopping still runs 30 s after SIGTERM"
+rc=0; wait "${PID[$stopping]}" || rc=$?; PID[$stopping]=""
+[ "$rc" = 0 ] || fail "node $stopping exited with $rc after SIGTERM"
+ms=$(( $(now_ms) - t0 ))
+grep -q "lifecycle: node $stopping: the controller moved its partitions away: it may stop" "$WORK/node$stopping.log" \
+  || fail "node $stopping stopped without the controller confirming its controlled shutdown: $(grep -h "lifecycle: node $stopping" "$WORK/node$stopping.log" | tail -3)"
+grep -hq "controller: node $stopping asks for a controlled shutdown" "$WORK"/node*.log || fail "no controller log line for the controlled shutdown"
+left=(); for i in 1 2 3; do [ -n "${PID[$i]}" ] && left+=("$i"); done
+moved() { alike "${left[@]}" && [ "$(field elect 0 3)" = "$other" ]; }
+wait_for 15 moved >/dev/null || fail "after node $stopping's controlled shutdown elect-0 is not led by node $other: $(partitions "${left[0]}" | tr '\n' ';')"
+[ "$(field elect 0 4)" = $(( epoch0 + 1 )) ] || fail "elect-0's leader epoch is $(field elect 0 4), expected $(( epoch0 + 1 ))"
+for p in 0 1 2; do
+  grep -qw "$stopping" <<<"$(field elect $p 6 | tr , ' ')" && fail "elect-$p's ISR still names node $stopping after its controlled shutdown"
+done
+if [ -n "$single_s" ]; then
+  [ "$(field single "$single_s" 3)" = -1 ] && [ "$(field single "$single_s" 6)" = "$stopping" ] \
+    || fail "single-$single_s (only on node $stopping) is $(grep "^single $single_s " "$WORK/described")"
+fi
+echo "SIGTERM of node $stopping: controlled shutdown confirmed, exit 0 after $ms ms; elect-0 led by node $other, leader epoch $(field elect 0 4)"
 echo "PASS"
