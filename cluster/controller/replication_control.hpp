@@ -36,7 +36,7 @@
 // - Unfence of N: every partition without a leader that N is a replica of gets the leader rule with its ISR
 //   as it is (N leads again if it is in the ISR; with unclean election, if no ISR member is live).
 // - Controlled shutdown of N (its heartbeats ask for it; N is no longer live): as a fence of N. N may stop
-//   once the image leads nothing to it and no ISR names it beside other members (may_stop).
+//   once no partition of the image has it as leader and no ISR names it beside other members (may_stop).
 // - Preferred leaders (auto.leader.rebalance.enable): a partition whose first replica is live and in the ISR
 //   but does not lead gets it as leader.
 // - AlterPartition (the leader replaces the ISR, KIP-497), checked against the partition as it will be
