@@ -194,6 +194,8 @@ void read_wave(kafka_handler_ptr self, const job_ptr& job, const done_ptr& done)
     self->request(s.actor, timeouts::request, fetch_atom::value, fr)
       .then(
         [=](fetch_response& r) {
+          if (r.error == static_cast<uint8_t>(api_errc::not_leader_or_follower))
+            forget_partition(self, job->slots[i].topic, job->slots[i].partition); // leadership moved
           job->slots[i].result = std::move(r);
           arrived();
         },

@@ -82,6 +82,9 @@ const std::vector<broker_key_view>& broker_views() {
     number("metadata.log.max.record.bytes.between.snapshots", &c::metadata_log_max_record_bytes_between_snapshots),
     number("broker.session.timeout.ms", &c::broker_session_timeout_ms),
     number("broker.heartbeat.interval.ms", &c::broker_heartbeat_interval_ms),
+    number("replica.lag.time.max.ms", &c::replica_lag_time_max_ms),
+    number("replica.fetch.max.bytes", &c::replica_fetch_max_bytes),
+    number("replica.fetch.wait.max.ms", &c::replica_fetch_wait_max_ms),
   };
   return views;
 }

@@ -75,6 +75,9 @@ struct server_config {
   // Broker liveness (KRaft's names): heartbeats to the active controller, fenced without one this long.
   int32_t broker_session_timeout_ms = 9000;               // broker.session.timeout.ms
   int32_t broker_heartbeat_interval_ms = 2000;            // broker.heartbeat.interval.ms
+  int64_t replica_lag_time_max_ms = 30000;                // replica.lag.time.max.ms: a follower this far behind leaves the ISR
+  int32_t replica_fetch_max_bytes = 1048576;              // replica.fetch.max.bytes: per follower fetch (one batch at least)
+  int32_t replica_fetch_wait_max_ms = 500;                // replica.fetch.wait.max.ms: a caught-up follower's long poll
 
   // From the first PLAINTEXT://host:port of listeners. An empty host (Kafka: all interfaces) is "0.0.0.0";
   // IPv6 brackets are removed.

@@ -22,6 +22,7 @@
 
 #include "messages/native_errors.hpp"
 #include "messages/record_batch.hpp"
+#include "messages/replica_api.hpp"
 
 namespace samsa {
 
@@ -395,10 +396,13 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::image_ptr)
 
 namespace samsa {
 
-// One partition replica (leader behaviour today; a follower behaviour joins it with replication).
+// One partition replica (actors/partition_replica.hpp: leader or follower behaviour; a follower answers
+// client requests with not_leader_or_follower).
 using partition_actor = caf::typed_actor<
   // Kafka path: one client batch as received; validated (CRC, size, structure) by the partition actor.
-  caf::replies_to<append_atom, std::vector<char>, int16_t>::with<partition_produce_result>,
+  // (batch, acks, timeout_ms): an acks=all answer waits at most timeout_ms for the in-sync replicas
+  // (REQUEST_TIMED_OUT after it; <= 0: 30 s).
+  caf::replies_to<append_atom, std::vector<char>, int16_t, int32_t>::with<partition_produce_result>,
   // Native path: records are encoded into one batch by the partition actor.
   caf::replies_to<produce_atom, std::vector<record>, int16_t>::with<partition_produce_result>,
   caf::replies_to<fetch_atom, fetch_request>::with<fetch_response>,
@@ -443,6 +447,13 @@ using broker_actor = caf::typed_actor<
   // the node runs no quorum.
   caf::replies_to<controller_atom>::with<caf::actor>,
   // Local only, on a cluster node: a new metadata image from the node's controller (subscribe_atom).
-  caf::reacts_to<image_atom, image_ptr>>;
+  caf::reacts_to<image_atom, image_ptr>,
+  // Replication between nodes (messages/replica_api.hpp): a follower's fetch and OffsetsForLeaderEpoch,
+  // delegated to the local replica (unknown_topic_or_partition in-band when this node has none).
+  caf::replies_to<replica_fetch_atom, replica_fetch_request>::with<replica_fetch_response>,
+  caf::replies_to<epoch_end_atom, epoch_end_request>::with<epoch_end_response>,
+  // Local only: the broker of node `id` (a broker_actor), looked up through its native listener and kept
+  // while the connection lives; an error when the node is unknown or unreachable.
+  caf::replies_to<peer_atom, int32_t>::with<caf::actor>>;
 
 } // namespace samsa
