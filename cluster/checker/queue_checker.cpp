@@ -574,8 +574,9 @@ std::string to_text(const check_result& r) {
       << fmt_s(av.max_unavailability_ns) << " (" << fmt_s(av.gap_start_ns) << " to " << fmt_s(av.gap_end_ns) << ")\n";
   for (const auto& f : av.faults) {
     out << "  fault " << f.name << (f.target.empty() ? "" : " (" + f.target + ")") << " " << fmt_s(f.start_ns)
-        << " to " << (f.stop_ns ? fmt_s(*f.stop_ns) : std::string{"the end"}) << ": first ack after "
-        << (f.first_ack_after_ns ? fmt_s(*f.first_ack_after_ns) : std::string{"none"}) << ", max_unavailability "
+        << " to " << (f.stop_ns ? fmt_s(*f.stop_ns) : std::string{"the end"}) << ": "
+        << (f.first_ack_after_ns ? "first ack after " + fmt_s(*f.first_ack_after_ns) : std::string{"no ack after it"})
+        << ", max_unavailability "
         << fmt_s(f.max_unavailability_ns) << "\n";
   }
   return out.str();

@@ -88,7 +88,7 @@ TEST_CASE("history: the documented lines decode into each kind of event and enco
   CHECK(ops[4].invoke == ops[4].completion);
 }
 
-TEST_CASE("history: a built history survives encode and decode; integer values and blank lines are accepted") {
+TEST_CASE("history: a built history survives encode and decode, integer values and blank lines are accepted") {
   builder b;
   b.send(3, t1, "v\"quoted\"", event_type::ok, 7)
     .poll(4, {rd(t1, 7, "v\"quoted\"")})
