@@ -358,6 +358,9 @@ partition_replica_actor::behavior_type leader_behavior(self_ptr self) {
     [=](fetch_atom, fetch_request& req) -> caf::result<fetch_response> {
       if (req.max_bytes < 0 || req.max_wait_ms < 0)
         return fetch_failed(req.partition, api_errc::invalid_request);
+      if (req.current_leader_epoch >= 0)
+        if (auto e = check_leader_epoch(self->state, req.current_leader_epoch); e != api_errc::ok)
+          return fetch_failed(req.partition, e);
       fetch_response resp;
       if (try_answer(self, req, resp, false)) {
         count_out(self, resp);

@@ -124,6 +124,15 @@ def verify(ports, topic, acked_file):
         print("moved examples: %s" % [(v, acked[v], where[v]) for v in sorted(moved)[:10]], file=sys.stderr)
 
 
+def fetch_epoch(port, topic, partition, epoch):
+    """The error code of a Fetch v11 naming `epoch` as the partition's current leader epoch (KIP-320)."""
+    from kafka_wire import connect
+    from leader_epochs import fetch_v11_error
+    s = connect(int(port))
+    print("error_code=%d" % fetch_v11_error(s, 1, int(epoch), topic.encode(), int(partition)))
+    s.close()
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     globals()[cmd](*args)
