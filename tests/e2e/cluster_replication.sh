@@ -69,7 +69,7 @@ wait "$writer" || fail "the producer failed"
 echo "during the kill: $(cat "$WORK/during.txt")"
 grep -q "acknowledged=0 " "$WORK/during.txt" && fail "nothing acknowledged while node $victim was down"
 
-out=$($CHECK verify "$survivor" events "$ACKED")
+out=$($CHECK verify "${KAFKA[$survivor]}" events "$ACKED")
 echo "read back through node $survivor: $out"
 grep -q "lost=0 moved=0 duplicates=0 out_of_order_partitions=0" <<<"$out" || fail "acknowledged records: $out"
 
