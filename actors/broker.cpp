@@ -10,6 +10,7 @@
 
 #include "actors/actor_clock.hpp"
 #include "actors/broker_cluster.hpp"
+#include "actors/broker_replication.hpp"
 #include "actors/broker_groups.hpp"
 #include "actors/broker_produce.hpp"
 #include "actors/broker_topics.hpp"
@@ -107,6 +108,7 @@ broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, 
   save_snapshot(st);
   if (st.controller) // a cluster node: replicas follow the metadata image from now on
     caf::anon_send(caf::actor_cast<controller_actor>(st.controller), subscribe_atom::value, caf::actor_cast<caf::actor>(self));
+  self->set_down_handler([=](caf::down_msg& dm) { forget_peer(self, dm.source); });
   return {
     [=](create_atom, topic_spec& spec) -> caf::result<topic_description> {
       if (clustered(self->state))
@@ -124,6 +126,9 @@ broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, 
       return handle_describe_topics(self, names);
     },
     [=](image_atom, image_ptr& img) { on_image(self, std::move(img)); },
+    [=](replica_fetch_atom, replica_fetch_request& req) { return delegate_replica_fetch(self, req); },
+    [=](epoch_end_atom, epoch_end_request& req) { return delegate_epoch_end(self, req); },
+    [=](peer_atom, int32_t id) { return peer_broker(self, id); },
     [=](produce_atom, produce_request& req) { return handle_produce(self, req); },
     [=](fetch_atom, fetch_request& req) -> caf::result<fetch_response> {
       auto p = find_partition(self->state, req.topic, req.partition);

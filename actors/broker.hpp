@@ -43,6 +43,8 @@ struct broker_state {
   bool catching_up_logged = false;
   image_ptr image;       // cluster node: the newest metadata image (null until the first arrives)
   std::vector<caf::typed_response_promise<int64_t>> producer_id_waiters; // cluster: waiting for a block
+  std::map<int32_t, caf::actor> peers; // cluster: other nodes' brokers (broker_replication)
+  std::map<int32_t, std::vector<caf::typed_response_promise<caf::actor>>> peer_waiters; // lookups under way
   std::shared_ptr<persistence::data_dir_lock> lock; // held while the broker runs: one process per data directory
   static inline const char* name = "samsa.broker";
   ~broker_state();

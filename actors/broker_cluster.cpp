@@ -1,4 +1,5 @@
 #include "actors/broker_cluster.hpp"
+#include "actors/broker_replication.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -138,7 +139,11 @@ void on_image(broker_ptr self, image_ptr img) {
       auto& actor = entry.partitions[p];
       bool mine = hosts(t.partitions[p], self_id);
       if (mine && !actor) {
-        actor = open_partition(self->system(), st.cfg, rec, static_cast<int32_t>(p), st.producer_id_limit);
+        replica_wiring w{leadership_of(st, t, p), caf::actor_cast<caf::actor_addr>(self),
+                         caf::actor_cast<caf::actor_addr>(st.controller)};
+        actor = open_partition(self->system(), st.cfg, rec, static_cast<int32_t>(p), st.producer_id_limit, nullptr, &w);
+        entry.published.resize(entry.partitions.size(), {-1, -1});
+        entry.published[p] = {t.partitions[p].leader_epoch, t.partitions[p].partition_epoch};
         spdlog::info("cluster: opened replica {}-{} (leader {}, epoch {})", rec.name, p, t.partitions[p].leader,
                      t.partitions[p].leader_epoch);
       } else if (!mine && actor) {
@@ -148,6 +153,7 @@ void on_image(broker_ptr self, image_ptr img) {
       }
     }
   }
+  publish_leadership(self); // replicas whose leader, epochs or ISR changed switch role or apply the ISR
   if (!changed)
     return;
   if (st.store->set_cluster_image_offset(img->offset()) != persistence::errc::ok)

@@ -1,7 +1,8 @@
 // Produce (key 0), v3-7. Each partition's records arrive as one v2 batch; it goes unchanged to the
 // partition actor, which validates it (CRC-32C, size, structure, producer sequence) and appends it with
 // offsets and leader epoch written in place. acks=0 gets no response at all, but the session still waits
-// for the appends, which bounds what one connection can have in flight.
+// for the appends, which bounds what one connection can have in flight; an acks=0 request that failed on
+// any partition closes the connection (Kafka's rule: the client's only way to learn of it).
 #include "actors/kafka_handler.hpp"
 
 #include <chrono>
@@ -23,11 +24,16 @@ struct produce_gather {
       return;
     if (respond) {
       rp.deliver(encode_reply(header, resp));
-    } else {
-      kafka_reply r;
-      r.respond = false;
-      rp.deliver(std::move(r));
+      return;
     }
+    kafka_reply r;
+    r.respond = false;
+    // acks=0 has no answer to carry an error: like Kafka, close the connection when a partition failed, so
+    // the client sees the failure, refreshes its metadata (a moved leader) and does not write into the void.
+    for (const auto& t : resp.topics)
+      for (const auto& p : t.partitions)
+        r.close = r.close || p.error != kafka::error_code::none;
+    rp.deliver(std::move(r));
   }
 };
 
@@ -80,7 +86,10 @@ caf::result<kafka_reply> handle_produce(kafka_handler_ptr self, const kafka_requ
   g->pending = wanted.size();
   g->rp = self->make_response_promise();
   auto acks = pr.acks;
-  auto timeout = std::chrono::milliseconds(std::max<int32_t>(pr.timeout_ms, 30000));
+  // The partition answers an acks=all produce by the client's timeout_ms (REQUEST_TIMED_OUT); the request's
+  // own timeout is only a safety net behind it.
+  const int32_t timeout_ms = std::max<int32_t>(pr.timeout_ms, 0);
+  auto timeout = std::chrono::milliseconds(int64_t{timeout_ms} + 10000);
   resolve_partitions(self, wanted, [=](std::vector<partition_actor> actors, std::vector<api_errc> errors) mutable {
     for (size_t i = 0; i < actors.size(); ++i) {
       auto& slot = g->resp.topics[slots[i].first].partitions[slots[i].second];
@@ -97,9 +106,11 @@ caf::result<kafka_reply> handle_produce(kafka_handler_ptr self, const kafka_requ
       }
       auto key = wanted[i];
       auto where = slots[i];
-      self->request(actors[i], timeout, append_atom::value, std::move(*batch), acks)
+      self->request(actors[i], timeout, append_atom::value, std::move(*batch), acks, timeout_ms)
         .then(
           [=](partition_produce_result& r) {
+            if (r.error == static_cast<uint8_t>(api_errc::not_leader_or_follower))
+              forget_partition(self, key.first, key.second); // leadership moved: look it up again next time
             auto& s = g->resp.topics[where.first].partitions[where.second];
             s.error = to_kafka(r.error);
             s.base_offset = r.error == 0 ? r.base_offset : -1;

@@ -89,7 +89,8 @@ fs::path partition_dir(const cluster::server_config& cfg, const std::string& top
 // and an error line: one damaged partition never keeps the node, or the rest of its topic, from serving.
 partition_actor open_partition(caf::actor_system& sys, const cluster::server_config& cfg,
                                const persistence::topic_record& rec, int32_t p,
-                               std::shared_ptr<std::atomic<int64_t>> producer_id_limit, size_t* offline) {
+                               std::shared_ptr<std::atomic<int64_t>> producer_id_limit, size_t* offline,
+                               const replica_wiring* wiring) {
   partition_replica_config pc;
   pc.topic = rec.name;
   pc.partition = p;
@@ -102,6 +103,14 @@ partition_actor open_partition(caf::actor_system& sys, const cluster::server_con
   pc.retention_check_interval_ms = cfg.log_retention_check_interval_ms;
   pc.producer_id_expiration_ms = cfg.producer_id_expiration_ms;
   pc.producer_id_limit = std::move(producer_id_limit);
+  pc.replica_lag_time_max_ms = cfg.replica_lag_time_max_ms;
+  pc.replica_fetch_max_bytes = cfg.replica_fetch_max_bytes;
+  pc.replica_fetch_wait_max_ms = cfg.replica_fetch_wait_max_ms;
+  if (wiring) {
+    pc.leadership = wiring->leadership;
+    pc.broker = wiring->broker;
+    pc.controller = wiring->controller;
+  }
   auto dir = pc.dir;
   auto hdl = spawn_partition_replica(sys, std::move(pc));
   if (hdl)

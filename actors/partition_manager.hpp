@@ -28,16 +28,27 @@ struct topic_entry {
   persistence::topic_record record;
   std::vector<partition_actor> partitions;
   std::vector<int32_t> inflight; // appends in flight per partition (credit)
+  // Cluster: the (leader epoch, partition epoch) each local replica was last told (broker_replication).
+  std::vector<std::pair<int32_t, int32_t>> published;
 };
 
 // The first directory of log.dirs (samsa uses one today) and a partition's directory in it.
 std::filesystem::path data_dir(const cluster::server_config& cfg);
 std::filesystem::path partition_dir(const cluster::server_config& cfg, const std::string& topic, int32_t p);
 
+// A cluster replica's place: what the image says of its partition, and the node's broker and controller.
+struct replica_wiring {
+  partition_leadership leadership;
+  caf::actor_addr broker;
+  caf::actor_addr controller;
+};
+
 // Spawns partition p's actor (an offline stand-in when its log cannot be opened; *offline counts those).
+// Without wiring the replica leads alone (a single node).
 partition_actor open_partition(caf::actor_system& sys, const cluster::server_config& cfg,
                                const persistence::topic_record& rec, int32_t p,
-                               std::shared_ptr<std::atomic<int64_t>> producer_id_limit, size_t* offline = nullptr);
+                               std::shared_ptr<std::atomic<int64_t>> producer_id_limit, size_t* offline = nullptr,
+                               const replica_wiring* wiring = nullptr);
 
 // Spawns the topic's partition actors; *offline counts the partitions that got an offline stand-in.
 topic_entry open_topic(caf::actor_system& sys, const cluster::server_config& cfg, const persistence::topic_record& rec,

@@ -9,20 +9,21 @@
 
 #include "messages/record_batch.hpp"
 #include "persistence/data_dir.hpp"
+#include "persistence/hw_checkpoint.hpp"
 
 namespace samsa::actors {
 
-namespace {
-
-constexpr int64_t no_limit = INT64_MAX;
-
-partition_produce_result failed(int32_t partition, api_errc e, std::string msg) {
+partition_produce_result produce_failed(int32_t partition, api_errc e, std::string msg) {
   partition_produce_result r;
   r.partition = partition;
   r.error = static_cast<uint8_t>(e);
   r.error_message = std::move(msg);
   return r;
 }
+
+namespace {
+
+constexpr int64_t no_limit = INT64_MAX;
 
 api_errc to_api(batch_error e) {
   switch (e) {
@@ -40,25 +41,29 @@ api_errc to_api(batch_error e) {
   return api_errc::invalid_batch;
 }
 
-using self_ptr = partition_replica_actor::stateful_pointer<partition_replica_state>;
+using self_ptr = partition_replica_ptr;
 
-// Reads for a fetch. Returns false when the request must wait for more data.
+// Reads for a consumer fetch, below the high watermark. Returns false when the request must wait for more data.
 bool try_answer(self_ptr self, const fetch_request& req, fetch_response& out, bool deadline_passed) {
-  auto& log = *self->state.log;
+  auto& st = self->state;
+  auto& log = *st.log;
   out.partition = req.partition;
   out.log_start_offset = log.log_start_offset();
-  out.high_watermark = log.log_end_offset(); // single replica: everything appended is committed
+  out.high_watermark = st.high_watermark;
   out.last_stable_offset = out.high_watermark;
   out.records.clear();
-  auto e = log.read(req.offset, req.max_bytes, out.records, out.high_watermark, req.min_one_batch);
+  auto e = log.read(req.offset, req.max_bytes, out.records, st.high_watermark, req.min_one_batch);
   if (log.has_damage_to_repair()) {
     // The read stopped at a bad batch header: drop the damaged batches now (only they are lost),
     // then serve again, so a consumer moves on past the damage instead of stalling on it.
     log.repair_damage();
-    out.high_watermark = log.log_end_offset();
+    st.high_watermark = std::min(st.high_watermark, log.log_end_offset());
+    out.high_watermark = st.high_watermark;
     out.last_stable_offset = out.high_watermark;
-    e = log.read(req.offset, req.max_bytes, out.records, out.high_watermark, req.min_one_batch);
+    e = log.read(req.offset, req.max_bytes, out.records, st.high_watermark, req.min_one_batch);
   }
+  if (e == persistence::errc::ok && req.offset > st.high_watermark)
+    e = persistence::errc::offset_out_of_range; // between the HW and the log end: not readable yet (Kafka)
   if (e != persistence::errc::ok) {
     out.error = static_cast<uint8_t>(to_api_errc(e));
     out.records.clear();
@@ -74,106 +79,23 @@ void count_out(self_ptr self, const fetch_response& resp) {
   self->state.bytes_out += static_cast<int64_t>(resp.records.size());
 }
 
-// After an append: answer every parked fetch that now has enough bytes.
-void release_waiting(self_ptr self) {
-  auto& waiting = self->state.waiting;
-  for (auto i = waiting.begin(); i != waiting.end();) {
-    fetch_response resp;
-    if (try_answer(self, i->second.request, resp, false)) {
-      count_out(self, resp);
-      i->second.promise.deliver(std::move(resp));
-      i = waiting.erase(i);
-    } else {
-      ++i;
-    }
-  }
-}
-
 std::filesystem::path snapshot_file(const std::filesystem::path& dir) {
   return dir / "producer-state.snapshot";
 }
 
-void save_producers(partition_replica_state& st) {
-  if (!st.log || !st.producers_dirty)
+void save_high_watermark(partition_replica_state& st) {
+  if (!st.log || !st.hw_dirty)
     return;
-  st.producers.covered_offset = st.log->log_end_offset();
-  if (st.producers.save(snapshot_file(st.cfg.dir)))
-    st.producers_dirty = false;
+  if (persistence::save_high_watermark(st.cfg.dir, st.high_watermark) == persistence::errc::ok)
+    st.hw_dirty = false;
 }
 
-partition_produce_result append(self_ptr self, std::vector<char>& batch, int16_t acks) {
-  auto& st = self->state;
-  auto partition = st.cfg.partition;
-  if (acks != acks_none && acks != acks_leader && acks != acks_all)
-    return failed(partition, api_errc::invalid_required_acks, "acks must be -1, 0 or 1");
-  // One replica today: acks=all can only succeed when min.insync.replicas <= 1.
-  if (acks == acks_all && st.cfg.min_insync_replicas > 1)
-    return failed(partition, api_errc::not_enough_replicas,
-                  "in-sync replicas (1) fewer than min.insync.replicas ("
-                    + std::to_string(st.cfg.min_insync_replicas) + ")");
-  auto header = read_batch_header(batch.data(), batch.size());
-  if (header && st.cfg.producer_id_limit && header->producer_id >= st.cfg.producer_id_limit->load()) {
-    // Made-up ids would each cost producer state until they expire: refuse them outright.
-    return failed(partition, api_errc::unknown_producer_id,
-                  "producer id " + std::to_string(header->producer_id)
-                    + " was never issued by this node (idempotent producers get theirs from InitProducerId)");
-  }
-  if (header && header->producer_id >= 0) {
-    persistence::producer_batch original;
-    switch (st.producers.check(*header, &original)) {
-      case persistence::sequence_check::ok:
-        break;
-      case persistence::sequence_check::duplicate: {
-        // A retry of a batch already stored: success with the offsets it got the first time.
-        partition_produce_result r;
-        r.partition = partition;
-        r.base_offset = original.first_offset;
-        r.record_count = header->records_count;
-        r.log_start_offset = st.log->log_start_offset();
-        return r;
-      }
-      case persistence::sequence_check::out_of_order:
-        return failed(partition, api_errc::out_of_order_sequence,
-                      "producer " + std::to_string(header->producer_id) + " sent sequence "
-                        + std::to_string(header->base_sequence) + " out of order");
-      case persistence::sequence_check::invalid_epoch:
-        return failed(partition, api_errc::invalid_producer_epoch,
-                      "producer " + std::to_string(header->producer_id) + " epoch "
-                        + std::to_string(header->producer_epoch) + " is fenced");
-    }
-  }
-  persistence::append_info info;
-  auto now = wall_clock_ms(); // log append time and producer timestamps: wall time, as in Kafka
-  auto e = st.log->append_as_leader(batch, st.cfg.leader_epoch, now, info);
-  if (auto line = st.health.on_append(e)) {
-    if (line->error)
-      spdlog::error("{}", line->text);
-    else
-      spdlog::info("{}", line->text);
-  }
-  if (e != persistence::errc::ok)
-    return failed(partition, to_api_errc(e), persistence::to_string(e));
-  if (header && header->producer_id >= 0) {
-    st.producers.record(*header, info.base_offset, now);
-    st.producers_dirty = true;
-  }
-  st.log->maybe_flush(now);
-  st.records_in += info.record_count;
-  st.bytes_in += static_cast<int64_t>(batch.size());
-  partition_produce_result r;
+fetch_response fetch_failed(int32_t partition, api_errc e) {
+  fetch_response r;
   r.partition = partition;
-  r.base_offset = info.base_offset;
-  r.record_count = info.record_count;
-  r.log_start_offset = st.log->log_start_offset();
-  if (!st.waiting.empty())
-    release_waiting(self);
+  r.error = static_cast<uint8_t>(e);
   return r;
 }
-
-} // namespace
-
-namespace {
-
 
 } // namespace
 
@@ -194,8 +116,37 @@ api_errc to_api_errc(persistence::errc e) {
   return api_errc::storage_error;
 }
 
+void save_producers(partition_replica_state& st) {
+  if (!st.log || !st.producers_dirty)
+    return;
+  st.producers.covered_offset = st.log->log_end_offset();
+  if (st.producers.save(snapshot_file(st.cfg.dir)))
+    st.producers_dirty = false;
+}
+
+void release_waiting(self_ptr self) {
+  auto& waiting = self->state.waiting;
+  for (auto i = waiting.begin(); i != waiting.end();) {
+    fetch_response resp;
+    if (try_answer(self, i->second.request, resp, false)) {
+      count_out(self, resp);
+      i->second.promise.deliver(std::move(resp));
+      i = waiting.erase(i);
+    } else {
+      ++i;
+    }
+  }
+}
+
+void fail_waiting(self_ptr self, api_errc e) {
+  for (auto& [id, p] : self->state.waiting)
+    p.promise.deliver(fetch_failed(self->state.cfg.partition, e));
+  self->state.waiting.clear();
+}
+
 partition_replica_state::~partition_replica_state() {
   save_producers(*this);
+  save_high_watermark(*this);
   if (log)
     log->close();
 }
@@ -232,105 +183,53 @@ caf::expected<partition_actor> spawn_partition_replica(caf::actor_system& sys, p
   return caf::actor_cast<partition_actor>(hdl);
 }
 
-partition_replica_actor::behavior_type partition_replica(self_ptr self, partition_replica_config cfg,
-                                                         std::shared_ptr<persistence::partition_log> log,
-                                                         std::shared_ptr<persistence::producer_state> producers) {
-  self->state.cfg = std::move(cfg);
-  self->state.log = std::move(log);
-  self->state.producers = std::move(*producers);
-  // The timer drives retention, the time-based flush and producer-state snapshots (at least every 30 s,
-  // which bounds the log tail replayed after a crash).
-  auto tick_interval = std::chrono::milliseconds(std::max<int64_t>(
-    100, std::min({self->state.cfg.retention_check_interval_ms, int64_t{30000},
-                   self->state.cfg.log.flush_ms > 0 ? self->state.cfg.log.flush_ms : no_limit})));
-  self->delayed_send(self, tick_interval, tick_atom::value);
-  self->state.health = persistence::append_health(self->state.cfg.topic + "-"
-                                                  + std::to_string(self->state.cfg.partition));
-  self->delayed_send(self, std::chrono::milliseconds(persistence::scrub_tick_ms), scrub_atom::value);
+namespace {
+
+// The handlers both roles share, and the role's own: append (Kafka batches), produce (native records), fetch
+// (consumers), offsets (ListOffsets), replica fetch and OffsetsForLeaderEpoch.
+template <class Append, class Produce, class Fetch, class Offsets, class ReplicaFetch, class EpochEnd>
+partition_replica_actor::behavior_type role_behavior(self_ptr self, Append append, Produce produce, Fetch fetch,
+                                                     Offsets offsets, ReplicaFetch replica_fetch, EpochEnd epoch_end) {
   return {
-    [=](append_atom, std::vector<char>& batch, int16_t acks) -> partition_produce_result {
-      auto& st = self->state;
-      auto v = validate_client_batch(batch.data(), batch.size(), st.cfg.log.max_message_bytes);
-      if (v != batch_error::ok)
-        return failed(st.cfg.partition, to_api(v), to_string(v));
-      return append(self, batch, acks);
+    std::move(append),
+    std::move(produce),
+    std::move(fetch),
+    std::move(offsets),
+    std::move(replica_fetch),
+    std::move(epoch_end),
+    [=](leadership_atom, partition_leadership& l) { on_leadership(self, std::move(l)); },
+    [=](isr_tick_atom, uint64_t generation) {
+      if (generation == self->state.generation && self->state.role == replica_role::leader)
+        on_isr_tick(self);
     },
-    [=](produce_atom, std::vector<record>& records, int16_t acks) -> partition_produce_result {
-      auto& st = self->state;
-      if (records.empty())
-        return failed(st.cfg.partition, api_errc::invalid_request, "no records");
-      auto batch = encode_batch(records, wall_clock_ms());
-      if (batch.size() > static_cast<size_t>(st.cfg.log.max_message_bytes))
-        return failed(st.cfg.partition, api_errc::record_too_large,
-                      "batch of " + std::to_string(batch.size()) + " bytes exceeds max.message.bytes "
-                        + std::to_string(st.cfg.log.max_message_bytes));
-      return append(self, batch, acks);
-    },
-    [=](fetch_atom, fetch_request& req) -> caf::result<fetch_response> {
-      fetch_response resp;
-      if (req.max_bytes < 0 || req.max_wait_ms < 0) {
-        resp.partition = req.partition;
-        resp.error = static_cast<uint8_t>(api_errc::invalid_request);
-        return resp;
-      }
-      if (try_answer(self, req, resp, false)) {
-        count_out(self, resp);
-        return resp;
-      }
-      auto id = self->state.next_fetch_id++;
-      auto promise = self->make_response_promise<fetch_response>();
-      auto wait = std::chrono::milliseconds(req.max_wait_ms);
-      self->state.waiting.emplace(id, pending_fetch{std::move(req), promise});
-      self->delayed_send(self, wait, expire_atom::value, id);
-      return promise;
+    [=](resume_atom, uint64_t generation) {
+      if (generation == self->state.generation && self->state.role == replica_role::follower)
+        start_following(self);
     },
     [=](expire_atom, uint64_t id) {
-      auto i = self->state.waiting.find(id);
-      if (i == self->state.waiting.end())
+      auto& st = self->state;
+      if (expire_replica_fetch(self, id))
+        return;
+      auto i = st.waiting.find(id);
+      if (i == st.waiting.end())
         return;
       fetch_response resp;
       try_answer(self, i->second.request, resp, true);
       count_out(self, resp);
       i->second.promise.deliver(std::move(resp));
-      self->state.waiting.erase(i);
-    },
-    [=](offsets_atom, int64_t timestamp) -> offset_answer {
-      auto& log = *self->state.log;
-      offset_answer a;
-      a.current_leader_epoch = self->state.cfg.leader_epoch;
-      auto found = [&](const std::optional<persistence::timestamp_hit>& hit) {
-        if (!hit)
-          return;
-        a.offset = hit->offset;
-        a.timestamp = hit->timestamp;
-        a.leader_epoch = hit->leader_epoch;
-      };
-      if (timestamp == latest_timestamp) {
-        a.offset = log.log_end_offset();
-        a.leader_epoch = log.epochs().latest_epoch();
-      } else if (timestamp == earliest_timestamp) {
-        a.offset = log.log_start_offset();
-        a.leader_epoch = log.epochs().epoch_for_offset(a.offset);
-      } else if (timestamp == max_timestamp_spec) {
-        found(log.max_timestamp_hit());
-      } else if (timestamp < 0) {
-        a.error = static_cast<uint8_t>(api_errc::invalid_request);
-      } else {
-        found(log.offset_for_timestamp(timestamp));
-      }
-      return a;
+      st.waiting.erase(i);
     },
     [=](info_atom) -> partition_state {
       auto& st = self->state;
       partition_state s;
       s.partition = st.cfg.partition;
-      s.leader = st.cfg.node_id;
-      s.leader_epoch = st.cfg.leader_epoch;
-      s.replicas = {st.cfg.node_id};
-      s.isr = {st.cfg.node_id};
+      s.leader = st.leadership.leader;
+      s.leader_epoch = st.leadership.leader_epoch;
+      s.replicas = st.leadership.replicas;
+      s.isr = st.isr ? st.isr->isr() : st.leadership.isr;
       s.log_start_offset = st.log->log_start_offset();
       s.log_end_offset = st.log->log_end_offset();
-      s.high_watermark = s.log_end_offset;
+      s.high_watermark = st.high_watermark;
       s.size_bytes = st.log->size_bytes();
       s.segments = static_cast<int32_t>(st.log->segment_count());
       s.damaged_regions = st.log->damage_count();
@@ -341,14 +240,11 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
     },
     [=](delete_atom) -> bool {
       auto& st = self->state;
-      for (auto& [id, p] : st.waiting) {
-        fetch_response resp;
-        resp.partition = st.cfg.partition;
-        resp.error = static_cast<uint8_t>(api_errc::unknown_topic_or_partition);
-        p.promise.deliver(std::move(resp));
-      }
-      st.waiting.clear();
+      if (st.role == replica_role::leader)
+        stop_leading(self);
+      fail_waiting(self, api_errc::unknown_topic_or_partition);
       st.producers_dirty = false;
+      st.hw_dirty = false;
       st.log->close();
       st.log.reset();
       // Renamed to a "-delete" tombstone first: only such directories are ever deleted at start.
@@ -364,7 +260,11 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
       // bookkeeping started from the wall clock when it was opened (Kafka's Log does the same). The tick
       // itself is a delayed_send, so virtual time drives it under the test coordinator.
       auto now = wall_clock_ms();
-      st.log->apply_retention(now);
+      // Retention every log.retention.check.interval.ms; the timer itself runs more often (checkpoints).
+      if (auto at = actor_clock_ms(self); at >= st.next_retention_check_ms) {
+        st.log->apply_retention(now);
+        st.next_retention_check_ms = at + st.cfg.retention_check_interval_ms;
+      }
       st.log->maybe_flush(now);
       if (auto gone = st.producers.expire(now, st.cfg.producer_id_expiration_ms); gone > 0) {
         st.producers_dirty = true;
@@ -372,7 +272,8 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
                       gone, gone == 1 ? "" : "s");
       }
       save_producers(st);
-      self->delayed_send(self, tick_interval, tick_atom::value);
+      save_high_watermark(st);
+      self->delayed_send(self, std::chrono::milliseconds(st.tick_interval_ms), tick_atom::value);
     },
     [=](scrub_atom) {
       auto& st = self->state;
@@ -393,6 +294,197 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
       self->delayed_send(self, std::chrono::milliseconds(persistence::scrub_tick_ms), scrub_atom::value);
     },
   };
+}
+
+// ListOffsets: latest is the high watermark (what a read_uncommitted consumer may read up to), as in Kafka.
+offset_answer list_offsets(self_ptr self, int64_t timestamp) {
+  auto& st = self->state;
+  auto& log = *st.log;
+  offset_answer a;
+  a.current_leader_epoch = st.leadership.leader_epoch;
+  auto found = [&](const std::optional<persistence::timestamp_hit>& hit) {
+    if (!hit || hit->offset >= st.high_watermark)
+      return;
+    a.offset = hit->offset;
+    a.timestamp = hit->timestamp;
+    a.leader_epoch = hit->leader_epoch;
+  };
+  if (timestamp == latest_timestamp) {
+    a.offset = st.high_watermark;
+    a.leader_epoch = log.epochs().epoch_for_offset(std::max<int64_t>(0, a.offset - 1));
+    if (a.offset == log.log_end_offset())
+      a.leader_epoch = log.epochs().latest_epoch();
+  } else if (timestamp == earliest_timestamp) {
+    a.offset = log.log_start_offset();
+    a.leader_epoch = log.epochs().epoch_for_offset(a.offset);
+  } else if (timestamp == max_timestamp_spec) {
+    found(log.max_timestamp_hit());
+  } else if (timestamp < 0) {
+    a.error = static_cast<uint8_t>(api_errc::invalid_request);
+  } else {
+    found(log.offset_for_timestamp(timestamp));
+  }
+  return a;
+}
+
+std::string not_leader_text(const partition_replica_state& st) {
+  return st.cfg.topic + "-" + std::to_string(st.cfg.partition) + " is a follower here; its leader is node "
+         + std::to_string(st.leadership.leader);
+}
+
+} // namespace
+
+partition_replica_actor::behavior_type leader_behavior(self_ptr self) {
+  return role_behavior(
+    self,
+    [=](append_atom, std::vector<char>& batch, int16_t acks, int32_t timeout_ms) -> caf::result<partition_produce_result> {
+      auto& st = self->state;
+      auto v = validate_client_batch(batch.data(), batch.size(), st.cfg.log.max_message_bytes);
+      if (v != batch_error::ok)
+        return produce_failed(st.cfg.partition, to_api(v), to_string(v));
+      return leader_append(self, batch, acks, timeout_ms);
+    },
+    [=](produce_atom, std::vector<record>& records, int16_t acks) -> caf::result<partition_produce_result> {
+      auto& st = self->state;
+      if (records.empty())
+        return produce_failed(st.cfg.partition, api_errc::invalid_request, "no records");
+      auto batch = encode_batch(records, wall_clock_ms());
+      if (batch.size() > static_cast<size_t>(st.cfg.log.max_message_bytes))
+        return produce_failed(st.cfg.partition, api_errc::record_too_large,
+                              "batch of " + std::to_string(batch.size()) + " bytes exceeds max.message.bytes "
+                                + std::to_string(st.cfg.log.max_message_bytes));
+      return leader_append(self, batch, acks, 0);
+    },
+    [=](fetch_atom, fetch_request& req) -> caf::result<fetch_response> {
+      if (req.max_bytes < 0 || req.max_wait_ms < 0)
+        return fetch_failed(req.partition, api_errc::invalid_request);
+      if (req.current_leader_epoch >= 0)
+        if (auto e = check_leader_epoch(self->state, req.current_leader_epoch); e != api_errc::ok)
+          return fetch_failed(req.partition, e);
+      fetch_response resp;
+      if (try_answer(self, req, resp, false)) {
+        count_out(self, resp);
+        return resp;
+      }
+      auto id = self->state.next_fetch_id++;
+      auto promise = self->make_response_promise<fetch_response>();
+      auto wait = std::chrono::milliseconds(req.max_wait_ms);
+      self->state.waiting.emplace(id, pending_fetch{std::move(req), promise});
+      self->delayed_send(self, wait, expire_atom::value, id);
+      return promise;
+    },
+    [=](offsets_atom, int64_t timestamp) -> offset_answer { return list_offsets(self, timestamp); },
+    [=](replica_fetch_atom, replica_fetch_request& req) { return serve_replica_fetch(self, req); },
+    [=](epoch_end_atom, epoch_end_request& req) { return answer_epoch_end(self, req); });
+}
+
+partition_replica_actor::behavior_type follower_behavior(self_ptr self) {
+  auto refused = [=] {
+    return produce_failed(self->state.cfg.partition, api_errc::not_leader_or_follower, not_leader_text(self->state));
+  };
+  return role_behavior(
+    self,
+    [=](append_atom, std::vector<char>&, int16_t, int32_t) -> caf::result<partition_produce_result> {
+      return refused();
+    },
+    [=](produce_atom, std::vector<record>&, int16_t) -> caf::result<partition_produce_result> { return refused(); },
+    [=](fetch_atom, fetch_request& req) -> caf::result<fetch_response> {
+      return fetch_failed(req.partition, api_errc::not_leader_or_follower);
+    },
+    [=](offsets_atom, int64_t) -> offset_answer {
+      offset_answer a;
+      a.error = static_cast<uint8_t>(api_errc::not_leader_or_follower);
+      a.current_leader_epoch = self->state.leadership.leader_epoch;
+      return a;
+    },
+    [=](replica_fetch_atom, replica_fetch_request&) -> caf::result<replica_fetch_response> {
+      replica_fetch_response r;
+      r.error = static_cast<uint8_t>(api_errc::not_leader_or_follower);
+      r.leader_epoch = self->state.leadership.leader_epoch;
+      return r;
+    },
+    [=](epoch_end_atom, epoch_end_request&) -> epoch_end_response {
+      epoch_end_response r;
+      r.error = static_cast<uint8_t>(api_errc::not_leader_or_follower);
+      return r;
+    });
+}
+
+void on_leadership(self_ptr self, partition_leadership l) {
+  auto& st = self->state;
+  if (l.leader_epoch < st.leadership.leader_epoch)
+    return;
+  if (l.leader_epoch == st.leadership.leader_epoch) {
+    // The same epoch: only the ISR (and the partition epoch) can have changed.
+    if (st.role == replica_role::leader && st.isr) {
+      cluster::replica::isr_effects out;
+      st.isr->apply_partition_change(l.isr, l.leader_epoch, l.partition_epoch, out);
+      apply_isr_effects(self, std::move(out));
+    }
+    if (l.partition_epoch > st.leadership.partition_epoch)
+      st.leadership = std::move(l);
+    return;
+  }
+  const auto old_role = st.role;
+  const auto old_epoch = st.leadership.leader_epoch;
+  const std::string was = old_epoch < 0 ? std::string{"opened"}
+                                        : (old_role == replica_role::leader ? "was leader" : "was follower")
+                                            + std::string{" at epoch "} + std::to_string(old_epoch);
+  if (old_role == replica_role::leader)
+    stop_leading(self);
+  fail_waiting(self, api_errc::not_leader_or_follower);
+  st.leadership = std::move(l);
+  ++st.generation;
+  if (st.leadership.leader == st.cfg.node_id) {
+    st.role = replica_role::leader;
+    // A single node's replicas all start as leaders: only a change of leadership is worth a line.
+    auto level = old_epoch < 0 && st.leadership.replicas.size() == 1 ? spdlog::level::debug : spdlog::level::info;
+    spdlog::log(level, "{}-{}: leader at epoch {} ({}), log end {}, high watermark {}", st.cfg.topic, st.cfg.partition,
+                st.leadership.leader_epoch, was, st.log->log_end_offset(), st.high_watermark);
+    self->become(leader_behavior(self));
+    start_leading(self);
+  } else {
+    st.role = replica_role::follower;
+    st.leader_broker = nullptr;
+    spdlog::info("{}-{}: follower of node {} at epoch {} ({}), log end {}", st.cfg.topic, st.cfg.partition,
+                 st.leadership.leader, st.leadership.leader_epoch, was, st.log->log_end_offset());
+    self->become(follower_behavior(self));
+    start_following(self);
+  }
+}
+
+partition_replica_actor::behavior_type partition_replica(self_ptr self, partition_replica_config cfg,
+                                                         std::shared_ptr<persistence::partition_log> log,
+                                                         std::shared_ptr<persistence::producer_state> producers) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.log = std::move(log);
+  st.producers = std::move(*producers);
+  // The timer drives retention, the time-based flush and producer-state snapshots (at least every 30 s,
+  // which bounds the log tail replayed after a crash) and the high-watermark checkpoint (every 5 s at most,
+  // Kafka's replica.high.watermark.checkpoint.interval.ms).
+  st.tick_interval_ms = std::max<int64_t>(
+    100, std::min({st.cfg.retention_check_interval_ms, int64_t{5000},
+                   st.cfg.log.flush_ms > 0 ? st.cfg.log.flush_ms : no_limit}));
+  st.next_retention_check_ms = actor_clock_ms(self) + st.cfg.retention_check_interval_ms;
+  self->delayed_send(self, std::chrono::milliseconds(st.tick_interval_ms), tick_atom::value);
+  st.health = persistence::append_health(st.cfg.topic + "-" + std::to_string(st.cfg.partition));
+  self->delayed_send(self, std::chrono::milliseconds(persistence::scrub_tick_ms), scrub_atom::value);
+  st.high_watermark = std::min(persistence::load_high_watermark(st.cfg.dir).value_or(0), st.log->log_end_offset());
+  st.high_watermark = std::max(st.high_watermark, st.log->log_start_offset());
+  if (st.cfg.leadership.replicas.empty()) {
+    // A single node: this node leads a one-replica ISR.
+    auto& l = st.cfg.leadership;
+    l.replicas = {st.cfg.node_id};
+    l.isr = {st.cfg.node_id};
+    l.leader = st.cfg.node_id;
+    l.leader_epoch = st.cfg.leader_epoch;
+    l.min_insync_replicas = st.cfg.min_insync_replicas;
+  }
+  // Start below any epoch, so the first leadership always switches the role.
+  st.leadership.leader_epoch = -1;
+  on_leadership(self, st.cfg.leadership);
+  return st.role == replica_role::leader ? leader_behavior(self) : follower_behavior(self);
 }
 
 } // namespace samsa::actors

@@ -1,15 +1,27 @@
 #pragma once
 // The partition replica actor: owns one partition's persistence::partition_log and serialises every
 // access to it. It runs on CAF's scheduler (never on the multiplexer thread), so CRC checks, encoding and
-// file I/O happen here. Today it has the leader behaviour only; replication adds a follower behaviour
-// (become(follower)) that appends with append_as_follower and truncates by leader epoch.
+// file I/O happen here.
 //
-// Long-poll fetches (max_wait_ms, min_bytes) are parked in the actor and answered on the append that
-// brings enough bytes, or when their deadline passes.
+// Two named behaviours, switched with become() when the metadata image names a new leader epoch
+// (leadership_atom from the node's broker; a lower or equal epoch never switches):
+//   leader   (actors/partition_leader.cpp): appends client batches, tracks its followers with
+//            cluster::replica::isr_tracker (HW, ISR shrink/expand proposed to the controller as
+//            AlterPartition, acks=all parked until the HW passes the batch), serves replica fetches and
+//            OffsetsForLeaderEpoch.
+//   follower (actors/partition_follower.cpp): asks the leader where its latest epoch ends, truncates
+//            (cluster::replica::plan_truncation, KIP-101/279), then pulls byte-bounded batches with a long
+//            poll and appends them with the leader's offsets and epochs; producer state is rebuilt from the
+//            same batches. Client requests get NOT_LEADER_OR_FOLLOWER.
+// A single node's replicas are leaders of a one-replica ISR from the start: the same code, HW = LEO.
+//
+// Consumers read below the high watermark only. Long-poll fetches (max_wait_ms, min_bytes) are parked in
+// the actor and answered when the HW brings enough bytes, or when their deadline passes.
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -18,6 +30,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/actor_clock.hpp" // wall_clock_ms, kept visible to includers of this header
+#include "cluster/replica/isr_tracker.hpp"
 #include "messages/native_api.hpp"
 #include "persistence/append_health.hpp"
 #include "persistence/log_config.hpp"
@@ -32,8 +45,15 @@ struct partition_replica_config {
   std::filesystem::path dir;
   persistence::log_config log;
   int32_t node_id = 1;
-  int32_t leader_epoch = 0;
+  int32_t leader_epoch = 0; // a single node's epoch (leadership is empty); a cluster's comes with leadership
   int32_t min_insync_replicas = 1;
+  // The image's registration at open (cluster); empty replicas: a single node, this node leads alone.
+  partition_leadership leadership;
+  caf::actor_addr broker;     // the node's broker: peer lookups for a follower (cluster only)
+  caf::actor_addr controller; // the node's controller: AlterPartition (cluster only)
+  int64_t replica_lag_time_max_ms = 30000;  // replica.lag.time.max.ms
+  int32_t replica_fetch_max_bytes = 1048576; // replica.fetch.max.bytes
+  int32_t replica_fetch_wait_max_ms = 500;  // replica.fetch.wait.max.ms
   int64_t retention_check_interval_ms = 300000;
   int64_t producer_id_expiration_ms = 86400000; // producer.id.expiration.ms
   // Producer ids at or above this were never issued (InitProducerId reserves blocks below it); batches
@@ -43,16 +63,37 @@ struct partition_replica_config {
 
 // The scrubber's timer (persistence/scrubber.hpp): one bounded, rate-limited slice per message.
 using scrub_atom = caf::atom_constant<caf::atom("scrub")>;
+// The leader's replication timer (ISR lag, acks=all deadlines, proposal retries) and a follower's retry
+// after a backoff; both carry the role generation they were started in (stale ones are dropped).
+using isr_tick_atom = caf::atom_constant<caf::atom("isr_tick")>;
+using resume_atom = caf::atom_constant<caf::atom("resume")>;
 
-// The actor's full interface: the public partition_actor plus its own timers.
-using partition_replica_actor =
-  partition_actor::extend<caf::reacts_to<expire_atom, uint64_t>, caf::reacts_to<tick_atom>,
-                          caf::reacts_to<scrub_atom>>;
+// The actor's full interface: the public partition_actor, replication, and its own timers.
+using partition_replica_actor = partition_actor::extend<
+  caf::reacts_to<expire_atom, uint64_t>, caf::reacts_to<tick_atom>, caf::reacts_to<scrub_atom>,
+  caf::replies_to<replica_fetch_atom, replica_fetch_request>::with<replica_fetch_response>,
+  caf::replies_to<epoch_end_atom, epoch_end_request>::with<epoch_end_response>,
+  caf::reacts_to<leadership_atom, partition_leadership>, caf::reacts_to<isr_tick_atom, uint64_t>,
+  caf::reacts_to<resume_atom, uint64_t>>;
 
 struct pending_fetch {
   fetch_request request;
   caf::typed_response_promise<fetch_response> promise;
 };
+
+// A follower's fetch parked on the leader until new records arrive or its wait ends.
+struct pending_replica_fetch {
+  replica_fetch_request request;
+  caf::typed_response_promise<replica_fetch_response> promise;
+};
+
+// An acks=all produce appended on the leader, waiting for the HW to pass its batch.
+struct pending_ack {
+  partition_produce_result result;
+  caf::typed_response_promise<partition_produce_result> promise;
+};
+
+enum class replica_role : uint8_t { leader, follower };
 
 struct partition_replica_state {
   partition_replica_config cfg;
@@ -60,7 +101,19 @@ struct partition_replica_state {
   persistence::producer_state producers; // idempotent producers' sequences
   bool producers_dirty = false;          // appended since the last producer-state snapshot
   std::unordered_map<uint64_t, pending_fetch> waiting; // parked long-poll fetches by id
-  uint64_t next_fetch_id = 1;
+  uint64_t next_fetch_id = 1;                          // ids of parked fetches, replica fetches and acks
+  // Replication.
+  partition_leadership leadership;      // the registration this replica acts on (highest epoch seen)
+  replica_role role = replica_role::leader;
+  uint64_t generation = 0;              // bumped at every role change: stale timers and answers are dropped
+  int64_t high_watermark = 0;           // consumers read below it
+  bool hw_dirty = false;                // not yet checkpointed
+  std::optional<cluster::replica::isr_tracker> isr; // the leader's follower bookkeeping
+  std::unordered_map<uint64_t, pending_replica_fetch> replica_waiting;
+  std::unordered_map<uint64_t, pending_ack> acks;
+  caf::actor leader_broker;             // follower: the leader node's broker (null: look it up)
+  int64_t tick_interval_ms = 1000;      // the housekeeping timer (retention, flush, checkpoints)
+  int64_t next_retention_check_ms = 0;  // actor clock: when retention runs next
   persistence::append_health health{""};  // disk-full / I/O failure reported once per change
   int64_t next_scrub_pass_ms = 0;         // actor clock: when the next scrub pass may start
   int64_t records_in = 0;                 // traffic counters reported by info_atom (/metrics)
@@ -85,5 +138,42 @@ persistence::producer_state recover_producer_state(const std::filesystem::path& 
 
 // Maps the storage layer's errors to the API's (the one place that does).
 api_errc to_api_errc(persistence::errc e);
+
+// -- shared by the behaviours (partition_replica.cpp, partition_leader.cpp, partition_follower.cpp) ----
+using partition_replica_ptr = partition_replica_actor::stateful_pointer<partition_replica_state>;
+
+// Switches to the leader or follower behaviour for `l` (a higher leader epoch than the current one), or
+// applies an ISR change of the current epoch.
+void on_leadership(partition_replica_ptr self, partition_leadership l);
+partition_replica_actor::behavior_type leader_behavior(partition_replica_ptr self);
+partition_replica_actor::behavior_type follower_behavior(partition_replica_ptr self);
+// Leader side: start (a new isr_tracker from the leadership and the log), stop (waiters fail).
+void start_leading(partition_replica_ptr self);
+void stop_leading(partition_replica_ptr self);
+// Follower side: (re)start the fetch loop of the current generation.
+void start_following(partition_replica_ptr self);
+// Consumer fetches parked here: answer those the HW now satisfies.
+void release_waiting(partition_replica_ptr self);
+// Fails every parked consumer fetch with `e` (leadership moved, deletion).
+void fail_waiting(partition_replica_ptr self, api_errc e);
+partition_produce_result produce_failed(int32_t partition, api_errc e, std::string msg);
+void save_producers(partition_replica_state& st);
+
+// Leader role logic (partition_leader.cpp), called by the leader behaviour's handlers.
+// timeout_ms: how long an acks=all answer may wait for the HW (the client's; <= 0: 30 s).
+caf::result<partition_produce_result> leader_append(partition_replica_ptr self, std::vector<char>& batch, int16_t acks,
+                                                    int64_t timeout_ms);
+caf::result<replica_fetch_response> serve_replica_fetch(partition_replica_ptr self, replica_fetch_request& req);
+epoch_end_response answer_epoch_end(partition_replica_ptr self, const epoch_end_request& req);
+void on_isr_tick(partition_replica_ptr self);
+// Carries out what the ISR tracker decided: publish the HW (wake consumers), answer acks=all produces, send
+// an AlterPartition proposal to the controller.
+void apply_isr_effects(partition_replica_ptr self, cluster::replica::isr_effects effects);
+// A replica fetch parked on the leader: answer it now (new records, its deadline, or a role change).
+void release_replica_waiting(partition_replica_ptr self, bool deadline_passed);
+// A parked replica fetch's wait ended: answer it (false: no such id).
+bool expire_replica_fetch(partition_replica_ptr self, uint64_t id);
+// The in-band error of a request naming leader epoch `epoch` (fenced / unknown), ok when it matches.
+api_errc check_leader_epoch(const partition_replica_state& st, int32_t epoch);
 
 } // namespace samsa::actors

@@ -20,11 +20,12 @@ struct voter_address {
   uint16_t port = 0;
 };
 
-// Asks the broker on `addr` for its actor named by `atom`. Exactly one of found(caf::actor) or
-// failed(std::string why) runs, in `self`'s context, within about twice `timeout`.
-template <class Self, class Atom, class Found, class Failed>
-void lookup_node_actor(Self* self, const voter_address& addr, const native_security& sec,
-                       std::chrono::milliseconds timeout, Atom atom, Found found, Failed failed) {
+// Connects to the node on `addr` and hands its published broker to found(broker_actor), or why not to
+// failed(std::string), in `self`'s context, within about `timeout`. CAF keeps one connection per node, so
+// asking again for a connected node costs a handshake-free round trip.
+template <class Self, class Found, class Failed>
+void connect_node_broker(Self* self, const voter_address& addr, const native_security& sec,
+                         std::chrono::milliseconds timeout, Found found, Failed failed) {
   auto conn = spawn_native_connector(self->system(), sec);
   self->request(conn, timeout, caf::connect_atom::value, addr.host, addr.port)
     .then(
@@ -34,14 +35,27 @@ void lookup_node_actor(Self* self, const voter_address& addr, const native_secur
           failed(std::string{"nothing published on its native listener"});
           return;
         }
-        self->request(caf::actor_cast<broker_actor>(ptr), timeout, atom)
-          .then([=](caf::actor& a) mutable { found(std::move(a)); },
-                [=](caf::error& e) mutable { failed(self->system().render(e)); });
+        found(caf::actor_cast<broker_actor>(ptr));
       },
       [=](caf::error& e) mutable {
         self->send_exit(conn, caf::exit_reason::kill);
         failed(self->system().render(e));
       });
+}
+
+// Asks the broker on `addr` for its actor named by `atom`. Exactly one of found(caf::actor) or
+// failed(std::string why) runs, in `self`'s context, within about twice `timeout`.
+template <class Self, class Atom, class Found, class Failed>
+void lookup_node_actor(Self* self, const voter_address& addr, const native_security& sec,
+                       std::chrono::milliseconds timeout, Atom atom, Found found, Failed failed) {
+  connect_node_broker(
+    self, addr, sec, timeout,
+    [=](broker_actor broker) mutable {
+      self->request(broker, timeout, atom)
+        .then([=](caf::actor& a) mutable { found(std::move(a)); },
+              [=](caf::error& e) mutable { failed(self->system().render(e)); });
+    },
+    failed);
 }
 
 } // namespace samsa::actors

@@ -381,6 +381,9 @@ const std::vector<key_spec>& key_table() {
      field(&server_config::metadata_log_max_record_bytes_between_snapshots, range(1, i64_max))},
     {"broker.session.timeout.ms", field(&server_config::broker_session_timeout_ms, range(10, i32_max))},
     {"broker.heartbeat.interval.ms", field(&server_config::broker_heartbeat_interval_ms, range(10, i32_max))},
+    {"replica.lag.time.max.ms", field(&server_config::replica_lag_time_max_ms, range(10, i64_max))},
+    {"replica.fetch.max.bytes", field(&server_config::replica_fetch_max_bytes, range(1, i32_max))},
+    {"replica.fetch.wait.max.ms", field(&server_config::replica_fetch_wait_max_ms, range(0, 60000))},
     {"unclean.leader.election.enable",
      [](server_config& c, pending&, std::string_view v) { return parse_bool(v, c.unclean_leader_election_enable); }},
     {"auto.leader.rebalance.enable",
@@ -518,6 +521,7 @@ auto tie_all(const server_config& c) {
                   c.native_ssl_key_password, c.native_allow_unauthenticated, c.controller_quorum_voters,
                   c.process_roles, c.controller_quorum_election_timeout_ms, c.controller_quorum_fetch_timeout_ms,
                   c.metadata_log_max_record_bytes_between_snapshots, c.broker_session_timeout_ms, c.broker_heartbeat_interval_ms,
+                  c.replica_lag_time_max_ms, c.replica_fetch_max_bytes, c.replica_fetch_wait_max_ms,
                   c.unclean_leader_election_enable, c.auto_leader_rebalance_enable,
                   c.leader_imbalance_check_interval_seconds);
 }

@@ -75,6 +75,9 @@ struct server_config {
   // Broker liveness (KRaft's names): heartbeats to the active controller, fenced without one this long.
   int32_t broker_session_timeout_ms = 9000;               // broker.session.timeout.ms
   int32_t broker_heartbeat_interval_ms = 2000;            // broker.heartbeat.interval.ms
+  int64_t replica_lag_time_max_ms = 30000;                // replica.lag.time.max.ms: a follower this far behind leaves the ISR
+  int32_t replica_fetch_max_bytes = 1048576;              // replica.fetch.max.bytes: per follower fetch (one batch at least)
+  int32_t replica_fetch_wait_max_ms = 500;                // replica.fetch.wait.max.ms: a caught-up follower's long poll
   // Partition leadership (Kafka's names and defaults), decided by the active controller.
   bool unclean_leader_election_enable = false;            // unclean.leader.election.enable (topic-level too)
   bool auto_leader_rebalance_enable = true;               // auto.leader.rebalance.enable

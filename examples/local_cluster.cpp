@@ -150,6 +150,7 @@ bool use_topic(std::vector<node>& nodes) {
     req.topic = "orders";
     req.partition = p.partition;
     req.records.push_back(record{std::string{"k"}, "hello from partition " + std::to_string(p.partition), {}, -1, -1});
+    req.acks = acks_all; // answered once the in-sync replicas have it: the high watermark is past it then
     caf::scoped_actor sl{*leader.system};
     uint8_t error = 255;
     sl->request(leader.handle->broker, ask_timeout, produce_atom::value, req)

@@ -22,6 +22,7 @@
 
 #include "messages/native_errors.hpp"
 #include "messages/record_batch.hpp"
+#include "messages/replica_api.hpp"
 
 namespace samsa {
 
@@ -231,11 +232,14 @@ struct fetch_request {
   // At least one whole batch even above max_bytes (Kafka's rule for the first partition with data, so a
   // batch larger than the limits cannot stall a consumer); false: only batches that fit in max_bytes.
   bool min_one_batch = true;
+  // The leader epoch the client knows (KIP-320): an older one is answered fenced_leader_epoch, a newer one
+  // unknown_leader_epoch, so a client notices a leadership change it missed; -1: not checked.
+  int32_t current_leader_epoch = -1;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_request& x) {
   return f(caf::meta::type_name("fetch_request"), x.topic, x.partition, x.offset, x.max_bytes, x.max_wait_ms,
-           x.min_bytes, x.min_one_batch);
+           x.min_bytes, x.min_one_batch, x.current_leader_epoch);
 }
 
 // records holds whole v2 batches as stored (decode with decode_batches); the first batch may start before
@@ -395,10 +399,13 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::image_ptr)
 
 namespace samsa {
 
-// One partition replica (leader behaviour today; a follower behaviour joins it with replication).
+// One partition replica (actors/partition_replica.hpp: leader or follower behaviour; a follower answers
+// client requests with not_leader_or_follower).
 using partition_actor = caf::typed_actor<
   // Kafka path: one client batch as received; validated (CRC, size, structure) by the partition actor.
-  caf::replies_to<append_atom, std::vector<char>, int16_t>::with<partition_produce_result>,
+  // (batch, acks, timeout_ms): an acks=all answer waits at most timeout_ms for the in-sync replicas
+  // (REQUEST_TIMED_OUT after it; <= 0: 30 s).
+  caf::replies_to<append_atom, std::vector<char>, int16_t, int32_t>::with<partition_produce_result>,
   // Native path: records are encoded into one batch by the partition actor.
   caf::replies_to<produce_atom, std::vector<record>, int16_t>::with<partition_produce_result>,
   caf::replies_to<fetch_atom, fetch_request>::with<fetch_response>,
@@ -443,6 +450,13 @@ using broker_actor = caf::typed_actor<
   // the node runs no quorum.
   caf::replies_to<controller_atom>::with<caf::actor>,
   // Local only, on a cluster node: a new metadata image from the node's controller (subscribe_atom).
-  caf::reacts_to<image_atom, image_ptr>>;
+  caf::reacts_to<image_atom, image_ptr>,
+  // Replication between nodes (messages/replica_api.hpp): a follower's fetch and OffsetsForLeaderEpoch,
+  // delegated to the local replica (unknown_topic_or_partition in-band when this node has none).
+  caf::replies_to<replica_fetch_atom, replica_fetch_request>::with<replica_fetch_response>,
+  caf::replies_to<epoch_end_atom, epoch_end_request>::with<epoch_end_response>,
+  // Local only: the broker of node `id` (a broker_actor), looked up through its native listener and kept
+  // while the connection lives; an error when the node is unknown or unreachable.
+  caf::replies_to<peer_atom, int32_t>::with<caf::actor>>;
 
 } // namespace samsa

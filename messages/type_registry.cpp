@@ -18,6 +18,11 @@ void register_samsa_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<produce_response>("samsa::produce_response");
   cfg.add_message_type<fetch_request>("samsa::fetch_request");
   cfg.add_message_type<fetch_response>("samsa::fetch_response");
+  cfg.add_message_type<replica_fetch_request>("samsa::replica_fetch_request");
+  cfg.add_message_type<replica_fetch_response>("samsa::replica_fetch_response");
+  cfg.add_message_type<epoch_end_request>("samsa::epoch_end_request");
+  cfg.add_message_type<epoch_end_response>("samsa::epoch_end_response");
+  cfg.add_message_type<partition_leadership>("samsa::partition_leadership");
   cfg.add_message_type<offset_answer>("samsa::offset_answer");
   cfg.add_message_type<partition_offset>("samsa::partition_offset");
   cfg.add_message_type<group_member_info>("samsa::group_member_info");

@@ -100,11 +100,10 @@ cluster_view fetch_cluster_view(caf::scoped_actor& self, const broker_actor& bro
 namespace {
 
 int cluster_status(const args& a) {
-  auto output = a.get("--output").value_or("text");
-  if (output != "text" && output != "json") {
-    std::cerr << "error: --output must be text or json\n";
+  auto format = output_format(a);
+  if (!format)
     return exit_usage;
-  }
+  const auto& output = *format;
   return with_broker(a, [&](caf::scoped_actor& self, const broker_actor& broker) {
     auto v = fetch_cluster_view(self, broker, std::chrono::seconds(10));
     if (!v.quorum) {
@@ -150,7 +149,7 @@ int cluster_status(const args& a) {
 command_group cluster_commands() {
   command_spec status{"status", "", 0, 0, "the controller quorum and registered brokers as one node sees them"};
   status.options = {
-    {"--output", "text|json", "text for people (default), json for scripts: one object"},
+    output_option("one object"),
     broker_option(),
   };
   status.examples = {"samsa cluster status --broker 127.0.0.1:19093 --output json"};

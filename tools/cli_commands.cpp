@@ -14,7 +14,8 @@ namespace samsa::cli {
 
 const std::vector<command_group>& samsa_commands() {
   static const std::vector<command_group> commands{broker_command(),  topics_commands(), produce_command(),
-                                                   consume_command(), groups_commands(), cluster_commands()};
+                                                   consume_command(), groups_commands(), cluster_commands(),
+                                                   experiment_commands()};
   return commands;
 }
 

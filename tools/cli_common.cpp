@@ -41,6 +41,18 @@ bool int_option(const args& a, const std::string& name, long long min, std::opti
   return true;
 }
 
+option_spec output_option(const std::string& what_json) {
+  return {"--output", "text|json", "text for people (default), json for scripts: " + what_json};
+}
+
+std::optional<std::string> output_format(const args& a) {
+  auto output = a.get("--output").value_or("text");
+  if (output == "text" || output == "json")
+    return output;
+  std::cerr << "error: --output must be text or json\n";
+  return std::nullopt;
+}
+
 option_spec broker_option() {
   return {"--broker", "HOST:PORT", std::string{"the broker's native API (samsa.native.listener; default "} + default_native_broker + ")"};
 }

@@ -26,6 +26,11 @@ constexpr const char* default_native_broker = "127.0.0.1:19092";
 // --broker HOST:PORT, an option of every client command.
 option_spec broker_option();
 
+// --output text|json (`what_json` says what the JSON is), and its value: "text" by default; nullopt (after
+// printing why) for anything else.
+option_spec output_option(const std::string& what_json);
+std::optional<std::string> output_format(const args& a);
+
 // Why the CLI could not reach a broker, as a sentence with the next step: nothing listening, a Kafka
 // listener instead of the native one (probed with an ApiVersions request), or a silent peer (TLS?).
 std::string explain_connect_failure(const caf::error& e, const std::string& host, uint16_t port, bool tls);
@@ -53,6 +58,7 @@ command_group produce_command();
 command_group consume_command();
 command_group groups_commands();
 command_group cluster_commands();
+command_group experiment_commands();
 
 // Every command, in the order `samsa --help` lists them (cli_commands.cpp).
 const std::vector<command_group>& samsa_commands();

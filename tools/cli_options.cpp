@@ -142,7 +142,8 @@ std::string usage_line(const std::string& path, const command_spec& spec) {
 
 std::string exit_codes_text() {
   return "exit status:\n  " + std::to_string(exit_ok) + "  success\n  " + std::to_string(exit_failed)
-         + "  the operation failed: a broker error, no broker reachable, a node that cannot start\n  "
+         + "  the operation failed: a broker error, no broker reachable, a node that cannot start,\n"
+           "     anomalies found by experiment check\n  "
          + std::to_string(exit_usage)
          + "  usage error: unknown command or option, missing or bad argument, invalid broker configuration\n"
            "     (nothing was done)\n";

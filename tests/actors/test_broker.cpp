@@ -248,7 +248,7 @@ TEST_CASE("bad input: too large, unknown topic, bad offsets, bad acks, the broke
   REQUIRE(part);
   auto batch = encode_batch({make_record(std::nullopt, "fine")}, 1);
   batch.back() ^= 0x01;
-  auto h = fx.self->request(*part, caf::infinite, append_atom::value, batch, acks_leader);
+  auto h = fx.self->request(*part, caf::infinite, append_atom::value, batch, acks_leader, int32_t{0});
   fx.sched.run();
   h.receive([](partition_produce_result& r) { CHECK(r.error == static_cast<uint8_t>(api_errc::corrupt_message)); },
             [](caf::error& e) { FAIL(describe(e)); });

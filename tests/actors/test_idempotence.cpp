@@ -15,7 +15,7 @@ std::vector<char> idempotent_batch(int64_t pid, int16_t epoch, int32_t seq, int 
 }
 
 partition_produce_result append(broker_fixture& fx, const partition_actor& p, std::vector<char> batch) {
-  auto h = fx.self->request(p, caf::infinite, append_atom::value, std::move(batch), acks_all);
+  auto h = fx.self->request(p, caf::infinite, append_atom::value, std::move(batch), acks_all, int32_t{0});
   fx.sched.run();
   partition_produce_result out;
   h.receive([&](partition_produce_result& r) { out = std::move(r); }, [](caf::error& e) { FAIL(describe(e)); });

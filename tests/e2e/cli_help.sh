@@ -6,14 +6,6 @@
 source "$(dirname "$0")/lib.sh"
 NOBODY="--broker 127.0.0.1:$NATIVE_PORT" # lib.sh's free port; no broker is started here
 
-# run WORDS...: runs samsa bounded in time; sets RC, OUT, ERR.
-run() {
-  RC=0
-  timeout 20 "$SAMSA" "$@" >"$WORK/out" 2>"$WORK/err" || RC=$?
-  OUT=$(cat "$WORK/out")
-  ERR=$(cat "$WORK/err")
-}
-expect_rc() { [ "$RC" -eq "$1" ] || fail "samsa $2: exit $RC, expected $1; stdout: $OUT; stderr: $ERR"; }
 expect_out() { grep -qF -- "$1" <<<"$OUT" || fail "samsa $2: stdout does not mention '$1': $OUT"; }
 expect_err() { grep -qF -- "$1" <<<"$ERR" || fail "samsa $2: stderr does not say '$1': $ERR"; }
 
@@ -22,7 +14,7 @@ while IFS='|' read -r cmd opts; do
   # shellcheck disable=SC2086
   for help in --help -h; do
     extra=$NOBODY
-    case "$cmd" in broker | "cluster start") extra="" ;; esac
+    case "$cmd" in broker | "cluster start" | "experiment check") extra="" ;; esac
     # shellcheck disable=SC2086
     run $cmd $help $extra
     expect_rc 0 "$cmd $help"
@@ -48,6 +40,7 @@ groups describe|--broker
 groups reset-offsets|--topic --to-earliest --to-latest --to-offset --broker
 cluster status|--output --broker
 cluster start|--nodes --dir --base-port --set
+experiment check|--output --examples
 EOF
 
 # The command list: every command with a line, exit codes, from --help, -h and help alike.
@@ -55,12 +48,12 @@ for top in --help -h help; do
   run $top
   expect_rc 0 "$top"
   for c in broker "topics create" "topics list" "topics describe" "topics delete" produce consume "groups list" \
-    "groups describe" "groups reset-offsets" "cluster status" "cluster start" version; do
+    "groups describe" "groups reset-offsets" "cluster status" "cluster start" "experiment check" version; do
     expect_out "  $c " "$top"
   done
   expect_out "2  usage error" "$top"
 done
-for g in topics groups cluster; do
+for g in topics groups cluster experiment; do
   run $g --help
   expect_rc 0 "$g --help"
   expect_out "usage: samsa $g COMMAND" "$g --help"

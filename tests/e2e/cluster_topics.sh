@@ -12,9 +12,7 @@
 # factor 1, so its partitions wait offline for their one node and come back with it) are all still there (a
 # restarting node must not take the metadata log's replay, still catching up, for deleted topics). Last, a
 # deletion through one node removes the replicas' directories on every node.
-# Followers do not replicate yet (issue "Replicated partitions"): each partition's records live on the node
-# that led it when they were written, so after a leader's death (the controller elects another in-sync
-# replica: tests/e2e/cluster_election.sh) only the RF 1 topic's records are checked.
+# Leader failover of replicated partitions is tests/e2e/cluster_election.sh and cluster_replication.sh.
 # Usage: cluster_topics.sh /path/to/samsa
 source "$(dirname "$0")/cluster_lib.sh"
 CHECK="$PY $(dirname "$0")/cluster_topics_check.py"

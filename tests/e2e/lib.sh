@@ -23,6 +23,16 @@ trap cleanup EXIT
 
 fail() { echo "FAIL: $*" >&2; [ -f "$WORK/broker.log" ] && tail -20 "$WORK/broker.log" >&2; exit 1; }
 
+# run WORDS...: runs samsa (no broker started here) bounded in time; sets RC, OUT, ERR.
+run() {
+  RC=0
+  timeout 20 "$SAMSA" "$@" >"$WORK/out" 2>"$WORK/err" || RC=$?
+  OUT=$(cat "$WORK/out")
+  ERR=$(cat "$WORK/err")
+}
+# expect_rc CODE WHAT: the last run's exit status.
+expect_rc() { [ "$RC" -eq "$1" ] || fail "samsa $2: exit $RC, expected $1; stdout: $OUT; stderr: $ERR"; }
+
 start_broker() {
   "${BROKER_WRAPPER[@]}" "$SAMSA" broker --set "log.dirs=$WORK/data" --set "samsa.native.listener=127.0.0.1:$NATIVE_PORT" \
     --set "listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT" --set "samsa.http.listener=127.0.0.1:$HTTP_PORT" "$@" \

@@ -166,6 +166,6 @@ TEST_CASE("every real command: a summary, an example, every option with a line i
       }
     }
   }
-  CHECK(names == std::set<std::string>{"broker", "topics", "produce", "consume", "groups", "cluster"});
+  CHECK(names == std::set<std::string>{"broker", "topics", "produce", "consume", "groups", "cluster", "experiment"});
   CHECK(version_text().find("CAF 0.17") != std::string::npos);
 }
