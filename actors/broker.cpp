@@ -12,6 +12,7 @@
 #include "actors/broker_cluster.hpp"
 #include "actors/broker_replication.hpp"
 #include "actors/broker_groups.hpp"
+#include "actors/broker_leaders.hpp"
 #include "actors/broker_produce.hpp"
 #include "actors/broker_topics.hpp"
 #include "actors/group_coordinator.hpp"
@@ -132,22 +133,50 @@ broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, 
     [=](produce_atom, produce_request& req) { return handle_produce(self, req); },
     [=](fetch_atom, fetch_request& req) -> caf::result<fetch_response> {
       auto p = find_partition(self->state, req.topic, req.partition);
-      if (!p) {
+      if (p)
+        return self->delegate(*p, fetch_atom::value, std::move(req));
+      auto failed = [partition = req.partition](const caf::error& e) {
         fetch_response r;
-        r.partition = req.partition;
-        r.error = static_cast<uint8_t>(api_code(p.error()));
+        r.partition = partition;
+        r.error = static_cast<uint8_t>(api_code(e));
         return r;
-      }
-      return self->delegate(*p, fetch_atom::value, std::move(req));
+      };
+      if (remote_leader(self->state, req.topic, req.partition) < 0)
+        return failed(p.error());
+      // Another node leads it: ask its replica (a long poll waits there).
+      auto rp = self->make_response_promise<fetch_response>();
+      auto timeout = std::chrono::milliseconds(std::max(req.max_wait_ms, 0)) + timeouts::request;
+      with_leader_replica(
+        self, req.topic, req.partition,
+        [=](partition_actor leader) mutable {
+          self->request(leader, timeout, fetch_atom::value, req)
+            .then([=](fetch_response& r) mutable { rp.deliver(std::move(r)); },
+                  [=](caf::error& e) mutable { rp.deliver(failed(e)); });
+        },
+        [=](caf::error e) mutable { rp.deliver(failed(e)); });
+      return rp;
     },
     [=](offsets_atom, std::string& topic, int32_t partition, int64_t ts) -> caf::result<offset_answer> {
       auto p = find_partition(self->state, topic, partition);
-      if (!p) {
+      if (p)
+        return self->delegate(*p, offsets_atom::value, ts);
+      auto failed = [](const caf::error& e) {
         offset_answer a;
-        a.error = static_cast<uint8_t>(api_code(p.error()));
+        a.error = static_cast<uint8_t>(api_code(e));
         return a;
-      }
-      return self->delegate(*p, offsets_atom::value, ts);
+      };
+      if (remote_leader(self->state, topic, partition) < 0)
+        return failed(p.error());
+      auto rp = self->make_response_promise<offset_answer>();
+      with_leader_replica(
+        self, topic, partition,
+        [=](partition_actor leader) mutable {
+          self->request(leader, timeouts::request, offsets_atom::value, ts)
+            .then([=](offset_answer& a) mutable { rp.deliver(std::move(a)); },
+                  [=](caf::error& e) mutable { rp.deliver(failed(e)); });
+        },
+        [=](caf::error e) mutable { rp.deliver(failed(e)); });
+      return rp;
     },
     [=](partition_atom, std::string& topic, int32_t partition) -> caf::result<partition_actor> {
       auto p = find_partition(self->state, topic, partition);

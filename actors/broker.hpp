@@ -44,6 +44,12 @@ struct broker_state {
   image_ptr image;       // cluster node: the newest metadata image (null until the first arrives)
   std::vector<caf::typed_response_promise<int64_t>> producer_id_waiters; // cluster: waiting for a block
   std::map<int32_t, caf::actor> peers; // cluster: other nodes' brokers (broker_replication)
+  struct remote_replica {
+    int32_t leader_epoch = -1;
+    partition_actor actor;
+  };
+  // cluster: other nodes' leader replicas the native API was routed to, per leader epoch (broker_leaders)
+  std::map<std::pair<std::string, int32_t>, remote_replica> remote_replicas;
   std::map<int32_t, std::vector<caf::typed_response_promise<caf::actor>>> peer_waiters; // lookups under way
   std::shared_ptr<persistence::data_dir_lock> lock; // held while the broker runs: one process per data directory
   static inline const char* name = "samsa.broker";

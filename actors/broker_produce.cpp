@@ -1,6 +1,7 @@
 #include "actors/broker_produce.hpp"
 
 #include "actors/broker_cluster.hpp"
+#include "actors/broker_leaders.hpp"
 
 #include "actors/actor_clock.hpp"
 #include "actors/broker_topics.hpp"
@@ -23,6 +24,16 @@ struct produce_gather {
       delivered = true;
       promise.deliver(std::move(response));
     }
+  }
+  // A partition whose append failed with e (a lost answer counts as a timeout).
+  void failed(int32_t partition, int32_t count, const caf::error& e) {
+    partition_produce_result r;
+    r.partition = partition;
+    r.record_count = count;
+    r.error = static_cast<uint8_t>(api_code(e) == api_errc::ok ? api_errc::request_timed_out : api_code(e));
+    r.error_message = describe(e);
+    response.partitions.push_back(std::move(r));
+    done();
   }
 };
 
@@ -68,11 +79,18 @@ caf::result<produce_response> handle_produce(broker_ptr self, produce_request& r
       by_partition[p].push_back(std::move(r));
     }
   }
-  // On a cluster node, partitions led elsewhere are answered here (not_leader_or_follower).
+  // On a cluster node, partitions another live node leads go to its replica; others without a leader are
+  // answered here (leader_not_available, unknown_topic_or_partition).
+  std::map<int32_t, std::vector<record>> elsewhere;
   for (auto it = by_partition.begin(); it != by_partition.end();) {
     auto e = leadership_error(st, req.topic, it->first);
     if (!e && topic.partitions[static_cast<size_t>(it->first)]) {
       ++it;
+      continue;
+    }
+    if (e && remote_leader(st, req.topic, it->first) >= 0) {
+      elsewhere.emplace(it->first, std::move(it->second));
+      it = by_partition.erase(it);
       continue;
     }
     partition_produce_result r;
@@ -83,15 +101,33 @@ caf::result<produce_response> handle_produce(broker_ptr self, produce_request& r
     immediate.partitions.push_back(std::move(r));
     it = by_partition.erase(it);
   }
-  if (by_partition.empty())
+  if (by_partition.empty() && elsewhere.empty())
     return immediate;
   auto gather = std::make_shared<produce_gather>();
   gather->response.partitions = std::move(immediate.partitions);
   gather->response.topic = req.topic;
-  gather->pending = by_partition.size();
+  gather->pending = by_partition.size() + elsewhere.size();
   gather->promise = self->make_response_promise<produce_response>();
   auto acks = req.acks;
-  bool early = acks == acks_none;
+  for (auto& [p, recs] : elsewhere) {
+    auto count = static_cast<int32_t>(recs.size());
+    auto failed = [=, p = p](const caf::error& e) { gather->failed(p, count, e); };
+    with_leader_replica(
+      self, req.topic, p,
+      [=, recs = std::move(recs)](partition_actor leader) mutable {
+        self->request(leader, request_timeout, produce_atom::value, std::move(recs), acks)
+          .then(
+            [=](partition_produce_result& r) {
+              gather->response.partitions.push_back(std::move(r));
+              gather->done();
+            },
+            [=](caf::error& e) { failed(e); });
+      },
+      failed);
+  }
+  if (by_partition.empty()) // only partitions led elsewhere: nothing is early
+    return gather->promise;
+  bool early = acks == acks_none && elsewhere.empty();
   for (auto& [p, recs] : by_partition)
     early = early && topic.inflight[p] < max_inflight_per_partition;
   for (auto& [p, recs] : by_partition) {
@@ -114,15 +150,8 @@ caf::result<produce_response> handle_produce(broker_ptr self, produce_request& r
         },
         [=](caf::error& e) {
           credit_back();
-          if (early)
-            return;
-          partition_produce_result r;
-          r.partition = p;
-          r.record_count = count;
-          r.error = static_cast<uint8_t>(api_code(e) == api_errc::ok ? api_errc::request_timed_out : api_code(e));
-          r.error_message = describe(e);
-          gather->response.partitions.push_back(std::move(r));
-          gather->done();
+          if (!early)
+            gather->failed(p, count, e);
         });
     if (early) {
       partition_produce_result r;

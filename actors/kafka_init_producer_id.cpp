@@ -1,6 +1,7 @@
 // InitProducerId (key 22), v0-1: hands an idempotent producer a fresh producer id (epoch 0). Ids come from
-// the broker, which reserves them in blocks in SQLite so they never repeat across restarts. Transactional
-// ids are not supported yet.
+// the broker, which reserves them in blocks in SQLite so they never repeat across restarts (on a cluster: in
+// blocks allocated through the metadata quorum; while none can be had the answer is the retriable
+// COORDINATOR_NOT_AVAILABLE). Transactional ids are not supported yet.
 #include "actors/kafka_handler.hpp"
 
 #include <chrono>
@@ -33,6 +34,21 @@ caf::result<kafka_reply> handle_init_producer_id(kafka_handler_ptr self, const k
       [=](caf::error& e) mutable {
         kafka::init_producer_id_response r;
         r.error = to_kafka(e);
+        // On a cluster the id block comes through the metadata quorum: while it elects a leader or the node
+        // is not registered yet, answer what a client retries (librdkafka treats anything else, such as
+        // NOT_CONTROLLER, as fatal for an idempotent producer). Storage errors stay what they are.
+        switch (api_code(e)) {
+          case api_errc::not_leader:
+          case api_errc::leader_not_available:
+          case api_errc::request_timed_out:
+          case api_errc::broker_shutting_down:
+            r.error = kafka::error_code::coordinator_not_available;
+            break;
+          default:
+            if (e == caf::sec::request_timeout)
+              r.error = kafka::error_code::coordinator_not_available;
+            break;
+        }
         rp.deliver(encode_reply(header, r));
       });
   return rp;

@@ -26,6 +26,8 @@ constexpr int64_t isr_tick_ms = 200;
 // An acks=all produce of the native API (no client timeout in its request) waits this long at most.
 constexpr int64_t default_ack_timeout_ms = 30000;
 constexpr auto alter_partition_timeout = std::chrono::seconds(10);
+// After the controller refused an ISR proposal, this long before the tracker may propose again.
+constexpr int64_t proposal_refused_pause_ms = 500;
 
 std::string name_of(const partition_replica_state& st) {
   return st.cfg.topic + "-" + std::to_string(st.cfg.partition);
@@ -68,9 +70,11 @@ void send_proposal(self_ptr self, const replica::alter_partition_proposal& p) {
           return;
         auto code = api_code(e);
         if (code == api_errc::ineligible_replica || code == api_errc::invalid_request) {
-          // A definite "not applied": the tracker may propose again (isr_tracker::proposal_failed).
-          spdlog::warn("{}: ISR proposal refused: {}", name_of(st), describe(e));
-          st.isr->proposal_failed();
+          // A definite "not applied": the tracker may propose again (isr_tracker::proposal_failed), after a
+          // pause (the next tick past it), so a follower whose broker is not unfenced yet is not proposed at
+          // every fetch.
+          spdlog::info("{}: ISR proposal refused: {}", name_of(st), describe(e));
+          st.proposal_refused_ms = actor_clock_ms(self);
         } else {
           // Lost, timed out or based on stale epochs: the image settles it; the tracker resends meanwhile.
           spdlog::debug("{}: ISR proposal not answered: {}", name_of(st), describe(e));
@@ -137,6 +141,7 @@ void start_leading(self_ptr self) {
   // acks=all (below) but serves acks=1 writes, as Kafka does.
   c.min_insync_replicas = std::min<int32_t>(l.min_insync_replicas, static_cast<int32_t>(l.replicas.size()));
   st.isr.emplace(std::move(start), c, now);
+  st.proposal_refused_ms = -1;
   apply_isr_effects(self, st.isr->on_leader_append(st.log->log_end_offset(), now));
   if (l.replicas.size() > 1)
     schedule_isr_tick(self);
@@ -157,6 +162,10 @@ void on_isr_tick(self_ptr self) {
   auto& st = self->state;
   if (!st.isr)
     return;
+  if (st.proposal_refused_ms >= 0 && actor_clock_ms(self) - st.proposal_refused_ms >= proposal_refused_pause_ms) {
+    st.proposal_refused_ms = -1;
+    st.isr->proposal_failed();
+  }
   apply_isr_effects(self, st.isr->tick(actor_clock_ms(self)));
   schedule_isr_tick(self);
 }

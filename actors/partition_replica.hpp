@@ -109,6 +109,7 @@ struct partition_replica_state {
   int64_t high_watermark = 0;           // consumers read below it
   bool hw_dirty = false;                // not yet checkpointed
   std::optional<cluster::replica::isr_tracker> isr; // the leader's follower bookkeeping
+  int64_t proposal_refused_ms = -1;     // actor clock: when the controller refused the proposal in flight
   std::unordered_map<uint64_t, pending_replica_fetch> replica_waiting;
   std::unordered_map<uint64_t, pending_ack> acks;
   caf::actor leader_broker;             // follower: the leader node's broker (null: look it up)

@@ -4,8 +4,9 @@
 // leader and all three brokers are registered and unfenced, prints the cluster as each node sees it through
 // the typed API (quorum_actor and controller_actor status), creates a topic with replication factor 3
 // through node 2's broker_actor, waits until node 1 describes it, writes one record to every partition
-// through the broker of the node that leads it (another node answers not_leader_or_follower) and reads
-// it back, and stops the nodes. Ports are free loopback
+// through the broker of the node that leads it and one through another node's broker (which sends it to the
+// leader's replica: the native API follows leaders), reads them back through that other node, and stops
+// the nodes. Ports are free loopback
 // ports, data lives in a fresh temporary directory that is removed at the end. Exit status 0 on success.
 // Run: ./build/examples/example_local_cluster   (ctest runs it as "example: local_cluster")
 #include <netinet/in.h>
@@ -111,7 +112,8 @@ void print_cluster(std::vector<node>& nodes) {
 }
 
 // The topic through the typed broker_actor API: created on node 2 (its controller forwards to the active
-// one), described by node 1 once its image has it, one record per partition written to its leader.
+// one), described by node 1 once its image has it, two records per partition: one through its leader's
+// broker, one through another node's (acks=all: both replicated when answered), read through the latter.
 bool use_topic(std::vector<node>& nodes) {
   caf::scoped_actor self{*nodes[1].system};
   topic_spec spec;
@@ -156,21 +158,24 @@ bool use_topic(std::vector<node>& nodes) {
     sl->request(leader.handle->broker, ask_timeout, produce_atom::value, req)
       .receive([&](produce_response& r) { error = r.partitions.empty() ? 255 : r.partitions.front().error; },
                [](caf::error&) {});
+    // Through a node that does not lead the partition: its broker sends the records to the leader's replica.
     caf::scoped_actor so{*other.system};
-    uint8_t refused = 255;
+    uint8_t forwarded = 255;
     so->request(other.handle->broker, ask_timeout, produce_atom::value, req)
-      .receive([&](produce_response& r) { refused = r.partitions.empty() ? 255 : r.partitions.front().error; },
+      .receive([&](produce_response& r) { forwarded = r.partitions.empty() ? 255 : r.partitions.front().error; },
                [](caf::error&) {});
     fetch_request fr;
     fr.topic = "orders";
     fr.partition = p.partition;
     int64_t hw = -1;
-    sl->request(leader.handle->broker, ask_timeout, fetch_atom::value, fr)
-      .receive([&](fetch_response& r) { hw = r.high_watermark; }, [](caf::error&) {});
-    std::cout << "    written through node " << p.leader << ": " << to_string(static_cast<api_errc>(error))
-              << ", high watermark " << hw << "; through node " << other.config.node_id << ": "
-              << to_string(static_cast<api_errc>(refused)) << "\n";
-    if (error != 0 || hw != 1 || refused != static_cast<uint8_t>(api_errc::not_leader_or_follower))
+    size_t bytes = 0;
+    so->request(other.handle->broker, ask_timeout, fetch_atom::value, fr)
+      .receive([&](fetch_response& r) { hw = r.high_watermark; bytes = r.records.size(); }, [](caf::error&) {});
+    std::cout << "    written through node " << p.leader << " (the leader): " << to_string(static_cast<api_errc>(error))
+              << "; through node " << other.config.node_id << ": " << to_string(static_cast<api_errc>(forwarded))
+              << "; read through node " << other.config.node_id << ": high watermark " << hw << ", " << bytes
+              << " bytes\n";
+    if (error != 0 || forwarded != 0 || hw != 2 || bytes == 0)
       return false;
   }
   return true;

@@ -27,7 +27,8 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
     {api_key::sync_group, 0, 3, 4},       {api_key::describe_groups, 0, 4, 5},
     {api_key::list_groups, 0, 2, 3},      {api_key::api_versions, 0, 3, 3},
     {api_key::create_topics, 0, 4, 5},    {api_key::delete_topics, 0, 3, 4},
-    {api_key::init_producer_id, 0, 1, 2}, {api_key::describe_configs, 0, 4, 4},
+    {api_key::init_producer_id, 0, 1, 2}, {api_key::offset_for_leader_epoch, 0, 4, 4},
+    {api_key::describe_configs, 0, 4, 4},
   };
   CHECK(api_table().size == sizeof(rows) / sizeof(rows[0]));
   for (const auto& e : rows) {
@@ -39,7 +40,7 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
     CHECK(row->first_flexible == e.flex);
     // Only APIs whose codec implements the flexible encoding may advertise a flexible version.
     if (e.key != api_key::api_versions && e.key != api_key::list_offsets &&
-        e.key != api_key::describe_configs)
+        e.key != api_key::describe_configs && e.key != api_key::offset_for_leader_epoch)
       CHECK(row->max_version < row->first_flexible);
   }
   int16_t prev = -1;

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Replicated partitions under process faults (issue "Replicated partitions", the SIGSTOP and rolling-restart
+# cases), 3 real nodes, a topic of 1 partition with RF 3 and min.insync.replicas=2, an idempotent acks=all
+# librdkafka producer writing throughout each phase:
+#   1. SIGSTOP of a follower beyond replica.lag.time.max.ms: the leader takes it out of the ISR through the
+#      controller and writes go on; SIGCONT: it catches up and is back in the ISR.
+#   2. SIGSTOP of the leader beyond broker.session.timeout.ms: it is fenced, another in-sync replica leads;
+#      SIGCONT: the old leader acknowledges nothing as a stale leader, becomes a follower and catches up.
+#   3. A rolling SIGTERM restart of every node, one after the other, each back in the ISR before the next.
+# After each phase every acknowledged record is read back once, at its offset, in order; the longest time
+# without an acknowledgement while writing is printed.
+# Usage: cluster_replication_faults.sh /path/to/samsa
+source "$(dirname "$0")/cluster_lib.sh"
+CHECK="$PY $(dirname "$0")/cluster_replication_check.py"
+export PYTHONPATH="$(dirname "$0")"
+
+SETS=(--set broker.session.timeout.ms=4000 --set broker.heartbeat.interval.ms=500 --set replica.lag.time.max.ms=1500)
+for i in 1 2 3; do start_node "$i" "${SETS[@]}"; done
+for i in 1 2 3; do wait_started "$i"; done
+wait_for 30 all_unfenced_everywhere >/dev/null || fail "not 3 unfenced brokers on every node 30 s after start"
+
+describe() { # N: the partition line of topic paused as node N describes it
+  "$SAMSA" topics describe paused --broker "127.0.0.1:${NATIVE[$1]}" 2>/dev/null \
+    | grep -o "Partition: 0	Leader: [0-9-]*	LeaderEpoch: [0-9]*	Replicas: [0-9,]*	Isr: [0-9,]*" || true
+}
+field() { describe "$1" | grep -o "$2: [0-9,-]*" | cut -d' ' -f2; } # N FIELD
+isr_size() { local isr; isr=$(field "$1" Isr); [ -n "$isr" ] && tr ',' '\n' <<<"$isr" | wc -l; }
+isr_is() { [ "$(isr_size "$1")" = "$2" ]; } # N SIZE
+ALL="${KAFKA[1]},${KAFKA[2]},${KAFKA[3]}"
+ACKED="$WORK/acked.jsonl"
+verify() { # PHASE
+  local out; out=$($CHECK verify "$ALL" paused "$ACKED")
+  echo "$1: read back: $out"
+  grep -q "lost=0 moved=0 duplicates=0 out_of_order_partitions=0" <<<"$out" || fail "$1: acknowledged records: $out"
+}
+writer_start() { $CHECK produce "$ALL" paused "$1" "$ACKED" "$2" >"$WORK/writer.txt" & WRITER=$!; }
+writer_end() { # PHASE
+  wait "$WRITER" || fail "$1: the producer failed"
+  echo "$1: $(cat "$WORK/writer.txt")"
+  grep -q "acknowledged=0 " "$WORK/writer.txt" && fail "$1: nothing acknowledged"
+  return 0
+}
+
+out=$($CHECK create "${KAFKA[1]}" paused 1 3 2)
+[ "$out" = created ] || fail "create paused (RF 3, min ISR 2): $out"
+wait_for 20 isr_is 1 3 >/dev/null || fail "ISR of paused not 3 replicas: $(describe 1)"
+describe 1
+
+# -- 1. a follower frozen beyond replica.lag.time.max.ms -----------------------------------------------------
+leader=$(field 1 Leader)
+follower=$(( leader % 3 + 1 ))
+writer_start 12 0
+sleep 2
+kill -STOP "${PID[$follower]}"
+ms=$(wait_for 15 isr_is "$leader" 2) || fail "the ISR kept frozen node $follower: $(describe "$leader")"
+echo "1. SIGSTOP of follower $follower: out of the ISR after $ms ms: $(describe "$leader")"
+sleep 2
+kill -CONT "${PID[$follower]}"
+ms=$(wait_for 20 isr_is "$leader" 3) || fail "node $follower did not rejoin the ISR: $(describe "$leader")"
+echo "1. SIGCONT: node $follower back in the ISR after $ms ms"
+writer_end "1. follower paused"
+verify "1. follower paused"
+
+# -- 2. the leader frozen beyond broker.session.timeout.ms ----------------------------------------------------
+leader=$(field 1 Leader)
+other=$(( leader % 3 + 1 ))
+epoch=$(field "$other" LeaderEpoch)
+writer_start 16 100000
+sleep 2
+kill -STOP "${PID[$leader]}"
+t0=$(now_ms)
+moved() { local l; l=$(field "$other" Leader); [ -n "$l" ] && [ "$l" != "$leader" ] && [ "$l" != "-1" ]; }
+ms=$(wait_for 20 moved) || fail "frozen leader $leader still leads: $(describe "$other")"
+echo "2. SIGSTOP of leader $leader: node $(field "$other" Leader) leads after $ms ms ($(describe "$other"))"
+sleep 3
+kill -CONT "${PID[$leader]}"
+ms=$(wait_for 20 isr_is "$other" 3) || fail "old leader $leader did not rejoin the ISR: $(describe "$other")"
+echo "2. SIGCONT: node $leader is a follower in the ISR after $ms ms"
+[ "$(field "$leader" LeaderEpoch)" -gt "$epoch" ] || fail "node $leader still describes epoch $epoch"
+writer_end "2. leader paused"
+verify "2. leader paused"
+grep -h "stale\|truncated" "$WORK/node$leader.log" | tail -3 || true
+
+# -- 3. rolling SIGTERM restart ------------------------------------------------------------------------------
+writer_start 40 200000
+for i in 1 2 3; do
+  kill -TERM "${PID[$i]}"
+  wait "${PID[$i]}" || true
+  PID[$i]=""
+  start_node "$i" "${SETS[@]}"
+  wait_started "$i"
+  peer=$(( i % 3 + 1 ))
+  wait_for 20 isr_is "$peer" 3 >/dev/null || fail "node $i did not rejoin the ISR after its restart: $(describe "$peer")"
+  echo "3. node $i restarted (SIGTERM) and back in the ISR: $(describe "$peer")"
+done
+writer_end "3. rolling restart"
+verify "3. rolling restart"
+echo "PASS"
