@@ -9,18 +9,24 @@
 
 #include "actors/actor_clock.hpp"
 #include "actors/broker_lifecycle.hpp"
+#include "actors/controller_partitions.hpp"
 #include "cluster/metadata_view.hpp"
 #include "messages/metadata_codec.hpp"
 
 namespace samsa::actors {
 
-namespace {
-
 using std::chrono::milliseconds;
+
+namespace {
 
 std::string describe_records(const std::vector<metadata_record>& records) {
   std::string s;
+  size_t changes = 0; // partition changes are counted, not listed (a fence may move hundreds of leaders)
   for (const auto& r : records) {
+    if (std::holds_alternative<partition_change_record>(r)) {
+      ++changes;
+      continue;
+    }
     s += s.empty() ? "" : ", ";
     s += record_name(r);
     std::visit(
@@ -31,11 +37,13 @@ std::string describe_records(const std::vector<metadata_record>& records) {
       },
       r);
   }
+  if (changes > 0)
+    s += (s.empty() ? "" : ", ") + std::to_string(changes) + " partition_change";
   return s;
 }
 
-// Proposes one batch; `done` gets the committed index or the error. A failed proposal lets the rules
-// propose the same change again.
+} // namespace
+
 void propose(controller_ptr self, const std::vector<metadata_record>& records,
              std::function<void(caf::expected<int64_t>)> done) {
   auto& st = self->state;
@@ -51,16 +59,14 @@ void propose(controller_ptr self, const std::vector<metadata_record>& records,
         if (self->state.control)
           self->state.control->proposal_failed();
         self->state.topics.proposal_failed(records);
+        fail_alter_waiters(self, records, e);
         done(caf::expected<int64_t>{e});
       });
 }
 
-void propose_quietly(controller_ptr self, const std::vector<metadata_record>& records) {
-  if (!records.empty())
-    propose(self, records, [](caf::expected<int64_t>) {});
-}
-
 bool active(controller_ptr self) { return self->state.control && self->state.control->active(); }
+
+namespace {
 
 caf::error not_active(controller_ptr self) {
   auto& st = self->state;
@@ -92,6 +98,10 @@ void deactivate(controller_ptr self) {
     self->demonitor(addr);
   st.lifecycles.clear();
   st.activation_index = -1;
+  st.next_rebalance_ms = -1;
+  for (auto& w : st.alter_waiters)
+    w.rp.deliver(not_leader_error(st.leader));
+  st.alter_waiters.clear();
 }
 
 // The quorum lost its connection to `node`: fence its broker now, unless a lifecycle of it is monitored
@@ -110,7 +120,7 @@ void fence_unreachable(controller_ptr self, int32_t node) {
   if (!d.records.empty())
     spdlog::info("controller: the connection to node {} is down: fencing its broker (epoch {}) now", node,
                  b->broker_epoch);
-  propose_quietly(self, d.records);
+  propose_membership(self, d.records);
 }
 
 // Leading but not active yet: ask the quorum how far the log goes and how far it is applied.
@@ -130,6 +140,7 @@ void try_activate(controller_ptr self) {
         if (s.last_applied < st.activation_index)
           return; // the next tick asks again
         st.control->activate(*st.image, actor_clock_ms(self));
+        st.next_rebalance_ms = actor_clock_ms(self) + st.cfg.leader_imbalance_check_interval_ms;
         spdlog::info("controller: node {} is the active controller in term {} (image at offset {}, {} registered "
                      "broker(s) get a fresh session)",
                      st.cfg.self, term, st.image->offset(), st.image->brokers().size());
@@ -230,6 +241,7 @@ caf::result<topic_description> create_topic(controller_ptr self, topic_spec& spe
   std::random_device rd;
   ctx.start = rd();
   ctx.shift = rd();
+  ctx.live = st.control->unfenced_brokers(*st.image);
   auto d = st.topics.create_topic(*st.image, {spec.name, spec.partitions, spec.replication_factor, spec.configs}, ctx);
   if (d.refusal != cluster::topic_refusal::none)
     return make_error(to_api_errc(d.refusal), d.reason);
@@ -304,6 +316,9 @@ controller_config controller_config_from(const cluster::server_config& cfg) {
   c.propose_timeout_ms = std::max<int64_t>(10000, 2 * cfg.controller_quorum_fetch_timeout_ms);
   c.default_partitions = cfg.num_partitions;
   c.default_replication_factor = cfg.default_replication_factor;
+  c.unclean_leader_election = cfg.unclean_leader_election_enable;
+  c.auto_leader_rebalance = cfg.auto_leader_rebalance_enable;
+  c.leader_imbalance_check_interval_ms = cfg.leader_imbalance_check_interval_seconds * 1000;
   for (auto& v : cfg.quorum_voters())
     c.voters[v.id] = voter_address{v.host, v.port};
   c.sec = native_security::from(cfg);
@@ -321,6 +336,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
   st.quorum = std::move(quorum);
   st.image = std::make_shared<const cluster::metadata_image>();
   st.control.emplace(st.cfg.session_timeout_ms);
+  st.topics = cluster::replication_control{st.cfg.unclean_leader_election};
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& st = self->state;
     for (auto p = st.peers.begin(); p != st.peers.end(); ++p)
@@ -339,7 +355,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
     if (!d.records.empty())
       spdlog::info("controller: node {}'s broker (epoch {}) is gone ({}): fencing it now", node, epoch,
                    self->system().render(dm.reason));
-    propose_quietly(self, d.records);
+    propose_membership(self, d.records);
   });
   self->send(self, tick_atom::value);
   return {
@@ -349,6 +365,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
       self->state.image = std::move(img);
       for (auto& s : self->state.subscribers)
         caf::anon_send(s, image_atom::value, self->state.image);
+      settle_alter_waiters(self);
     },
     [=](subscribe_atom, caf::actor& who) {
       caf::anon_send(who, image_atom::value, self->state.image);
@@ -366,10 +383,10 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
     [=](create_atom, topic_spec& spec) { return create_topic(self, spec); },
     [=](delete_atom, std::string& name) { return delete_topic(self, name); },
     [=](producer_id_atom, int32_t node, int64_t epoch) { return allocate_producer_ids(self, node, epoch); },
-    [=](alter_isr_atom, alter_partition_request&) -> caf::result<alter_partition_reply> {
-      // Placeholder until the controller's partition changes land (same session): refuse, so a leader keeps
-      // its proposal in flight and retries.
-      return make_error(api_errc::not_leader_or_follower, "AlterPartition is not served by this controller yet");
+    [=](alter_isr_atom, alter_partition_request& req) -> caf::result<alter_partition_reply> {
+      if (!active(self))
+        return forward_to_leader<alter_partition_reply>(self, alter_isr_atom::value, std::move(req));
+      return alter_partition(self, req);
     },
     [=](role_atom, int32_t leader, int64_t term, bool leading) {
       auto& st = self->state;
@@ -393,7 +410,9 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
         if (!d.records.empty())
           spdlog::info("controller: session expired ({} ms without a heartbeat): {}", st.cfg.session_timeout_ms,
                        describe_records(d.records));
-        propose_quietly(self, d.records);
+        propose_membership(self, d.records);
+        rebalance_if_due(self);
+        expire_alter_waiters(self);
       }
       self->delayed_send(self, milliseconds(st.cfg.tick_ms), tick_atom::value);
     },
@@ -412,7 +431,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
           auto sender = self->current_sender();
           auto node = req.node_id;
           auto inc = req.incarnation_id;
-          propose(self, d.records, [=](caf::expected<int64_t> idx) mutable {
+          propose_membership(self, d.records, [=](caf::expected<int64_t> idx) mutable {
             if (!idx) {
               rp.deliver(idx.error());
               return;
@@ -441,7 +460,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
       auto d = st.control->handle_heartbeat(*st.image, {hb.node_id, hb.broker_epoch, hb.applied_offset}, actor_clock_ms(self));
       if (d.reply.kind == cluster::reply_kind::heartbeat)
         watch(self, hb.node_id, hb.broker_epoch); // after a failover the lifecycle's first contact is a heartbeat
-      propose_quietly(self, d.records);
+      propose_membership(self, d.records);
       broker_heartbeat_reply r;
       r.known = d.reply.kind == cluster::reply_kind::heartbeat;
       r.fenced = d.reply.fenced;

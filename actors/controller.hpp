@@ -1,8 +1,9 @@
 #pragma once
 // One node's controller actor: the subscriber of the node's metadata image (published by the quorum's
 // state-machine hooks, see metadata_hooks below) and, while this node's quorum member is the Raft leader,
-// the active controller: it runs cluster::cluster_control (registration, heartbeats, fencing) and writes
-// its records through the quorum. Like KRaft's QuorumController, minus everything but broker membership.
+// the active controller: it runs cluster::cluster_control (registration, heartbeats, fencing) and
+// cluster::replication_control (topics, producer ids, partition leaders and ISRs) and writes their records
+// through the quorum. Like KRaft's QuorumController, minus configs changes, reassignment and features.
 //
 // Message flow:
 //   quorum hooks --(image_atom, image)--> keep the newest image (what status and the rules read)
@@ -19,6 +20,16 @@
 //   broker --(create_atom / delete_atom / producer_id_atom)--> active: propose the replication_control
 //                  records, answer once committed; not active: forward to the leader's controller (found
 //                  through actors/peer_lookup) when the request comes from this node, else not_leader
+//   every fence, unfence or re-registration proposed above carries, in the same batch, the partition
+//                  changes of replication_control::elections_for (leaders moved off a fenced node, ISRs
+//                  without it, leaderless partitions given back to a returning node); committed elections
+//                  are logged (an unclean one as a warning)
+//   partition leader --(alter_isr_atom, request)--> AlterPartition: active: replication_control::alter_isr;
+//                  the answer is the partition once the image shows the change committed (at once when
+//                  nothing changes); a proposal that fails, a deposed controller or propose_timeout_ms
+//                  without the commit answer an error; not active: forwarded like create_atom
+//   own timer, every leader_imbalance_check_interval_ms while active (auto.leader.rebalance.enable) -->
+//                  leadership back to preferred replicas (replication_control::preferred_leaders)
 //   broker --(subscribe_atom, actor)--> the actor gets the current image and every new one
 //   A node that is not the active controller answers not_leader naming the leader it knows (-1 while its
 //   own activation is pending), so lifecycles follow the leader.
@@ -27,10 +38,13 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
 #include "actors/quorum_replica.hpp"
 #include "cluster/controller/cluster_control.hpp"
@@ -47,14 +61,27 @@ struct controller_config {
   int64_t propose_timeout_ms = 10000; // a proposal not answered by then fails (its rule runs again)
   int32_t default_partitions = 1;     // num.partitions
   int16_t default_replication_factor = 1; // default.replication.factor
+  bool unclean_leader_election = false;   // unclean.leader.election.enable (a topic's override wins)
+  bool auto_leader_rebalance = true;      // auto.leader.rebalance.enable
+  int64_t leader_imbalance_check_interval_ms = 300000; // leader.imbalance.check.interval.seconds
   std::map<int32_t, voter_address> voters; // where other nodes' controllers are looked up
   native_security sec;
 };
 
 controller_config controller_config_from(const cluster::server_config& cfg);
 
+// An AlterPartition answered once the image shows the partition as `expect` (actors/controller.cpp).
+struct alter_waiter {
+  std::string topic_id;
+  int32_t partition = 0;
+  cluster::partition_registration expect;
+  caf::typed_response_promise<alter_partition_reply> rp;
+  int64_t deadline_ms = 0;
+};
+
 // Owns: the newest image, the membership rules (active only while leading), the monitored lifecycles.
-// Invariant: records are proposed only while control.active(); every brk_reg/brk_hb gets one answer.
+// Invariant: records are proposed only while control.active(); every brk_reg/brk_hb/alter_isr gets one
+// answer.
 struct controller_state {
   controller_config cfg;
   std::shared_ptr<quorum_actor> quorum; // set by whoever spawned the quorum, before it sends anything
@@ -70,6 +97,8 @@ struct controller_state {
   bool leading = false;
   int64_t activation_index = -1; // leading, not yet active: the quorum's last index at election (-1: asking)
   std::map<caf::actor_addr, std::pair<int32_t, int64_t>> lifecycles; // monitored -> (node, broker epoch)
+  std::vector<alter_waiter> alter_waiters;
+  int64_t next_rebalance_ms = -1; // active: when preferred leaders are checked next
   static inline const char* name = "samsa.controller";
 };
 

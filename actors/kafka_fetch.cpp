@@ -28,6 +28,7 @@ struct fetch_slot {
   int32_t partition;
   int64_t offset;
   int32_t max_bytes; // partition_max_bytes, >= 0
+  int32_t leader_epoch = -1; // current_leader_epoch (v9+), checked by the partition
   partition_actor actor;
   fetch_response result;
   int32_t budget = 0;   // what this partition may read in the current wave
@@ -188,6 +189,7 @@ void read_wave(kafka_handler_ptr self, const job_ptr& job, const done_ptr& done)
     fr.topic = s.topic;
     fr.partition = s.partition;
     fr.offset = s.offset;
+    fr.current_leader_epoch = s.leader_epoch;
     fr.max_bytes = s.budget;
     fr.min_one_batch = s.min_one;
     fr.max_wait_ms = 0;
@@ -258,6 +260,7 @@ void run_fetch(kafka_handler_ptr self, const job_ptr& job, std::vector<std::pair
         fr.topic = s.topic;
         fr.partition = s.partition;
         fr.offset = s.offset;
+        fr.current_leader_epoch = s.leader_epoch;
         fr.max_bytes = 0; // the parked read only detects data (its first batch); the final read fetches
         fr.max_wait_ms = wait;
         fr.min_bytes = 1;
@@ -313,6 +316,7 @@ caf::result<kafka_reply> handle_fetch(kafka_handler_ptr self, const kafka_reques
       s.topic = t.topic;
       s.partition = p.partition;
       s.offset = p.fetch_offset;
+      s.leader_epoch = p.current_leader_epoch;
       s.max_bytes = std::max<int32_t>(p.partition_max_bytes, 0);
       partitions_max += s.max_bytes;
       job->slots.push_back(std::move(s));

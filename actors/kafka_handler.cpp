@@ -194,6 +194,7 @@ caf::behavior kafka_handler(kafka_handler_ptr self, kafka_listener_config cfg) {
         case kafka::api_key::produce: return handle_produce(self, req);
         case kafka::api_key::fetch: return handle_fetch(self, req);
         case kafka::api_key::list_offsets: return handle_list_offsets(self, req);
+        case kafka::api_key::offset_for_leader_epoch: return handle_offset_for_leader_epoch(self, req);
         case kafka::api_key::create_topics: return handle_create_topics(self, req);
         case kafka::api_key::delete_topics: return handle_delete_topics(self, req);
         case kafka::api_key::init_producer_id: return handle_init_producer_id(self, req);

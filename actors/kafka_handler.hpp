@@ -132,6 +132,7 @@ caf::result<kafka_reply> handle_fetch(kafka_handler_ptr self, const kafka_reques
 // Gives fetch budget back (the session saw the answers written) and starts fetches that now fit.
 void release_fetch_budget(kafka_handler_ptr self, int64_t bytes);
 caf::result<kafka_reply> handle_list_offsets(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_offset_for_leader_epoch(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_create_topics(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_delete_topics(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_init_producer_id(kafka_handler_ptr self, const kafka_request& req);

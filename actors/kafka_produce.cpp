@@ -1,7 +1,8 @@
 // Produce (key 0), v3-7. Each partition's records arrive as one v2 batch; it goes unchanged to the
 // partition actor, which validates it (CRC-32C, size, structure, producer sequence) and appends it with
 // offsets and leader epoch written in place. acks=0 gets no response at all, but the session still waits
-// for the appends, which bounds what one connection can have in flight.
+// for the appends, which bounds what one connection can have in flight; an acks=0 request that failed on
+// any partition closes the connection (Kafka's rule: the client's only way to learn of it).
 #include "actors/kafka_handler.hpp"
 
 #include <chrono>
@@ -23,11 +24,16 @@ struct produce_gather {
       return;
     if (respond) {
       rp.deliver(encode_reply(header, resp));
-    } else {
-      kafka_reply r;
-      r.respond = false;
-      rp.deliver(std::move(r));
+      return;
     }
+    kafka_reply r;
+    r.respond = false;
+    // acks=0 has no answer to carry an error: like Kafka, close the connection when a partition failed, so
+    // the client sees the failure, refreshes its metadata (a moved leader) and does not write into the void.
+    for (const auto& t : resp.topics)
+      for (const auto& p : t.partitions)
+        r.close = r.close || p.error != kafka::error_code::none;
+    rp.deliver(std::move(r));
   }
 };
 

@@ -345,7 +345,9 @@ caf::result<replica_fetch_response> serve_replica_fetch(self_ptr self, replica_f
 epoch_end_response answer_epoch_end(self_ptr self, const epoch_end_request& req) {
   auto& st = self->state;
   epoch_end_response r;
-  if (auto e = check_leader_epoch(st, req.current_leader_epoch); e != api_errc::ok) {
+  // A follower always names the epoch it follows; a client may leave it out (-1, OffsetForLeaderEpoch v0-1).
+  if (auto e = req.current_leader_epoch < 0 ? api_errc::ok : check_leader_epoch(st, req.current_leader_epoch);
+      e != api_errc::ok) {
     r.error = static_cast<uint8_t>(e);
     return r;
   }

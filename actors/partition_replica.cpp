@@ -358,6 +358,9 @@ partition_replica_actor::behavior_type leader_behavior(self_ptr self) {
     [=](fetch_atom, fetch_request& req) -> caf::result<fetch_response> {
       if (req.max_bytes < 0 || req.max_wait_ms < 0)
         return fetch_failed(req.partition, api_errc::invalid_request);
+      if (req.current_leader_epoch >= 0)
+        if (auto e = check_leader_epoch(self->state, req.current_leader_epoch); e != api_errc::ok)
+          return fetch_failed(req.partition, e);
       fetch_response resp;
       if (try_answer(self, req, resp, false)) {
         count_out(self, resp);
@@ -424,6 +427,9 @@ void on_leadership(self_ptr self, partition_leadership l) {
   }
   const auto old_role = st.role;
   const auto old_epoch = st.leadership.leader_epoch;
+  const std::string was = old_epoch < 0 ? std::string{"opened"}
+                                        : (old_role == replica_role::leader ? "was leader" : "was follower")
+                                            + std::string{" at epoch "} + std::to_string(old_epoch);
   if (old_role == replica_role::leader)
     stop_leading(self);
   fail_waiting(self, api_errc::not_leader_or_follower);
@@ -433,17 +439,15 @@ void on_leadership(self_ptr self, partition_leadership l) {
     st.role = replica_role::leader;
     // A single node's replicas all start as leaders: only a change of leadership is worth a line.
     auto level = old_epoch < 0 && st.leadership.replicas.size() == 1 ? spdlog::level::debug : spdlog::level::info;
-    spdlog::log(level, "{}-{}: leader at epoch {} (was {} at epoch {}), log end {}, high watermark {}", st.cfg.topic,
-                 st.cfg.partition, st.leadership.leader_epoch, old_role == replica_role::leader ? "leader" : "follower",
-                 old_epoch, st.log->log_end_offset(), st.high_watermark);
+    spdlog::log(level, "{}-{}: leader at epoch {} ({}), log end {}, high watermark {}", st.cfg.topic, st.cfg.partition,
+                st.leadership.leader_epoch, was, st.log->log_end_offset(), st.high_watermark);
     self->become(leader_behavior(self));
     start_leading(self);
   } else {
     st.role = replica_role::follower;
     st.leader_broker = nullptr;
-    spdlog::info("{}-{}: follower of node {} at epoch {} (was {} at epoch {}), log end {}", st.cfg.topic,
-                 st.cfg.partition, st.leadership.leader, st.leadership.leader_epoch,
-                 old_role == replica_role::leader ? "leader" : "follower", old_epoch, st.log->log_end_offset());
+    spdlog::info("{}-{}: follower of node {} at epoch {} ({}), log end {}", st.cfg.topic, st.cfg.partition,
+                 st.leadership.leader, st.leadership.leader_epoch, was, st.log->log_end_offset());
     self->become(follower_behavior(self));
     start_following(self);
   }

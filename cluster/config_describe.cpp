@@ -85,6 +85,9 @@ const std::vector<broker_key_view>& broker_views() {
     number("replica.lag.time.max.ms", &c::replica_lag_time_max_ms),
     number("replica.fetch.max.bytes", &c::replica_fetch_max_bytes),
     number("replica.fetch.wait.max.ms", &c::replica_fetch_wait_max_ms),
+    flag("unclean.leader.election.enable", &c::unclean_leader_election_enable),
+    flag("auto.leader.rebalance.enable", &c::auto_leader_rebalance_enable),
+    number("leader.imbalance.check.interval.seconds", &c::leader_imbalance_check_interval_seconds),
   };
   return views;
 }
@@ -114,6 +117,7 @@ const topic_synonym topic_synonyms[] = {
   {"flush.messages", "log.flush.interval.messages", config_type::long_type},
   {"flush.ms", "log.flush.interval.ms", config_type::long_type},
   {"index.interval.bytes", "log.index.interval.bytes", config_type::int_type},
+  {"unclean.leader.election.enable", "unclean.leader.election.enable", config_type::boolean},
 };
 
 const topic_synonym* find_synonym(std::string_view topic_key) {

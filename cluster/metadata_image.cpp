@@ -127,19 +127,8 @@ apply_result metadata_image::on(const partition_change_record& r) {
   auto& parts = t->second.partitions;
   if (r.partition < 0 || static_cast<size_t>(r.partition) >= parts.size())
     return ignored("unknown partition " + std::to_string(r.partition));
-  auto next = parts[static_cast<size_t>(r.partition)];
-  if (r.replicas)
-    next.replicas = *r.replicas;
-  if (r.isr)
-    next.isr = *r.isr;
-  if (r.leader != partition_change_record::no_change) {
-    next.leader = r.leader;
-    ++next.leader_epoch;
-  }
-  ++next.partition_epoch;
-  if (auto why = check_partition(next); !why.empty())
+  if (auto why = merge_partition_change(parts[static_cast<size_t>(r.partition)], r); !why.empty())
     return ignored(why);
-  parts[static_cast<size_t>(r.partition)] = std::move(next);
   return {};
 }
 
@@ -206,6 +195,23 @@ const partition_registration* metadata_image::partition(const std::string& topic
 const std::map<std::string, std::string>* metadata_image::configs(config_resource type, const std::string& name) const {
   auto i = configs_.find({type, name});
   return i == configs_.end() ? nullptr : &i->second;
+}
+
+std::string merge_partition_change(partition_registration& p, const partition_change_record& change) {
+  auto next = p;
+  if (change.replicas)
+    next.replicas = *change.replicas;
+  if (change.isr)
+    next.isr = *change.isr;
+  if (change.leader != partition_change_record::no_change) {
+    next.leader = change.leader;
+    ++next.leader_epoch;
+  }
+  ++next.partition_epoch;
+  if (auto why = check_partition(next); !why.empty())
+    return why;
+  p = std::move(next);
+  return {};
 }
 
 bool operator==(const broker_registration& a, const broker_registration& b) {

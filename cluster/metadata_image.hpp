@@ -108,6 +108,13 @@ private:
   int64_t next_producer_id_ = 0;
 };
 
+// The partition after `change` (Kafka's PartitionRegistration.merge): the fields the change names
+// replaced, the leader epoch bumped when it names a leader (any node or -1, even the current one: the
+// controller names one only when leadership moves), the partition epoch always. Returns "" and updates `p`,
+// or the invariant the result would break (replicas non-empty and distinct, ISR a distinct subset of them,
+// the leader in the ISR or none) and leaves `p` as it was. What apply() does with a partition_change record.
+std::string merge_partition_change(partition_registration& p, const partition_change_record& change);
+
 bool operator==(const broker_registration& a, const broker_registration& b);
 bool operator==(const partition_registration& a, const partition_registration& b);
 bool operator==(const topic_image& a, const topic_image& b);

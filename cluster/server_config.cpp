@@ -384,6 +384,12 @@ const std::vector<key_spec>& key_table() {
     {"replica.lag.time.max.ms", field(&server_config::replica_lag_time_max_ms, range(10, i64_max))},
     {"replica.fetch.max.bytes", field(&server_config::replica_fetch_max_bytes, range(1, i32_max))},
     {"replica.fetch.wait.max.ms", field(&server_config::replica_fetch_wait_max_ms, range(0, 60000))},
+    {"unclean.leader.election.enable",
+     [](server_config& c, pending&, std::string_view v) { return parse_bool(v, c.unclean_leader_election_enable); }},
+    {"auto.leader.rebalance.enable",
+     [](server_config& c, pending&, std::string_view v) { return parse_bool(v, c.auto_leader_rebalance_enable); }},
+    {"leader.imbalance.check.interval.seconds",
+     field(&server_config::leader_imbalance_check_interval_seconds, range(1, i64_max / 1000))},
   };
   return table;
 }
@@ -515,7 +521,9 @@ auto tie_all(const server_config& c) {
                   c.native_ssl_key_password, c.native_allow_unauthenticated, c.controller_quorum_voters,
                   c.process_roles, c.controller_quorum_election_timeout_ms, c.controller_quorum_fetch_timeout_ms,
                   c.metadata_log_max_record_bytes_between_snapshots, c.broker_session_timeout_ms, c.broker_heartbeat_interval_ms,
-                  c.replica_lag_time_max_ms, c.replica_fetch_max_bytes, c.replica_fetch_wait_max_ms);
+                  c.replica_lag_time_max_ms, c.replica_fetch_max_bytes, c.replica_fetch_wait_max_ms,
+                  c.unclean_leader_election_enable, c.auto_leader_rebalance_enable,
+                  c.leader_imbalance_check_interval_seconds);
 }
 
 template <class Table>
@@ -700,6 +708,14 @@ struct topic_key {
   std::function<void(persistence::log_config&, int64_t)> apply;  // empty: not a log setting
 };
 
+// A boolean topic key (true/false, any case) as 1/0.
+std::string parse_flag(std::string_view v, int64_t& out) {
+  bool b = false;
+  auto err = parse_bool(v, b);
+  out = b ? 1 : 0;
+  return err;
+}
+
 std::string parse_cleanup_policy(std::string_view v, int64_t&) {
   for (auto policy : split(v, ',')) {
     if (policy == "compact")
@@ -725,6 +741,7 @@ const std::vector<topic_key>& topic_key_table() {
     {"flush.ms", never_or_at_least(0), [](log_config& c, int64_t v) { c.flush_ms = v; }},
     {"index.interval.bytes", range(0, i32_max),
      [](log_config& c, int64_t v) { c.index_interval_bytes = static_cast<int32_t>(v); }},
+    {"unclean.leader.election.enable", parse_flag, {}},
   };
   return table;
 }
@@ -765,6 +782,16 @@ persistence::log_config effective_log_config(const server_config& s,
       spec->apply(cfg, parsed);
   }
   return cfg;
+}
+
+bool unclean_leader_election(const std::map<std::string, std::string>* topic_overrides, bool broker_default) {
+  if (!topic_overrides)
+    return broker_default;
+  auto it = topic_overrides->find("unclean.leader.election.enable");
+  bool value = broker_default;
+  if (it != topic_overrides->end() && parse_bool(it->second, value).empty())
+    return value;
+  return broker_default;
 }
 
 std::string validate_topic_name(const std::string& name) {

@@ -78,6 +78,10 @@ struct server_config {
   int64_t replica_lag_time_max_ms = 30000;                // replica.lag.time.max.ms: a follower this far behind leaves the ISR
   int32_t replica_fetch_max_bytes = 1048576;              // replica.fetch.max.bytes: per follower fetch (one batch at least)
   int32_t replica_fetch_wait_max_ms = 500;                // replica.fetch.wait.max.ms: a caught-up follower's long poll
+  // Partition leadership (Kafka's names and defaults), decided by the active controller.
+  bool unclean_leader_election_enable = false;            // unclean.leader.election.enable (topic-level too)
+  bool auto_leader_rebalance_enable = true;               // auto.leader.rebalance.enable
+  int64_t leader_imbalance_check_interval_seconds = 300;  // leader.imbalance.check.interval.seconds
 
   // From the first PLAINTEXT://host:port of listeners. An empty host (Kafka: all interfaces) is "0.0.0.0";
   // IPv6 brackets are removed.
@@ -134,7 +138,7 @@ const std::vector<std::string_view>& server_config_keys();
 
 // Per-topic configs (Kafka topic-level names): cleanup.policy (delete only; compact is refused as not
 // supported yet), retention.ms, retention.bytes, segment.bytes (>= 14), segment.ms, max.message.bytes,
-// min.insync.replicas, flush.messages, flush.ms, index.interval.bytes. Returns "" when every entry is
+// min.insync.replicas, flush.messages, flush.ms, index.interval.bytes, unclean.leader.election.enable. Returns "" when every entry is
 // valid, else a message naming the first bad key.
 std::string validate_topic_configs(const std::map<std::string, std::string>& configs);
 
@@ -146,6 +150,9 @@ const std::vector<std::string_view>& topic_config_keys();
 // failing a log open at startup.
 persistence::log_config effective_log_config(const server_config& s,
                                              const std::map<std::string, std::string>& topic_overrides);
+
+// unclean.leader.election.enable for a topic: its override when it has a valid one, else `broker_default`.
+bool unclean_leader_election(const std::map<std::string, std::string>* topic_overrides, bool broker_default);
 
 // Kafka's rule for topic names: [a-zA-Z0-9._-]{1,249}, and not "." or "..". "" when valid, else the reason.
 std::string validate_topic_name(const std::string& name);

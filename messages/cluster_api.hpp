@@ -339,9 +339,11 @@ using controller_actor = caf::typed_actor<
   // (node id, broker epoch) -> the first id of a block of cluster::producer_id_block ids.
   caf::replies_to<producer_id_atom, int32_t, int64_t>::with<int64_t>,
   // AlterPartition from a partition leader (forwarded like create): the committed partition, or an error:
-  // not_leader_or_follower (the sender does not lead it), fenced_leader_epoch (stale leader epoch),
-  // invalid_update_version (stale partition epoch), ineligible_replica (a new member is fenced or not a
-  // replica), unknown_topic_or_partition, invalid_request (an ISR without the leader).
+  // not_leader_or_follower (the sender does not lead it, or names a leader epoch newer than the
+  // controller's), fenced_leader_epoch (stale leader epoch), invalid_update_version (another partition
+  // epoch), ineligible_replica (a member added is fenced or not registered), unknown_topic_or_partition,
+  // invalid_request (an ISR that is empty, repeats a member, names a non-replica or lacks the leader).
+  // Rules: cluster/controller/replication_control.hpp.
   caf::replies_to<alter_isr_atom, alter_partition_request>::with<alter_partition_reply>,
   // Local only: the node's view (image + quorum leader); a subscriber gets every new image (image_atom),
   // the current one at once.

@@ -232,11 +232,14 @@ struct fetch_request {
   // At least one whole batch even above max_bytes (Kafka's rule for the first partition with data, so a
   // batch larger than the limits cannot stall a consumer); false: only batches that fit in max_bytes.
   bool min_one_batch = true;
+  // The leader epoch the client knows (KIP-320): an older one is answered fenced_leader_epoch, a newer one
+  // unknown_leader_epoch, so a client notices a leadership change it missed; -1: not checked.
+  int32_t current_leader_epoch = -1;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_request& x) {
   return f(caf::meta::type_name("fetch_request"), x.topic, x.partition, x.offset, x.max_bytes, x.max_wait_ms,
-           x.min_bytes, x.min_one_batch);
+           x.min_bytes, x.min_one_batch, x.current_leader_epoch);
 }
 
 // records holds whole v2 batches as stored (decode with decode_batches); the first batch may start before

@@ -42,7 +42,7 @@ enum class api_errc : uint8_t {
   fenced_leader_epoch = 27,       // the request's leader epoch is older than the replica's (a stale sender)
   unknown_leader_epoch = 28,      // the request's leader epoch is newer than the replica knows yet
   invalid_update_version = 29,    // AlterPartition: a partition epoch that is not the committed one
-  ineligible_replica = 30,        // AlterPartition: a new ISR member that is fenced or not a replica
+  ineligible_replica = 30,        // AlterPartition: a new ISR member whose broker is fenced or not registered
 };
 
 const char* to_string(api_errc x);

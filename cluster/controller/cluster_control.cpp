@@ -23,6 +23,23 @@ const int64_t* cluster_control::session_deadline(int32_t node_id) const {
   return it == sessions_.end() ? nullptr : &it->second.deadline_ms;
 }
 
+std::set<int32_t> cluster_control::unfenced_brokers(const metadata_image& img) const {
+  std::set<int32_t> out;
+  for (const auto& [id, b] : img.brokers())
+    if (!b.fenced)
+      out.insert(id);
+  for (const auto& [node, epoch, fenced] : in_flight_) {
+    auto b = img.broker(node);
+    if (!b || b->broker_epoch != epoch)
+      continue;
+    if (fenced)
+      out.erase(node);
+    else
+      out.insert(node);
+  }
+  return out;
+}
+
 bool cluster_control::propose_fence_state(const metadata_image& img, int32_t node, int64_t epoch, bool fenced,
                                           std::vector<metadata_record>& out) {
   auto b = img.broker(node);

@@ -94,6 +94,9 @@ public:
 
   // When the session of (node) ends, if it has one (tests, status).
   const int64_t* session_deadline(int32_t node_id) const;
+  // The registered brokers that will be unfenced once the fences and unfences in flight commit: who may
+  // lead a partition or join an ISR (replication_control's elections and AlterPartition).
+  std::set<int32_t> unfenced_brokers(const metadata_image& img) const;
 
 private:
   struct session {

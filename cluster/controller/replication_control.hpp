@@ -1,15 +1,16 @@
 #pragma once
-// The active controller's topic rules (Kafka's ReplicationControlManager + ProducerIdControlManager),
-// pure like cluster_control: each handler takes the current metadata image and returns the records to
-// propose as one batch plus what to answer once they commit. The shell (actors/controller) supplies the
-// random parts (the new topic id, the placement's start and shift) so a test can pin them.
+// The active controller's topic and partition rules (Kafka's ReplicationControlManager +
+// PartitionChangeBuilder + ProducerIdControlManager), pure like cluster_control: each handler takes the
+// current metadata image and returns the records to propose as one batch plus what to answer once they
+// commit. The shell (actors/controller) supplies the random parts (the new topic id, the placement's start
+// and shift) so a test can pin them, and which brokers are live.
 //
 // Rules:
 // - Create: the name is valid (cluster::validate_topic_name), partitions in [1, max_partitions], replication
 //   factor in [1, live brokers], configs valid (cluster::validate_topic_configs), the name is neither in the
 //   image nor being created by a proposal in flight. Records: create_topic, one partition record per
-//   partition (replicas from cluster::place_replicas; leader = the first replica, the
-//   preferred leader; ISR = the leader alone until followers replicate; epochs 0), one topic config record per override.
+//   partition (replicas from cluster::place_replicas; leader = the first replica, the preferred leader;
+//   ISR = every replica, all empty as Kafka does; epochs 0), one topic config record per override.
 // - Delete: the topic exists and is not being deleted; one remove_topic record (the image drops its
 //   partitions and config overrides with it).
 // - Producer ids: a block of `producer_id_block` ids for (node, broker epoch) starting at the image's next
@@ -17,11 +18,43 @@
 //   overlap (a failed proposal leaves a gap, never a reuse).
 // Names and ids in flight are soft state: forgotten when they show up in the image, or by
 // proposal_failed(), or when this node stops being the active controller (reset()).
+//
+// Partition leadership and ISR (Kafka before KIP-966's eligible leader replicas). "Live" brokers are the
+// ones the caller says will be unfenced once the fences in flight commit (cluster_control::unfenced_brokers).
+// - The leader rule, which every change below goes through: the current leader stays when it is live and in
+//   the new ISR; else the first replica in assignment order that is live and in the new ISR leads; else,
+//   when unclean.leader.election.enable holds for the topic (its override, else the broker's), the first
+//   live replica in assignment order leads and the ISR becomes just that replica (an unclean election:
+//   acknowledged writes it lacks are lost; reported for a loud log); else no leader (-1: offline). A record
+//   names the leader only when it changes (applying a leader bumps the leader epoch) and the ISR only when
+//   it changes; a partition nothing changes for gets no record.
+// - Fence of node N (a fence_broker record, or a register_broker record of a new incarnation of N whose old
+//   registration is live: the restarted process may have lost what it had acknowledged): every partition
+//   whose ISR holds N gets the ISR without N, except that its last member is never removed (ISR [N], leader
+//   -1: electing a replica that may lack acknowledged writes is left to the unclean rule), then the leader
+//   rule.
+// - Unfence of N: every partition without a leader that N is a replica of gets the leader rule with its ISR
+//   as it is (N leads again if it is in the ISR; with unclean election, if no ISR member is live).
+// - Preferred leaders (auto.leader.rebalance.enable): a partition whose first replica is live and in the ISR
+//   but does not lead gets it as leader.
+// - AlterPartition (the leader replaces the ISR, KIP-497), checked against the partition as it will be
+//   once the changes in flight commit, in this order: unknown topic (name, and id when given) or partition
+//   -> unknown_topic_or_partition; a request the partition already satisfies (same leader, leader epoch
+//   and ISR, a partition epoch not newer than the partition's) -> the partition as it is, no record (a
+//   repeat is idempotent); leader epoch newer than the partition's -> not_leader_or_follower, older ->
+//   fenced_leader_epoch; sender not the leader -> not_leader_or_follower; partition epoch not the
+//   partition's -> invalid_update_version; ISR empty, with duplicates, naming a non-replica or without the
+//   leader -> invalid_request; a member added to the ISR that is not live -> ineligible_replica. Else one
+//   partition_change record with the new ISR in assignment order (the leader stays).
+// A partition change proposed but not in the image yet is remembered (the partition as it will be), so
+// decisions before the commit build on it; forgotten once the image reached its partition epoch, or by
+// proposal_failed() / reset().
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cluster/metadata_image.hpp"
@@ -56,6 +89,7 @@ struct create_topic_context {
   int16_t default_replication_factor = 1;
   std::string topic_id;            // a fresh 22-character id
   uint32_t start = 0, shift = 0;   // placement's random start and shift
+  std::optional<std::set<int32_t>> live; // brokers replicas may be placed on (default: the image's unfenced ones)
 };
 
 struct topic_decision {
@@ -64,30 +98,110 @@ struct topic_decision {
   std::string reason;                   // set when refused
 };
 
+// A partition whose leader changes in a decision (for the shell's log: loudly when unclean).
+struct leader_election {
+  std::string topic;
+  int32_t partition = 0;
+  int32_t old_leader = -1;
+  int32_t new_leader = -1;      // -1: none, the partition is offline
+  std::vector<int32_t> isr;     // after the change
+  int32_t leader_epoch = 0;     // after the change
+  bool unclean = false;         // the new leader was not in the ISR
+};
+
+struct partition_decision {
+  std::vector<metadata_record> records; // partition_change records, to go into the same batch
+  std::vector<leader_election> elections;
+};
+
+enum class alter_refusal : uint8_t {
+  none,
+  unknown_topic_or_partition,
+  not_leader_or_follower,
+  fenced_leader_epoch,
+  invalid_update_version,
+  invalid_request,
+  ineligible_replica,
+};
+
+// AlterPartition as the rules see it (the message is messages/cluster_api.hpp's alter_partition_request).
+struct alter_isr_request {
+  int32_t leader_id = -1;
+  std::string topic;
+  std::string topic_id; // "": not checked
+  int32_t partition = 0;
+  int32_t leader_epoch = 0;
+  int32_t partition_epoch = 0;
+  std::vector<int32_t> isr;
+};
+
+struct alter_isr_decision {
+  std::vector<metadata_record> records; // one partition_change, or none
+  alter_refusal refusal = alter_refusal::none;
+  std::string reason;                   // set when refused
+  std::string topic_id;
+  partition_registration state;         // the partition once the changes in flight and `records` commit
+  bool committed = false;               // `state` is the image's already: answer at once
+};
+
 struct producer_ids_decision {
   std::vector<metadata_record> records;
   int64_t first = -1; // the block is [first, first + producer_id_block)
 };
 
 // Owns: the topic names and ids whose creation or deletion is in flight, the producer-id watermark in
-// flight. Invariant: a name is in at most one of creating/deleting.
+// flight, the partition changes in flight. Invariant: a name is in at most one of creating/deleting.
 class replication_control {
 public:
+  // The broker's unclean.leader.election.enable (a topic's override wins).
+  explicit replication_control(bool unclean_leader_election = false) : unclean_default_(unclean_leader_election) {}
+
   topic_decision create_topic(const metadata_image& img, const create_topic_request& req,
                               const create_topic_context& ctx);
   topic_decision delete_topic(const metadata_image& img, const std::string& name);
   producer_ids_decision allocate_producer_ids(const metadata_image& img, int32_t node_id, int64_t broker_epoch);
+
+  // The partition changes that go with the broker records of `batch` (fence_broker, unfence_broker,
+  // register_broker), taken in order; `live` as before the batch. Every election in it sees the brokers
+  // as the whole batch leaves them.
+  partition_decision elections_for(const metadata_image& img, const std::vector<metadata_record>& batch,
+                                   std::set<int32_t> live);
+  partition_decision preferred_leaders(const metadata_image& img, const std::set<int32_t>& live);
+  alter_isr_decision alter_isr(const metadata_image& img, const alter_isr_request& req, const std::set<int32_t>& live);
+
+  // The partition as this controller's proposals will leave it: a change in flight, else the image's.
+  const partition_registration* partition(const metadata_image& img, const std::string& topic_id, int32_t p) const;
 
   // The proposal carrying `records` failed: their names and ids may be proposed again.
   void proposal_failed(const std::vector<metadata_record>& records);
   void reset();
 
 private:
-  void forget_settled(const metadata_image& img);
+  using partition_key = std::pair<std::string, int32_t>; // (topic id, partition)
+  struct leader_choice {
+    int32_t leader = -1;
+    std::vector<int32_t> isr;
+    bool unclean = false;
+  };
 
+  void forget_settled(const metadata_image& img);
+  bool unclean_for(const metadata_image& img, const std::string& topic) const;
+  leader_choice choose_leader(const partition_registration& p, std::vector<int32_t> isr, const std::set<int32_t>& live,
+                              bool unclean) const;
+  // Records the change from `cur` to `to` (if any) and remembers the partition as it will be.
+  void change(const topic_image& t, int32_t p, const partition_registration& cur, const leader_choice& to,
+              partition_decision& out);
+  // f(topic, partition, the partition as it will be, unclean election for the topic) for every partition.
+  template <class F>
+  void for_each_partition(const metadata_image& img, F&& f) const;
+  void on_fence(const metadata_image& img, int32_t node, const std::set<int32_t>& live, partition_decision& out);
+  void on_unfence(const metadata_image& img, int32_t node, const std::set<int32_t>& live, partition_decision& out);
+
+  bool unclean_default_;
   std::set<std::string> creating_;   // topic names
   std::set<std::string> deleting_;   // topic ids
   int64_t next_producer_id_ = 0;     // past every block proposed by this controller
+  std::map<partition_key, partition_registration> pending_; // partitions as the changes in flight leave them
 };
 
 } // namespace samsa::cluster

@@ -28,6 +28,7 @@ enum class api_key : int16_t {
   create_topics = 19,
   delete_topics = 20,
   init_producer_id = 22,
+  offset_for_leader_epoch = 23,
   describe_configs = 32,
   describe_log_dirs = 35,
   delete_groups = 42,

@@ -12,6 +12,7 @@
 #include <caf/exit_reason.hpp>
 
 #include "actor_fixture.hpp"
+#include "messages/native_errors.hpp"
 #include "actors/broker_lifecycle.hpp"
 #include "actors/controller.hpp"
 #include "actors/quorum_replica.hpp"
@@ -38,7 +39,8 @@ struct membership_fixture {
   std::map<int, lifecycle_actor> life;
   testing::virtual_clock clock{sched, step_ms};
 
-  membership_fixture() : sys(cfg), sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())), self(sys) {
+  explicit membership_fixture(std::function<void(controller_config&)> tweak = {})
+    : sys(cfg), sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())), self(sys) {
     std::map<int, std::shared_ptr<quorum_actor>> cells;
     for (int id : ids) {
       cells[id] = std::make_shared<quorum_actor>();
@@ -47,6 +49,8 @@ struct membership_fixture {
       cc.session_timeout_ms = session_ms;
       cc.tick_ms = 100;
       cc.propose_timeout_ms = 3000;
+      if (tweak)
+        tweak(cc);
       ctl[id] = spawn_controller(sys, cc, cells[id]);
     }
     for (int id : ids) {
@@ -127,6 +131,16 @@ struct membership_fixture {
     return true;
   }
 
+  // Partition p of `topic` in node `at`'s image (nullptr while it does not know it).
+  const cluster::partition_registration* partition(int at, const std::string& topic, int32_t p) {
+    auto v = samsa::test::request_and_run<cluster_view>(self, sched, ctl[at], view_atom::value);
+    REQUIRE(v);
+    views[at] = v->image; // keeps the returned pointer valid until the next call for this node
+    auto t = v->image->topic_by_name(topic);
+    return t ? v->image->partition(t->topic_id, p) : nullptr;
+  }
+  std::map<int, image_ptr> views;
+
   int active_controller() {
     for (int id : ids)
       if (ctl[id] && status(id).active_controller)
@@ -175,4 +189,102 @@ TEST_CASE("cluster membership: register, unfence, fence a dead node at once and 
     f.self->send(f.life[silent], brk_hb_atom::value, true);
     CHECK(f.run_until([&] { return f.all_unfenced_everywhere(); }, 5000) >= 0);
   }
+}
+
+// Partition leadership through the real controller, quorum and lifecycles: a silent broker's fence moves
+// the leadership of its partition to an in-sync replica in the same commit; it comes back unfenced but out
+// of sync; the new leader's AlterPartition puts it back into the ISR (answered once committed, a repeat at
+// once, bad ones refused); the rebalance check gives the preferred replica its leadership back.
+TEST_CASE("controller: election on fence, AlterPartition validated and answered on commit, preferred leader rebalance") {
+  constexpr int64_t rebalance_ms = 3000;
+  membership_fixture f([](controller_config& c) { c.leader_imbalance_check_interval_ms = rebalance_ms; });
+  REQUIRE(f.run_until([&] { return f.all_unfenced_everywhere(); }, 20000) >= 0);
+  int leader = f.active_controller();
+  REQUIRE(leader != 0);
+  topic_spec spec;
+  spec.name = "t";
+  spec.partitions = 3;
+  spec.replication_factor = 3;
+  auto created = samsa::test::request_and_run<topic_description>(f.self, f.sched, f.ctl[leader], create_atom::value, spec);
+  REQUIRE_MESSAGE(created, f.sys.render(created.error()));
+  for (int id : f.ids)
+    REQUIRE(f.run_until([&] { return f.partition(id, "t", 2) != nullptr; }, 2000) >= 0);
+
+  // The partition led by a node that is not the quorum leader (each node leads one: leaders spread).
+  int victim = leader % 3 + 1;
+  int32_t p = -1;
+  for (int32_t i = 0; i < 3; ++i)
+    if (f.partition(leader, "t", i)->leader == victim)
+      p = i;
+  REQUIRE(p >= 0);
+  auto before = *f.partition(leader, "t", p);
+  CHECK(before.isr == before.replicas); // created with every replica in sync
+  CHECK(before.replicas.front() == victim);
+
+  f.self->send(f.life[victim], brk_hb_atom::value, false);
+  f.sched.run();
+  REQUIRE(f.run_until([&] { return f.state(leader, victim) == "f"; }, session_ms + 1000) >= 0);
+  for (int id : f.ids) { // the fence and the election arrive together
+    REQUIRE(f.run_until([&] { return f.state(id, victim) == "f"; }, 1000) >= 0);
+    auto after = *f.partition(id, "t", p);
+    CHECK(after.leader != victim);
+    CHECK(after.leader == before.replicas[1]); // the next in assignment order
+    CHECK(after.leader_epoch == before.leader_epoch + 1);
+    CHECK(after.partition_epoch == before.partition_epoch + 1);
+    CHECK(after.isr == std::vector<int32_t>{before.replicas[1], before.replicas[2]});
+    for (int32_t other = 0; other < 3; ++other)
+      if (other != p) {
+        CHECK(f.partition(id, "t", other)->leader_epoch == 0);
+        CHECK(f.partition(id, "t", other)->isr.size() == 2);
+      }
+  }
+  f.self->send(f.life[victim], brk_hb_atom::value, true);
+  REQUIRE(f.run_until([&] { return f.all_unfenced_everywhere(); }, 5000) >= 0);
+  auto moved = *f.partition(leader, "t", p);
+  CHECK(moved.leader == before.replicas[1]); // unfenced, but not in sync: no leadership for it yet
+
+  auto topic_id = created->topic_id;
+  auto alter = [&](int to, int32_t leader_id, int32_t partition_epoch, std::vector<int32_t> isr) {
+    alter_partition_request r{leader_id, "t", topic_id, p, moved.leader_epoch, partition_epoch, std::move(isr)};
+    return samsa::test::request_and_run<alter_partition_reply>(f.self, f.sched, f.ctl[to], alter_isr_atom::value, r);
+  };
+  int follower = victim % 3 + 1; // neither the quorum leader nor the victim
+  REQUIRE(follower != leader);
+  // A controller that is not the active one forwards a request from its own node to the active one: here
+  // it cannot look the active one up (no native listeners in this fixture), so it answers not_leader
+  // naming it, as it does for a request from another node.
+  auto elsewhere = alter(follower, moved.leader, moved.partition_epoch, before.replicas);
+  REQUIRE_FALSE(elsewhere);
+  CHECK(leader_hint(elsewhere.error()) == leader);
+  auto stale = alter(leader, moved.leader, moved.partition_epoch - 1, before.replicas);
+  REQUIRE_FALSE(stale);
+  CHECK(api_code(stale.error()) == api_errc::invalid_update_version);
+  auto wrong = alter(leader, victim, moved.partition_epoch, before.replicas);
+  REQUIRE_FALSE(wrong);
+  CHECK(api_code(wrong.error()) == api_errc::not_leader_or_follower);
+  // The request is answered once the change committed, which takes some quorum rounds: run them.
+  auto h = f.self->request(f.ctl[leader], caf::infinite, alter_isr_atom::value,
+                           alter_partition_request{moved.leader, "t", topic_id, p, moved.leader_epoch,
+                                                   moved.partition_epoch, before.replicas});
+  std::optional<alter_partition_reply> reply;
+  CHECK(f.run_until([&] {
+          if (!f.self->mailbox().empty())
+            h.receive([&](alter_partition_reply& r) { reply = r; },
+                      [&](caf::error& e) { FAIL("AlterPartition failed: " << f.sys.render(e)); });
+          return reply.has_value() || !f.self->mailbox().empty();
+        }, 3000) >= 0);
+  REQUIRE(reply);
+  CHECK(reply->isr == before.replicas);
+  CHECK(reply->leader_epoch == moved.leader_epoch);
+  CHECK(reply->partition_epoch == moved.partition_epoch + 1);
+  // The repeat is idempotent: the same answer at once.
+  auto again = alter(leader, moved.leader, moved.partition_epoch, before.replicas);
+  REQUIRE_MESSAGE(again, f.sys.render(again.error()));
+  CHECK(again->partition_epoch == reply->partition_epoch);
+
+  // Within one rebalance interval the preferred replica, back in sync, leads again.
+  CHECK(f.run_until([&] { return f.partition(leader, "t", p)->leader == victim; }, rebalance_ms + 1000) >= 0);
+  auto back = *f.partition(leader, "t", p);
+  CHECK(back.leader_epoch == moved.leader_epoch + 1);
+  CHECK(back.isr == before.replicas);
 }

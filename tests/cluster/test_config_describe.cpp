@@ -51,6 +51,10 @@ TEST_CASE("config_describe: every topic key samsa applies, its override first, t
   CHECK(cleanup.type == config_type::list);
   CHECK(entry(es, "max.message.bytes").value == "1048588");
   CHECK(entry(es, "min.insync.replicas").type == config_type::int_type);
+  const auto& unclean = entry(es, "unclean.leader.election.enable");
+  CHECK(unclean.value == "false");
+  CHECK(unclean.type == config_type::boolean);
+  CHECK(unclean.synonyms.front().name == "unclean.leader.election.enable");
 }
 
 TEST_CASE("config_describe: every broker key, read-only, secrets hidden") {

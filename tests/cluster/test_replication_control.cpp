@@ -37,6 +37,52 @@ struct harness {
     }
   }
 
+  // The registered, unfenced brokers of the image (what cluster_control::unfenced_brokers says when
+  // nothing is in flight).
+  std::set<int32_t> live() const {
+    auto v = img().live_brokers();
+    return {v.begin(), v.end()};
+  }
+
+  // Commits `broker_records` with the partition changes they call for; returns the elections.
+  std::vector<leader_election> membership(std::vector<metadata_record> broker_records) {
+    auto d = ctl.elections_for(img(), broker_records, live());
+    broker_records.insert(broker_records.end(), d.records.begin(), d.records.end());
+    commit(broker_records);
+    return d.elections;
+  }
+  std::vector<leader_election> fence(int32_t node) {
+    return membership({fence_broker_record{node, img().broker(node)->broker_epoch}});
+  }
+  std::vector<leader_election> unfence(int32_t node) {
+    return membership({unfence_broker_record{node, img().broker(node)->broker_epoch}});
+  }
+
+  // A topic whose partitions have exactly these replica lists (placement pinned by hand).
+  std::string topic(const std::string& name, const std::vector<std::vector<int32_t>>& replicas,
+                    std::map<std::string, std::string> configs = {}) {
+    std::string id = name + std::string(22 - name.size(), 'X');
+    std::vector<metadata_record> rs{create_topic_record{name, id}};
+    for (size_t p = 0; p < replicas.size(); ++p)
+      rs.push_back(partition_record{id, static_cast<int32_t>(p), replicas[p], replicas[p], replicas[p].front(), 0, 0});
+    for (const auto& [k, v] : configs)
+      rs.push_back(config_record{config_resource::topic, name, k, v});
+    commit(rs);
+    return id;
+  }
+
+  // Three live brokers and topic "t" with one partition on [1,2,3] (1 leads): its topic id.
+  std::string three_replicas() {
+    brokers(3);
+    return topic("t", {{1, 2, 3}});
+  }
+
+  const partition_registration& part(const std::string& id, int32_t p) const {
+    auto r = img().partition(id, p);
+    REQUIRE(r != nullptr);
+    return *r;
+  }
+
   create_topic_context ctx(const std::string& id) const {
     create_topic_context c;
     c.default_partitions = 3;
@@ -50,7 +96,7 @@ struct harness {
 
 } // namespace
 
-TEST_CASE("replication_control: a topic is placed on distinct live brokers, preferred leader first, ISR = the leader") {
+TEST_CASE("replication_control: a topic is placed on distinct live brokers, preferred leader first, ISR = every replica") {
   harness h;
   h.brokers(3);
   auto d = h.ctl.create_topic(h.img(), {"orders", 6, 3, {{"retention.ms", "1000"}}}, h.ctx("AAAAAAAAAAAAAAAAAAAAAA"));
@@ -63,7 +109,7 @@ TEST_CASE("replication_control: a topic is placed on distinct live brokers, pref
   std::map<int32_t, int> leaders;
   for (auto& p : t->partitions) {
     CHECK(std::set<int32_t>(p.replicas.begin(), p.replicas.end()).size() == 3);
-    CHECK(p.isr == std::vector<int32_t>{p.leader});
+    CHECK(p.isr == p.replicas);
     CHECK(p.leader == p.replicas.front());
     CHECK(p.leader_epoch == 0);
     ++leaders[p.leader];
@@ -109,6 +155,14 @@ TEST_CASE("replication_control: fenced brokers get no replicas") {
     CHECK(std::find(p.replicas.begin(), p.replicas.end(), 2) == p.replicas.end());
   CHECK(h.ctl.create_topic(h.img(), {"u", 1, 3, {}}, h.ctx("BBBBBBBBBBBBBBBBBBBBBB")).refusal
         == topic_refusal::invalid_replication_factor);
+  // Nor does one whose fence is in flight (the shell passes cluster_control::unfenced_brokers).
+  auto ctx = h.ctx("CCCCCCCCCCCCCCCCCCCCCC");
+  ctx.live = std::set<int32_t>{3};
+  auto one = h.ctl.create_topic(h.img(), {"v", 2, 1, {}}, ctx);
+  REQUIRE(one.refusal == topic_refusal::none);
+  h.commit(one.records);
+  for (auto& p : h.img().topic_by_name("v")->partitions)
+    CHECK(p.replicas == std::vector<int32_t>{3});
 }
 
 TEST_CASE("replication_control: a name in flight is not created twice, a failed proposal frees it") {
@@ -155,4 +209,245 @@ TEST_CASE("replication_control: producer-id blocks never overlap, also when prop
   h.ctl.reset();
   auto c = h.ctl.allocate_producer_ids(h.img(), 1, h.img().broker(1)->broker_epoch);
   CHECK(c.first == 2 * producer_id_block);
+}
+
+// -- partition leadership ------------------------------------------------------------------------------------
+
+TEST_CASE("elections: a fenced leader's partitions go to the next in-sync replica in assignment order") {
+  harness h;
+  h.brokers(3);
+  auto id = h.topic("t", {{1, 2, 3}, {2, 3, 1}, {3, 1, 2}});
+  auto es = h.fence(2);
+  // Partition 1 was led by 2: the next replica in assignment order that is in sync and live leads.
+  CHECK(h.part(id, 1).leader == 3);
+  CHECK(h.part(id, 1).leader_epoch == 1);
+  CHECK(h.part(id, 1).partition_epoch == 1);
+  CHECK(h.part(id, 1).isr == std::vector<int32_t>{3, 1});
+  // Partitions 0 and 2 only lose 2 from their ISR: same leader, same leader epoch, new partition epoch.
+  for (int32_t p : {0, 2}) {
+    CHECK(h.part(id, p).leader == (p == 0 ? 1 : 3));
+    CHECK(h.part(id, p).leader_epoch == 0);
+    CHECK(h.part(id, p).partition_epoch == 1);
+  }
+  CHECK(h.part(id, 0).isr == std::vector<int32_t>{1, 3});
+  CHECK(h.part(id, 2).isr == std::vector<int32_t>{3, 1});
+  REQUIRE(es.size() == 1);
+  CHECK(es[0].topic == "t");
+  CHECK(es[0].partition == 1);
+  CHECK(es[0].old_leader == 2);
+  CHECK(es[0].new_leader == 3);
+  CHECK(es[0].leader_epoch == 1);
+  CHECK_FALSE(es[0].unclean);
+  // The returning broker gets no leadership back by unfencing: it is not in sync any more.
+  CHECK(h.unfence(2).empty());
+  CHECK(h.part(id, 1).leader == 3);
+  CHECK(h.part(id, 1).isr == std::vector<int32_t>{3, 1});
+}
+
+TEST_CASE("elections: the last in-sync replica stays in the ISR, the partition goes offline, and returns with it") {
+  harness h;
+  h.brokers(3);
+  auto id = h.topic("t", {{1, 2}});
+  h.fence(2);
+  CHECK(h.part(id, 0).isr == std::vector<int32_t>{1});
+  auto es = h.fence(1);
+  CHECK(h.part(id, 0).leader == -1);
+  CHECK(h.part(id, 0).isr == std::vector<int32_t>{1}); // not [] : 1 may hold acknowledged writes 2 lacks
+  CHECK(h.part(id, 0).leader_epoch == 1);
+  REQUIRE(es.size() == 1);
+  CHECK(es[0].new_leader == -1);
+  // 2 comes back first: it is not in the ISR, so with clean elections the partition stays offline.
+  CHECK(h.unfence(2).empty());
+  CHECK(h.part(id, 0).leader == -1);
+  // 1 comes back: it leads again, with a new leader epoch.
+  es = h.unfence(1);
+  CHECK(h.part(id, 0).leader == 1);
+  CHECK(h.part(id, 0).leader_epoch == 2);
+  CHECK(h.part(id, 0).isr == std::vector<int32_t>{1});
+  REQUIRE(es.size() == 1);
+  CHECK(es[0].old_leader == -1);
+  CHECK(es[0].new_leader == 1);
+}
+
+TEST_CASE("elections: unclean.leader.election.enable elects a live replica outside the ISR") {
+  SUBCASE("the broker default, at the fence") {
+    harness h;
+    h.ctl = replication_control{true};
+    h.brokers(3);
+    auto id = h.topic("t", {{1, 2, 3}});
+    h.fence(2); // ISR [1,3]
+    h.fence(3); // ISR [1]
+    h.unfence(2);
+    h.unfence(3); // 2 and 3 live, not in sync
+    auto es = h.fence(1);
+    CHECK(h.part(id, 0).leader == 2);
+    CHECK(h.part(id, 0).isr == std::vector<int32_t>{2});
+    REQUIRE(es.size() == 1);
+    CHECK(es[0].unclean);
+    CHECK(es[0].old_leader == 1);
+    CHECK(es[0].new_leader == 2);
+  }
+  SUBCASE("a topic override, at the unfence of a replica outside the ISR") {
+    harness h;
+    h.brokers(2);
+    auto clean = h.topic("clean", {{1, 2}});
+    auto dirty = h.topic("dirty", {{1, 2}}, {{"unclean.leader.election.enable", "true"}});
+    h.fence(2);
+    h.fence(1); // both offline, ISR [1]
+    auto es = h.unfence(2);
+    CHECK(h.part(clean, 0).leader == -1);
+    CHECK(h.part(dirty, 0).leader == 2);
+    CHECK(h.part(dirty, 0).isr == std::vector<int32_t>{2});
+    REQUIRE(es.size() == 1);
+    CHECK(es[0].topic == "dirty");
+    CHECK(es[0].unclean);
+  }
+  SUBCASE("a topic override that turns it off wins over the broker's") {
+    harness h;
+    h.ctl = replication_control{true};
+    h.brokers(2);
+    auto id = h.topic("t", {{1, 2}}, {{"unclean.leader.election.enable", "false"}});
+    h.fence(2);
+    h.unfence(2);
+    h.fence(1);
+    CHECK(h.part(id, 0).leader == -1);
+    CHECK(h.part(id, 0).isr == std::vector<int32_t>{1});
+  }
+}
+
+TEST_CASE("elections: fences in one batch build on each other; a new incarnation of a live node counts as its fence") {
+  harness h;
+  auto id = h.three_replicas();
+  h.membership({fence_broker_record{1, h.img().broker(1)->broker_epoch},
+                fence_broker_record{2, h.img().broker(2)->broker_epoch}});
+  CHECK(h.part(id, 0).leader == 3);
+  CHECK(h.part(id, 0).isr == std::vector<int32_t>{3});
+  CHECK(h.part(id, 0).leader_epoch == 1); // one leader change: 1 -> 3, not 1 -> 2 -> 3
+  CHECK(h.part(id, 0).partition_epoch == 2);
+  // Node 3 restarts before anyone noticed: its new registration replaces a live one.
+  auto es = h.membership({register_broker_record{3, "inc3-again", -1, {{"PLAINTEXT", "h", 9092}}, "", true}});
+  CHECK(h.img().broker(3)->fenced);
+  CHECK(h.part(id, 0).leader == -1);
+  CHECK(h.part(id, 0).isr == std::vector<int32_t>{3});
+  REQUIRE(es.size() == 1);
+  CHECK(es[0].new_leader == -1);
+  // The same incarnation registering again changes nothing (no record reaches elections_for then), and a
+  // registration of a fenced node moves nothing either.
+  CHECK(h.ctl.elections_for(h.img(), {register_broker_record{1, "inc1-again", -1, {}, "", true}}, h.live()).records.empty());
+}
+
+TEST_CASE("elections: the preferred replica gets leadership back once it is live and in sync") {
+  harness h;
+  auto id = h.three_replicas();
+  h.fence(1);
+  h.unfence(1);
+  CHECK(h.part(id, 0).leader == 2);
+  CHECK(h.ctl.preferred_leaders(h.img(), h.live()).records.empty()); // 1 is not in the ISR
+  auto a = h.ctl.alter_isr(h.img(), {2, "t", id, 0, 1, 1, {1, 2, 3}}, h.live());
+  REQUIRE(a.refusal == alter_refusal::none);
+  h.commit(a.records);
+  CHECK(h.part(id, 0).isr == std::vector<int32_t>{1, 2, 3});
+  auto d = h.ctl.preferred_leaders(h.img(), h.live());
+  REQUIRE(d.records.size() == 1);
+  h.commit(d.records);
+  CHECK(h.part(id, 0).leader == 1);
+  CHECK(h.part(id, 0).leader_epoch == 2);
+  CHECK(h.part(id, 0).isr == std::vector<int32_t>{1, 2, 3});
+  CHECK(h.ctl.preferred_leaders(h.img(), h.live()).records.empty());
+  // Not to a fenced preferred replica (its fence in flight: not in the live set).
+  auto live = h.live();
+  live.erase(1);
+  h.commit(h.ctl.elections_for(h.img(), {fence_broker_record{1, h.img().broker(1)->broker_epoch}}, h.live()).records);
+  CHECK(h.ctl.preferred_leaders(h.img(), live).records.empty());
+}
+
+// -- AlterPartition ---------------------------------------------------------------------------------------------
+
+TEST_CASE("alter_isr: a valid shrink and expand commit with a new partition epoch; repeats are idempotent") {
+  harness h;
+  auto id = h.three_replicas();
+  auto shrink = h.ctl.alter_isr(h.img(), {1, "t", id, 0, 0, 0, {1, 3}}, h.live());
+  REQUIRE(shrink.refusal == alter_refusal::none);
+  CHECK_FALSE(shrink.committed);
+  CHECK(shrink.topic_id == id);
+  CHECK(shrink.state.isr == std::vector<int32_t>{1, 3});
+  CHECK(shrink.state.partition_epoch == 1);
+  CHECK(shrink.state.leader_epoch == 0);
+  REQUIRE(shrink.records.size() == 1);
+  // Sent again before the commit: the same outcome, to be answered when it commits, no second record.
+  auto again = h.ctl.alter_isr(h.img(), {1, "t", id, 0, 0, 0, {1, 3}}, h.live());
+  REQUIRE(again.refusal == alter_refusal::none);
+  CHECK(again.records.empty());
+  CHECK_FALSE(again.committed);
+  CHECK(again.state == shrink.state);
+  h.commit(shrink.records);
+  CHECK(h.part(id, 0) == shrink.state);
+  // ... and after it: answered at once with the committed partition.
+  auto late = h.ctl.alter_isr(h.img(), {1, "t", id, 0, 0, 0, {3, 1}}, h.live());
+  REQUIRE(late.refusal == alter_refusal::none);
+  CHECK(late.committed);
+  CHECK(late.records.empty());
+  CHECK(late.state == shrink.state);
+  // Expand back, in any order: stored in assignment order.
+  auto expand = h.ctl.alter_isr(h.img(), {1, "t", id, 0, 0, 1, {3, 2, 1}}, h.live());
+  REQUIRE(expand.refusal == alter_refusal::none);
+  h.commit(expand.records);
+  CHECK(h.part(id, 0).isr == std::vector<int32_t>{1, 2, 3});
+  CHECK(h.part(id, 0).partition_epoch == 2);
+  // The stale shrink again: the partition moved on, so it is refused as a stale version.
+  CHECK(h.ctl.alter_isr(h.img(), {1, "t", id, 0, 0, 0, {1, 3}}, h.live()).refusal == alter_refusal::invalid_update_version);
+}
+
+TEST_CASE("alter_isr: every refusal") {
+  harness h;
+  auto id = h.three_replicas();
+  h.fence(3);   // ISR [1,2], partition epoch 1
+  auto live = h.live();
+  auto refusal = [&](alter_isr_request r) { return h.ctl.alter_isr(h.img(), r, live).refusal; };
+  CHECK(refusal({1, "nope", "", 0, 0, 1, {1}}) == alter_refusal::unknown_topic_or_partition);
+  CHECK(refusal({1, "t", "WRONGIDWRONGIDWRONGID0", 0, 0, 1, {1}}) == alter_refusal::unknown_topic_or_partition);
+  CHECK(refusal({1, "t", id, 7, 0, 1, {1}}) == alter_refusal::unknown_topic_or_partition);
+  CHECK(refusal({1, "t", "", 0, 1, 1, {1}}) == alter_refusal::not_leader_or_follower); // newer leader epoch
+  CHECK(refusal({2, "t", id, 0, 0, 1, {2}}) == alter_refusal::not_leader_or_follower); // not the leader
+  CHECK(refusal({1, "t", id, 0, 0, 0, {1}}) == alter_refusal::invalid_update_version); // stale partition epoch
+  CHECK(refusal({1, "t", id, 0, 0, 2, {1}}) == alter_refusal::invalid_update_version); // future partition epoch
+  CHECK(refusal({1, "t", id, 0, 0, 1, {}}) == alter_refusal::invalid_request);
+  CHECK(refusal({1, "t", id, 0, 0, 1, {2}}) == alter_refusal::invalid_request);        // without the leader
+  CHECK(refusal({1, "t", id, 0, 0, 1, {1, 1}}) == alter_refusal::invalid_request);     // duplicates
+  CHECK(refusal({1, "t", id, 0, 0, 1, {1, 4}}) == alter_refusal::invalid_request);     // not a replica
+  CHECK(refusal({1, "t", id, 0, 0, 1, {1, 2, 3}}) == alter_refusal::ineligible_replica); // 3 is fenced
+  auto r = h.ctl.alter_isr(h.img(), {1, "t", id, 0, 0, 1, {1, 2, 3}}, live);
+  CHECK(r.reason.find("replica 3") != std::string::npos);
+  CHECK(r.records.empty());
+  // A member that stays need not be live (only additions are checked): 2's fence is in flight.
+  auto without2 = live;
+  without2.erase(2);
+  CHECK(h.ctl.alter_isr(h.img(), {1, "t", id, 0, 0, 1, {1}}, without2).refusal == alter_refusal::none);
+  // A leader epoch older than the partition's (after an election).
+  h.fence(1); // 2 leads, leader epoch 1
+  CHECK(refusal({1, "t", id, 0, 0, 2, {1, 2}}) == alter_refusal::fenced_leader_epoch);
+}
+
+TEST_CASE("alter_isr: decisions build on the changes in flight; a failed proposal is forgotten") {
+  harness h;
+  auto id = h.three_replicas();
+  auto shrink = h.ctl.alter_isr(h.img(), {1, "t", id, 0, 0, 0, {1, 2}}, h.live());
+  REQUIRE(shrink.refusal == alter_refusal::none);
+  // 2 is fenced before the shrink committed: the election builds on the ISR [1,2] in flight.
+  auto f = h.ctl.elections_for(h.img(), {fence_broker_record{2, h.img().broker(2)->broker_epoch}}, h.live());
+  REQUIRE(f.records.size() == 1);
+  CHECK(h.ctl.partition(h.img(), id, 0)->isr == std::vector<int32_t>{1});
+  CHECK(h.ctl.partition(h.img(), id, 0)->partition_epoch == 2);
+  h.commit(shrink.records);
+  h.commit(f.records);
+  CHECK(h.part(id, 0).isr == std::vector<int32_t>{1});
+  CHECK(h.part(id, 0).partition_epoch == 2);
+  // A proposal that fails: the next decision starts from the image again.
+  auto lost = h.ctl.alter_isr(h.img(), {1, "t", id, 0, 0, 2, {1, 3}}, h.live());
+  REQUIRE(lost.refusal == alter_refusal::none);
+  CHECK(h.ctl.alter_isr(h.img(), {1, "t", id, 0, 0, 2, {1, 3}}, h.live()).records.empty()); // in flight
+  h.ctl.proposal_failed(lost.records);
+  CHECK(h.ctl.partition(h.img(), id, 0)->partition_epoch == 2);
+  auto retry = h.ctl.alter_isr(h.img(), {1, "t", id, 0, 0, 2, {1, 3}}, h.live());
+  CHECK(retry.records.size() == 1);
 }

@@ -295,7 +295,32 @@ TEST_CASE("server_config: topic config validation") {
   CHECK(compact.find("not supported yet") != std::string::npos);
   CHECK(validate_topic_configs({{"cleanup.policy", "delete,compact"}}).find("not supported yet") != std::string::npos);
   CHECK(validate_topic_configs({{"cleanup.policy", "shred"}}) != "");
-  CHECK(topic_config_keys().size() == 10);
+  CHECK(validate_topic_configs({{"unclean.leader.election.enable", "TRUE"}}) == "");
+  CHECK(validate_topic_configs({{"unclean.leader.election.enable", "yes"}}).find("true or false") != std::string::npos);
+  CHECK(topic_config_keys().size() == 11);
+}
+
+TEST_CASE("server_config: partition leadership keys, and a topic's unclean election override") {
+  server_config c;
+  CHECK_FALSE(c.unclean_leader_election_enable); // Kafka's defaults
+  CHECK(c.auto_leader_rebalance_enable);
+  CHECK(c.leader_imbalance_check_interval_seconds == 300);
+  auto r = parse_server_properties("unclean.leader.election.enable=true\nauto.leader.rebalance.enable=False\n"
+                                   "leader.imbalance.check.interval.seconds=5\n");
+  REQUIRE_MESSAGE(r.ok(), joined(r));
+  CHECK(r.config.unclean_leader_election_enable);
+  CHECK_FALSE(r.config.auto_leader_rebalance_enable);
+  CHECK(r.config.leader_imbalance_check_interval_seconds == 5);
+  CHECK(has_error(parse_server_properties("leader.imbalance.check.interval.seconds=0\n"), {"at least 1"}));
+  CHECK(has_error(parse_server_properties("auto.leader.rebalance.enable=1\n"), {"true or false"}));
+
+  std::map<std::string, std::string> on{{"unclean.leader.election.enable", "true"}};
+  std::map<std::string, std::string> off{{"unclean.leader.election.enable", "false"}};
+  std::map<std::string, std::string> other{{"retention.ms", "1"}};
+  CHECK(unclean_leader_election(&on, false));
+  CHECK_FALSE(unclean_leader_election(&off, true));
+  CHECK(unclean_leader_election(&other, true));
+  CHECK_FALSE(unclean_leader_election(nullptr, false));
 }
 
 TEST_CASE("server_config: effective log config applies topic overrides") {

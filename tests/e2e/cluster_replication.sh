@@ -10,6 +10,7 @@
 # Usage: cluster_replication.sh /path/to/samsa
 source "$(dirname "$0")/cluster_lib.sh"
 CHECK="$PY $(dirname "$0")/cluster_replication_check.py"
+export PYTHONPATH="$(dirname "$0")"
 
 # Sessions of 60 s: a kill -9 must be noticed through the lost connection, not the session running out.
 SETS=(--set broker.session.timeout.ms=60000 --set replica.lag.time.max.ms=5000)
@@ -59,11 +60,16 @@ ms=$(wait_for 15 moved) || fail "events-0 still led by killed node $victim: $(de
 echo "kill -9 of node $victim (leader of events-0): new leader $(leader_of "$survivor" 0) after $ms ms"
 epoch1=$(epoch_of_p "$survivor" 0)
 [ "$epoch1" -gt "$epoch0" ] || fail "leader epoch of events-0 did not grow ($epoch0 -> $epoch1)"
+new_leader=$(leader_of "$survivor" 0)
+# KIP-320: a client still naming the old epoch is told its view is stale.
+ok_fenced() { [ "$($CHECK fetch_epoch "${KAFKA[$new_leader]}" events 0 "$epoch0")" = "error_code=74" ]; }
+wait_for 10 ok_fenced >/dev/null \
+  || fail "Fetch of events-0 at the old epoch $epoch0 from node $new_leader: $($CHECK fetch_epoch "${KAFKA[$new_leader]}" events 0 "$epoch0")"
 wait "$writer" || fail "the producer failed"
 echo "during the kill: $(cat "$WORK/during.txt")"
 grep -q "acknowledged=0 " "$WORK/during.txt" && fail "nothing acknowledged while node $victim was down"
 
-out=$($CHECK verify "$survivor" events "$ACKED")
+out=$($CHECK verify "${KAFKA[$survivor]}" events "$ACKED")
 echo "read back through node $survivor: $out"
 grep -q "lost=0 moved=0 duplicates=0 out_of_order_partitions=0" <<<"$out" || fail "acknowledged records: $out"
 

@@ -6,12 +6,15 @@
 # through one bootstrap node reach every partition's leader and a consumer group through another reads them
 # all; a Produce sent straight to a node that does not lead the partition gets NOT_LEADER_OR_FOLLOWER (6),
 # a group request to a node that does not coordinate the group NOT_COORDINATOR (16); cluster status counts
-# the partitions as under-replicated (followers do not replicate yet). kill -9 of the quorum leader: a topic
-# is still created through another node; the killed node restarts, is unfenced and learns the new topic.
-# Then every node is killed with kill -9 and restarted: the records are all still there (a restarting node
-# must not take the metadata log's replay, still catching up, for deleted topics). Last, a deletion through
-# one node removes the replicas' directories on every node.
-# Followers do not replicate yet (issue "Replicated partitions"): each partition's records live on its leader.
+# no partition as under-replicated (every replica is in the ISR at creation). kill -9 of the quorum leader:
+# a topic is still created through another node; the killed node restarts, is unfenced and learns the new
+# topic. Then every node is killed with kill -9 and restarted: the records of topic `durable` (replication
+# factor 1, so its partitions wait offline for their one node and come back with it) are all still there (a
+# restarting node must not take the metadata log's replay, still catching up, for deleted topics). Last, a
+# deletion through one node removes the replicas' directories on every node.
+# Followers do not replicate yet (issue "Replicated partitions"): each partition's records live on the node
+# that led it when they were written, so after a leader's death (the controller elects another in-sync
+# replica: tests/e2e/cluster_election.sh) only the RF 1 topic's records are checked.
 # Usage: cluster_topics.sh /path/to/samsa
 source "$(dirname "$0")/cluster_lib.sh"
 CHECK="$PY $(dirname "$0")/cluster_topics_check.py"
@@ -72,6 +75,10 @@ out=$($CHECK produce "${KAFKA[3]}" orders 3000)
 [ "$out" = "acknowledged=3000" ] || fail "produce through node 3: $out"
 out=$($CHECK consume "${KAFKA[1]}" orders g1)
 [ "$out" = "distinct=3000" ] || fail "consume through node 1: $out"
+out=$($CHECK create "${KAFKA[1]}" durable 6 1)
+[ "$out" = created ] || fail "create durable RF 1 through node 1: $out"
+out=$($CHECK produce "${KAFKA[2]}" durable 3000)
+[ "$out" = "acknowledged=3000" ] || fail "produce durable through node 2: $out"
 p0=$(head -1 "$WORK/placement")
 l0=$(grep -o "Leader: [0-9]*" <<<"$p0"); l0=${l0#Leader: }
 other=$(( l0 % 3 + 1 ))
@@ -82,8 +89,8 @@ out=$($CHECK coordinator_check g1 "${KAFKA[1]}" "${KAFKA[2]}" "${KAFKA[3]}")
 echo "group g1: $out (16 = NOT_COORDINATOR)"
 grep -Eq "^coordinator=[123] others=16,16$" <<<"$out" || fail "group requests to non-coordinators: $out"
 s=$(status_json 1)
-[ "$(json_field "$s" partitions)" = 6 ] && [ "$(json_field "$s" under_replicated_partitions)" = 6 ] \
-  || fail "cluster status: $(json_field "$s" partitions) partitions, $(json_field "$s" under_replicated_partitions) under-replicated (expected 6 and 6: followers do not replicate yet)"
+[ "$(json_field "$s" partitions)" = 12 ] && [ "$(json_field "$s" under_replicated_partitions)" = 0 ] \
+  || fail "cluster status: $(json_field "$s" partitions) partitions, $(json_field "$s" under_replicated_partitions) under-replicated (expected 12 and 0: every replica is in sync at creation)"
 
 # -- kill -9 of the quorum leader: admin operations carry on through the others ----------------------------
 leader=$(agreed_leader); leader=${leader%% *}
@@ -108,8 +115,8 @@ for i in 1 2 3; do kill_node "$i"; done
 start_all
 wait_for 30 all_unfenced_everywhere >/dev/null || fail "not 3 unfenced brokers 30 s after the restart"
 wait_for 15 described_alike >/dev/null || fail "topic orders not described alike after the restart"
-out=$($CHECK consume "${KAFKA[2]}" orders g2)
-[ "$out" = "distinct=3000" ] || fail "after kill -9 of every node and a restart, a new group reads $out"
+out=$($CHECK consume "${KAFKA[2]}" durable g2)
+[ "$out" = "distinct=3000" ] || fail "after kill -9 of every node and a restart, a new group reads $out of topic durable"
 echo "after kill -9 of all 3 nodes and a restart: $out"
 
 # -- deletion ------------------------------------------------------------------------------------------------

@@ -299,6 +299,24 @@ bad_crc_field = bytearray(good)
 bad_crc_field[17] ^= 0xFF  # the CRC field itself
 case("Produce batch with a flipped CRC field -> CORRUPT_MESSAGE (2)", ("answer",),
      produce_expect(bytes(bad_crc_field), 32, 2))
+
+
+def produce_acks0_then_metadata(batch, corr):
+    """acks=0 gets no answer; a failed one closes the connection (Kafka), a good one keeps it: a Metadata
+    request after it tells which."""
+    def fn(s):
+        send(s, produce_request(corr, TOPIC, batch, acks=0))
+        send(s, frame(header(3, 1, corr + 1) + i32(0)))
+        r = read_response(s)
+        if r is None:
+            return "closed"
+        assert struct.unpack_from(">i", r)[0] == corr + 1, "correlation id of the Metadata answer"
+        return "answer"
+    return fn
+
+
+case("acks=0 Produce with a bad CRC -> connection closed", ("closed",), produce_acks0_then_metadata(bytes(corrupt), 33))
+case("acks=0 Produce of a good batch -> connection kept", ("answer",), produce_acks0_then_metadata(good, 35))
 big = record_batch([(None, b"x" * (MAX_MESSAGE_BYTES // 4), []) for _ in range(5)])
 assert MAX_MESSAGE_BYTES < len(big) < 1048576 - 200
 case("Produce batch of %d bytes > max.message.bytes -> MESSAGE_TOO_LARGE (10)" % len(big), ("answer",),

@@ -1,0 +1,166 @@
+#include "actors/controller_partitions.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "actors/actor_clock.hpp"
+
+namespace samsa::actors {
+
+namespace {
+
+api_errc to_api_errc(cluster::alter_refusal r) {
+  switch (r) {
+    case cluster::alter_refusal::none: return api_errc::ok;
+    case cluster::alter_refusal::unknown_topic_or_partition: return api_errc::unknown_topic_or_partition;
+    case cluster::alter_refusal::not_leader_or_follower: return api_errc::not_leader_or_follower;
+    case cluster::alter_refusal::fenced_leader_epoch: return api_errc::fenced_leader_epoch;
+    case cluster::alter_refusal::invalid_update_version: return api_errc::invalid_update_version;
+    case cluster::alter_refusal::invalid_request: return api_errc::invalid_request;
+    case cluster::alter_refusal::ineligible_replica: return api_errc::ineligible_replica;
+  }
+  return api_errc::invalid_request;
+}
+
+std::string ids(const std::vector<int32_t>& xs) {
+  std::string s;
+  for (auto x : xs)
+    s += (s.empty() ? "" : ",") + std::to_string(x);
+  return s;
+}
+
+void log_elections(const std::vector<cluster::leader_election>& elections, int64_t index) {
+  for (const auto& e : elections) {
+    if (e.unclean)
+      spdlog::warn("controller: UNCLEAN leader election for {}-{}: leader {} -> {}, which was not in sync "
+                   "(unclean.leader.election.enable): records it lacks are lost; ISR [{}], leader epoch {} (index {})",
+                   e.topic, e.partition, e.old_leader, e.new_leader, ids(e.isr), e.leader_epoch, index);
+    else if (e.new_leader < 0)
+      spdlog::warn("controller: {}-{} has no leader: leader {} is fenced and no in-sync replica is live (ISR [{}]); "
+                   "offline until one returns (index {})",
+                   e.topic, e.partition, e.old_leader, ids(e.isr), index);
+    else
+      spdlog::info("controller: {}-{} leader {} -> {}, leader epoch {}, ISR [{}] (index {})", e.topic, e.partition,
+                   e.old_leader, e.new_leader, e.leader_epoch, ids(e.isr), index);
+  }
+}
+
+alter_partition_reply reply_of(const cluster::partition_registration& p) {
+  return alter_partition_reply{p.leader_epoch, p.partition_epoch, p.isr};
+}
+
+} // namespace
+
+void propose_changes(controller_ptr self, const cluster::partition_decision& d,
+                     std::function<void(caf::expected<int64_t>)> done) {
+  if (d.records.empty())
+    return;
+  auto elections = d.elections;
+  propose(self, d.records, [=](caf::expected<int64_t> idx) {
+    if (idx)
+      log_elections(elections, *idx);
+    if (done)
+      done(std::move(idx));
+  });
+}
+
+void propose_membership(controller_ptr self, const std::vector<metadata_record>& records,
+                        std::function<void(caf::expected<int64_t>)> done) {
+  if (records.empty())
+    return;
+  auto& st = self->state;
+  auto d = st.topics.elections_for(*st.image, records, st.control->unfenced_brokers(*st.image));
+  d.records.insert(d.records.begin(), records.begin(), records.end());
+  propose_changes(self, d, std::move(done));
+}
+
+void settle_alter_waiters(controller_ptr self) {
+  auto& ws = self->state.alter_waiters;
+  const auto& img = *self->state.image;
+  for (auto it = ws.begin(); it != ws.end();) {
+    auto p = img.partition(it->topic_id, it->partition);
+    if (p && p->partition_epoch < it->expect.partition_epoch) {
+      ++it;
+      continue;
+    }
+    if (!p)
+      it->rp.deliver(make_error(api_errc::unknown_topic_or_partition, "the partition was deleted"));
+    else if (*p == it->expect)
+      it->rp.deliver(reply_of(*p));
+    else
+      it->rp.deliver(make_error(api_errc::invalid_update_version,
+                                "the partition changed again before the change was seen committed (now partition epoch "
+                                  + std::to_string(p->partition_epoch) + ")"));
+    it = ws.erase(it);
+  }
+}
+
+void fail_alter_waiters(controller_ptr self, const std::vector<metadata_record>& records, const caf::error& e) {
+  auto& ws = self->state.alter_waiters;
+  for (const auto& r : records) {
+    auto pc = std::get_if<partition_change_record>(&r);
+    if (!pc)
+      continue;
+    for (auto it = ws.begin(); it != ws.end();) {
+      if (it->topic_id == pc->topic_id && it->partition == pc->partition) {
+        it->rp.deliver(e);
+        it = ws.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
+void expire_alter_waiters(controller_ptr self) {
+  auto now = actor_clock_ms(self);
+  auto& ws = self->state.alter_waiters;
+  for (auto it = ws.begin(); it != ws.end();) {
+    if (now < it->deadline_ms) {
+      ++it;
+      continue;
+    }
+    it->rp.deliver(make_error(api_errc::request_timed_out, "the partition change was not seen committed in time"));
+    it = ws.erase(it);
+  }
+}
+
+caf::result<alter_partition_reply> alter_partition(controller_ptr self, alter_partition_request& req) {
+  auto& st = self->state;
+  auto d = st.topics.alter_isr(*st.image,
+                               {req.leader_id, req.topic, req.topic_id, req.partition, req.leader_epoch,
+                                req.partition_epoch, req.isr},
+                               st.control->unfenced_brokers(*st.image));
+  if (d.refusal != cluster::alter_refusal::none) {
+    spdlog::debug("controller: AlterPartition of {}-{} from node {} refused: {}", req.topic, req.partition,
+                  req.leader_id, d.reason);
+    return make_error(to_api_errc(d.refusal), d.reason);
+  }
+  if (d.committed)
+    return reply_of(d.state);
+  auto rp = self->make_response_promise<alter_partition_reply>();
+  st.alter_waiters.push_back(
+    alter_waiter{d.topic_id, req.partition, d.state, rp, actor_clock_ms(self) + st.cfg.propose_timeout_ms});
+  if (!d.records.empty()) {
+    cluster::partition_decision changes;
+    changes.records = std::move(d.records);
+    spdlog::info("controller: node {} alters the ISR of {}-{} to [{}] (partition epoch {})", req.leader_id, req.topic,
+                 req.partition, ids(d.state.isr), d.state.partition_epoch);
+    propose_changes(self, changes);
+  }
+  return rp;
+}
+
+void rebalance_if_due(controller_ptr self) {
+  auto& st = self->state;
+  auto now = actor_clock_ms(self);
+  if (!st.cfg.auto_leader_rebalance || st.next_rebalance_ms < 0 || now < st.next_rebalance_ms)
+    return;
+  st.next_rebalance_ms = now + st.cfg.leader_imbalance_check_interval_ms;
+  auto d = st.topics.preferred_leaders(*st.image, st.control->unfenced_brokers(*st.image));
+  if (!d.records.empty())
+    spdlog::info("controller: moving the leadership of {} partition(s) back to their preferred replica",
+                 d.records.size());
+  propose_changes(self, d);
+}
+
+} // namespace samsa::actors
