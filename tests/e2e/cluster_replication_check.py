@@ -2,6 +2,7 @@
 whose acknowledgements are written down, and a reader that checks every acknowledged record is in the log
 exactly once, at the offset it was acknowledged with, in order per partition. Each command prints one line."""
 import json
+import os
 import sys
 import time
 
@@ -27,7 +28,8 @@ def produce(ports, topic, seconds, acked_file, first_value):
     p = Producer({"bootstrap.servers": ",".join("127.0.0.1:%s" % x for x in ports.split(",")),
                   "enable.idempotence": True, "acks": "all", "linger.ms": 5,
                   "message.timeout.ms": 60000, "request.timeout.ms": 10000,
-                  "topic.metadata.refresh.interval.ms": 1000, "retry.backoff.ms": 50})
+                  "topic.metadata.refresh.interval.ms": 1000, "retry.backoff.ms": 50,
+                  **({"debug": os.environ["SAMSA_RDKAFKA_DEBUG"]} if os.environ.get("SAMSA_RDKAFKA_DEBUG") else {})})
     acked, failed = [], []
 
     def done(err, msg):
