@@ -31,7 +31,7 @@ usage: $0 [--samsa PATH] [--bench PATH] [--rounds N] [--repeat N] [--seconds S] 
   --seconds S      time cap of one produce case (default 3, as samsa_bench)
   --partitions N   partitions of every topic (default 3: one leader per node)
   --rate R         records/s of the failover writer (default 2000)
-  --smoke          2 kills of each kind, 1 run of 1 s per case, 20,000 records to consume (about 2 minutes)
+  --smoke          2 kills of each kind, 1 run of 1 s per case, 20,000 records to consume (under a minute)
   --out FILE       append the Markdown report to FILE too
   --keep           keep the work directory (data, node logs, the writer's acknowledgements)
   --bench-args S   the options given to samsa_bench (make bench BENCH_ARGS=...): --smoke, --out FILE, --keep,
