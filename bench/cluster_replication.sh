@@ -12,9 +12,10 @@
 #      min ISR 2 topic) runs throughout; ROUNDS times kill -9 of a node leading a partition that does not
 #      host the active controller, then ROUNDS times kill -9 of the node that does (it leads a partition too).
 #      Measured from the writer's acknowledgements (each with its time and the broker that answered): from
-#      the kill to the next acknowledged write of every partition, by a broker other than the killed one. The
-#      node restarts between rounds; the next round waits for every ISR full and every partition led by its
-#      preferred replica again. At the end every acknowledged record is read back and compared
+#      the kill to the next acknowledged write of every partition, by a broker other than the killed one, and
+#      the longest time without an acknowledgement. The node restarts between rounds; the next round waits for
+#      every ISR full, every partition led by its preferred replica again and the writer acknowledged by those
+#      leaders. At the end every acknowledged record is read back and compared
 #      (tests/e2e/cluster_replication_check.py verify: lost, moved, duplicated, out of order).
 # Markdown on stdout (and appended to --out FILE), progress on stderr; every process is killed on exit.
 set -euo pipefail
@@ -162,7 +163,7 @@ produce_run() { # SIDE ACKS REP
     "$(field server_cpu_s "$out")"
   delete_topic "$side" "$topic"
 }
-fill_and_consume() { # SIDE: fills topic c-SIDE (untimed, acks=all), then REPEAT timed reads (interleaving is the caller's)
+fill_topic() { # SIDE: fills topic c-SIDE with CONSUME_RECORDS records (untimed, acks=all)
   local side=$1 out
   create_topic "$side" "c-$side"
   [ "$side" = single ] || wait_for 20 settled "c-$side" >/dev/null || fail "topic c-$side not settled"
@@ -246,7 +247,7 @@ wait_for 60 all_unfenced_everywhere >/dev/null || fail "not 3 unfenced brokers o
 for rep in $(seq 1 "$REPEAT"); do
   for c in "${CASES[@]}"; do produce_run $c "$rep"; done
 done
-for side in single cluster; do fill_and_consume "$side"; done
+for side in single cluster; do fill_topic "$side"; done
 record layout "$(layout 1 c-cluster | awk '{ printf "%s%s leads %s", s, $2, $1; s = ", " }')"
 for rep in $(seq 1 "$REPEAT"); do
   for side in single cluster; do consume_run "$side" "$rep"; done
