@@ -27,25 +27,9 @@ EOF
   exit 2
 }
 
-SAMSA_BIN=$ROOT/build/samsa
+source "$ROOT/bench/bench_args.sh"
+
 ROUNDS=10
-SMOKE=0
-OUT=""
-SKIP=0
-parse_bench_args() { # the options of samsa_bench: pick ours, skip the others (and their values)
-  local -a a; read -ra a <<<"$1"
-  local i=0
-  while [ "$i" -lt "${#a[@]}" ]; do
-    case "${a[$i]}" in
-      --smoke) SMOKE=1 ;;
-      --keep) export SAMSA_KEEP=1 ;;
-      --out) i=$((i + 1)); OUT=${a[$i]:-} ;;
-      --only) i=$((i + 1)); [[ ",${a[$i]:-}," == *,cluster,* ]] || SKIP=1 ;;
-      --samsa|--redis-server|--peers|--scale|--repeat|--filter|--seconds) i=$((i + 1)) ;;
-    esac
-    i=$((i + 1))
-  done
-}
 while [ $# -gt 0 ]; do
   case "$1" in
     --samsa) SAMSA_BIN=${2:?}; shift ;;
@@ -53,7 +37,7 @@ while [ $# -gt 0 ]; do
     --smoke) SMOKE=1 ;;
     --out) OUT=${2:?}; shift ;;
     --keep) export SAMSA_KEEP=1 ;;
-    --bench-args) parse_bench_args "${2-}"; shift ;;
+    --bench-args) parse_bench_args "${2-}" cluster; shift ;;
     *) usage ;;
   esac
   shift

@@ -6,20 +6,9 @@
 #include <string>
 
 #include "bench_util.hpp"
-
-struct rd_kafka_s;
+#include "rdkafka_clients.hpp"
 
 namespace bench {
-
-struct produce_case {
-  std::string label;
-  int record_size = 100;
-  int acks = 1;
-  int partitions = 1;
-  int producers = 1;
-  int64_t records = 0;     // total over all producers
-  double max_seconds = 10; // producing stops early at this time (the rate is over what was acknowledged)
-};
 
 // A server that speaks the Kafka protocol. prepare() gives a fresh topic for one case.
 class kafka_server {
@@ -55,7 +44,7 @@ private:
   child proc_;
   uint16_t kafka_port_ = 0;
   uint16_t native_port_ = 0;
-  ::rd_kafka_s* admin_ = nullptr;
+  rd_kafka_t* admin_ = nullptr;
   bool clean_exit_ = false;
   double stop_seconds_ = 0;
 };
@@ -82,6 +71,10 @@ private:
 // The body of `samsa_bench --mock-server`: prints "BOOTSTRAP host:port", then serves commands from stdin
 // ("create TOPIC PARTITIONS" -> "ok") until stdin closes.
 int mock_server_main();
+
+// The body of `samsa_bench --client MODE ...` (argv from MODE on): librdkafka clients against servers the bench
+// did not start, one line of results each (kafka_client.cpp; used by bench/cluster_replication.sh).
+int client_main(int argc, char** argv);
 
 // Producers (one librdkafka handle and thread each) send c.records records of c.record_size bytes to the
 // topic, each record to the next partition in turn. verify: also checks that the topic's high

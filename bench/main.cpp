@@ -8,6 +8,11 @@
 // cluster process, private redis-servers), stops all of it at the end (child process groups are killed
 // even when the bench fails or is killed), and prints Markdown tables on stdout; progress goes to stderr.
 // Exit status: 0 when every case ran and its counts matched, 1 otherwise, 2 on bad usage.
+//
+//   samsa_bench --client produce|consume|failover-writer --bootstrap HOST:PORT[,...] ...
+//
+// runs one librdkafka client against servers it did not start (bench/kafka_client.cpp; the clients of
+// bench/cluster_replication.sh).
 #include <signal.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -679,6 +684,8 @@ int run(const options& o) {
 int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "--mock-server") == 0)
     return bench::mock_server_main();
+  if (argc >= 2 && std::strcmp(argv[1], "--client") == 0)
+    return bench::client_main(argc - 2, argv + 2);
   bench::options o;
   if (!bench::parse(argc, argv, o)) {
     bench::usage();

@@ -4,7 +4,7 @@
 set -euo pipefail
 SAMSA=${1:?usage: $0 PATH_TO_SAMSA}
 NODES=${NODES:-3}
-WORK=$(mktemp -d /tmp/samsa-cluster.XXXXXX)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/samsa-cluster.XXXXXX")
 PY=/usr/bin/python3
 
 free_port() {
