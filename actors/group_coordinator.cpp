@@ -1,5 +1,6 @@
 #include "actors/group_coordinator.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <caf/actor_system.hpp>
@@ -140,6 +141,24 @@ caf::behavior group_coordinator(group_ptr self, std::string group_id, cluster::g
       return rp;
     },
     [=](describe_atom) -> cluster::group_description { return self->state.group->describe(); },
+    [=](delete_group_atom) -> caf::result<group_admin_answer> {
+      auto& g = *self->state.group;
+      group_admin_answer a;
+      a.formed = g.formed();
+      a.error = g.try_delete();
+      if (a.error == cluster::group_errc::non_empty_group)
+        return a;
+      // Dead: answer, then stop. What still reaches this actor fails, and its senders find a fresh one.
+      auto rp = self->make_response_promise<group_admin_answer>();
+      rp.deliver(std::move(a));
+      self->quit();
+      return rp;
+    },
+    [=](delete_offsets_atom, const std::vector<std::string>& topics) -> group_admin_answer {
+      auto& g = *self->state.group;
+      auto check = g.check_offset_delete(topics);
+      return {check.error, g.formed(), std::move(check.subscribed)};
+    },
     [=](tick_atom, int64_t deadline) {
       auto& st = self->state;
       if (st.armed_deadline && *st.armed_deadline == deadline)
@@ -210,6 +229,99 @@ caf::actor group_of(registry_ptr self, const std::string& id) {
   self->link_to(g);
   st.groups.emplace(id, g);
   return g;
+}
+
+// DeleteGroups once the coordinator (if any) agreed: the group must exist (formed, or something stored).
+caf::expected<bool> finish_delete_group(registry_ptr self, const std::string& group, bool formed) {
+  auto& st = self->state;
+  flush_commits(self); // a commit accepted before the delete must not outlive it
+  if (!formed && !st.offsets->has_group(group))
+    return make_error(api_errc::unknown_group, "unknown consumer group '" + group + "'");
+  if (st.offsets->delete_group(group) != persistence::errc::ok)
+    return make_error(api_errc::storage_error, "cannot delete group '" + group + "': " + st.offsets->last_error());
+  spdlog::info("group {}: deleted with its committed offsets", group);
+  return true;
+}
+
+caf::result<bool> delete_group(registry_ptr self, const std::string& group) {
+  auto& st = self->state;
+  auto i = st.groups.find(group);
+  if (i == st.groups.end()) {
+    auto done = finish_delete_group(self, group, false);
+    if (!done)
+      return done.error();
+    return *done;
+  }
+  auto g = i->second;
+  auto rp = self->make_response_promise<bool>();
+  self->request(g, timeouts::request, delete_group_atom::value)
+    .then(
+      [=](group_admin_answer& a) mutable {
+        if (a.error == cluster::group_errc::non_empty_group) {
+          rp.deliver(make_error(api_errc::non_empty_group, "group '" + group + "' has active members; stop them first"));
+          return;
+        }
+        auto& groups = self->state.groups;
+        if (auto j = groups.find(group); j != groups.end() && j->second == g) {
+          self->unlink_from(g);
+          groups.erase(j);
+        }
+        auto done = finish_delete_group(self, group, a.formed);
+        if (done)
+          rp.deliver(*done);
+        else
+          rp.deliver(done.error());
+      },
+      [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+  return rp;
+}
+
+// OffsetDelete once the coordinator (if any) said which topics its members consume.
+caf::expected<group_admin_answer> finish_delete_offsets(registry_ptr self, const std::string& group,
+                                                      const topic_partition_list& partitions, group_admin_answer a) {
+  auto& st = self->state;
+  flush_commits(self);
+  if (a.error != cluster::group_errc::none)
+    return a;
+  if (!a.formed && !st.offsets->has_group(group)) {
+    a.error = cluster::group_errc::group_id_not_found;
+    return a;
+  }
+  topic_partition_list gone;
+  for (auto& tp : partitions)
+    if (!a.subscribed.count(tp.first))
+      gone.push_back(tp);
+  if (st.offsets->delete_offsets(group, gone) != persistence::errc::ok)
+    return make_error(api_errc::storage_error, "cannot delete offsets of group '" + group + "': "
+                                                 + st.offsets->last_error());
+  return a;
+}
+
+caf::result<group_admin_answer> delete_offsets(registry_ptr self, const std::string& group,
+                                               const topic_partition_list& partitions) {
+  auto i = self->state.groups.find(group);
+  if (i == self->state.groups.end()) {
+    auto done = finish_delete_offsets(self, group, partitions, {});
+    if (!done)
+      return done.error();
+    return std::move(*done);
+  }
+  std::vector<std::string> topics;
+  for (auto& tp : partitions)
+    if (std::find(topics.begin(), topics.end(), tp.first) == topics.end())
+      topics.push_back(tp.first);
+  auto rp = self->make_response_promise<group_admin_answer>();
+  self->request(i->second, timeouts::request, delete_offsets_atom::value, std::move(topics))
+    .then(
+      [=](group_admin_answer& a) mutable {
+        auto done = finish_delete_offsets(self, group, partitions, std::move(a));
+        if (done)
+          rp.deliver(std::move(*done));
+        else
+          rp.deliver(done.error());
+      },
+      [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+  return rp;
 }
 
 } // namespace
@@ -337,6 +449,10 @@ caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
       return rp;
     },
     [=](delete_atom, const std::string& topic) { self->state.offsets->delete_topic(topic); },
+    [=](delete_group_atom, const std::string& group) { return delete_group(self, group); },
+    [=](delete_offsets_atom, const std::string& group, const topic_partition_list& partitions) {
+      return delete_offsets(self, group, partitions);
+    },
     [=](tick_atom) {
       auto& st = self->state;
       // offsets.retention.minutes counts wall time from the commit (or from when the group emptied), as in

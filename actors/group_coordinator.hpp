@@ -2,6 +2,8 @@
 // Consumer groups on a node: one group_coordinator actor per group (a thin shell around the pure state
 // machine cluster::group), and one group_registry actor per node that finds or spawns them and owns the
 // committed offsets (persistence::offset_store), batching commit bursts into one SQLite transaction.
+// A deleted group's coordinator quits; whoever cached its handle (the Kafka handlers monitor theirs) asks
+// the registry again and gets a fresh one.
 //
 // The group actor parks JoinGroup and SyncGroup requests as response promises keyed by member id and
 // delivers the "effects" the state machine returns; one timer, armed at the state machine's next deadline
@@ -13,8 +15,10 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -31,6 +35,11 @@ namespace samsa::actors {
 using group_atom = caf::atom_constant<caf::atom("group")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using empty_atom = caf::atom_constant<caf::atom("empty")>;
+// DeleteGroups and OffsetDelete, asked of the registry: by the Kafka handlers once check_coordinator says
+// this node coordinates the group, and by `samsa groups delete` through the broker's registry handle
+// (groups_atom). The registry asks the group's coordinator actor, if it has one, with the same atoms.
+using delete_group_atom = caf::atom_constant<caf::atom("delgroup")>;
+using delete_offsets_atom = caf::atom_constant<caf::atom("deloffsets")>;
 
 // An OffsetCommit as the group actor sees it.
 struct offset_commit_args {
@@ -39,6 +48,18 @@ struct offset_commit_args {
   int32_t generation_id = -1;
   std::vector<persistence::committed_offset> offsets;
 };
+
+// A coordinator's answer to delete_group_atom and delete_offsets_atom; the registry completes the operation
+// in the offset store. `formed` is cluster::group::formed() as it was before the operation: with nothing
+// stored either, the group does not exist for Kafka (GROUP_ID_NOT_FOUND).
+struct group_admin_answer {
+  cluster::group_errc error = cluster::group_errc::none;
+  bool formed = false;
+  std::set<std::string> subscribed; // OffsetDelete: topics a live member consumes; their offsets stay
+};
+
+// The partitions of an OffsetDelete.
+using topic_partition_list = std::vector<std::pair<std::string, int32_t>>;
 
 struct group_coordinator_state {
   std::unique_ptr<cluster::group> group;
@@ -95,3 +116,5 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::actors::offset_commit_args)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::persistence::group_commit)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<samsa::persistence::committed_offset>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::cluster::group_errc)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::actors::group_admin_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::actors::topic_partition_list)

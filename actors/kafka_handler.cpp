@@ -106,7 +106,9 @@ void with_group(kafka_handler_ptr self, const std::string& group_id,
     self->request(self->state.cfg.groups, timeouts::request, group_atom::value, group_id)
       .then(
         [=](caf::actor& g) {
-          self->state.groups[group_id] = g;
+          // A deleted group's coordinator quits: the down message drops it from the cache (kafka_handler).
+          if (self->state.groups.emplace(group_id, g).second)
+            self->monitor(g);
           then(g, kafka::error_code::none);
         },
         [=](caf::error&) { then(caf::actor{}, kafka::error_code::coordinator_not_available); });
@@ -155,8 +157,23 @@ void resolve_partitions(kafka_handler_ptr self, std::vector<std::pair<std::strin
   }
 }
 
+void partitions_exist(kafka_handler_ptr self, std::vector<std::pair<std::string, int32_t>> wanted,
+                      std::function<void(std::vector<bool>)> then) {
+  resolve_partitions(self, std::move(wanted), [then](std::vector<partition_actor> actors, std::vector<api_errc> errors) {
+    std::vector<bool> out(actors.size());
+    for (size_t i = 0; i < actors.size(); ++i)
+      out[i] = actors[i] || errors[i] != api_errc::unknown_topic_or_partition;
+    then(std::move(out));
+  });
+}
+
 caf::behavior kafka_handler(kafka_handler_ptr self, kafka_listener_config cfg) {
   self->state.cfg = std::move(cfg);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& groups = self->state.groups;
+    for (auto i = groups.begin(); i != groups.end();)
+      i = i->second.address() == dm.source ? groups.erase(i) : std::next(i);
+  });
   return {
     [=](kafka_request_atom, std::vector<char>& frame) -> caf::result<kafka_reply> {
       kafka_request req;
@@ -191,6 +208,10 @@ caf::behavior kafka_handler(kafka_handler_ptr self, kafka_listener_config cfg) {
         case kafka::api_key::describe_groups: return handle_describe_groups(self, req);
         case kafka::api_key::list_groups: return handle_list_groups(self, req);
         case kafka::api_key::describe_configs: return handle_describe_configs(self, req);
+        case kafka::api_key::describe_log_dirs: return handle_describe_log_dirs(self, req);
+        case kafka::api_key::delete_groups: return handle_delete_groups(self, req);
+        case kafka::api_key::offset_delete: return handle_offset_delete(self, req);
+        case kafka::api_key::describe_cluster: return handle_describe_cluster(self, req);
         default: return close_connection();
       }
     },

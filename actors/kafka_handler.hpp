@@ -19,6 +19,7 @@
 #include "actors/kafka_session.hpp"
 #include "cluster/group_errc.hpp"
 #include "messages/kafka/errors.hpp"
+#include "messages/kafka/metadata.hpp"
 #include "messages/kafka/request_header.hpp"
 #include "messages/kafka/response_errors.hpp"
 #include "messages/kafka/wire.hpp"
@@ -37,7 +38,7 @@ struct kafka_handler_state {
   std::deque<std::pair<int64_t, std::function<void()>>> fetch_waiting;
   // Partition actors this connection has used, so the hot path skips the broker.
   std::map<std::pair<std::string, int32_t>, partition_actor> partitions;
-  std::map<std::string, caf::actor> groups; // group coordinators this connection has used
+  std::map<std::string, caf::actor> groups; // group coordinators this connection has used (monitored)
   static inline const char* name = "samsa.kafka_handler";
 };
 
@@ -91,6 +92,12 @@ void resolve_partitions(kafka_handler_ptr self, std::vector<std::pair<std::strin
                         std::function<void(std::vector<partition_actor>, std::vector<api_errc>)> then);
 void forget_partition(kafka_handler_ptr self, const std::string& topic, int32_t partition);
 
+// Whether each (topic, partition) exists as far as this node knows (its broker's topics; on a cluster node
+// its metadata image, wherever the partition is led): false only where the broker answers
+// unknown_topic_or_partition. Resolved like Produce and Fetch resolve partitions, through the same cache.
+void partitions_exist(kafka_handler_ptr self, std::vector<std::pair<std::string, int32_t>> wanted,
+                      std::function<void(std::vector<bool>)> then);
+
 // Whether this node coordinates the group: none, or not_coordinator (a cluster node the group does not
 // hash to, cluster::group_coordinator), or coordinator_not_available (no live broker known yet).
 void check_coordinator(kafka_handler_ptr self, const std::string& group_id, std::function<void(kafka::error_code)> then);
@@ -99,6 +106,20 @@ void check_coordinator(kafka_handler_ptr self, const std::string& group_id, std:
 // says this node coordinates it, and calls `then` with it; a null handle and the Kafka error otherwise.
 void with_group(kafka_handler_ptr self, const std::string& group_id,
                 std::function<void(caf::actor, kafka::error_code)> then);
+
+// What Metadata and DescribeCluster tell clients about the cluster (actors/kafka_metadata.cpp). A cluster
+// node answers from its metadata image: every unfenced broker with a PLAINTEXT endpoint (this node alone
+// until it is registered), and as controller the quorum leader when it is one of them, else this node
+// (which forwards admin requests); a single node names itself. `image` is the image the answer came from,
+// null on a single node.
+struct broker_directory {
+  std::string cluster_id;
+  int32_t controller_id = -1;
+  std::vector<kafka::metadata_broker> brokers;
+  image_ptr image;
+};
+void with_broker_directory(kafka_handler_ptr self, std::function<void(broker_directory)> then,
+                           std::function<void()> failed);
 
 // Group state machine errors as Kafka error codes.
 kafka::error_code to_kafka(cluster::group_errc e);
@@ -125,5 +146,9 @@ caf::result<kafka_reply> handle_offset_fetch(kafka_handler_ptr self, const kafka
 caf::result<kafka_reply> handle_describe_groups(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_list_groups(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_describe_configs(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_describe_log_dirs(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_delete_groups(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_offset_delete(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_describe_cluster(kafka_handler_ptr self, const kafka_request& req);
 
 } // namespace samsa::actors

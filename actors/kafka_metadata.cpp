@@ -2,7 +2,8 @@
 // when the request allows it (v4+; always before v4) and auto.create.topics.enable is set, as kcat -P and
 // librdkafka rely on. A single node answers from its broker's topics; a cluster node from its metadata
 // image (every unfenced broker, each partition's leader, epoch, replicas, ISR and offline replicas; the
-// quorum leader as controller).
+// quorum leader as controller). The broker list and controller (with_broker_directory) are DescribeCluster's
+// too.
 #include "actors/kafka_handler.hpp"
 
 #include <algorithm>
@@ -110,56 +111,28 @@ struct wanted_topics {
   bool may_create = false;
 };
 
-// A cluster node: everything from the image.
-void answer_from_view(kafka_handler_ptr self, caf::typed_response_promise<kafka_reply> rp,
-                      kafka::request_header header, std::shared_ptr<kafka::metadata_response> resp, wanted_topics w) {
-  self->request(caf::actor_cast<controller_actor>(self->state.cfg.controller), timeouts::request, view_atom::value)
-    .then(
-      [=](cluster_view& view) mutable {
-        const auto& img = *view.image;
-        resp->brokers.clear();
-        for (const auto& [id, b] : img.brokers()) {
-          auto ep = cluster::endpoint_of(img, id, "PLAINTEXT");
-          if (b.fenced || !ep)
-            continue;
-          kafka::metadata_broker mb;
-          mb.node_id = id;
-          mb.host = ep->host;
-          mb.port = ep->port;
-          resp->brokers.push_back(std::move(mb));
-        }
-        auto self_id = self->state.cfg.server.node_id;
-        if (resp->brokers.empty()) { // not registered yet: clients still need a broker to talk to
-          kafka::metadata_broker mb;
-          mb.node_id = self_id;
-          mb.host = self->state.cfg.server.advertised_host();
-          mb.port = self->state.cfg.server.advertised_port();
-          resp->brokers.push_back(std::move(mb));
-        }
-        // The quorum leader when it is a live broker; else this node, which forwards admin requests.
-        bool leader_listed = std::any_of(resp->brokers.begin(), resp->brokers.end(),
-                                         [&](const auto& b) { return b.node_id == view.quorum_leader; });
-        resp->controller_id = leader_listed ? view.quorum_leader : self_id;
-        std::vector<std::string> to_create;
-        if (w.all) {
-          for (const auto& [id, t] : img.topics_by_id())
-            resp->topics.push_back(to_metadata(img, t));
-        } else {
-          for (auto& name : w.names) {
-            if (auto t = img.topic_by_name(name))
-              resp->topics.push_back(to_metadata(img, *t));
-            else if (w.may_create)
-              to_create.push_back(name);
-            else
-              resp->topics.push_back(topic_error(name, kafka::error_code::unknown_topic_or_partition));
-          }
-        }
-        // A topic just created is not in this node's image yet: clients ask again (Kafka answers the same).
-        create_then_answer(self, rp, header, resp, std::move(to_create), [](const topic_description& d) {
-          return topic_error(d.name, kafka::error_code::leader_not_available);
-        });
-      },
-      [=](caf::error&) mutable { rp.deliver(close_connection()); });
+// A cluster node: topics from the image the broker directory came from.
+void answer_from_image(kafka_handler_ptr self, caf::typed_response_promise<kafka_reply> rp,
+                       kafka::request_header header, std::shared_ptr<kafka::metadata_response> resp,
+                       const cluster::metadata_image& img, wanted_topics w) {
+  std::vector<std::string> to_create;
+  if (w.all) {
+    for (const auto& [id, t] : img.topics_by_id())
+      resp->topics.push_back(to_metadata(img, t));
+  } else {
+    for (auto& name : w.names) {
+      if (auto t = img.topic_by_name(name))
+        resp->topics.push_back(to_metadata(img, *t));
+      else if (w.may_create)
+        to_create.push_back(name);
+      else
+        resp->topics.push_back(topic_error(name, kafka::error_code::unknown_topic_or_partition));
+    }
+  }
+  // A topic just created is not in this node's image yet: clients ask again (Kafka answers the same).
+  create_then_answer(self, rp, header, resp, std::move(to_create), [](const topic_description& d) {
+    return topic_error(d.name, kafka::error_code::leader_not_available);
+  });
 }
 
 // A single node: the broker's own topics.
@@ -196,19 +169,60 @@ void answer_from_broker(kafka_handler_ptr self, caf::typed_response_promise<kafk
 
 } // namespace
 
+void with_broker_directory(kafka_handler_ptr self, std::function<void(broker_directory)> then,
+                           std::function<void()> failed) {
+  auto& server = self->state.cfg.server;
+  broker_directory d;
+  kafka::metadata_broker me;
+  me.node_id = server.node_id;
+  me.host = server.advertised_host();
+  me.port = server.advertised_port();
+  d.brokers.push_back(me);
+  d.controller_id = server.node_id;
+  self->request(self->state.cfg.broker, timeouts::request, info_atom::value)
+    .then(
+      [=](cluster_info& info) mutable {
+        d.cluster_id = info.cluster_id;
+        if (!self->state.cfg.controller) {
+          then(std::move(d));
+          return;
+        }
+        self->request(caf::actor_cast<controller_actor>(self->state.cfg.controller), timeouts::request,
+                      view_atom::value)
+          .then(
+            [=](cluster_view& view) mutable {
+              const auto& img = *view.image;
+              std::vector<kafka::metadata_broker> live;
+              for (const auto& [id, b] : img.brokers()) {
+                auto ep = cluster::endpoint_of(img, id, "PLAINTEXT");
+                if (b.fenced || !ep)
+                  continue;
+                kafka::metadata_broker mb;
+                mb.node_id = id;
+                mb.host = ep->host;
+                mb.port = ep->port;
+                live.push_back(std::move(mb));
+              }
+              if (!live.empty()) // not registered yet: clients still need a broker to talk to
+                d.brokers = std::move(live);
+              bool leader_listed = std::any_of(d.brokers.begin(), d.brokers.end(),
+                                               [&](const auto& b) { return b.node_id == view.quorum_leader; });
+              if (leader_listed)
+                d.controller_id = view.quorum_leader;
+              d.image = view.image;
+              then(std::move(d));
+            },
+            [=](caf::error&) mutable { failed(); });
+      },
+      [=](caf::error&) mutable { failed(); });
+}
+
 caf::result<kafka_reply> handle_metadata(kafka_handler_ptr self, const kafka_request& req) {
   kafka::metadata_request mr;
   auto version = req.header.api_version;
   if (!decode_body(req, mr))
     return close_connection();
   auto& server = self->state.cfg.server;
-  auto resp = std::make_shared<kafka::metadata_response>();
-  kafka::metadata_broker b;
-  b.node_id = server.node_id;
-  b.host = server.advertised_host();
-  b.port = server.advertised_port();
-  resp->brokers.push_back(b);
-  resp->controller_id = server.node_id;
   wanted_topics w;
   w.all = mr.wants_all_topics(version);
   if (!w.all)
@@ -216,16 +230,19 @@ caf::result<kafka_reply> handle_metadata(kafka_handler_ptr self, const kafka_req
   w.may_create = server.auto_create_topics_enable && (version < 4 || mr.allow_auto_topic_creation);
   auto header = req.header;
   auto rp = self->make_response_promise<kafka_reply>();
-  self->request(self->state.cfg.broker, timeouts::request, info_atom::value)
-    .then(
-      [=](cluster_info& info) mutable {
-        resp->cluster_id = info.cluster_id;
-        if (self->state.cfg.controller)
-          answer_from_view(self, rp, header, resp, std::move(w));
-        else
-          answer_from_broker(self, rp, header, resp, std::move(w));
-      },
-      [=](caf::error&) mutable { rp.deliver(close_connection()); });
+  with_broker_directory(
+    self,
+    [=](broker_directory d) mutable {
+      auto resp = std::make_shared<kafka::metadata_response>();
+      resp->cluster_id = d.cluster_id;
+      resp->brokers = std::move(d.brokers);
+      resp->controller_id = d.controller_id;
+      if (d.image)
+        answer_from_image(self, rp, header, resp, *d.image, std::move(w));
+      else
+        answer_from_broker(self, rp, header, resp, std::move(w));
+    },
+    [=]() mutable { rp.deliver(close_connection()); });
   return rp;
 }
 

@@ -1,4 +1,4 @@
-// OffsetFetch (key 9), v1-5: committed offsets from SQLite; -1 for partitions without a commit. A null topic
+// OffsetFetch (key 9), v0-5: committed offsets from SQLite; -1 for partitions without a commit. A null topic
 // list (v2+) asks for every committed offset of the group.
 #include "actors/kafka_handler.hpp"
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -114,6 +115,22 @@ public:
 
   // DeleteGroups: NONE (the group is now Dead), NON_EMPTY_GROUP or GROUP_ID_NOT_FOUND.
   group_errc try_delete();
+
+  // Whether the group was ever more than a name: it has members, formed a generation, or keeps the
+  // protocol type of former members. A coordinator spawned by a mere lookup (DescribeGroups of any id)
+  // has not; Kafka would not know such a group, so deleting it or its offsets is GROUP_ID_NOT_FOUND
+  // unless offsets are stored under its id.
+  bool formed() const { return !members_.empty() || generation_ > 0 || !protocol_type_.empty(); }
+
+  // OffsetDelete, Kafka's rule (GroupCoordinator.handleDeleteOffsets): a Dead group is
+  // GROUP_ID_NOT_FOUND; a "consumer" group keeps the offsets of the topics its members subscribe to
+  // (`subscribed`; every one of `topics` while the subscriptions are unknown: members but no protocol
+  // chosen yet, or metadata that does not decode); any other group must be empty (NON_EMPTY_GROUP).
+  struct offset_delete_check {
+    group_errc error = group_errc::none;
+    std::set<std::string> subscribed; // of `topics`: their offsets stay
+  };
+  offset_delete_check check_offset_delete(const std::vector<std::string>& topics) const;
 
   // The coordinator gives the group up (partition moved, shutdown): every parked request is
   // answered with `error` (NOT_COORDINATOR) and the group becomes Dead.

@@ -1,8 +1,9 @@
-// SyncGroup, Heartbeat, LeaveGroup and the OffsetCommit membership rule for the classic group
+// SyncGroup, Heartbeat, LeaveGroup, and the OffsetCommit and OffsetDelete rules for the classic group
 // state machine (see cluster/group_state.hpp), after Kafka's GroupCoordinator.
 
 #include <utility>
 
+#include "cluster/consumer_protocol.hpp"
 #include "cluster/group_state.hpp"
 
 namespace samsa::cluster {
@@ -150,6 +151,36 @@ group_errc group::validate_offset_commit(const std::string& member_id,
     case group_state::dead: break;
   }
   return group_errc::unknown_member_id;
+}
+
+group::offset_delete_check group::check_offset_delete(const std::vector<std::string>& topics) const {
+  offset_delete_check out;
+  if (state_ == group_state::dead) {
+    out.error = group_errc::group_id_not_found;
+    return out;
+  }
+  if (protocol_type_ != consumer_protocol_type) {
+    if (!members_.empty())
+      out.error = group_errc::non_empty_group;
+    return out;
+  }
+  if (members_.empty())
+    return out;
+  std::set<std::string> consumed;
+  bool known = !protocol_.empty();
+  for (const auto& m : members_) {
+    if (!known)
+      break;
+    auto sub = decode_subscription(m.metadata(protocol_));
+    if (!sub)
+      known = false;
+    else
+      consumed.insert(sub->topics.begin(), sub->topics.end());
+  }
+  for (const auto& t : topics)
+    if (!known || consumed.count(t))
+      out.subscribed.insert(t);
+  return out;
 }
 
 } // namespace samsa::cluster

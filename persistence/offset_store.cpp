@@ -31,12 +31,15 @@ std::unique_ptr<offset_store> offset_store::open(const std::filesystem::path& db
   return std::unique_ptr<offset_store>(new offset_store(std::move(db)));
 }
 
+errc offset_store::failed() const {
+  last_error_ = db_.error_message();
+  return errc::io_error;
+}
+
 errc offset_store::write(const std::vector<group_commit>& commits, int64_t now_ms) {
   sqlite::transaction tx(db_);
-  if (!sqlite::succeeded(tx.begin())) {
-    last_error_ = db_.error_message();
-    return errc::io_error;
-  }
+  if (!sqlite::succeeded(tx.begin()))
+    return failed();
   sqlite::statement upsert(db_,
                            "INSERT INTO group_offsets (group_id, topic, partition, committed_offset, leader_epoch, "
                            "metadata, commit_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -54,10 +57,8 @@ errc offset_store::write(const std::vector<group_commit>& commits, int64_t now_m
       group_row.bind(2, now_ms);
     else
       group_row.bind_null(2);
-    if (group_row.step() != SQLITE_DONE) {
-      last_error_ = db_.error_message();
-      return errc::io_error;
-    }
+    if (group_row.step() != SQLITE_DONE)
+      return failed();
     for (auto& o : c.offsets) {
       upsert.reset();
       upsert.bind(1, c.group_id).bind(2, o.topic).bind(3, int64_t{o.partition}).bind(4, o.offset);
@@ -67,16 +68,12 @@ errc offset_store::write(const std::vector<group_commit>& commits, int64_t now_m
       else
         upsert.bind_null(6);
       upsert.bind(7, o.commit_ms > 0 ? o.commit_ms : now_ms);
-      if (upsert.step() != SQLITE_DONE) {
-        last_error_ = db_.error_message();
-        return errc::io_error;
-      }
+      if (upsert.step() != SQLITE_DONE)
+        return failed();
     }
   }
-  if (!sqlite::succeeded(tx.commit())) {
-    last_error_ = db_.error_message();
-    return errc::io_error;
-  }
+  if (!sqlite::succeeded(tx.commit()))
+    return failed();
   return errc::ok;
 }
 
@@ -138,10 +135,8 @@ errc offset_store::set_empty_since(const std::string& group, std::optional<int64
     s.bind(2, *since_ms);
   else
     s.bind_null(2);
-  if (s.step() != SQLITE_DONE) {
-    last_error_ = db_.error_message();
-    return errc::io_error;
-  }
+  if (s.step() != SQLITE_DONE)
+    return failed();
   return errc::ok;
 }
 
@@ -164,25 +159,45 @@ int offset_store::expire(int64_t now_ms, int64_t retention_ms) {
 errc offset_store::delete_group(const std::string& group) {
   sqlite::transaction tx(db_);
   if (!sqlite::succeeded(tx.begin()))
-    return errc::io_error;
+    return failed();
   sqlite::statement a(db_, "DELETE FROM group_offsets WHERE group_id = ?");
   a.bind(1, group);
   sqlite::statement b(db_, "DELETE FROM consumer_groups WHERE group_id = ?");
   b.bind(1, group);
-  if (a.step() != SQLITE_DONE || b.step() != SQLITE_DONE || !sqlite::succeeded(tx.commit())) {
-    last_error_ = db_.error_message();
-    return errc::io_error;
-  }
+  if (a.step() != SQLITE_DONE || b.step() != SQLITE_DONE || !sqlite::succeeded(tx.commit()))
+    return failed();
   return errc::ok;
+}
+
+errc offset_store::delete_offsets(const std::string& group,
+                                  const std::vector<std::pair<std::string, int32_t>>& partitions) {
+  sqlite::transaction tx(db_);
+  if (!sqlite::succeeded(tx.begin()))
+    return failed();
+  sqlite::statement s(db_, "DELETE FROM group_offsets WHERE group_id = ? AND topic = ? AND partition = ?");
+  for (auto& [topic, partition] : partitions) {
+    s.reset();
+    s.bind(1, group).bind(2, topic).bind(3, int64_t{partition});
+    if (s.step() != SQLITE_DONE)
+      return failed();
+  }
+  if (!sqlite::succeeded(tx.commit()))
+    return failed();
+  return errc::ok;
+}
+
+bool offset_store::has_group(const std::string& group) const {
+  sqlite::statement s(db_, "SELECT EXISTS (SELECT 1 FROM consumer_groups WHERE group_id = ?1) "
+                           "OR EXISTS (SELECT 1 FROM group_offsets WHERE group_id = ?1)");
+  s.bind(1, group);
+  return s.step() == SQLITE_ROW && s.column_int64(0) != 0;
 }
 
 errc offset_store::delete_topic(const std::string& topic) {
   sqlite::statement s(db_, "DELETE FROM group_offsets WHERE topic = ?");
   s.bind(1, topic);
-  if (s.step() != SQLITE_DONE) {
-    last_error_ = db_.error_message();
-    return errc::io_error;
-  }
+  if (s.step() != SQLITE_DONE)
+    return failed();
   return errc::ok;
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "persistence/errc.hpp"
@@ -51,13 +52,19 @@ public:
   int expire(int64_t now_ms, int64_t retention_ms);
   // Drops a deleted topic's offsets everywhere.
   errc delete_topic(const std::string& topic);
+  // DeleteGroups: the group's offsets and its row.
   errc delete_group(const std::string& group);
+  // OffsetDelete: the group's offsets of these partitions (the group's row stays), in one transaction.
+  errc delete_offsets(const std::string& group, const std::vector<std::pair<std::string, int32_t>>& partitions);
+  // Whether anything is stored under the group: offsets, or the row a group that once had members keeps.
+  bool has_group(const std::string& group) const;
 
   const std::string& last_error() const { return last_error_; }
 
 private:
   explicit offset_store(sqlite::connection db) : db_(std::move(db)) {}
   errc write(const std::vector<group_commit>& commits, int64_t now_ms);
+  errc failed() const; // records SQLite's last error message; io_error
   mutable sqlite::connection db_;
   mutable std::string last_error_;
 };

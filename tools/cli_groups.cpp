@@ -1,4 +1,4 @@
-// `samsa groups list|describe|reset-offsets`: consumer groups through the broker's native API.
+// `samsa groups list|describe|reset-offsets|delete`: consumer groups through the broker's native API.
 #include <chrono>
 #include <algorithm>
 #include <iomanip>
@@ -8,6 +8,7 @@
 
 #include <caf/scoped_actor.hpp>
 
+#include "actors/group_coordinator.hpp"
 #include "tools/cli_common.hpp"
 
 namespace samsa::cli {
@@ -131,6 +132,24 @@ int reset_offsets(caf::scoped_actor& self, const broker_actor& b, const args& a)
   return 0;
 }
 
+// Asks the node's group registry itself (the broker hands out its handle), as the Kafka handlers' DeleteGroups
+// does: the broker's typed interface has no delete of its own.
+int delete_group(caf::scoped_actor& self, const broker_actor& b, const args& a) {
+  const auto& group = a.positional[0];
+  caf::actor registry;
+  caf::error err;
+  self->request(b, timeout, groups_atom::value)
+    .receive([&](caf::actor& g) { registry = std::move(g); }, [&](caf::error& e) { err = std::move(e); });
+  if (err)
+    return fail("cannot reach the broker's consumer groups", err);
+  self->request(registry, timeout, actors::delete_group_atom::value, group)
+    .receive([](bool) {}, [&](caf::error& e) { err = std::move(e); });
+  if (err)
+    return fail("cannot delete group " + group, err);
+  std::cout << "deleted group " << group << " and its committed offsets\n";
+  return exit_ok;
+}
+
 int list_groups(caf::scoped_actor& self, const broker_actor& b, const args&) {
   int rc = exit_ok;
   self->request(b, timeout, groups_atom::value, list_atom::value)
@@ -168,7 +187,14 @@ command_group groups_commands() {
   reset.details = "Exactly one of --to-earliest, --to-latest and --to-offset. Refused (non_empty_group) while the\n"
                   "group has members.";
   reset.run = on_broker(reset_offsets);
-  return {"groups", "Inspect consumer groups and rewrite their committed offsets.", {list, describe, reset}};
+  command_spec del{"delete", "GROUP", 1, 1, "delete a consumer group and its committed offsets"};
+  del.options = {broker_option()};
+  del.examples = {"samsa groups delete billing"};
+  del.details = "Refused (non_empty_group) while the group has members; unknown_group when the node has no such\n"
+                "group. Kafka clients do the same with DeleteGroups (kafka-consumer-groups.sh --delete).";
+  del.run = on_broker(delete_group);
+  return {"groups", "Inspect consumer groups, rewrite their committed offsets, delete them.",
+          {list, describe, reset, del}};
 }
 
 } // namespace samsa::cli

@@ -32,6 +32,10 @@ constexpr api_info rows[] = {
   {api_key::init_producer_id, "InitProducerId", 0, 1, 2, true},
   {api_key::offset_for_leader_epoch, "OffsetForLeaderEpoch", 0, 4, 4, true},
   {api_key::describe_configs, "DescribeConfigs", 0, 4, 4, true},
+  {api_key::describe_log_dirs, "DescribeLogDirs", 0, 4, 2, true},
+  {api_key::delete_groups, "DeleteGroups", 0, 2, 2, true},
+  {api_key::offset_delete, "OffsetDelete", 0, 0, never_flexible, true},
+  {api_key::describe_cluster, "DescribeCluster", 0, 1, 0, true},
 };
 
 } // namespace

@@ -30,12 +30,20 @@ enum class api_key : int16_t {
   init_producer_id = 22,
   offset_for_leader_epoch = 23,
   describe_configs = 32,
+  describe_log_dirs = 35,
+  delete_groups = 42,
+  offset_delete = 47,
+  describe_cluster = 60,
 };
+
+/// first_flexible of an API whose every version is classic (OffsetDelete).
+inline constexpr int16_t never_flexible = 0x7fff;
 
 /// One row of the table. `min_version`..`max_version` is the range the codec implements and
 /// the broker may advertise. `first_flexible` is Kafka's own first flexible version of the API
-/// (from the protocol schema, even when we do not support it): header parsing needs it to know
-/// whether a request carries header v2, including requests for versions we will refuse.
+/// (from the protocol schema, even when we do not support it; `never_flexible` for an API that has
+/// none): header parsing needs it to know whether a request carries header v2, including requests
+/// for versions we will refuse.
 /// `implemented` says whether the broker handles the API yet; only those are advertised.
 struct api_info {
   api_key key;

@@ -134,6 +134,8 @@ const char* name(error_code ec) noexcept {
       return "GROUP_MAX_SIZE_REACHED";
     case error_code::fenced_instance_id:
       return "FENCED_INSTANCE_ID";
+    case error_code::group_subscribed_to_topic:
+      return "GROUP_SUBSCRIBED_TO_TOPIC";
     case error_code::invalid_record:
       return "INVALID_RECORD";
     case error_code::unstable_offset_commit:
@@ -148,6 +150,10 @@ const char* name(error_code ec) noexcept {
       return "UNKNOWN_TOPIC_ID";
     case error_code::ineligible_replica:
       return "INELIGIBLE_REPLICA";
+    case error_code::mismatched_endpoint_type:
+      return "MISMATCHED_ENDPOINT_TYPE";
+    case error_code::unsupported_endpoint_type:
+      return "UNSUPPORTED_ENDPOINT_TYPE";
   }
   return "UNKNOWN_ERROR_CODE";
 }

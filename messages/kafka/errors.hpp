@@ -75,6 +75,7 @@ enum class error_code : int16_t {
   member_id_required = 79,               // JoinGroup must be retried with the given member id
   group_max_size_reached = 81,           // group.max.size reached
   fenced_instance_id = 82,               // static member replaced by a newer instance
+  group_subscribed_to_topic = 86,        // OffsetDelete of a topic a live group member consumes
   invalid_record = 87,                   // record failed broker-side validation
   unstable_offset_commit = 88,           // pending transactional offsets
   throttling_quota_exceeded = 89,        // topic mutation rate quota hit
@@ -82,6 +83,8 @@ enum class error_code : int16_t {
   invalid_update_version = 95,           // AlterPartition: stale partition epoch
   unknown_topic_id = 100,                // this broker does not host the topic id
   ineligible_replica = 107,              // AlterPartition: a new ISR member is fenced or not a replica
+  mismatched_endpoint_type = 114,        // DescribeCluster asked a broker about controllers
+  unsupported_endpoint_type = 115,       // DescribeCluster with an endpoint type that does not exist
 };
 
 /// Kafka's upper-case name of the code ("NOT_LEADER_OR_FOLLOWER"), or "UNKNOWN_ERROR_CODE".

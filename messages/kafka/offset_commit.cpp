@@ -72,14 +72,7 @@ void encode(writer& w, int16_t version, const offset_commit_response& resp) {
     return w.fail();
   if (version >= 3)
     w.write_i32(resp.throttle_time_ms);
-  write_array(w, false, resp.topics, [](writer& ww, const offset_commit_topic_response& t) {
-    ww.write_string(t.name);
-    write_array(ww, false, t.partitions,
-                [](writer& w3, const offset_commit_partition_response& p) {
-                  w3.write_i32(p.partition_index);
-                  w3.write_i16(to_int(p.error));
-                });
-  });
+  write_topic_partition_errors(w, resp.topics);
 }
 
 bool decode(reader& r, int16_t version, offset_commit_response& resp) {
@@ -88,19 +81,7 @@ bool decode(reader& r, int16_t version, offset_commit_response& resp) {
     return false;
   }
   resp.throttle_time_ms = version >= 3 ? r.read_i32() : 0;
-  read_array(
-    r, false, resp.topics,
-    [](reader& rr, offset_commit_topic_response& t) {
-      t.name = rr.read_string();
-      read_array(
-        rr, false, t.partitions,
-        [](reader& r3, offset_commit_partition_response& p) {
-          p.partition_index = r3.read_i32();
-          p.error = static_cast<error_code>(r3.read_i16());
-        },
-        6);
-    },
-    6);
+  read_topic_partition_errors(r, resp.topics);
   return !r.failed();
 }
 

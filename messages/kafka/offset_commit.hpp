@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "messages/kafka/errors.hpp"
+#include "messages/kafka/partition_errors.hpp"
 #include "messages/kafka/wire.hpp"
 
 namespace samsa::kafka {
@@ -42,17 +43,9 @@ struct offset_commit_request {
   std::vector<offset_commit_topic> topics;
 };
 
-/// Result for one partition.
-struct offset_commit_partition_response {
-  int32_t partition_index = 0;
-  error_code error = error_code::none;
-};
-
-/// Results for one topic.
-struct offset_commit_topic_response {
-  std::string name;
-  std::vector<offset_commit_partition_response> partitions;
-};
+/// Result for one partition, and for one topic.
+using offset_commit_partition_response = partition_error;
+using offset_commit_topic_response = topic_partition_errors;
 
 /// OffsetCommit response body.
 struct offset_commit_response {

@@ -38,6 +38,7 @@ consume|--from-beginning --offset --partition --follow --max-messages --print-ke
 groups list|--broker
 groups describe|--broker
 groups reset-offsets|--topic --to-earliest --to-latest --to-offset --broker
+groups delete|--broker
 cluster status|--output --broker
 cluster start|--nodes --dir --base-port --set
 experiment check|--output --examples
@@ -48,7 +49,7 @@ for top in --help -h help; do
   run $top
   expect_rc 0 "$top"
   for c in broker "topics create" "topics list" "topics describe" "topics delete" produce consume "groups list" \
-    "groups describe" "groups reset-offsets" "cluster status" "cluster start" "experiment check" version; do
+    "groups describe" "groups reset-offsets" "groups delete" "cluster status" "cluster start" "experiment check" version; do
     expect_out "  $c " "$top"
   done
   expect_out "2  usage error" "$top"
@@ -79,6 +80,8 @@ prodcue t $NOBODY|error: unknown command 'prodcue'; did you mean 'produce'?
 --verison|error: unknown option '--verison'; did you mean '--version'?
 topics lst $NOBODY|error: unknown topics command 'lst'; did you mean 'list'?
 groups reset-offset g $NOBODY|error: unknown groups command 'reset-offset'; did you mean 'reset-offsets'?
+groups delet g $NOBODY|error: unknown groups command 'delet'; did you mean 'delete'?
+groups delete $NOBODY|error: missing GROUP
 cluster stauts $NOBODY|error: unknown cluster command 'stauts'; did you mean 'status'?
 produce t --partiton 1 $NOBODY|error: unknown option '--partiton'; did you mean '--partition'?
 consume t --form-beginning $NOBODY|error: unknown option '--form-beginning'; did you mean '--from-beginning'?

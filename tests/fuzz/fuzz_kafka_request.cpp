@@ -22,9 +22,12 @@
 #include "messages/kafka/api_table.hpp"
 #include "messages/kafka/api_versions.hpp"
 #include "messages/kafka/create_topics.hpp"
+#include "messages/kafka/delete_groups.hpp"
 #include "messages/kafka/delete_topics.hpp"
+#include "messages/kafka/describe_cluster.hpp"
 #include "messages/kafka/describe_configs.hpp"
 #include "messages/kafka/describe_groups.hpp"
+#include "messages/kafka/describe_log_dirs.hpp"
 #include "messages/kafka/fetch.hpp"
 #include "messages/kafka/find_coordinator.hpp"
 #include "messages/kafka/heartbeat.hpp"
@@ -35,6 +38,7 @@
 #include "messages/kafka/list_offsets.hpp"
 #include "messages/kafka/metadata.hpp"
 #include "messages/kafka/offset_commit.hpp"
+#include "messages/kafka/offset_delete.hpp"
 #include "messages/kafka/offset_fetch.hpp"
 #include "messages/kafka/produce.hpp"
 #include "messages/kafka/request_header.hpp"
@@ -117,6 +121,10 @@ void dispatch(k::reader& r, int16_t key, int16_t version) {
     case k::api_key::delete_topics: return roundtrip<k::delete_topics_request>(r, key, version);
     case k::api_key::init_producer_id: return roundtrip<k::init_producer_id_request>(r, key, version);
     case k::api_key::describe_configs: return roundtrip<k::describe_configs_request>(r, key, version);
+    case k::api_key::describe_log_dirs: return roundtrip<k::describe_log_dirs_request>(r, key, version);
+    case k::api_key::delete_groups: return roundtrip<k::delete_groups_request>(r, key, version);
+    case k::api_key::offset_delete: return roundtrip<k::offset_delete_request>(r, key, version);
+    case k::api_key::describe_cluster: return roundtrip<k::describe_cluster_request>(r, key, version);
   }
 }
 
@@ -360,6 +368,32 @@ int main(int argc, char** argv) {
           r.resources.push_back({k::config_resource_broker, "1", std::vector<std::string>{"node.id"}});
           r.include_synonyms = v >= 1;
           emit(dir, "describe_configs", key, v, r);
+          break;
+        }
+        case k::api_key::describe_log_dirs: {
+          k::describe_log_dirs_request r;
+          emit(dir, "describe_log_dirs_all", key, v, r);
+          r.topics = std::vector<k::describe_log_dirs_topic>{{"orders", {0, 1}}};
+          emit(dir, "describe_log_dirs", key, v, r);
+          break;
+        }
+        case k::api_key::delete_groups: {
+          k::delete_groups_request r;
+          r.groups_names = {"g", "h"};
+          emit(dir, "delete_groups", key, v, r);
+          break;
+        }
+        case k::api_key::offset_delete: {
+          k::offset_delete_request r;
+          r.group_id = "g";
+          r.topics.push_back({"orders", {0, 2}});
+          emit(dir, "offset_delete", key, v, r);
+          break;
+        }
+        case k::api_key::describe_cluster: {
+          k::describe_cluster_request r;
+          r.include_cluster_authorized_operations = true;
+          emit(dir, "describe_cluster", key, v, r);
           break;
         }
       }

@@ -29,6 +29,8 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
     {api_key::create_topics, 0, 4, 5},    {api_key::delete_topics, 0, 3, 4},
     {api_key::init_producer_id, 0, 1, 2}, {api_key::offset_for_leader_epoch, 0, 4, 4},
     {api_key::describe_configs, 0, 4, 4},
+    {api_key::describe_log_dirs, 0, 4, 2}, {api_key::delete_groups, 0, 2, 2},
+    {api_key::offset_delete, 0, 0, never_flexible}, {api_key::describe_cluster, 0, 1, 0},
   };
   CHECK(api_table().size == sizeof(rows) / sizeof(rows[0]));
   for (const auto& e : rows) {
@@ -40,7 +42,9 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
     CHECK(row->first_flexible == e.flex);
     // Only APIs whose codec implements the flexible encoding may advertise a flexible version.
     if (e.key != api_key::api_versions && e.key != api_key::list_offsets &&
-        e.key != api_key::describe_configs && e.key != api_key::offset_for_leader_epoch)
+        e.key != api_key::describe_configs && e.key != api_key::describe_log_dirs &&
+        e.key != api_key::offset_for_leader_epoch &&
+        e.key != api_key::delete_groups && e.key != api_key::describe_cluster)
       CHECK(row->max_version < row->first_flexible);
   }
   int16_t prev = -1;
@@ -56,6 +60,8 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
   CHECK(is_flexible(18, 3));
   CHECK_FALSE(is_flexible(18, 2));
   CHECK_FALSE(is_flexible(4, 100));
+  CHECK_FALSE(is_flexible(47, 0)); // OffsetDelete has no flexible version
+  CHECK(is_flexible(60, 0));       // DescribeCluster has only flexible ones
 }
 
 TEST_CASE("api table: the broker handles every API it lists") {
@@ -64,7 +70,9 @@ TEST_CASE("api table: the broker handles every API it lists") {
                     api_key::init_producer_id, api_key::find_coordinator, api_key::join_group,
                     api_key::sync_group, api_key::heartbeat, api_key::leave_group, api_key::offset_commit,
                     api_key::offset_fetch, api_key::describe_groups, api_key::list_groups,
-                    api_key::describe_configs})
+                    api_key::offset_for_leader_epoch, api_key::describe_configs, api_key::describe_log_dirs,
+                    api_key::delete_groups,
+                    api_key::offset_delete, api_key::describe_cluster})
     CHECK(find_api(k)->implemented);
   CHECK(find_api(int16_t{21}) == nullptr); // DeleteRecords: not in the table
 }

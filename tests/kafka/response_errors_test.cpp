@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
+#include "messages/kafka/delete_groups.hpp"
 #include "messages/kafka/describe_groups.hpp"
+#include "messages/kafka/describe_log_dirs.hpp"
 #include "messages/kafka/fetch.hpp"
 #include "messages/kafka/heartbeat.hpp"
 #include "messages/kafka/metadata.hpp"
@@ -40,4 +42,12 @@ TEST_CASE("response_errors: an error code anywhere in a response is found") {
   groups.groups.resize(2);
   groups.groups[0].members.resize(1);
   check_found(groups, [](auto& r) { r.groups[1].error = error_code::coordinator_not_available; });
+  delete_groups_response deleted;
+  deleted.results.resize(2);
+  check_found(deleted, [](auto& r) { r.results[1].error = error_code::non_empty_group; });
+  describe_log_dirs_response dirs;
+  dirs.results.resize(1);
+  dirs.results[0].topics.resize(1);
+  dirs.results[0].topics[0].partitions.resize(1);
+  check_found(dirs, [](auto& r) { r.results[0].error = error_code::kafka_storage_error; });
 }

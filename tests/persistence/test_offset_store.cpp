@@ -93,6 +93,29 @@ TEST_CASE("deleting a topic drops its offsets in every group") {
   CHECK(left[0].topic == "kept");
 }
 
+TEST_CASE("deleting a group's offsets of some partitions keeps the others and the group") {
+  db_fixture fx;
+  auto store = offset_store::open(fx.file);
+  REQUIRE(store->commit("g", {at("t", 0, 1), at("t", 1, 2), at("u", 0, 3)}, 1000) == errc::ok);
+  REQUIRE(store->commit("h", {at("t", 0, 4)}, 1000) == errc::ok);
+  REQUIRE(store->delete_offsets("g", {{"t", 0}, {"u", 0}, {"absent", 5}}) == errc::ok);
+  auto g = store->fetch("g");
+  REQUIRE(g.size() == 1);
+  CHECK(g[0].topic == "t");
+  CHECK(g[0].partition == 1);
+  CHECK(store->fetch("h").size() == 1); // another group's offset of t-0 stays
+  CHECK(store->has_group("g"));
+  REQUIRE(store->delete_offsets("g", {{"t", 1}}) == errc::ok);
+  CHECK(store->fetch("g").empty());
+  CHECK(store->has_group("g")); // its row stays: the group still exists (Empty), as in Kafka
+  REQUIRE(store->delete_group("g") == errc::ok);
+  CHECK_FALSE(store->has_group("g"));
+  CHECK_FALSE(store->has_group("never"));
+  // A group that had members but never committed is known by its row alone.
+  REQUIRE(store->set_empty_since("members-only", 5) == errc::ok);
+  CHECK(store->has_group("members-only"));
+}
+
 TEST_CASE("opening a database without the tables fails with a clear error") {
   auto dir = std::filesystem::temp_directory_path() / ("samsa-offsets-bare-" + std::to_string(std::random_device{}()));
   std::filesystem::create_directories(dir);

@@ -169,3 +169,23 @@ TEST_CASE("every real command: a summary, an example, every option with a line i
   CHECK(names == std::set<std::string>{"broker", "topics", "produce", "consume", "groups", "cluster", "experiment"});
   CHECK(version_text().find("CAF 0.17") != std::string::npos);
 }
+
+TEST_CASE("samsa groups delete: one GROUP, --broker, nothing else") {
+  for (const auto& g : samsa_commands()) {
+    if (g.name != "groups")
+      continue;
+    std::set<std::string> subs;
+    for (const auto& c : g.subcommands)
+      subs.insert(c.name);
+    CHECK(subs == std::set<std::string>{"list", "describe", "reset-offsets", "delete"});
+    for (const auto& c : g.subcommands) {
+      if (c.name != "delete")
+        continue;
+      CHECK(parse_command(c, {"billing"}).error.empty());
+      CHECK(parse_command(c, {"billing", "--broker", "h:1"}).parsed.get("--broker") == std::optional<std::string>{"h:1"});
+      CHECK(parse_command(c, {}).error == "missing GROUP");
+      CHECK(parse_command(c, {"a", "b"}).error == "unexpected argument 'b'");
+      CHECK(parse_command(c, {"a", "--topic", "t"}).error.rfind("unknown option '--topic'", 0) == 0);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+#pragma once
+
+// The answer shape several APIs share in their classic versions: topics[name, partitions[partition_index,
+// error]] (OffsetCommit v0-7, OffsetDelete v0).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "messages/kafka/errors.hpp"
+#include "messages/kafka/wire.hpp"
+
+namespace samsa::kafka {
+
+/// The result for one partition.
+struct partition_error {
+  int32_t partition_index = 0;
+  error_code error = error_code::none;
+};
+
+/// The results for one topic's partitions.
+struct topic_partition_errors {
+  std::string name;
+  std::vector<partition_error> partitions;
+};
+
+void write_topic_partition_errors(writer& w, const std::vector<topic_partition_errors>& topics);
+void read_topic_partition_errors(reader& r, std::vector<topic_partition_errors>& topics);
+
+} // namespace samsa::kafka
