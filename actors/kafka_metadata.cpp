@@ -19,6 +19,21 @@ namespace samsa::actors {
 
 namespace {
 
+// What Metadata answers for a topic whose auto-creation failed. Only a refusal of the topic itself is
+// final; anything else (created concurrently, no quorum leader yet, a node still catching up, a timeout) is
+// LEADER_NOT_AVAILABLE, which clients retry: librdkafka takes another code such as NOT_CONTROLLER as the
+// topic's permanent error and fails every produce() to it (seen during a rolling restart).
+kafka::error_code auto_create_error(const caf::error& e) {
+  switch (api_code(e)) {
+    case api_errc::invalid_topic: return kafka::error_code::invalid_topic_exception;
+    case api_errc::invalid_partitions:
+    case api_errc::invalid_replication_factor:
+    case api_errc::invalid_config: return to_kafka(e);
+    default: return kafka::error_code::leader_not_available;
+  }
+}
+
+
 kafka::metadata_topic to_metadata(const topic_description& d, int32_t node_id) {
   kafka::metadata_topic t;
   t.name = d.name;
@@ -94,11 +109,7 @@ void create_then_answer(kafka_handler_ptr self, caf::typed_response_promise<kafk
             rp.deliver(encode_reply(header, *resp));
         },
         [=](caf::error& e) mutable {
-          // Created concurrently by another request: the client simply asks again.
-          auto code = api_code(e) == api_errc::topic_already_exists ? kafka::error_code::leader_not_available
-                      : api_code(e) == api_errc::invalid_topic      ? kafka::error_code::invalid_topic_exception
-                                                                    : to_kafka(e);
-          resp->topics.push_back(topic_error(name, code));
+          resp->topics.push_back(topic_error(name, auto_create_error(e)));
           if (--*pending == 0)
             rp.deliver(encode_reply(header, *resp));
         });
