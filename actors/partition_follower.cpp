@@ -34,18 +34,23 @@ void retry_later(self_ptr self, int64_t ms) {
   self->delayed_send(self, milliseconds(ms), resume_atom::value, self->state.generation);
 }
 
-// After the log lost its tail (truncation) the producer state is rebuilt from what remains, by the code
-// recovery uses, so a producer's retry of a cut batch is appended again rather than taken for a duplicate.
+// After the log end moved other than by an append (its tail cut by epoch, or the whole log restarted at the
+// leader's log start) the producer state is rebuilt from what remains, by the code recovery uses, so a
+// producer's retry of a cut batch is appended again rather than taken for a duplicate; the HW is kept
+// within [log start, log end].
 void after_truncation(self_ptr self, int64_t old_end) {
   auto& st = self->state;
   const auto end = st.log->log_end_offset();
-  if (end >= old_end)
+  if (end == old_end)
     return;
-  spdlog::info("{}: truncated from {} to {} (leader epoch {})", name_of(st), old_end, end, st.leadership.leader_epoch);
+  spdlog::info("{}: {} from {} to {} (leader epoch {})", name_of(st),
+               end < old_end ? "truncated" : "restarted at the leader's log start", old_end, end,
+               st.leadership.leader_epoch);
   st.producers = recover_producer_state(st.cfg.dir, *st.log);
   st.producers_dirty = true;
-  if (st.high_watermark > end) {
-    st.high_watermark = end;
+  const auto hw = std::clamp(st.high_watermark, st.log->log_start_offset(), end);
+  if (hw != st.high_watermark) {
+    st.high_watermark = hw;
     st.hw_dirty = true;
   }
 }
@@ -116,7 +121,7 @@ void on_fetched(self_ptr self, replica_fetch_response& r) {
       spdlog::info("{}: log end {} is below the leader's log start {}: starting over there", name_of(st), end,
                    r.log_start_offset);
       if (st.log->truncate_to(r.log_start_offset) == persistence::errc::ok)
-        after_truncation(self, end + 1);
+        after_truncation(self, end);
       fetch(self);
     } else {
       // Beyond the leader's log end: the epochs decide what to cut.
