@@ -1,5 +1,7 @@
 #include "persistence/offset_store.hpp"
 
+#include <algorithm>
+
 #include <sqlite3.h>
 
 namespace samsa::persistence {
@@ -36,43 +38,137 @@ errc offset_store::failed() const {
   return errc::io_error;
 }
 
+namespace {
+
+// The statements of a commit, prepared once per transaction.
+struct commit_statements {
+  explicit commit_statements(sqlite::connection& db)
+    : upsert(db, "INSERT INTO group_offsets (group_id, topic, partition, committed_offset, leader_epoch, "
+                 "metadata, commit_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                 "ON CONFLICT (group_id, topic, partition) DO UPDATE SET "
+                 "committed_offset = excluded.committed_offset, leader_epoch = excluded.leader_epoch, "
+                 "metadata = excluded.metadata, commit_ms = excluded.commit_ms"),
+      group_row(db, "INSERT INTO consumer_groups (group_id, empty_since_ms) VALUES (?, ?) "
+                    "ON CONFLICT (group_id) DO UPDATE SET empty_since_ms = "
+                    "CASE WHEN excluded.empty_since_ms IS NULL THEN consumer_groups.empty_since_ms "
+                    "ELSE excluded.empty_since_ms END") {}
+
+  bool group(const std::string& group_id, bool empty, int64_t now_ms) {
+    group_row.reset();
+    group_row.bind(1, group_id);
+    if (empty)
+      group_row.bind(2, now_ms);
+    else
+      group_row.bind_null(2);
+    return group_row.step() == SQLITE_DONE;
+  }
+
+  bool offset(const std::string& group_id, const committed_offset& o, int64_t now_ms) {
+    upsert.reset();
+    upsert.bind(1, group_id).bind(2, o.topic).bind(3, int64_t{o.partition}).bind(4, o.offset);
+    upsert.bind(5, int64_t{o.leader_epoch});
+    if (o.metadata)
+      upsert.bind(6, *o.metadata);
+    else
+      upsert.bind_null(6);
+    upsert.bind(7, o.commit_ms > 0 ? o.commit_ms : now_ms);
+    return upsert.step() == SQLITE_DONE;
+  }
+
+  sqlite::statement upsert;
+  sqlite::statement group_row;
+};
+
+// A group's offsets and row go, inside the caller's transaction.
+bool erase_group(sqlite::connection& db, const std::string& group) {
+  sqlite::statement a(db, "DELETE FROM group_offsets WHERE group_id = ?");
+  a.bind(1, group);
+  sqlite::statement b(db, "DELETE FROM consumer_groups WHERE group_id = ?");
+  b.bind(1, group);
+  return a.step() == SQLITE_DONE && b.step() == SQLITE_DONE;
+}
+
+} // namespace
+
 errc offset_store::write(const std::vector<group_commit>& commits, int64_t now_ms) {
   sqlite::transaction tx(db_);
   if (!sqlite::succeeded(tx.begin()))
     return failed();
-  sqlite::statement upsert(db_,
-                           "INSERT INTO group_offsets (group_id, topic, partition, committed_offset, leader_epoch, "
-                           "metadata, commit_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                           "ON CONFLICT (group_id, topic, partition) DO UPDATE SET "
-                           "committed_offset = excluded.committed_offset, leader_epoch = excluded.leader_epoch, "
-                           "metadata = excluded.metadata, commit_ms = excluded.commit_ms");
-  sqlite::statement group_row(db_, "INSERT INTO consumer_groups (group_id, empty_since_ms) VALUES (?, ?) "
-                                   "ON CONFLICT (group_id) DO UPDATE SET empty_since_ms = "
-                                   "CASE WHEN excluded.empty_since_ms IS NULL THEN consumer_groups.empty_since_ms "
-                                   "ELSE excluded.empty_since_ms END");
+  commit_statements w(db_);
   for (auto& c : commits) {
-    group_row.reset();
-    group_row.bind(1, c.group_id);
-    if (c.group_is_empty)
-      group_row.bind(2, now_ms);
-    else
-      group_row.bind_null(2);
-    if (group_row.step() != SQLITE_DONE)
+    if (!w.group(c.group_id, c.group_is_empty, now_ms))
       return failed();
-    for (auto& o : c.offsets) {
-      upsert.reset();
-      upsert.bind(1, c.group_id).bind(2, o.topic).bind(3, int64_t{o.partition}).bind(4, o.offset);
-      upsert.bind(5, int64_t{o.leader_epoch});
-      if (o.metadata)
-        upsert.bind(6, *o.metadata);
-      else
-        upsert.bind_null(6);
-      upsert.bind(7, o.commit_ms > 0 ? o.commit_ms : now_ms);
-      if (upsert.step() != SQLITE_DONE)
+    for (auto& o : c.offsets)
+      if (!w.offset(c.group_id, o, now_ms))
         return failed();
-    }
   }
   if (!sqlite::succeeded(tx.commit()))
+    return failed();
+  return errc::ok;
+}
+
+errc offset_store::apply_log(int32_t log_partition, const std::vector<offset_change>& changes, int64_t next_offset,
+                             int64_t now_ms) {
+  sqlite::transaction tx(db_);
+  if (!sqlite::succeeded(tx.begin()))
+    return failed();
+  commit_statements w(db_);
+  sqlite::statement drop(db_, "DELETE FROM group_offsets WHERE group_id = ? AND topic = ? AND partition = ?");
+  for (auto& c : changes) {
+    bool ok = true;
+    switch (c.what) {
+      case offset_change::kind::commit:
+        ok = w.group(c.group_id, c.group_is_empty, now_ms) && w.offset(c.group_id, c.offset, now_ms);
+        break;
+      case offset_change::kind::delete_offset:
+        drop.reset();
+        drop.bind(1, c.group_id).bind(2, c.offset.topic).bind(3, int64_t{c.offset.partition});
+        ok = drop.step() == SQLITE_DONE;
+        break;
+      case offset_change::kind::delete_group:
+        ok = erase_group(db_, c.group_id);
+        break;
+    }
+    if (!ok)
+      return failed();
+  }
+  sqlite::statement progress(db_, "INSERT INTO offsets_log_progress (partition, next_offset) VALUES (?, ?) "
+                                  "ON CONFLICT (partition) DO UPDATE SET next_offset = excluded.next_offset");
+  progress.bind(1, int64_t{log_partition}).bind(2, next_offset);
+  if (progress.step() != SQLITE_DONE || !sqlite::succeeded(tx.commit()))
+    return failed();
+  return errc::ok;
+}
+
+int64_t offset_store::log_progress(int32_t log_partition) const {
+  sqlite::statement s(db_, "SELECT next_offset FROM offsets_log_progress WHERE partition = ?");
+  s.bind(1, int64_t{log_partition});
+  return s.step() == SQLITE_ROW ? s.column_int64(0) : 0;
+}
+
+errc offset_store::reset_log_partition(int32_t log_partition, const std::function<bool(const std::string&)>& owned) {
+  std::vector<std::string> mine;
+  for (auto& g : groups())
+    if (owned(g))
+      mine.push_back(g);
+  {
+    // Groups with offsets but no row (not written by this version) are found through their offsets.
+    sqlite::statement s(db_, "SELECT DISTINCT group_id FROM group_offsets");
+    while (s.step() == SQLITE_ROW) {
+      auto g = s.column_text(0);
+      if (owned(g) && std::find(mine.begin(), mine.end(), g) == mine.end())
+        mine.push_back(g);
+    }
+  }
+  sqlite::transaction tx(db_);
+  if (!sqlite::succeeded(tx.begin()))
+    return failed();
+  for (auto& g : mine)
+    if (!erase_group(db_, g))
+      return failed();
+  sqlite::statement progress(db_, "DELETE FROM offsets_log_progress WHERE partition = ?");
+  progress.bind(1, int64_t{log_partition});
+  if (progress.step() != SQLITE_DONE || !sqlite::succeeded(tx.commit()))
     return failed();
   return errc::ok;
 }
@@ -140,17 +236,19 @@ errc offset_store::set_empty_since(const std::string& group, std::optional<int64
   return errc::ok;
 }
 
-int offset_store::expire(int64_t now_ms, int64_t retention_ms) {
+std::vector<std::string> offset_store::expired_groups(int64_t now_ms, int64_t retention_ms) const {
   std::vector<std::string> expired;
-  {
-    sqlite::statement s(db_, "SELECT group_id FROM consumer_groups WHERE empty_since_ms IS NOT NULL "
-                             "AND empty_since_ms < ?");
-    s.bind(1, now_ms - retention_ms);
-    while (s.step() == SQLITE_ROW)
-      expired.push_back(s.column_text(0));
-  }
+  sqlite::statement s(db_, "SELECT group_id FROM consumer_groups WHERE empty_since_ms IS NOT NULL "
+                           "AND empty_since_ms < ?");
+  s.bind(1, now_ms - retention_ms);
+  while (s.step() == SQLITE_ROW)
+    expired.push_back(s.column_text(0));
+  return expired;
+}
+
+int offset_store::expire(int64_t now_ms, int64_t retention_ms) {
   int n = 0;
-  for (auto& g : expired)
+  for (auto& g : expired_groups(now_ms, retention_ms))
     if (delete_group(g) == errc::ok)
       ++n;
   return n;
@@ -160,11 +258,7 @@ errc offset_store::delete_group(const std::string& group) {
   sqlite::transaction tx(db_);
   if (!sqlite::succeeded(tx.begin()))
     return failed();
-  sqlite::statement a(db_, "DELETE FROM group_offsets WHERE group_id = ?");
-  a.bind(1, group);
-  sqlite::statement b(db_, "DELETE FROM consumer_groups WHERE group_id = ?");
-  b.bind(1, group);
-  if (a.step() != SQLITE_DONE || b.step() != SQLITE_DONE || !sqlite::succeeded(tx.commit()))
+  if (!erase_group(db_, group) || !sqlite::succeeded(tx.commit()))
     return failed();
   return errc::ok;
 }

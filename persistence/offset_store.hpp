@@ -4,6 +4,7 @@
 // commit bursts into few transactions through commit_batch().
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +23,16 @@ struct committed_offset {
   int32_t leader_epoch = -1;
   std::optional<std::string> metadata;
   int64_t commit_ms = 0;
+};
+
+// One change read from the replicated offsets log (cluster/offsets_topic decodes it): a commit, one
+// partition's offset deleted (a tombstone), or a whole group deleted (its offsets and its row).
+struct offset_change {
+  enum class kind : uint8_t { commit, delete_offset, delete_group };
+  kind what = kind::commit;
+  std::string group_id;
+  committed_offset offset;  // commit: every field; delete_offset: topic and partition
+  bool group_is_empty = false; // commit: made outside a live group (see group_commit)
 };
 
 struct group_commit {
@@ -56,6 +67,17 @@ public:
   errc delete_group(const std::string& group);
   // OffsetDelete: the group's offsets of these partitions (the group's row stays), in one transaction.
   errc delete_offsets(const std::string& group, const std::vector<std::pair<std::string, int32_t>>& partitions);
+  // A cluster node: applies the changes read from partition `log_partition` of the offsets log, and records
+  // `next_offset` as where that partition's materialisation continues, in ONE transaction.
+  errc apply_log(int32_t log_partition, const std::vector<offset_change>& changes, int64_t next_offset, int64_t now_ms);
+  // Where the materialisation of a log partition continues (0: nothing applied yet).
+  int64_t log_progress(int32_t log_partition) const;
+  // Forgets what was materialised from a log partition whose replica starts over: the groups `owned` picks
+  // lose their offsets and rows, and the partition's progress goes back to 0.
+  errc reset_log_partition(int32_t log_partition, const std::function<bool(const std::string&)>& owned);
+  // The groups expire() would remove now, without removing them (a cluster writes tombstones instead).
+  std::vector<std::string> expired_groups(int64_t now_ms, int64_t retention_ms) const;
+
   // Whether anything is stored under the group: offsets, or the row a group that once had members keeps.
   bool has_group(const std::string& group) const;
 

@@ -124,3 +124,48 @@ TEST_CASE("opening a database without the tables fails with a clear error") {
   CHECK(err.find("group_offsets") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("changes from the offsets log are applied with their progress in one transaction") {
+  db_fixture fx;
+  using kind = offset_change::kind;
+  auto change = [](kind k, std::string g, std::string topic = "", int32_t p = 0, int64_t off = 0, bool empty = false) {
+    offset_change c;
+    c.what = k;
+    c.group_id = std::move(g);
+    c.offset = at(std::move(topic), p, off);
+    c.group_is_empty = empty;
+    return c;
+  };
+  {
+    auto store = offset_store::open(fx.file);
+    REQUIRE(store);
+    CHECK(store->log_progress(3) == 0);
+    REQUIRE(store->apply_log(3,
+                             {change(kind::commit, "g1", "t", 0, 10), change(kind::commit, "g1", "t", 1, 20),
+                              change(kind::commit, "g1", "t", 0, 11), change(kind::commit, "g2", "t", 0, 5, true)},
+                             4, 1000)
+            == errc::ok);
+    CHECK(store->log_progress(3) == 4);
+    CHECK(store->log_progress(4) == 0); // per log partition
+    auto g1 = store->fetch("g1");
+    REQUIRE(g1.size() == 2);
+    CHECK(g1[0].offset == 11); // the later change of the same partition wins
+    CHECK(store->expired_groups(1000 + 10, 5) == std::vector<std::string>{"g2"}); // empty since its commit
+    CHECK(store->has_group("g2"));                                                // only reported
+    REQUIRE(store->apply_log(3, {change(kind::delete_offset, "g1", "t", 1), change(kind::delete_group, "g2")}, 6, 2000)
+            == errc::ok);
+  }
+  auto store = offset_store::open(fx.file); // reopened: progress and rows were stored
+  REQUIRE(store);
+  CHECK(store->log_progress(3) == 6);
+  auto g1 = store->fetch("g1");
+  REQUIRE(g1.size() == 1);
+  CHECK(g1[0].partition == 0);
+  CHECK_FALSE(store->has_group("g2"));
+  REQUIRE(store->apply_log(3, {change(kind::commit, "g3", "u", 0, 1)}, 7, 3000) == errc::ok);
+  // Starting the partition over forgets exactly the groups it owns.
+  REQUIRE(store->reset_log_partition(3, [](const std::string& g) { return g == "g1"; }) == errc::ok);
+  CHECK(store->log_progress(3) == 0);
+  CHECK_FALSE(store->has_group("g1"));
+  CHECK(store->fetch("g3").size() == 1);
+}
