@@ -78,6 +78,8 @@ caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::
   gcfg.db_file = data_dir(cfg) / "metadata.db";
   gcfg.group.initial_rebalance_delay_ms = cfg.group_initial_rebalance_delay_ms;
   gcfg.offsets_retention_ms = int64_t{cfg.offsets_retention_minutes} * 60 * 1000;
+  gcfg.replicated_offsets = controller != nullptr; // a cluster node: offsets go through __consumer_offsets
+  gcfg.offsets_commit_timeout_ms = cfg.offsets_commit_timeout_ms;
   auto groups = spawn_group_registry(sys, gcfg);
   if (!groups) {
     stop_partitions(data.topics);

@@ -10,9 +10,11 @@
 
 #include "actors/actor_clock.hpp"
 #include "actors/broker_topics.hpp"
+#include "actors/group_offsets_log.hpp"
 #include "cluster/controller/replication_control.hpp"
 #include "cluster/metadata_image.hpp"
 #include "cluster/metadata_view.hpp"
+#include "cluster/offsets_topic.hpp"
 #include "messages/cluster_api.hpp"
 #include "persistence/data_dir.hpp"
 
@@ -133,6 +135,8 @@ void on_image(broker_ptr self, image_ptr img) {
       spdlog::info("cluster: topic {} (id {}, {} partition{})", rec.name, rec.topic_id, rec.partitions,
                    rec.partitions == 1 ? "" : "s");
     entry.record = rec;
+    if (rec.name == cluster::offsets_topic) // the registry routes groups by the log's partition count
+      caf::anon_send(st.groups, offsets_log_atom::value, static_cast<int32_t>(t.partitions.size()));
     entry.partitions.resize(t.partitions.size());
     entry.inflight.resize(t.partitions.size(), 0);
     for (size_t p = 0; p < t.partitions.size(); ++p) {
@@ -140,7 +144,8 @@ void on_image(broker_ptr self, image_ptr img) {
       bool mine = hosts(t.partitions[p], self_id);
       if (mine && !actor) {
         replica_wiring w{leadership_of(st, t, p), caf::actor_cast<caf::actor_addr>(self),
-                         caf::actor_cast<caf::actor_addr>(st.controller)};
+                         caf::actor_cast<caf::actor_addr>(st.controller),
+                         rec.name == cluster::offsets_topic ? st.groups : caf::actor{}};
         actor = open_partition(self->system(), st.cfg, rec, static_cast<int32_t>(p), st.producer_id_limit, nullptr, &w);
         entry.published.resize(entry.partitions.size(), {-1, -1});
         entry.published[p] = {t.partitions[p].leader_epoch, t.partitions[p].partition_epoch};

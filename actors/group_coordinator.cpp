@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
+#include <map>
 
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
@@ -137,8 +139,29 @@ caf::behavior group_coordinator(group_ptr self, std::string group_id, cluster::g
       auto rp = self->make_response_promise();
       self->request(st.registry, timeouts::request, commit_atom::value, std::move(c))
         .then([=](bool) mutable { rp.deliver(cluster::group_errc::none); },
-              [=](caf::error&) mutable { rp.deliver(cluster::group_errc::coordinator_not_available); });
+              [=](caf::error& e) mutable {
+                bool moved = e.category() == api_error_category
+                             && static_cast<api_errc>(e.code()) == api_errc::not_coordinator;
+                rp.deliver(moved ? cluster::group_errc::not_coordinator
+                                 : cluster::group_errc::coordinator_not_available);
+              });
       return rp;
+    },
+    [=](unload_atom) {
+      auto& st = self->state;
+      cluster::join_response j;
+      j.error = cluster::group_errc::not_coordinator;
+      for (auto& [member, rp] : st.parked_joins) {
+        j.member_id = member;
+        rp.deliver(j);
+      }
+      cluster::sync_response sr;
+      sr.error = cluster::group_errc::not_coordinator;
+      for (auto& [member, rp] : st.parked_syncs)
+        rp.deliver(sr);
+      st.parked_joins.clear();
+      st.parked_syncs.clear();
+      self->quit();
     },
     [=](describe_atom) -> cluster::group_description { return self->state.group->describe(); },
     [=](delete_group_atom) -> caf::result<group_admin_answer> {
@@ -175,11 +198,43 @@ namespace {
 
 using registry_ptr = caf::stateful_actor<group_registry_state>*;
 
+// A cluster node's commits, one append per offsets log partition for everything that queued up.
+void flush_to_log(registry_ptr self) {
+  auto& st = self->state;
+  std::map<int32_t, std::vector<group_registry_state::pending_commit>> by_partition;
+  for (auto& p : st.pending)
+    by_partition[offsets_partition_of(st.log, p.commit.group_id)].push_back(std::move(p));
+  st.pending.clear();
+  for (auto& [partition, commits] : by_partition) {
+    std::vector<persistence::offset_change> changes;
+    auto now = wall_clock_ms(); // stamped here, so every replica stores the same commit time
+    for (auto& c : commits)
+      for (auto& o : c.commit.offsets) {
+        changes.push_back({persistence::offset_change::kind::commit, c.commit.group_id, o, c.commit.group_is_empty});
+        if (changes.back().offset.commit_ms <= 0)
+          changes.back().offset.commit_ms = now;
+      }
+    auto promises = std::make_shared<std::vector<caf::response_promise>>();
+    for (auto& c : commits)
+      promises->push_back(c.promise);
+    write_offset_changes(self, partition, std::move(changes), [promises](const caf::error& e) {
+      for (auto& rp : *promises) {
+        if (e)
+          rp.deliver(e);
+        else
+          rp.deliver(true);
+      }
+    });
+  }
+}
+
 void flush_commits(registry_ptr self) {
   auto& st = self->state;
   st.flush_scheduled = false;
   if (st.pending.empty())
     return;
+  if (st.log.enabled)
+    return flush_to_log(self);
   std::vector<persistence::group_commit> batch;
   batch.reserve(st.pending.size());
   for (auto& p : st.pending)
@@ -231,29 +286,52 @@ caf::actor group_of(registry_ptr self, const std::string& id) {
   return g;
 }
 
-// DeleteGroups once the coordinator (if any) agreed: the group must exist (formed, or something stored).
-caf::expected<bool> finish_delete_group(registry_ptr self, const std::string& group, bool formed) {
+// Stores `changes` of `group`: into SQLite at once on a single node, through the offsets log on a cluster
+// node; `done` gets the outcome.
+void store_changes(registry_ptr self, const std::string& group, std::vector<persistence::offset_change> changes,
+                   std::function<void(const caf::error&)> done) {
   auto& st = self->state;
-  flush_commits(self); // a commit accepted before the delete must not outlive it
-  if (!formed && !st.offsets->has_group(group))
-    return make_error(api_errc::unknown_group, "unknown consumer group '" + group + "'");
-  if (st.offsets->delete_group(group) != persistence::errc::ok)
-    return make_error(api_errc::storage_error, "cannot delete group '" + group + "': " + st.offsets->last_error());
-  spdlog::info("group {}: deleted with its committed offsets", group);
-  return true;
+  flush_commits(self); // a commit accepted before this change must not be ordered after it
+  if (st.log.enabled) {
+    write_offset_changes(self, offsets_partition_of(st.log, group), std::move(changes), std::move(done));
+    return;
+  }
+  auto e = st.offsets->apply_changes(changes, wall_clock_ms());
+  done(e == persistence::errc::ok ? caf::error{}
+                                  : make_error(api_errc::storage_error, "cannot store the offsets of group '" + group
+                                                                          + "': " + st.offsets->last_error()));
+}
+
+// DeleteGroups once the coordinator (if any) agreed: the group must exist (formed, or something stored).
+void finish_delete_group(registry_ptr self, const std::string& group, bool formed, caf::response_promise rp) {
+  auto& st = self->state;
+  flush_commits(self);
+  if (!formed && !st.offsets->has_group(group)) {
+    rp.deliver(make_error(api_errc::unknown_group, "unknown consumer group '" + group + "'"));
+    return;
+  }
+  persistence::offset_change gone;
+  gone.what = persistence::offset_change::kind::delete_group;
+  gone.group_id = group;
+  store_changes(self, group, {gone}, [=](const caf::error& e) mutable {
+    if (e) {
+      rp.deliver(e);
+      return;
+    }
+    spdlog::info("group {}: deleted with its committed offsets", group);
+    rp.deliver(true);
+  });
 }
 
 caf::result<bool> delete_group(registry_ptr self, const std::string& group) {
   auto& st = self->state;
+  auto rp = self->make_response_promise();
   auto i = st.groups.find(group);
   if (i == st.groups.end()) {
-    auto done = finish_delete_group(self, group, false);
-    if (!done)
-      return done.error();
-    return *done;
+    finish_delete_group(self, group, false, rp);
+    return rp;
   }
   auto g = i->second;
-  auto rp = self->make_response_promise<bool>();
   self->request(g, timeouts::request, delete_group_atom::value)
     .then(
       [=](group_admin_answer& a) mutable {
@@ -266,62 +344,80 @@ caf::result<bool> delete_group(registry_ptr self, const std::string& group) {
           self->unlink_from(g);
           groups.erase(j);
         }
-        auto done = finish_delete_group(self, group, a.formed);
-        if (done)
-          rp.deliver(*done);
-        else
-          rp.deliver(done.error());
+        finish_delete_group(self, group, a.formed, rp);
       },
       [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
   return rp;
 }
 
 // OffsetDelete once the coordinator (if any) said which topics its members consume.
-caf::expected<group_admin_answer> finish_delete_offsets(registry_ptr self, const std::string& group,
-                                                      const topic_partition_list& partitions, group_admin_answer a) {
+void finish_delete_offsets(registry_ptr self, const std::string& group, const topic_partition_list& partitions,
+                           group_admin_answer a, caf::response_promise rp) {
   auto& st = self->state;
   flush_commits(self);
-  if (a.error != cluster::group_errc::none)
-    return a;
-  if (!a.formed && !st.offsets->has_group(group)) {
+  if (a.error == cluster::group_errc::none && !a.formed && !st.offsets->has_group(group))
     a.error = cluster::group_errc::group_id_not_found;
-    return a;
+  if (a.error != cluster::group_errc::none) {
+    rp.deliver(std::move(a));
+    return;
   }
-  topic_partition_list gone;
+  std::vector<persistence::offset_change> changes;
   for (auto& tp : partitions)
-    if (!a.subscribed.count(tp.first))
-      gone.push_back(tp);
-  if (st.offsets->delete_offsets(group, gone) != persistence::errc::ok)
-    return make_error(api_errc::storage_error, "cannot delete offsets of group '" + group + "': "
-                                                 + st.offsets->last_error());
-  return a;
+    if (!a.subscribed.count(tp.first)) {
+      persistence::offset_change c;
+      c.what = persistence::offset_change::kind::delete_offset;
+      c.group_id = group;
+      c.offset.topic = tp.first;
+      c.offset.partition = tp.second;
+      changes.push_back(std::move(c));
+    }
+  store_changes(self, group, std::move(changes), [=](const caf::error& e) mutable {
+    if (e)
+      rp.deliver(e);
+    else
+      rp.deliver(a);
+  });
 }
 
 caf::result<group_admin_answer> delete_offsets(registry_ptr self, const std::string& group,
                                                const topic_partition_list& partitions) {
+  auto rp = self->make_response_promise();
   auto i = self->state.groups.find(group);
   if (i == self->state.groups.end()) {
-    auto done = finish_delete_offsets(self, group, partitions, {});
-    if (!done)
-      return done.error();
-    return std::move(*done);
+    finish_delete_offsets(self, group, partitions, {}, rp);
+    return rp;
   }
   std::vector<std::string> topics;
   for (auto& tp : partitions)
     if (std::find(topics.begin(), topics.end(), tp.first) == topics.end())
       topics.push_back(tp.first);
-  auto rp = self->make_response_promise<group_admin_answer>();
   self->request(i->second, timeouts::request, delete_offsets_atom::value, std::move(topics))
-    .then(
-      [=](group_admin_answer& a) mutable {
-        auto done = finish_delete_offsets(self, group, partitions, std::move(a));
-        if (done)
-          rp.deliver(std::move(*done));
-        else
-          rp.deliver(done.error());
-      },
-      [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+    .then([=](group_admin_answer& a) mutable { finish_delete_offsets(self, group, partitions, std::move(a), rp); },
+          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
   return rp;
+}
+
+// A cluster node coordinates only the groups of the offsets log partitions it leads (and has loaded).
+caf::error owner_error(const group_registry_state& st, const std::string& group) {
+  return st.log.enabled ? offsets_owner_error(st.log, group) : caf::error{};
+}
+
+// offsets.retention.minutes on a cluster node: the expired groups it coordinates get a group tombstone.
+void expire_through_log(registry_ptr self) {
+  auto& st = self->state;
+  for (auto& g : st.offsets->expired_groups(wall_clock_ms(), st.cfg.offsets_retention_ms)) {
+    if (owner_error(st, g) || st.groups.count(g))
+      continue;
+    persistence::offset_change gone;
+    gone.what = persistence::offset_change::kind::delete_group;
+    gone.group_id = g;
+    store_changes(self, g, {gone}, [g](const caf::error& e) {
+      if (e)
+        spdlog::warn("group {}: expiry not stored: {}", g, to_string(e));
+      else
+        spdlog::info("group {}: offsets expired (offsets.retention.minutes)", g);
+    });
+  }
 }
 
 } // namespace
@@ -339,11 +435,19 @@ caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.offsets.reset(new persistence::offset_store(std::move(*offsets)));
+  st.log.enabled = st.cfg.replicated_offsets;
+  st.log.commit_timeout_ms = st.cfg.offsets_commit_timeout_ms;
   auto expiry = std::chrono::milliseconds(std::max<int64_t>(st.cfg.expiry_check_interval_ms, 1000));
   self->delayed_send(self, expiry, tick_atom::value);
   return {
-    [=](group_atom, const std::string& id) -> caf::actor { return group_of(self, id); },
+    [=](group_atom, const std::string& id) -> caf::result<caf::actor> {
+      if (auto e = owner_error(self->state, id))
+        return e;
+      return group_of(self, id);
+    },
     [=](commit_atom, persistence::group_commit& c) -> caf::result<bool> {
+      if (auto e = owner_error(self->state, c.group_id))
+        return e;
       // Commits that pile up in the mailbox before the flush message are written in one transaction.
       auto rp = self->make_response_promise();
       self->state.pending.push_back({std::move(c), rp});
@@ -354,10 +458,14 @@ caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
       return rp;
     },
     [=](flush_atom) { flush_commits(self); },
-    [=](committed_atom, const std::string& group) -> std::vector<persistence::committed_offset> {
-      flush_commits(self); // read your writes
+    [=](committed_atom, const std::string& group) -> caf::result<std::vector<persistence::committed_offset>> {
+      if (auto e = owner_error(self->state, group))
+        return e;
+      flush_commits(self); // read your writes (a single node; a cluster's pending commits are not answered yet)
       return self->state.offsets->fetch(group);
     },
+    [=](offsets_log_atom, int32_t partitions) { on_offsets_log_size(self, partitions); },
+    [=](replica_progress_atom, replica_progress& p) { on_replica_progress(self, p); },
     [=](empty_atom, const std::string& group, bool empty, int64_t now) {
       // Expiry bookkeeping only: one upsert, no read of the group's offsets.
       self->state.offsets->set_empty_since(group, empty ? std::optional<int64_t>{now} : std::nullopt);
@@ -366,7 +474,7 @@ caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
       auto& st = self->state;
       auto out = std::make_shared<std::vector<group_info>>();
       for (auto& g : st.offsets->groups())
-        if (!st.groups.count(g))
+        if (!st.groups.count(g) && !owner_error(st, g)) // a cluster node lists the groups it coordinates
           out->push_back(group_info{g, "Empty", "consumer", "", {}, {}});
       if (st.groups.empty())
         return *out;
@@ -390,6 +498,8 @@ caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
     },
     [=](describe_atom, const std::string& group) -> caf::result<group_info> {
       auto& st = self->state;
+      if (auto e = owner_error(st, group))
+        return e;
       flush_commits(self);
       auto committed = st.offsets->fetch(group);
       std::vector<partition_offset> offsets;
@@ -413,22 +523,28 @@ caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
       return rp;
     },
     [=](reset_atom, const std::string& group, std::vector<partition_offset>& target) -> caf::result<bool> {
-      std::vector<persistence::committed_offset> offsets;
+      if (auto e = owner_error(self->state, group))
+        return e;
+      std::vector<persistence::offset_change> changes;
+      auto now = wall_clock_ms();
       for (auto& t : target) {
-        persistence::committed_offset c;
-        c.topic = t.topic;
-        c.partition = t.partition;
-        c.offset = t.offset;
-        offsets.push_back(std::move(c));
+        persistence::offset_change c;
+        c.group_id = group;
+        c.offset.topic = t.topic;
+        c.offset.partition = t.partition;
+        c.offset.offset = t.offset;
+        c.offset.commit_ms = now;
+        c.group_is_empty = true; // an admin reset happens outside a live group
+        changes.push_back(std::move(c));
       }
       auto rp = self->make_response_promise();
       auto write = [=]() mutable {
-        flush_commits(self);
-        auto e = self->state.offsets->commit_batch({persistence::group_commit{group, offsets, true}}, wall_clock_ms());
-        if (e == persistence::errc::ok)
-          rp.deliver(true);
-        else
-          rp.deliver(make_error(api_errc::storage_error, self->state.offsets->last_error()));
+        store_changes(self, group, changes, [=](const caf::error& e) mutable {
+          if (e)
+            rp.deliver(e);
+          else
+            rp.deliver(true);
+        });
       };
       auto i = self->state.groups.find(group);
       if (i == self->state.groups.end()) {
@@ -449,15 +565,25 @@ caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
       return rp;
     },
     [=](delete_atom, const std::string& topic) { self->state.offsets->delete_topic(topic); },
-    [=](delete_group_atom, const std::string& group) { return delete_group(self, group); },
-    [=](delete_offsets_atom, const std::string& group, const topic_partition_list& partitions) {
+    [=](delete_group_atom, const std::string& group) -> caf::result<bool> {
+      if (auto e = owner_error(self->state, group))
+        return e;
+      return delete_group(self, group);
+    },
+    [=](delete_offsets_atom, const std::string& group,
+        const topic_partition_list& partitions) -> caf::result<group_admin_answer> {
+      if (auto e = owner_error(self->state, group))
+        return e;
       return delete_offsets(self, group, partitions);
     },
     [=](tick_atom) {
       auto& st = self->state;
       // offsets.retention.minutes counts wall time from the commit (or from when the group emptied), as in
       // Kafka; both stamps are wall-clock, so this one is too.
-      st.offsets->expire(wall_clock_ms(), st.cfg.offsets_retention_ms);
+      if (st.log.enabled)
+        expire_through_log(self); // tombstones, so every replica forgets the same groups
+      else
+        st.offsets->expire(wall_clock_ms(), st.cfg.offsets_retention_ms);
       self->delayed_send(self, std::chrono::milliseconds(std::max<int64_t>(st.cfg.expiry_check_interval_ms, 1000)),
                          tick_atom::value);
     },

@@ -26,6 +26,7 @@
 #include <caf/response_promise.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/group_offsets_log.hpp"
 #include "cluster/group_state.hpp"
 #include "messages/native_api.hpp"
 #include "persistence/offset_store.hpp"
@@ -40,6 +41,9 @@ using empty_atom = caf::atom_constant<caf::atom("empty")>;
 // (groups_atom). The registry asks the group's coordinator actor, if it has one, with the same atoms.
 using delete_group_atom = caf::atom_constant<caf::atom("delgroup")>;
 using delete_offsets_atom = caf::atom_constant<caf::atom("deloffsets")>;
+// The registry stops a group actor whose offsets log partition this node no longer leads: parked joins and
+// syncs get NOT_COORDINATOR, then the actor quits.
+using unload_atom = caf::atom_constant<caf::atom("unload")>;
 
 // An OffsetCommit as the group actor sees it.
 struct offset_commit_args {
@@ -80,6 +84,9 @@ struct group_registry_config {
   cluster::group_config group;
   int64_t offsets_retention_ms = 7 * 24 * 3600 * 1000LL;
   int64_t expiry_check_interval_ms = 600000;
+  // A cluster node: offsets go through the replicated offsets log (group_offsets_log.hpp).
+  bool replicated_offsets = false;
+  int32_t offsets_commit_timeout_ms = 5000; // offsets.commit.timeout.ms
 };
 
 struct group_registry_state {
@@ -93,6 +100,7 @@ struct group_registry_state {
   std::vector<pending_commit> pending; // commits waiting for the next transaction
   bool flush_scheduled = false;
   std::mt19937_64 rng{std::random_device{}()}; // seeds of member ids
+  offsets_log log;                              // a cluster node's offsets log partitions
   static inline const char* name = "samsa.group_registry";
 };
 

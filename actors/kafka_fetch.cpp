@@ -68,6 +68,9 @@ void answer(kafka_handler_ptr self, const job_ptr& job) {
     }
     kafka::fetch_partition_data pd;
     pd.partition_index = s.partition;
+    // Empty, never null, records on errors too: Kafka sends an empty record set and librdkafka refuses a
+    // null one ("invalid MessageSetSize -1") and drops the whole response.
+    pd.records = kafka::byte_span{};
     if (!s.actor) {
       pd.error = s.result.error != 0 ? to_kafka(s.result.error) : kafka::error_code::unknown_topic_or_partition;
     } else {

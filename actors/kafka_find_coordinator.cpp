@@ -1,14 +1,48 @@
 // FindCoordinator (key 10), v0-2: a single node coordinates every group itself; a cluster node names the
-// node cluster::group_coordinator picks from its metadata image (the same on every node with the same
-// image). Transaction coordinators do not exist yet.
+// live leader of the group's partition of the offsets log (cluster::group_coordinator, the same on every node
+// with the same image). The first request for a group on a cluster without the log creates it, as Kafka
+// does: offsets.topic.num.partitions partitions, offsets.topic.replication.factor replicas (refused while
+// fewer brokers are registered; clients keep retrying on COORDINATOR_NOT_AVAILABLE). Transaction
+// coordinators do not exist yet.
 #include "actors/kafka_handler.hpp"
+
+#include <atomic>
+
+#include <spdlog/spdlog.h>
 
 #include "actors/actor_clock.hpp"
 #include "cluster/metadata_view.hpp"
+#include "cluster/offsets_topic.hpp"
 #include "messages/cluster_api.hpp"
 #include "messages/kafka/find_coordinator.hpp"
 
 namespace samsa::actors {
+
+namespace {
+
+// Asks the broker (which asks the controller) to create the offsets log; a refusal is logged once per process.
+void create_offsets_topic(kafka_handler_ptr self) {
+  auto& server = self->state.cfg.server;
+  topic_spec spec;
+  spec.name = cluster::offsets_topic;
+  spec.partitions = server.offsets_topic_num_partitions;
+  spec.replication_factor = server.offsets_topic_replication_factor;
+  spec.configs["segment.bytes"] = "104857600"; // Kafka's offsets.topic.segment.bytes
+  spec.configs["retention.ms"] = "-1";         // commits expire through tombstones, never by age of the log
+  self->request(self->state.cfg.broker, timeouts::admin, create_atom::value, spec)
+    .then([](topic_description&) { spdlog::info("groups: created {}", cluster::offsets_topic); },
+          [](caf::error& e) {
+            static std::atomic<bool> said{false};
+            auto code = e.category() == api_error_category ? static_cast<api_errc>(e.code()) : api_errc::ok;
+            if (code == api_errc::topic_already_exists || said.exchange(true))
+              return;
+            spdlog::warn("groups: cannot create {} yet: {} (consumer groups wait for it; see "
+                         "offsets.topic.replication.factor)",
+                         cluster::offsets_topic, describe(e));
+          });
+}
+
+} // namespace
 
 caf::result<kafka_reply> handle_find_coordinator(kafka_handler_ptr self, const kafka_request& req) {
   kafka::find_coordinator_request fr;
@@ -40,9 +74,14 @@ caf::result<kafka_reply> handle_find_coordinator(kafka_handler_ptr self, const k
         kafka::find_coordinator_response resp;
         auto node = cluster::group_coordinator(*view.image, group);
         auto ep = node >= 0 ? cluster::endpoint_of(*view.image, node, "PLAINTEXT") : std::nullopt;
-        if (!ep) {
+        if (!view.image->topic_by_name(cluster::offsets_topic)) {
           resp.error = kafka::error_code::coordinator_not_available;
-          resp.error_message = "no live broker in this node's view of the cluster yet";
+          resp.error_message = "creating the offsets topic " + std::string{cluster::offsets_topic};
+          create_offsets_topic(self);
+        } else if (!ep) {
+          resp.error = kafka::error_code::coordinator_not_available;
+          resp.error_message = "the group's partition of " + std::string{cluster::offsets_topic}
+                               + " has no live leader right now";
         } else {
           resp.node_id = node;
           resp.host = ep->host;

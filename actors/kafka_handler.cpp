@@ -57,6 +57,8 @@ error_code to_kafka(api_errc e) {
     case api_errc::unknown_leader_epoch: return error_code::unknown_leader_epoch;
     case api_errc::invalid_update_version: return error_code::invalid_update_version;
     case api_errc::ineligible_replica: return error_code::ineligible_replica;
+    case api_errc::not_coordinator: return error_code::not_coordinator;
+    case api_errc::coordinator_load_in_progress: return error_code::coordinator_load_in_progress;
   }
   return error_code::unknown_server_error;
 }

@@ -12,6 +12,7 @@
 #include "actors/actor_clock.hpp"
 #include "cluster/metadata_image.hpp"
 #include "cluster/metadata_view.hpp"
+#include "cluster/offsets_topic.hpp"
 #include "messages/cluster_api.hpp"
 #include "messages/kafka/metadata.hpp"
 
@@ -59,6 +60,7 @@ kafka::metadata_topic to_metadata(const topic_description& d, int32_t node_id) {
 kafka::metadata_topic to_metadata(const cluster::metadata_image& img, const cluster::topic_image& t) {
   kafka::metadata_topic out;
   out.name = t.name;
+  out.is_internal = t.name == cluster::offsets_topic;
   for (size_t p = 0; p < t.partitions.size(); ++p) {
     const auto& reg = t.partitions[p];
     kafka::metadata_partition mp;

@@ -162,6 +162,7 @@ void on_fetched(self_ptr self, replica_fetch_response& r) {
   if (hw > st.high_watermark) {
     st.high_watermark = hw;
     st.hw_dirty = true;
+    publish_progress(self);
   }
   fetch(self);
 }

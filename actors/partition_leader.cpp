@@ -91,6 +91,7 @@ void apply_isr_effects(self_ptr self, replica::isr_effects effects) {
     st.hw_dirty = true;
     if (!st.waiting.empty())
       release_waiting(self);
+    publish_progress(self);
   }
   for (const auto& done : effects.acks) {
     auto i = st.acks.find(done.id);

@@ -110,6 +110,7 @@ partition_actor open_partition(caf::actor_system& sys, const cluster::server_con
     pc.leadership = wiring->leadership;
     pc.broker = wiring->broker;
     pc.controller = wiring->controller;
+    pc.progress_listener = wiring->progress_listener;
   }
   auto dir = pc.dir;
   auto hdl = spawn_partition_replica(sys, std::move(pc));

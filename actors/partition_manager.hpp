@@ -41,6 +41,7 @@ struct replica_wiring {
   partition_leadership leadership;
   caf::actor_addr broker;
   caf::actor_addr controller;
+  caf::actor progress_listener; // the group registry, for the offsets log's replicas
 };
 
 // Spawns partition p's actor (an offline stand-in when its log cannot be opened; *offline counts those).

@@ -52,6 +52,13 @@ bool try_answer(self_ptr self, const fetch_request& req, fetch_response& out, bo
   out.high_watermark = st.high_watermark;
   out.last_stable_offset = out.high_watermark;
   out.records.clear();
+  if (req.offset > st.high_watermark && req.offset <= log.log_end_offset()) {
+    // Stored but not committed yet: nothing to read, not an error (Kafka answers an empty fetch). A new
+    // leader's HW trails what consumers already read from the old one until its followers fetch; answering
+    // OFFSET_OUT_OF_RANGE here made librdkafka reset to the earliest offset and re-read the partition.
+    out.error = 0;
+    return deadline_passed || req.max_wait_ms <= 0;
+  }
   auto e = log.read(req.offset, req.max_bytes, out.records, st.high_watermark, req.min_one_batch);
   if (log.has_damage_to_repair()) {
     // The read stopped at a bad batch header: drop the damaged batches now (only they are lost),
@@ -62,8 +69,8 @@ bool try_answer(self_ptr self, const fetch_request& req, fetch_response& out, bo
     out.last_stable_offset = out.high_watermark;
     e = log.read(req.offset, req.max_bytes, out.records, st.high_watermark, req.min_one_batch);
   }
-  if (e == persistence::errc::ok && req.offset > st.high_watermark)
-    e = persistence::errc::offset_out_of_range; // between the HW and the log end: not readable yet (Kafka)
+  if (e == persistence::errc::ok && req.offset > log.log_end_offset())
+    e = persistence::errc::offset_out_of_range; // past the log end
   if (e != persistence::errc::ok) {
     out.error = static_cast<uint8_t>(to_api_errc(e));
     out.records.clear();
@@ -138,6 +145,24 @@ void release_waiting(self_ptr self) {
   }
 }
 
+void publish_progress(self_ptr self) {
+  auto& st = self->state;
+  if (!st.cfg.progress_listener || !st.log)
+    return;
+  auto& last = st.published;
+  bool leader = st.role == replica_role::leader;
+  if (last.replica && last.high_watermark == st.high_watermark && last.leader_epoch == st.leadership.leader_epoch
+      && last.leader == leader)
+    return;
+  last.partition = st.cfg.partition;
+  last.leader_epoch = st.leadership.leader_epoch;
+  last.leader = leader;
+  last.high_watermark = st.high_watermark;
+  last.log_end_offset = st.log->log_end_offset();
+  last.replica = caf::actor_cast<caf::actor>(self);
+  caf::anon_send(st.cfg.progress_listener, replica_progress_atom::value, last);
+}
+
 void fail_waiting(self_ptr self, api_errc e) {
   for (auto& [id, p] : self->state.waiting)
     p.promise.deliver(fetch_failed(self->state.cfg.partition, e));
@@ -198,6 +223,17 @@ partition_replica_actor::behavior_type role_behavior(self_ptr self, Append appen
     std::move(replica_fetch),
     std::move(epoch_end),
     [=](leadership_atom, partition_leadership& l) { on_leadership(self, std::move(l)); },
+    [=](read_committed_atom, int64_t from, int32_t max_bytes) -> committed_read {
+      auto& st = self->state;
+      committed_read r;
+      r.high_watermark = st.high_watermark;
+      r.log_start_offset = st.log->log_start_offset();
+      if (from < st.high_watermark) {
+        auto e = st.log->read(from, std::max(max_bytes, 1), r.records, st.high_watermark, true);
+        r.error = static_cast<uint8_t>(to_api_errc(e));
+      }
+      return r;
+    },
     [=](isr_tick_atom, uint64_t generation) {
       if (generation == self->state.generation && self->state.role == replica_role::leader)
         on_isr_tick(self);
@@ -451,6 +487,7 @@ void on_leadership(self_ptr self, partition_leadership l) {
     self->become(follower_behavior(self));
     start_following(self);
   }
+  publish_progress(self);
 }
 
 partition_replica_actor::behavior_type partition_replica(self_ptr self, partition_replica_config cfg,

@@ -24,7 +24,9 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
@@ -39,6 +41,29 @@
 
 namespace samsa::actors {
 
+// A reader of what a replica has committed, on the same node: the group registry materialises the offsets
+// log (cluster/offsets_topic.hpp) from the replicas of __consumer_offsets, leaders and followers alike.
+// replica_progress goes to the partition config's progress_listener whenever the replica's HW, role or
+// leader epoch changes; read_committed reads below the HW in either role.
+using read_committed_atom = caf::atom_constant<caf::atom("readcmt")>;
+using replica_progress_atom = caf::atom_constant<caf::atom("rprogress")>;
+
+struct committed_read {
+  uint8_t error = 0; // api_errc
+  std::vector<char> records;
+  int64_t high_watermark = 0;
+  int64_t log_start_offset = 0;
+};
+
+struct replica_progress {
+  int32_t partition = 0;
+  int32_t leader_epoch = -1;
+  bool leader = false;
+  int64_t high_watermark = 0;
+  int64_t log_end_offset = 0;
+  caf::actor replica;
+};
+
 struct partition_replica_config {
   std::string topic;
   int32_t partition = 0;
@@ -51,6 +76,7 @@ struct partition_replica_config {
   partition_leadership leadership;
   caf::actor_addr broker;     // the node's broker: peer lookups for a follower (cluster only)
   caf::actor_addr controller; // the node's controller: AlterPartition (cluster only)
+  caf::actor progress_listener; // told about HW/role changes (replica_progress); null: nobody
   int64_t replica_lag_time_max_ms = 30000;  // replica.lag.time.max.ms
   int32_t replica_fetch_max_bytes = 1048576; // replica.fetch.max.bytes
   int32_t replica_fetch_wait_max_ms = 500;  // replica.fetch.wait.max.ms
@@ -74,7 +100,8 @@ using partition_replica_actor = partition_actor::extend<
   caf::replies_to<replica_fetch_atom, replica_fetch_request>::with<replica_fetch_response>,
   caf::replies_to<epoch_end_atom, epoch_end_request>::with<epoch_end_response>,
   caf::reacts_to<leadership_atom, partition_leadership>, caf::reacts_to<isr_tick_atom, uint64_t>,
-  caf::reacts_to<resume_atom, uint64_t>>;
+  caf::reacts_to<resume_atom, uint64_t>,
+  caf::replies_to<read_committed_atom, int64_t, int32_t>::with<committed_read>>;
 
 struct pending_fetch {
   fetch_request request;
@@ -120,6 +147,7 @@ struct partition_replica_state {
   int64_t records_in = 0;                 // traffic counters reported by info_atom (/metrics)
   int64_t bytes_in = 0;
   int64_t bytes_out = 0;
+  replica_progress published;             // what the progress listener was told last
   static inline const char* name = "samsa.partition_replica";
   ~partition_replica_state();
 };
@@ -159,6 +187,8 @@ void release_waiting(partition_replica_ptr self);
 void fail_waiting(partition_replica_ptr self, api_errc e);
 partition_produce_result produce_failed(int32_t partition, api_errc e, std::string msg);
 void save_producers(partition_replica_state& st);
+// Tells the progress listener (if any) about a changed HW, role or leader epoch.
+void publish_progress(partition_replica_ptr self);
 
 // Leader role logic (partition_leader.cpp), called by the leader behaviour's handlers.
 // timeout_ms: how long an acks=all answer may wait for the HW (the client's; <= 0: 30 s).
@@ -178,3 +208,6 @@ bool expire_replica_fetch(partition_replica_ptr self, uint64_t id);
 api_errc check_leader_epoch(const partition_replica_state& st, int32_t epoch);
 
 } // namespace samsa::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::actors::committed_read)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::actors::replica_progress)

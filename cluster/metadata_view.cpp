@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "messages/murmur2.hpp"
+#include "cluster/offsets_topic.hpp"
 
 namespace samsa::cluster {
 
@@ -43,18 +43,12 @@ bool is_live(const metadata_image& img, int32_t node_id) {
 }
 
 int32_t group_coordinator(const metadata_image& img, const std::string& group) {
-  std::vector<int32_t> ids;
-  for (const auto& [id, b] : img.brokers())
-    ids.push_back(id);
-  if (ids.empty())
+  auto t = img.topic_by_name(offsets_topic);
+  if (!t || t->partitions.empty())
     return -1;
-  auto start = static_cast<size_t>(to_positive(murmur2(group.data(), group.size())) % ids.size());
-  for (size_t i = 0; i < ids.size(); ++i) {
-    auto id = ids[(start + i) % ids.size()];
-    if (is_live(img, id))
-      return id;
-  }
-  return -1;
+  auto p = offsets_partition_for(group, static_cast<int32_t>(t->partitions.size()));
+  auto leader = t->partitions[static_cast<size_t>(p)].leader;
+  return leader >= 0 && is_live(img, leader) ? leader : -1;
 }
 
 } // namespace samsa::cluster

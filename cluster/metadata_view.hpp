@@ -20,9 +20,8 @@ std::optional<broker_endpoint> endpoint_of(const metadata_image& img, int32_t no
 // Whether the node's broker is registered and unfenced.
 bool is_live(const metadata_image& img, int32_t node_id);
 
-// The node that coordinates `group`: a hash of the name over the registered brokers in node-id order,
-// moving on to the next live one when that broker is fenced, so the choice is the same on every node with
-// the same image and changes only when membership does. -1 when no broker is live.
+// The node that coordinates `group`: the live leader of the group's partition of the offsets log
+// (cluster/offsets_topic.hpp). -1 while the log does not exist or that partition has no live leader.
 int32_t group_coordinator(const metadata_image& img, const std::string& group);
 
 } // namespace samsa::cluster

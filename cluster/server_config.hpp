@@ -49,6 +49,10 @@ struct server_config {
   int32_t socket_request_max_bytes = 104857600;
   int32_t num_io_threads = 2;                             // num.io.threads -> CAF scheduler threads
   int32_t offsets_retention_minutes = 10080;
+  // The replicated offsets log of a cluster (__consumer_offsets); a single node keeps offsets in SQLite only.
+  int32_t offsets_topic_num_partitions = 16;
+  int16_t offsets_topic_replication_factor = 3;
+  int32_t offsets_commit_timeout_ms = 5000;
   int32_t group_initial_rebalance_delay_ms = 3000;
   // Connections (Kafka's names and defaults): Int.MAX means no limit.
   int32_t max_connections = 2147483647;                   // max.connections: Kafka listener connections

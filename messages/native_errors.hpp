@@ -43,6 +43,8 @@ enum class api_errc : uint8_t {
   unknown_leader_epoch = 28,      // the request's leader epoch is newer than the replica knows yet
   invalid_update_version = 29,    // AlterPartition: a partition epoch that is not the committed one
   ineligible_replica = 30,        // AlterPartition: a new ISR member whose broker is fenced or not registered
+  not_coordinator = 31,           // a consumer group this node does not coordinate (cluster: offsets log leader)
+  coordinator_load_in_progress = 32, // the node coordinates the group but is still reading its offsets log
 };
 
 const char* to_string(api_errc x);

@@ -107,8 +107,17 @@ errc offset_store::write(const std::vector<group_commit>& commits, int64_t now_m
   return errc::ok;
 }
 
+errc offset_store::apply_changes(const std::vector<offset_change>& changes, int64_t now_ms) {
+  return apply(changes, -1, 0, now_ms);
+}
+
 errc offset_store::apply_log(int32_t log_partition, const std::vector<offset_change>& changes, int64_t next_offset,
                              int64_t now_ms) {
+  return apply(changes, log_partition, next_offset, now_ms);
+}
+
+errc offset_store::apply(const std::vector<offset_change>& changes, int32_t log_partition, int64_t next_offset,
+                         int64_t now_ms) {
   sqlite::transaction tx(db_);
   if (!sqlite::succeeded(tx.begin()))
     return failed();
@@ -132,10 +141,14 @@ errc offset_store::apply_log(int32_t log_partition, const std::vector<offset_cha
     if (!ok)
       return failed();
   }
-  sqlite::statement progress(db_, "INSERT INTO offsets_log_progress (partition, next_offset) VALUES (?, ?) "
-                                  "ON CONFLICT (partition) DO UPDATE SET next_offset = excluded.next_offset");
-  progress.bind(1, int64_t{log_partition}).bind(2, next_offset);
-  if (progress.step() != SQLITE_DONE || !sqlite::succeeded(tx.commit()))
+  if (log_partition >= 0) {
+    sqlite::statement progress(db_, "INSERT INTO offsets_log_progress (partition, next_offset) VALUES (?, ?) "
+                                    "ON CONFLICT (partition) DO UPDATE SET next_offset = excluded.next_offset");
+    progress.bind(1, int64_t{log_partition}).bind(2, next_offset);
+    if (progress.step() != SQLITE_DONE)
+      return failed();
+  }
+  if (!sqlite::succeeded(tx.commit()))
     return failed();
   return errc::ok;
 }

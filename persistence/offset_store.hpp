@@ -67,6 +67,8 @@ public:
   errc delete_group(const std::string& group);
   // OffsetDelete: the group's offsets of these partitions (the group's row stays), in one transaction.
   errc delete_offsets(const std::string& group, const std::vector<std::pair<std::string, int32_t>>& partitions);
+  // Applies changes in ONE transaction (a single node's deletions and resets).
+  errc apply_changes(const std::vector<offset_change>& changes, int64_t now_ms);
   // A cluster node: applies the changes read from partition `log_partition` of the offsets log, and records
   // `next_offset` as where that partition's materialisation continues, in ONE transaction.
   errc apply_log(int32_t log_partition, const std::vector<offset_change>& changes, int64_t next_offset, int64_t now_ms);
@@ -86,6 +88,8 @@ public:
 private:
   explicit offset_store(sqlite::connection db) : db_(std::move(db)) {}
   errc write(const std::vector<group_commit>& commits, int64_t now_ms);
+  // apply_changes, and the log partition's progress when `log_partition` >= 0.
+  errc apply(const std::vector<offset_change>& changes, int32_t log_partition, int64_t next_offset, int64_t now_ms);
   errc failed() const; // records SQLite's last error message; io_error
   mutable sqlite::connection db_;
   mutable std::string last_error_;

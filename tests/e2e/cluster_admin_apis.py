@@ -8,7 +8,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from admin_wire import (Conn, delete_groups, describe_cluster, describe_log_dirs, offset_commit, offset_delete,
                         offset_fetch)
-from kafka_wire import connect, frame, header, read_response, string
+from kafka_wire import connect, find_coordinator, frame, header, read_response, string
 
 NONE, UNKNOWN_TOPIC, NOT_COORDINATOR, GROUP_ID_NOT_FOUND = 0, 3, 16, 69
 ports = [int(p) for p in sys.argv[1:]]
@@ -38,13 +38,7 @@ print("DescribeCluster v0-1: every node lists the 3 brokers, controller %d and c
 
 # The group APIs go to the group's coordinator: the others answer NOT_COORDINATOR.
 group = b"ca-group"
-s = connect(ports[0])
-s.sendall(frame(header(10, 0, 1) + string(group)))
-payload = read_response(s)
-s.close()
-err, node = struct.unpack_from(">hi", payload, 4)
-n, = struct.unpack_from(">h", payload, 10)
-coord_port, = struct.unpack_from(">i", payload, 12 + n)
+err, node, coord_port = find_coordinator(ports[0], group)
 assert err == 0 and coord_port in ports, (err, coord_port)
 for port in ports:
     conn = Conn(port)

@@ -87,8 +87,9 @@ out=$($CHECK coordinator_check g1 "${KAFKA[1]}" "${KAFKA[2]}" "${KAFKA[3]}")
 echo "group g1: $out (16 = NOT_COORDINATOR)"
 grep -Eq "^coordinator=[123] others=16,16$" <<<"$out" || fail "group requests to non-coordinators: $out"
 s=$(status_json 1)
-[ "$(json_field "$s" partitions)" = 12 ] && [ "$(json_field "$s" under_replicated_partitions)" = 0 ] \
-  || fail "cluster status: $(json_field "$s" partitions) partitions, $(json_field "$s" under_replicated_partitions) under-replicated (expected 12 and 0: every replica is in sync at creation)"
+# 12 partitions of the test's topics and 16 of __consumer_offsets (created for the group above).
+[ "$(json_field "$s" partitions)" = 28 ] && [ "$(json_field "$s" under_replicated_partitions)" = 0 ] \
+  || fail "cluster status: $(json_field "$s" partitions) partitions, $(json_field "$s" under_replicated_partitions) under-replicated (expected 12 + 16 and 0: every replica is in sync at creation)"
 
 # -- kill -9 of the quorum leader: admin operations carry on through the others ----------------------------
 leader=$(agreed_leader); leader=${leader%% *}

@@ -4,7 +4,8 @@ import struct
 import sys
 import time
 
-from kafka_wire import connect, frame, header, i32, produce_request, read_response, record_batch, string
+from kafka_wire import (connect, find_coordinator, frame, header, i32, produce_request, read_response, record_batch,
+                        string)
 
 
 def brokers(port):
@@ -89,14 +90,8 @@ def _string(payload, pos):
 def coordinator_check(group, *ports):
     """FindCoordinator v0 through the first node, then OffsetFetch v1 of the group to every node that is
     not the coordinator: "coordinator=N others=<partition error codes>"."""
-    s = connect(int(ports[0]))
     g = group.encode()
-    s.sendall(frame(header(10, 0, 1) + string(g)))
-    payload = read_response(s)
-    s.close()
-    err, node = struct.unpack_from(">hi", payload, 4)
-    host, pos = _string(payload, 10)
-    port, = struct.unpack_from(">i", payload, pos)
+    err, node, port = find_coordinator(ports[0], g)
     assert err == 0, "FindCoordinator error %d" % err
     codes = []
     for p in ports:

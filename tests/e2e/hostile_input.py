@@ -301,6 +301,31 @@ case("Produce batch with a flipped CRC field -> CORRUPT_MESSAGE (2)", ("answer",
      produce_expect(bytes(bad_crc_field), 32, 2))
 
 
+def fetch_unknown_topic(corr):
+    """Fetch v4 of a topic that does not exist: UNKNOWN_TOPIC_OR_PARTITION with an EMPTY record set. A null
+    one (size -1) makes librdkafka drop the whole response ("invalid MessageSetSize -1")."""
+    def fn(s):
+        topic = b"no-such-topic-hostile"
+        send(s, frame(header(1, 4, corr) + i32(-1) + i32(0) + i32(1) + i32(1 << 20) + b"\x00" + i32(1)
+                      + i16(len(topic)) + topic + i32(1) + i32(0) + struct.pack(">q", 0) + i32(1 << 20)))
+        r = read_response(s)
+        if r is None:
+            return "closed"
+        pos = 4 + 4 + 4  # correlation id, throttle, topic count
+        ln, = struct.unpack_from(">h", r, pos)
+        pos += 2 + ln + 4
+        part, err, _hw, _lso, aborted = struct.unpack_from(">ihqqi", r, pos)
+        pos += 4 + 2 + 8 + 8 + 4 + max(aborted, 0) * 16
+        size, = struct.unpack_from(">i", r, pos)
+        assert err == 3, "error_code %d, expected 3" % err
+        assert size == 0, "record set size %d, expected 0 (empty, not null)" % size
+        return "answer"
+    return fn
+
+
+case("Fetch of an unknown topic -> error 3, empty (not null) records", ("answer",), fetch_unknown_topic(33))
+
+
 def produce_acks0_then_metadata(batch, corr):
     """acks=0 gets no answer; a failed one closes the connection (Kafka), a good one keeps it: a Metadata
     request after it tells which."""

@@ -2,6 +2,7 @@
 record batch with CRC-32C, response framing and a Fetch v4 response parser."""
 import socket
 import struct
+import time
 
 
 def i8(v): return struct.pack(">b", v)
@@ -143,3 +144,21 @@ def batch_sizes(records):
         sizes.append(12 + length)
         pos += 12 + length
     return sizes
+
+
+def find_coordinator(port, group, seconds=30):
+    """FindCoordinator v0 of `group` (bytes) through `port`, retried while COORDINATOR_NOT_AVAILABLE (on a
+    cluster the first request creates __consumer_offsets): (error_code, node_id, coordinator port)."""
+    deadline = time.time() + seconds
+    while True:
+        s = connect(int(port))
+        s.sendall(frame(header(10, 0, 1) + string(group)))
+        payload = read_response(s)
+        s.close()
+        err, node = struct.unpack_from(">hi", payload, 4)
+        if err != 15 or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    n, = struct.unpack_from(">h", payload, 10)
+    coord_port, = struct.unpack_from(">i", payload, 12 + n)
+    return err, node, coord_port

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Consumer groups survive the loss of their coordinator's node (issue "Replicated partitions", item 5), on a
+# 3-node cluster. The group's committed offsets live in the replicated offsets log (__consumer_offsets, RF 3):
+#  1. a librdkafka consumer in group G reads part of a topic, committing every record, and stops;
+#  2. kill -9 of G's coordinator (the leader of G's partition of the offsets log);
+#  3. another node becomes the coordinator; a new consumer in G resumes exactly at the committed offsets:
+#     nothing re-read, nothing skipped; a consumer running through a second coordinator kill re-reads
+#     nothing that was committed before it either;
+#  4. the killed nodes restart and catch up; every node answers the same committed offsets when it leads.
+# Usage: cluster_group_failover.sh /path/to/samsa
+source "$(dirname "$0")/cluster_lib.sh"
+CHECK="$PY $(dirname "$0")/cluster_replication_check.py"
+GROUPS_PY="$PY $(dirname "$0")/cluster_group_failover.py"
+export PYTHONPATH="$(dirname "$0")"
+
+SETS=(--set broker.session.timeout.ms=60000 --set replica.lag.time.max.ms=5000
+      --set group.initial.rebalance.delay.ms=0 --set offsets.topic.num.partitions=4)
+for i in 1 2 3; do start_node "$i" "${SETS[@]}"; done
+for i in 1 2 3; do wait_started "$i"; done
+wait_for 30 all_unfenced_everywhere >/dev/null || fail "not 3 unfenced brokers on every node 30 s after start"
+
+ALL="${KAFKA[1]},${KAFKA[2]},${KAFKA[3]}"
+out=$($CHECK create "${KAFKA[1]}" work 3 3 2)
+[ "$out" = created ] || fail "create work: $out"
+out=$($CHECK produce "$ALL" work 3 "$WORK/acked.jsonl" 0)
+grep -q "failed=0 " <<<"$out" || fail "producing the work: $out"
+total=$(wc -l <"$WORK/acked.jsonl")
+echo "produced $total records"
+
+coordinator() { $GROUPS_PY coordinator "$1" G 30 | sed -n 's/^coordinator=\([0-9]*\)$/\1/p'; }
+c1=$(coordinator "${KAFKA[1]}")
+[ -n "$c1" ] || fail "no coordinator for group G: $($GROUPS_PY coordinator "${KAFKA[1]}" G 1)"
+"$SAMSA" topics describe __consumer_offsets --broker "127.0.0.1:${NATIVE[1]}" | head -6
+echo "group G is coordinated by node $c1"
+
+# -- 1. part of the topic, every record committed ------------------------------------------------------------
+half=$(( total / 2 ))
+out=$($GROUPS_PY consume "$ALL" work G "$half" "$WORK/consumed1.txt")
+echo "first consumer: $out"
+grep -q "^consumed=$half " <<<"$out" || fail "first consumer: $out"
+last1=$(sed -n 's/.* last=//p' <<<"$out")
+
+# -- 2. kill -9 of the coordinator ---------------------------------------------------------------------------
+kill_node "$c1"
+t_kill=$(now_ms)
+other=$(( c1 % 3 + 1 ))
+moved() { local c; c=$($GROUPS_PY coordinator "${KAFKA[$other]}" G 1 | sed -n 's/^coordinator=\([0-9]*\)$/\1/p')
+          [ -n "$c" ] && [ "$c" != "$c1" ]; }
+wait_for 30 moved >/dev/null || fail "group G still without a live coordinator 30 s after node $c1 was killed"
+c2=$(coordinator "${KAFKA[$other]}")
+echo "kill -9 of node $c1: node $c2 coordinates G after $(( $(now_ms) - t_kill )) ms"
+
+# -- 3. the group resumes at its committed offsets -----------------------------------------------------------
+LIVE=""
+for i in 1 2 3; do [ -n "${PID[$i]}" ] && LIVE="${LIVE:+$LIVE,}${KAFKA[$i]}"; done
+got=$($GROUPS_PY committed "$LIVE" work G)
+echo "committed before the kill: $last1; after it: $got"
+$PY - "$last1" "$got" <<'EOF' || fail "committed offsets changed across the failover"
+import sys
+before = dict(kv.split(":") for kv in sys.argv[1].split(","))
+after = dict(kv.split(":") for kv in sys.argv[2].split(","))
+bad = [p for p in before if after.get(p) != before[p]]
+sys.exit(1 if bad else 0)
+EOF
+rest=$(( total - half ))
+# The killed node comes back while the second consumer runs; the coordinator is killed again midway.
+start_node "$c1" "${SETS[@]}"
+wait_started "$c1"
+: >"$WORK/consumed2.txt"
+$GROUPS_PY consume "$LIVE" work G "$rest" "$WORK/consumed2.txt" 0.01 >"$WORK/second.txt" &
+consumer=$!
+third_done() { [ "$(wc -l <"$WORK/consumed2.txt")" -ge $(( rest / 3 )) ]; }
+wait_for 60 third_done >/dev/null || fail "second consumer: $(wc -l <"$WORK/consumed2.txt") records in 60 s"
+c3=$(coordinator "${KAFKA[$c1]}")
+[ -n "$c3" ] || fail "no coordinator for G with all nodes up"
+kill_node "$c3"
+echo "kill -9 of node $c3 (coordinator) after the second consumer read $(wc -l <"$WORK/consumed2.txt") records"
+start_node "$c3" "${SETS[@]}"
+wait "$consumer" || fail "second consumer failed: $(cat "$WORK/second.txt")"
+echo "second consumer: $(cat "$WORK/second.txt")"
+
+$PY - "$WORK/consumed1.txt" "$WORK/consumed2.txt" "$total" "$last1" <<'EOF' || fail "records re-read or skipped"
+import sys
+first = [tuple(map(int, l.split())) for l in open(sys.argv[1])]
+second = [tuple(map(int, l.split())) for l in open(sys.argv[2])]
+total = int(sys.argv[3])
+last1 = {int(p): int(o) for p, o in (kv.split(":") for kv in sys.argv[4].split(","))}
+seen = set(first)
+again = [r for r in second if r in seen]
+# The second consumer's first record of each partition is the first consumer's last commit there.
+starts = {}
+for p, o in second:
+    starts.setdefault(p, o)
+wrong_start = {p: (o, last1.get(p, 0)) for p, o in starts.items() if o != last1.get(p, 0)}
+union = seen | set(second)
+dup2 = len(second) - len(set(second))
+print("first=%d second=%d re-read-from-first=%d distinct=%d of %d; duplicates within the second run=%d; "
+      "wrong starts=%s" % (len(first), len(second), len(again), len(union), total, dup2, wrong_start))
+sys.exit(1 if again or wrong_start or len(union) != total else 0)
+EOF
+echo "PASS: group G kept its committed offsets through the loss of its coordinator"
