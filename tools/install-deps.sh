@@ -8,7 +8,7 @@ packages=(
   kcat librdkafka-dev python3-kafka python3-confluent-kafka
   python3-lz4 python3-snappy python3-zstandard clang libclang-rt-14-dev
   redis-server libhiredis-dev
-  libcpp-httplib-dev prometheus nlohmann-json3-dev
+  libcpp-httplib-dev prometheus nlohmann-json3-dev libtomlplusplus-dev
 )
 missing=()
 for p in "${packages[@]}"; do

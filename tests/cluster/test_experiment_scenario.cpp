@@ -1,0 +1,225 @@
+// The experiments' scenario files (cluster/experiment/scenario), the fault schedule drawn from a seed
+// (fault_plan) and role resolution against a cluster snapshot (roles): every shipped scenario parses, bad
+// files are refused naming the line, the same seed gives the same plan, roles resolve to the right nodes.
+#include <doctest/doctest.h>
+
+#include <dirent.h>
+
+#include <filesystem>
+
+#include "cluster/experiment/roles.hpp"
+#include "cluster/experiment/scenario.hpp"
+
+using namespace samsa::cluster::experiment;
+
+namespace {
+
+const char* minimal = R"(
+duration = 20
+[cluster]
+nodes = 3
+config = { "replica.lag.time.max.ms" = 1500, "unclean.leader.election.enable" = false }
+
+[[topic]]
+name = "t"
+partitions = 2
+replication_factor = 3
+config = { "min.insync.replicas" = 2 }
+
+[[producer]]
+acks = "all"
+rate = 50
+
+[[consumer]]
+count = 2
+
+[[fault]]
+kind = "kill"
+target = "leader"
+partition = 1
+at = 5
+duration = 4
+
+[[fault]]
+kind = "pause"
+target = "node"
+node = 2
+at = 12
+)";
+
+// The error message parse_scenario gives for `text` ("" when it parses).
+std::string error_of(const std::string& text) {
+  try {
+    parse_scenario(text, "s.toml", "s");
+  } catch (const scenario_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const std::string base = "[[topic]]\nname = \"t\"\n[[producer]]\n"; // lines 1-3
+
+} // namespace
+
+TEST_CASE("scenario: a minimal file parses with its defaults") {
+  auto s = parse_scenario(minimal, "x.toml", "leader-kill");
+  CHECK(s.name == "leader-kill");
+  CHECK_FALSE(s.unsafe());
+  CHECK(s.duration_s == 20);
+  CHECK(s.recovery_s == 5);
+  CHECK(s.nodes == 3);
+  CHECK(s.node_config.at("replica.lag.time.max.ms") == "1500");
+  CHECK(s.node_config.at("unclean.leader.election.enable") == "false");
+  REQUIRE(s.topics.size() == 1);
+  CHECK(s.topics[0].partitions == 2);
+  CHECK(s.topics[0].config.at("min.insync.replicas") == "2");
+  REQUIRE(s.producers.size() == 1);
+  CHECK(s.producers[0].topic == "t");
+  CHECK(s.producers[0].acks == -1);
+  CHECK(s.producers[0].idempotent);
+  CHECK(s.producers[0].rate == 50);
+  REQUIRE(s.consumers.size() == 1);
+  CHECK(s.consumers[0].count == 2);
+  REQUIRE(s.faults.size() == 2);
+  CHECK(s.faults[0].kind == fault_kind::kill);
+  CHECK(s.faults[0].target.str() == "leader of t-1");
+  CHECK(s.faults[0].line == 20);
+  CHECK(s.faults[1].target.str() == "node 2");
+  CHECK(s.faults[1].duration_s == 5);
+  CHECK_FALSE(s.random);
+  CHECK(parse_scenario(base, "u.toml", "unsafe-x").unsafe());
+}
+
+TEST_CASE("scenario: refusals name the file, the line and what is wrong") {
+  CHECK(error_of(base) == "");
+  CHECK(error_of(base + "acks = 2\n") == "s.toml:4: [[producer]]: \"acks\" must be \"all\", -1, 0 or 1");
+  CHECK(error_of(base + "acks = 1\n") == ""); // idempotence defaults to acks == all
+  CHECK(error_of(base + "acks = 1\nidempotent = true\n") ==
+        "s.toml:5: [[producer]]: an idempotent producer needs acks = \"all\" (librdkafka refuses it otherwise)");
+  CHECK(error_of(base + "rte = 5\n") == "s.toml:4: [[producer]]: unknown key \"rte\"");
+  CHECK(error_of(base + "topic = \"u\"\n") == "s.toml:4: [[producer]]: no [[topic]] named \"u\"");
+  CHECK(error_of(base + "rate = \"fast\"\n") ==
+        "s.toml:4: [[producer]]: \"rate\" must be a number (seconds, records/s)");
+  CHECK(error_of("durtion = 3\n" + base) == "s.toml:1: unknown key \"durtion\"");
+  CHECK(error_of("duration = 0\n" + base) == "s.toml:1: \"duration\" must be in [1, 86400], got 0");
+  CHECK(error_of("[[topic]]\nname = \"t\"\nreplication_factor = 4\n[[producer]]\n") ==
+        "s.toml:3: [[topic]]: replication_factor 4 is above the node count 3");
+  CHECK(error_of("[[topic]]\nname = \"t\"\nconfig = { \"min.insync.replicas\" = 4 }\n[[producer]]\n") ==
+        "s.toml:3: [[topic]]: min.insync.replicas 4 must be in [1, replication_factor 3]");
+  CHECK(error_of("[[topic]]\nname = \"t\"\n") == "s.toml:1: no [[producer]]: a run without writes checks nothing");
+  CHECK(error_of("[[producer]]\n") == "s.toml:1: no [[topic]]: the workload needs at least one topic");
+  CHECK(error_of("[cluster]\nconfig = { \"node.id\" = 3 }\n" + base) ==
+        "s.toml:2: [cluster]: \"node.id\" is set by the runner for each node");
+  CHECK(error_of(base + "[[fault]]\nkind = \"nuke\"\ntarget = \"leader\"\nat = 1\n") ==
+        "s.toml:5: [[fault]]: unknown fault kind \"nuke\"; known: kill, pause, stop, rolling-restart, isolate, split");
+  CHECK(error_of(base + "[[fault]]\nkind = \"kill\"\ntarget = \"boss\"\nat = 1\n") ==
+        "s.toml:6: [[fault]]: unknown target \"boss\"; known: leader, follower, quorum-leader, random, minority, "
+        "majority, node, all");
+  CHECK(error_of(base + "[[fault]]\nkind = \"kill\"\ntarget = \"leader\"\n") ==
+        "s.toml:4: [[fault]]: \"at\" (seconds after the workload starts) is missing");
+  CHECK(error_of(base + "[[fault]]\nkind = \"kill\"\ntarget = \"leader\"\npartition = 1\nat = 1\n") ==
+        "s.toml:4: [[fault]]: target leader of t-1: topic \"t\" has 1 partition(s)");
+  CHECK(error_of(base + "[[fault]]\nkind = \"kill\"\ntarget = \"node\"\nat = 1\n") ==
+        "s.toml:4: [[fault]]: target \"node\" needs \"node = ID\"");
+  CHECK(error_of(base + "[random_faults]\nkinds = [\"kill\"]\ntargets = [\"leader\", \"boss\"]\n") ==
+        "s.toml:6: [random_faults]: unknown target \"boss\"; known: leader, follower, quorum-leader, random, "
+        "minority, majority, node, all");
+  CHECK(error_of(base + "[random_faults]\nkinds = [\"kill\"]\ntargets = [\"leader\"]\ninterval = [9, 3]\n") ==
+        "s.toml:7: [random_faults]: \"interval\": min 9 is above max 3");
+  CHECK(error_of(base + "[[consumer]]\nmode = \"group\"\n") ==
+        "s.toml:5: [[consumer]]: mode \"group\": only \"assign\" consumers are built (groups come later)");
+  // TOML syntax errors keep toml++'s description and line.
+  CHECK(error_of(base + "rate = = 3\n").rfind("s.toml:4: ", 0) == 0);
+}
+
+TEST_CASE("fault plan: fixed faults in order, random ones from the seed, cut to the duration") {
+  auto s = parse_scenario(base + "[[fault]]\nkind = \"pause\"\ntarget = \"random\"\nat = 40\n"
+                                 "[[fault]]\nkind = \"kill\"\ntarget = \"leader\"\nat = 3\nduration = 2\n"
+                                 "[random_faults]\nkinds = [\"kill\", \"pause\", \"stop\"]\n"
+                                 "targets = [\"leader\", \"follower\", \"quorum-leader\", \"minority\"]\n"
+                                 "start = 5\ninterval = [1, 3]\nduration = [2, 4]\n",
+                          "s.toml", "mix");
+  auto a = plan_faults(s, 7, 30);
+  auto b = plan_faults(s, 7, 30);
+  auto c = plan_faults(s, 8, 30);
+  REQUIRE(a.dropped.size() == 1);
+  CHECK(a.dropped[0] == "pause random at 40 s: after the workload's 30 s");
+  REQUIRE(a.faults.size() >= 4);
+  CHECK(a.faults[0].name() == "kill leader of t-0");
+  CHECK_FALSE(a.faults[0].random);
+  CHECK(a.faults[1].at_s == 5);
+  double end = 0;
+  bool differs = a.faults.size() != c.faults.size();
+  for (size_t i = 0; i < a.faults.size(); ++i) {
+    CHECK(a.faults[i].name() == b.faults[i].name());
+    CHECK(a.faults[i].at_s == b.faults[i].at_s);
+    if (!a.faults[i].random)
+      continue;
+    CHECK(a.faults[i].at_s >= end); // random faults never overlap each other
+    CHECK(a.faults[i].duration_s >= 2);
+    CHECK(a.faults[i].duration_s <= 4);
+    end = a.faults[i].at_s + a.faults[i].duration_s + 1;
+    CHECK(end - 1 < 30);
+    if (i < c.faults.size())
+      differs = differs || a.faults[i].name() != c.faults[i].name() || a.faults[i].at_s != c.faults[i].at_s;
+  }
+  CHECK(differs);
+}
+
+TEST_CASE("roles: resolved against a snapshot of the cluster") {
+  cluster_snapshot c;
+  c.nodes = 5;
+  c.up = {1, 2, 3, 4, 5};
+  c.quorum_leader = 4;
+  c.partitions[{"t", 0}] = partition_view{2, {2, 3, 5}, {2, 3, 5}};
+  c.partitions[{"t", 1}] = partition_view{-1, {1, 2, 3}, {1}};
+  seeded_rng rng{1};
+  auto nodes = [&](target_spec t) { return resolve(t, c, rng).nodes; };
+  using v = std::vector<int32_t>;
+  CHECK(nodes({role_kind::leader, "t", 0}) == v{2});
+  CHECK(nodes(target_spec{role_kind::quorum_leader, "", 0, -1}) == v{4});
+  CHECK(nodes({role_kind::node, "", 0, 5}) == v{5});
+  CHECK(nodes(target_spec{role_kind::all, "", 0, -1}) == v{1, 2, 3, 4, 5});
+  for (int i = 0; i < 50; ++i) {
+    auto f = nodes({role_kind::follower, "t", 0});
+    REQUIRE(f.size() == 1);
+    CHECK((f[0] == 3 || f[0] == 5));
+    CHECK(nodes(target_spec{role_kind::minority, "", 0, -1}).size() == 2);
+    CHECK(nodes(target_spec{role_kind::majority, "", 0, -1}).size() == 3);
+    CHECK(nodes(target_spec{role_kind::random, "", 0, -1}).size() == 1);
+  }
+  CHECK(resolve({role_kind::leader, "t", 1}, c, rng).error == "no leader of t-1 in Metadata");
+  CHECK(resolve({role_kind::leader, "u", 0}, c, rng).error == "no leader of u-0 in Metadata");
+  c.up = {1, 3, 4};
+  CHECK(resolve({role_kind::leader, "t", 0}, c, rng).error == "leader of t-0 (node 2) is not up");
+  CHECK(nodes({role_kind::follower, "t", 0}) == v{3});
+  CHECK(resolve(target_spec{role_kind::majority, "", 0, -1}, c, rng).nodes == v{1, 3, 4});
+  c.up = {1, 4};
+  CHECK(resolve(target_spec{role_kind::majority, "", 0, -1}, c, rng).error == "majority: needs 3 node(s) up, 2 are");
+  c.quorum_leader = -1;
+  CHECK(resolve(target_spec{role_kind::quorum_leader, "", 0, -1}, c, rng).error == "no quorum leader known");
+}
+
+TEST_CASE("scenario: every shipped file in config/experiments parses") {
+  // The source tree's config/experiments, found from this file (no macro, no cwd).
+  auto dir = (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "config" / "experiments")
+               .string();
+  DIR* d = opendir(dir.c_str());
+  REQUIRE(d != nullptr);
+  int n = 0;
+  bool unsafe = false;
+  while (auto* e = readdir(d)) {
+    std::string f = e->d_name;
+    if (f.size() < 5 || f.substr(f.size() - 5) != ".toml")
+      continue;
+    CAPTURE(f);
+    auto s = load_scenario(dir + "/" + f);
+    CHECK(s.name + ".toml" == f);
+    CHECK_FALSE(s.description.empty());
+    unsafe = unsafe || s.unsafe();
+    ++n;
+  }
+  closedir(d);
+  CHECK(n >= 6);
+  CHECK(unsafe);
+}
