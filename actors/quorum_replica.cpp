@@ -346,10 +346,13 @@ quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, s
                      self->system().render(dm.reason));
         if (st.sm.peer_changed)
           st.sm.peer_changed(it->first.value, false);
-        st.next_lookup_ms[it->first] = actor_clock_ms(self) + st.cfg.lookup_retry_ms;
-        st.assembling.erase(it->first);
-        st.snapshot_sent.erase(it->first);
+        auto lost = it->first;
+        st.next_lookup_ms[lost] = actor_clock_ms(self) + st.cfg.lookup_retry_ms;
+        st.assembling.erase(lost);
+        st.snapshot_sent.erase(lost);
         st.peers.erase(it);
+        // Our leader's node gone: campaign soon instead of after a whole election timeout.
+        handle_effects(self, st.raft->peer_unreachable(lost, actor_clock_ms(self)));
         return;
       }
     }

@@ -1,5 +1,6 @@
 #include "cluster/raft/raft_replica.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -130,6 +131,19 @@ effects replica::tick(int64_t now_ms) {
         become_pre_candidate(now_ms);
       break;
     case role::learner: break;
+  }
+  return take();
+}
+
+effects replica::peer_unreachable(node_id_t node, int64_t now_ms) {
+  if ((role_ != role::follower && role_ != role::learner) || leader_ != node)
+    return take();
+  transition_to(role_, std::nullopt);
+  last_leader_contact_ms_.reset();
+  if (role_ == role::follower) {
+    auto jitter = std::max<int64_t>(cfg_.election_timeout_ms / 5, 1);
+    election_deadline_ms_ = std::min(election_deadline_ms_,
+                                     now_ms + static_cast<int64_t>(rng_() % static_cast<uint64_t>(jitter)));
   }
   return take();
 }

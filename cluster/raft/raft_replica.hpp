@@ -56,6 +56,13 @@ public:
   effects tick(int64_t now_ms);
   propose_result propose(bytes data, int64_t now_ms);
 
+  // The caller's transport lost its connection to `node` (a crashed process, a reset connection). If that
+  // is this follower's leader, the follower stops trusting it at once: no stickiness for it any more, and
+  // it campaigns (pre-vote first) after a short jitter, up to a fifth of the election timeout, instead of a
+  // whole timeout. Only liveness changes: a healthy leader still reachable by the other followers keeps
+  // their stickiness, so their pre-votes refuse this one.
+  effects peer_unreachable(node_id_t node, int64_t now_ms);
+
   // The caller's state machine wrote a snapshot of everything up to `index` (<= applied()).
   // Entries up to it are dropped from memory; the caller may drop them from disk once the
   // snapshot is durable. Returns false (and changes nothing) for a stale or future index.

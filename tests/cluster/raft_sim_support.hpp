@@ -132,6 +132,9 @@ public:
     ++st_.crashes;
     at(id).r.reset();
     if (hook) hook->crash(id);
+    // The others' transports see the connection drop (CAF's node_down): a follower of `id` campaigns soon.
+    for (int j = 1; j <= size(); ++j)
+      if (j != id && up(j) && link_[id][j]) apply(j, r(j).peer_unreachable(node_id_t{id}, now_));
   }
   void restart(int id) {
     auto& n = at(id);

@@ -154,6 +154,41 @@ TEST_CASE("raft: leader stickiness: a follower that hears from its leader ignore
   CHECK(r.term() == trm(1)); // pre-votes never move the term
 }
 
+TEST_CASE("raft: a follower that loses the connection to its leader campaigns within a fifth of the timeout") {
+  int64_t now = 0;
+  replica r2(make_cfg(2), now);
+  replica r3(make_cfg(3), now);
+  r2.step(nid(1), append_request{trm(1), idx(0), trm(0), {}, idx(0)}, now);
+  r3.step(nid(1), append_request{trm(1), idx(0), trm(0), {}, idx(0)}, now);
+  now += 10;
+  // A peer that is not the leader going away changes nothing.
+  r2.peer_unreachable(nid(3), now);
+  CHECK(r2.leader() == nid(1));
+  CHECK(sent<vote_request>(r2.tick(now + 200)).empty());
+  // The leader's connection drops: node 2 stops trusting it and asks for pre-votes within 200 ms (a fifth
+  // of the 1000 ms election timeout), not after 1000-2000 ms.
+  auto fx = r2.peer_unreachable(nid(1), now);
+  CHECK(!r2.leader());
+  CHECK(fx.messages.empty());
+  now += 200;
+  auto pre = sent<vote_request>(r2.tick(now));
+  REQUIRE(pre.size() == 2);
+  CHECK(pre[0].second.pre_vote);
+  CHECK(r2.current_role() == role::pre_candidate);
+  CHECK(r2.term() == trm(1));
+  // Node 3 still heard from the leader 200 ms ago: its stickiness refuses the pre-vote (a healthy leader
+  // is not deposed by one follower's broken connection) ...
+  auto refused = sent<vote_response>(r3.step(nid(2), pre[0].second, now));
+  REQUIRE(refused.size() == 1);
+  CHECK(!refused[0].second.granted);
+  // ... until node 3 loses its connection to the leader too.
+  r3.peer_unreachable(nid(1), now);
+  auto granted = sent<vote_response>(r3.step(nid(2), pre[0].second, now));
+  REQUIRE(granted.size() == 1);
+  CHECK(granted[0].second.granted);
+  CHECK(r3.term() == trm(1)); // a pre-vote never moves the term
+}
+
 TEST_CASE("raft: pre-vote: an isolated follower neither raises its term nor disrupts on return") {
   sim_stats st;
   raft_sim s(quiet(3, 0), st);
