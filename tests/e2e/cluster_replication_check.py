@@ -1,4 +1,4 @@
-"""Client side of tests/e2e/cluster_replication.sh: an idempotent acks=all librdkafka producer (confluent-kafka)
+"""Client side of tests/e2e/cluster_replication*.sh and confluent_kafka_roundtrip.sh: an idempotent acks=all librdkafka producer (confluent-kafka)
 whose acknowledgements are written down, and a reader that checks every acknowledged record is in the log
 exactly once, at the offset it was acknowledged with, in order per partition. Each command prints one line."""
 import json
@@ -7,10 +7,11 @@ import sys
 import time
 
 
-def create(port, topic, partitions, rf, min_isr):
+def create(port, topic, partitions, rf, min_isr=None):
+    """min_isr: the topic's min.insync.replicas; the broker's default without it."""
     from confluent_kafka.admin import AdminClient, NewTopic
     a = AdminClient({"bootstrap.servers": "127.0.0.1:%s" % port})
-    t = NewTopic(topic, int(partitions), int(rf), config={"min.insync.replicas": str(min_isr)})
+    t = NewTopic(topic, int(partitions), int(rf), config={"min.insync.replicas": str(min_isr)} if min_isr else {})
     f = a.create_topics([t], operation_timeout=10)[topic]
     try:
         f.result(timeout=15)
@@ -130,6 +131,22 @@ def verify(ports, topic, acked_file):
         print("lost examples: %s" % sorted(lost)[:10], file=sys.stderr)
     if moved:
         print("moved examples: %s" % [(v, acked[v], where[v]) for v in sorted(moved)[:10]], file=sys.stderr)
+
+
+def resumed(acked_file, fault_ms):
+    """The time from a fault (unix ms) to the first acknowledgement after it, of any partition and of every
+    partition (the partition that waited longest named)."""
+    first = {}
+    for line in open(acked_file):
+        p, t = json.loads(line)[1:4:2]
+        if t * 1000 >= int(fault_ms):
+            first[p] = min(first.get(p, t), t)
+    if not first:
+        print("no acknowledgement after the fault")
+        return
+    last = max(first, key=first.get)
+    print("first acknowledgement %d ms after the fault; on every partition (%d) after %d ms (partition %d last)"
+          % (min(first.values()) * 1000 - int(fault_ms), len(first), first[last] * 1000 - int(fault_ms), last))
 
 
 def fetch_epoch(port, topic, partition, epoch):
