@@ -2,6 +2,8 @@
 //
 //   rdkafka_roundtrip BOOTSTRAP [RECORDS] [TOPIC_PREFIX]
 //
+// Against one broker or a cluster (tests/e2e/cluster_mode_lib.sh); BOOTSTRAP may be a single node of it.
+//
 // Part 1: CreateTopics (librdkafka admin API) makes a 6-partition topic; an idempotent producer with
 // acks=all sends RECORDS (default 1,000,000) small records whose value is a sequence number, spread over
 // the partitions round-robin by explicit partition; every delivery report is checked (success, partition,
@@ -60,11 +62,12 @@ void set(RdKafka::Conf* conf, const std::string& key, const std::string& value) 
     die("config " + key + "=" + value + ": " + err);
 }
 
-// Creates a topic through the Kafka CreateTopics API (librdkafka's admin API on the producer handle).
+// Creates a topic through the Kafka CreateTopics API (librdkafka's admin API on the producer handle), with
+// the broker's default replication factor (-1, KIP-464): 1 on a single broker, 3 in the cluster round trip.
 void create_topic(RdKafka::Handle* handle, const std::string& name, int partitions) {
   rd_kafka_t* rk = handle->c_ptr();
   char errstr[512];
-  rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(name.c_str(), partitions, 1, errstr, sizeof errstr);
+  rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(name.c_str(), partitions, -1, errstr, sizeof errstr);
   if (nt == nullptr)
     die(std::string("NewTopic: ") + errstr);
   rd_kafka_queue_t* q = rd_kafka_queue_new(rk);

@@ -8,39 +8,18 @@
 # down a topic with min.insync.replicas=3 refuses acks=all with NOT_ENOUGH_REPLICAS; with two of three down
 # (the metadata quorum lost too) nothing is acknowledged, and nothing acknowledged before is lost.
 # Usage: cluster_replication.sh /path/to/samsa
-source "$(dirname "$0")/cluster_lib.sh"
-CHECK="$PY $(dirname "$0")/cluster_replication_check.py"
-export PYTHONPATH="$(dirname "$0")"
+TOPIC=events PARTITIONS=3
+source "$(dirname "$0")/cluster_replication_lib.sh"
 
 # Sessions of 60 s: a kill -9 must be noticed through the lost connection, not the session running out.
 SETS=(--set broker.session.timeout.ms=60000 --set replica.lag.time.max.ms=5000)
-for i in 1 2 3; do start_node "$i" "${SETS[@]}"; done
-for i in 1 2 3; do wait_started "$i"; done
-wait_for 30 all_unfenced_everywhere >/dev/null || fail "not 3 unfenced brokers on every node 30 s after start"
+start_cluster "${SETS[@]}"
 
-describe() { # N: the partition lines of topic events as node N describes them
-  "$SAMSA" topics describe events --broker "127.0.0.1:${NATIVE[$1]}" 2>/dev/null \
-    | grep -o "Partition: [0-9]*	Leader: [0-9-]*	LeaderEpoch: [0-9]*	Replicas: [0-9,]*	Isr: [0-9,]*" || true
-}
-isr_full_on() { # N: every partition's ISR has all 3 replicas
-  local d; d=$(describe "$1"); [ "$(wc -l <<<"$d")" = 3 ] && ! grep -qv "Isr: [0-9],[0-9],[0-9]$" <<<"$d"
-}
-leader_of() { # N P
-  describe "$1" | grep "^Partition: $2	" | grep -o "Leader: [0-9-]*" | cut -d' ' -f2
-}
-epoch_of_p() { # N P
-  describe "$1" | grep "^Partition: $2	" | grep -o "LeaderEpoch: [0-9]*" | cut -d' ' -f2
-}
-
-out=$($CHECK create "${KAFKA[1]}" events 3 3 2)
-[ "$out" = created ] || fail "create events (RF 3, min ISR 2): $out"
+create_topic
 out=$($CHECK create "${KAFKA[1]}" strict 1 3 3)
 [ "$out" = created ] || fail "create strict (RF 3, min ISR 3): $out"
-wait_for 20 isr_full_on 1 >/dev/null || fail "ISR of events not 3 replicas: $(describe 1)"
 describe 1
 
-ACKED="$WORK/acked.jsonl"
-ALL="${KAFKA[1]},${KAFKA[2]},${KAFKA[3]}"
 out=$($CHECK produce "$ALL" events 4 "$ACKED" 0)
 echo "before any fault: $out"
 grep -q "failed=0 " <<<"$out" || fail "acks=all writes failed with every node up: $out"
@@ -50,8 +29,7 @@ victim=$(leader_of 1 0)
 [ -n "$victim" ] && [ "$victim" -ge 1 ] || fail "no leader for events-0: $(describe 1)"
 epoch0=$(epoch_of_p "$victim" 0)
 survivor=$(( victim % 3 + 1 ))
-$CHECK produce "$ALL" events 12 "$ACKED" 100000 >"$WORK/during.txt" &
-writer=$!
+writer_start 12 100000
 sleep 4
 kill_node "$victim"
 t_kill=$(now_ms)
@@ -65,13 +43,9 @@ new_leader=$(leader_of "$survivor" 0)
 ok_fenced() { [ "$($CHECK fetch_epoch "${KAFKA[$new_leader]}" events 0 "$epoch0")" = "error_code=74" ]; }
 wait_for 10 ok_fenced >/dev/null \
   || fail "Fetch of events-0 at the old epoch $epoch0 from node $new_leader: $($CHECK fetch_epoch "${KAFKA[$new_leader]}" events 0 "$epoch0")"
-wait "$writer" || fail "the producer failed"
-echo "during the kill: $(cat "$WORK/during.txt")"
-grep -q "acknowledged=0 " "$WORK/during.txt" && fail "nothing acknowledged while node $victim was down"
+writer_end "during the kill"
 
-out=$($CHECK verify "${KAFKA[$survivor]}" events "$ACKED")
-echo "read back through node $survivor: $out"
-grep -q "lost=0 moved=0 duplicates=0 out_of_order_partitions=0" <<<"$out" || fail "acknowledged records: $out"
+verify "through node $survivor" "${KAFKA[$survivor]}"
 
 # -- the killed node comes back, catches up and rejoins the ISR ------------------------------------------------
 start_node "$victim" "${SETS[@]}"
@@ -101,7 +75,5 @@ grep -q "ok" <<<"$out" && fail "an acks=all write was acknowledged with one live
 for i in "$down1" "$down2"; do start_node "$i" "${SETS[@]}"; done
 for i in "$down1" "$down2"; do wait_started "$i"; done
 wait_for 60 isr_full_on "$last" >/dev/null || fail "the ISR did not recover: $(describe "$last")"
-out=$($CHECK verify "$ALL" events "$ACKED")
-echo "after restarting both: $out"
-grep -q "lost=0 moved=0 duplicates=0 out_of_order_partitions=0" <<<"$out" || fail "acknowledged records: $out"
+verify "after restarting both"
 echo "PASS"

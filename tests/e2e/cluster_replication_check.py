@@ -1,4 +1,4 @@
-"""Client side of tests/e2e/cluster_replication.sh: an idempotent acks=all librdkafka producer (confluent-kafka)
+"""Client side of tests/e2e/cluster_replication*.sh and confluent_kafka_roundtrip.sh: an idempotent acks=all librdkafka producer (confluent-kafka)
 whose acknowledgements are written down, and a reader that checks every acknowledged record is in the log
 exactly once, at the offset it was acknowledged with, in order per partition. Each command prints one line."""
 import json
@@ -7,10 +7,11 @@ import sys
 import time
 
 
-def create(port, topic, partitions, rf, min_isr):
+def create(port, topic, partitions, rf, min_isr=None):
+    """min_isr: the topic's min.insync.replicas; the broker's default without it."""
     from confluent_kafka.admin import AdminClient, NewTopic
     a = AdminClient({"bootstrap.servers": "127.0.0.1:%s" % port})
-    t = NewTopic(topic, int(partitions), int(rf), config={"min.insync.replicas": str(min_isr)})
+    t = NewTopic(topic, int(partitions), int(rf), config={"min.insync.replicas": str(min_isr)} if min_isr else {})
     f = a.create_topics([t], operation_timeout=10)[topic]
     try:
         f.result(timeout=15)
@@ -20,29 +21,32 @@ def create(port, topic, partitions, rf, min_isr):
         print("%s: %s" % (err.name(), err.str()))
 
 
-def produce(ports, topic, seconds, acked_file, first_value):
-    """Writes for `seconds` (values first_value, first_value+1, ...; idempotent, acks=all), appending each
-    acknowledgement (value, partition, offset, time) to acked_file. Prints the counts and the longest time
-    without an acknowledgement while writing."""
+def produce(ports, topic, seconds, acked_file, first_value, timeout_ms=60000, prefix=""):
+    """Writes for `seconds` (values prefix + first_value, first_value+1, ...; idempotent, acks=all, each record
+    given up after timeout_ms), appending each acknowledgement (value, partition, offset, time, time produced)
+    to acked_file. Prints the counts and the longest time without an acknowledgement while writing. (verify
+    skips values with a prefix: for writes expected to fail, which may be in the log all the same.)"""
     from confluent_kafka import Producer
     p = Producer({"bootstrap.servers": ",".join("127.0.0.1:%s" % x for x in ports.split(",")),
                   "enable.idempotence": True, "acks": "all", "linger.ms": 5,
-                  "message.timeout.ms": 60000, "request.timeout.ms": 10000,
+                  "message.timeout.ms": int(timeout_ms), "request.timeout.ms": 10000,
                   "topic.metadata.refresh.interval.ms": 1000, "retry.backoff.ms": 50,
                   **({"debug": os.environ["SAMSA_RDKAFKA_DEBUG"]} if os.environ.get("SAMSA_RDKAFKA_DEBUG") else {})})
-    acked, failed = [], []
+    acked, failed, produced = [], [], {}
 
     def done(err, msg):
         if err is None:
-            acked.append((int(msg.value()), msg.partition(), msg.offset(), time.time()))
+            v = int(msg.value()[len(prefix):])
+            acked.append((v, msg.partition(), msg.offset(), time.time(), produced[v]))
         else:
-            failed.append((int(msg.value()), err.name()))
+            failed.append((msg.value(), err.name()))
 
     value = int(first_value)
     end = time.time() + float(seconds)
     while time.time() < end:
         try:
-            p.produce(topic, key=b"k%d" % (value % 97), value=b"%d" % value, on_delivery=done)
+            produced[value] = time.time()
+            p.produce(topic, key=b"k%d" % (value % 97), value=prefix.encode() + b"%d" % value, on_delivery=done)
             value += 1
         except BufferError:
             pass
@@ -130,6 +134,31 @@ def verify(ports, topic, acked_file):
         print("lost examples: %s" % sorted(lost)[:10], file=sys.stderr)
     if moved:
         print("moved examples: %s" % [(v, acked[v], where[v]) for v in sorted(moved)[:10]], file=sys.stderr)
+
+
+def resumed(acked_file, fault_ms):
+    """The time from a fault (unix ms) to the first acknowledgement after it, of any partition and of every
+    partition (the partition that waited longest named)."""
+    first = {}
+    for line in open(acked_file):
+        p, t = json.loads(line)[1:4:2]
+        if t * 1000 >= int(fault_ms):
+            first[p] = min(first.get(p, t), t)
+    if not first:
+        print("no acknowledgement after the fault")
+        return
+    last = max(first, key=first.get)
+    print("first acknowledgement %d ms after the fault; on every partition (%d) after %d ms (partition %d last)"
+          % (min(first.values()) * 1000 - int(fault_ms), len(first), first[last] * 1000 - int(fault_ms), last))
+
+
+def acked_during(acked_file, from_ms, to_ms):
+    """The acknowledgements received before to_ms (unix ms) of records produced at or after from_ms."""
+    n = 0
+    for line in open(acked_file):
+        t, sent = json.loads(line)[3:5]
+        n += sent * 1000 >= int(from_ms) and t * 1000 < int(to_ms)
+    print("acknowledged=%d" % n)
 
 
 def fetch_epoch(port, topic, partition, epoch):

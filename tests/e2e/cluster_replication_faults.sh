@@ -12,40 +12,16 @@
 # After each phase every acknowledged record is read back once, at its offset, in order; the longest time
 # without an acknowledgement while writing is printed.
 # Usage: cluster_replication_faults.sh /path/to/samsa
-source "$(dirname "$0")/cluster_lib.sh"
-CHECK="$PY $(dirname "$0")/cluster_replication_check.py"
-export PYTHONPATH="$(dirname "$0")"
+TOPIC=paused PARTITIONS=1
+source "$(dirname "$0")/cluster_replication_lib.sh"
 
 SETS=(--set broker.session.timeout.ms=4000 --set broker.heartbeat.interval.ms=500 --set replica.lag.time.max.ms=1500)
-for i in 1 2 3; do start_node "$i" "${SETS[@]}"; done
-for i in 1 2 3; do wait_started "$i"; done
-wait_for 30 all_unfenced_everywhere >/dev/null || fail "not 3 unfenced brokers on every node 30 s after start"
+start_cluster "${SETS[@]}"
 
-describe() { # N: the partition line of topic paused as node N describes it
-  "$SAMSA" topics describe paused --broker "127.0.0.1:${NATIVE[$1]}" 2>/dev/null \
-    | grep -o "Partition: 0	Leader: [0-9-]*	LeaderEpoch: [0-9]*	Replicas: [0-9,]*	Isr: [0-9,]*" || true
-}
 field() { describe "$1" | grep -o "$2: [0-9,-]*" | cut -d' ' -f2; } # N FIELD
 isr_size() { local isr; isr=$(field "$1" Isr); [ -n "$isr" ] && tr ',' '\n' <<<"$isr" | wc -l; }
 isr_is() { [ "$(isr_size "$1")" = "$2" ]; } # N SIZE
-ALL="${KAFKA[1]},${KAFKA[2]},${KAFKA[3]}"
-ACKED="$WORK/acked.jsonl"
-verify() { # PHASE
-  local out; out=$($CHECK verify "$ALL" paused "$ACKED")
-  echo "$1: read back: $out"
-  grep -q "lost=0 moved=0 duplicates=0 out_of_order_partitions=0" <<<"$out" || fail "$1: acknowledged records: $out"
-}
-writer_start() { $CHECK produce "$ALL" paused "$1" "$ACKED" "$2" >"$WORK/writer.txt" & WRITER=$!; }
-writer_end() { # PHASE
-  wait "$WRITER" || fail "$1: the producer failed"
-  echo "$1: $(cat "$WORK/writer.txt")"
-  grep -q "acknowledged=0 " "$WORK/writer.txt" && fail "$1: nothing acknowledged"
-  return 0
-}
-
-out=$($CHECK create "${KAFKA[1]}" paused 1 3 2)
-[ "$out" = created ] || fail "create paused (RF 3, min ISR 2): $out"
-wait_for 20 isr_is 1 3 >/dev/null || fail "ISR of paused not 3 replicas: $(describe 1)"
+create_topic
 describe 1
 
 # -- 1. a follower frozen beyond replica.lag.time.max.ms -----------------------------------------------------

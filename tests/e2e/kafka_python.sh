@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # kafka-python against a real broker: admin create/list/delete, 10,000 records produced and consumed
 # (assign, no group), every codec kafka-python writes stored compressed and read back by kafka-python and by
-# kcat (librdkafka). The Python side is tests/e2e/kafka_python_check.py.
+# kcat (librdkafka). The Python side is tests/e2e/kafka_python_check.py. With SAMSA_CLUSTER=1 against 3 nodes
+# with replicated topics, bootstrapped from one of them (lib.sh).
 source "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
 $PY -c 'import kafka, snappy, lz4.frame, zstandard' 2>/dev/null \
   || fail "kafka-python or a codec module is missing for $PY (tools/install-deps.sh)"
 start_broker
-timeout 400 $PY "$(dirname "$0")/kafka_python_check.py" "127.0.0.1:$KAFKA_PORT" "$WORK/data" \
+timeout 400 $PY "$(dirname "$0")/kafka_python_check.py" "127.0.0.1:$KAFKA_PORT" "$DATA" "$RF" \
   || fail "kafka_python_check.py failed"
 # librdkafka reads the batches kafka-python compressed.
 for codec in gzip snappy lz4 zstd; do
@@ -24,6 +25,7 @@ for i, l in enumerate(lines):
 print("kcat read %d %s records written by kafka-python" % (len(lines), codec))
 EOF
 done
-kill -0 "$BROKER_PID" 2>/dev/null || fail "broker died"
+broker_alive || fail "broker died"
+check_spread py-rt
 stop_broker
 echo "kafka_python: ok"

@@ -1,6 +1,6 @@
 """kafka-python against a running samsa broker (run with /usr/bin/python3: only it has kafka-python).
 
-    kafka_python_check.py BOOTSTRAP DATA_DIR
+    kafka_python_check.py BOOTSTRAP DATA_DIR [REPLICATION_FACTOR]
 
 1. KafkaAdminClient: list_topics, create_topics, list_topics, delete_topics, list_topics.
 2. KafkaProducer (acks=all) sends 10,000 keyed records with headers; KafkaConsumer with assign() and no group
@@ -22,6 +22,7 @@ from kafka.admin import NewTopic
 
 BOOT = sys.argv[1]
 DATA = sys.argv[2]
+RF = int(sys.argv[3]) if len(sys.argv) > 3 else 1  # of the topics created; DATA holds a replica of each
 N = 10000
 PARTITIONS = 3
 CODECS = {"gzip": 1, "snappy": 2, "lz4": 3, "zstd": 4}
@@ -83,7 +84,7 @@ def admin():
     a = KafkaAdminClient(bootstrap_servers=BOOT, request_timeout_ms=30000)
     before = set(a.list_topics())
     check("py-admin" not in before, "py-admin exists before creation: %s" % before)
-    a.create_topics([NewTopic("py-admin", num_partitions=5, replication_factor=1)], timeout_ms=30000)
+    a.create_topics([NewTopic("py-admin", num_partitions=5, replication_factor=RF)], timeout_ms=30000)
     wait_for(lambda: "py-admin" in set(a.list_topics()), "py-admin in list_topics")
     desc = a.describe_topics(["py-admin"])
     check(len(desc) == 1 and len(desc[0]["partitions"]) == 5 and desc[0]["error_code"] == 0,
@@ -91,8 +92,8 @@ def admin():
     a.delete_topics(["py-admin"], timeout_ms=30000)
     wait_for(lambda: "py-admin" not in set(a.list_topics()), "py-admin gone from list_topics")
     # The topics used below, created through the admin API as well.
-    a.create_topics([NewTopic("py-rt", num_partitions=PARTITIONS, replication_factor=1)] +
-                    [NewTopic("py-" + c, num_partitions=1, replication_factor=1) for c in CODECS],
+    a.create_topics([NewTopic("py-rt", num_partitions=PARTITIONS, replication_factor=RF)] +
+                    [NewTopic("py-" + c, num_partitions=1, replication_factor=RF) for c in CODECS],
                     timeout_ms=30000)
     after = set(a.list_topics())
     check({"py-rt"} | {"py-" + c for c in CODECS} <= after, "topics after create: %s" % after)

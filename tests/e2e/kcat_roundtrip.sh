@@ -2,6 +2,7 @@
 # kcat (librdkafka) against a real broker over the Kafka protocol: metadata listing, 100,000 keyed records
 # with headers produced through topic auto-creation and consumed back intact and in order per partition,
 # every compression codec stored as sent and read back, and `-o -10` reading the tail of a partition.
+# With SAMSA_CLUSTER=1 against 3 nodes with replicated topics, bootstrapped from one of them (lib.sh).
 source "$(dirname "$0")/lib.sh"
 command -v kcat >/dev/null || fail "kcat is not installed (tools/install-deps.sh)"
 PY=/usr/bin/python3
@@ -12,11 +13,12 @@ KCAT() { timeout 300 kcat -b "$BOOT" -X socket.timeout.ms=30000 "$@"; }
 
 # --- metadata on an empty broker: one broker, no topics -------------------------------------------------
 KCAT -L -J >"$WORK/meta0.json" || fail "kcat -L failed"
-$PY - "$WORK/meta0.json" "$BOOT" <<'EOF' || fail "kcat -L on an empty broker"
+$PY - "$WORK/meta0.json" "$KAFKA_ADDRS" "$NODE_IDS" <<'EOF' || fail "kcat -L on an empty broker"
 import json, sys
 m = json.load(open(sys.argv[1]))
-assert [b["name"] for b in m["brokers"]] == [sys.argv[2]], m["brokers"]
-assert m["brokers"][0]["id"] == m["controllerid"] == 1, m
+ids = [int(i) for i in sys.argv[3].split(",")]
+assert sorted(b["name"] for b in m["brokers"]) == sorted(sys.argv[2].split(",")), m["brokers"]
+assert sorted(b["id"] for b in m["brokers"]) == ids and m["controllerid"] in ids, m
 assert m["topics"] == [], m["topics"]
 EOF
 
@@ -38,16 +40,19 @@ done
 
 # --- kcat -L now lists the auto-created topic with num.partitions=4 --------------------------------------
 KCAT -L -J -t rt >"$WORK/meta1.json" || fail "kcat -L -t rt failed"
-$PY - "$WORK/meta1.json" <<'EOF' || fail "kcat -L after produce"
+$PY - "$WORK/meta1.json" "$NODE_IDS" <<'EOF' || fail "kcat -L after produce"
 import json, sys
 m = json.load(open(sys.argv[1]))
+ids = [int(i) for i in sys.argv[2].split(",")]
 t = [t for t in m["topics"] if t["topic"] == "rt"]
 assert len(t) == 1, m["topics"]
 parts = sorted(p["partition"] for p in t[0]["partitions"])
 assert parts == [0, 1, 2, 3], parts
 for p in t[0]["partitions"]:
-    assert p["leader"] == 1 and [x["id"] for x in p["replicas"]] == [1] and [x["id"] for x in p["isrs"]] == [1], p
+    assert p["leader"] in ids, p
+    assert sorted(x["id"] for x in p["replicas"]) == ids and sorted(x["id"] for x in p["isrs"]) == ids, p
 EOF
+check_spread rt
 KCAT -L | grep -q 'topic "rt" with 4 partitions' || fail "kcat -L text output lacks the topic"
 
 # --- consume everything back and check it -----------------------------------------------------------------
@@ -103,7 +108,7 @@ for i in range(5000):
   sed "s/\$/\tcodec=$codec/" "$WORK/in-$codec.tsv" | cmp -s - "$WORK/out-$codec.tsv" \
     || fail "$codec round-trip differs ($(wc -l <"$WORK/out-$codec.tsv") lines back)"
   # Batches on disk carry the codec in attributes bits 0-2 (gzip 1, snappy 2, lz4 3, zstd 4).
-  if ! $PY - "$WORK/data/z-$codec-0" "$codec" <<'EOF'
+  if ! $PY - "$DATA/z-$codec-0" "$codec" <<'EOF'
 import glob, struct, sys
 want = {"gzip": 1, "snappy": 2, "lz4": 3, "zstd": 4}[sys.argv[2]]
 batches = records = 0

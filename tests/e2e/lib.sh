@@ -1,6 +1,8 @@
 # Helpers for end-to-end tests: start/stop real `samsa broker` processes on loopback with a private data
 # directory and free ports, and clean up every process on exit. Sourced by the tests.
 set -euo pipefail
+# SAMSA_CLUSTER=1: the same helpers run a 3-node replicated cluster instead (cluster_mode_lib.sh).
+if [ -n "${SAMSA_CLUSTER:-}" ]; then source "$(dirname "${BASH_SOURCE[0]}")/cluster_mode_lib.sh"; return; fi
 SAMSA=${1:?usage: $0 PATH_TO_SAMSA}
 WORK=$(mktemp -d /tmp/samsa-e2e.XXXXXX)
 BROKER_PID=""
@@ -12,6 +14,10 @@ NATIVE_PORT=$(free_port)
 KAFKA_PORT=$(free_port)
 HTTP_PORT=$(free_port) # samsa.http.listener (/metrics): never the default 9644, tests run side by side
 B="--broker 127.0.0.1:$NATIVE_PORT"
+DATA=$WORK/data     # the broker's log.dirs
+NODE_IDS=1          # the brokers' node ids and Kafka addresses, comma-separated
+KAFKA_ADDRS=127.0.0.1:$KAFKA_PORT
+RF=1                # the replication factor of the topics tests create
 BROKER_WRAPPER=()  # a command to run the broker under, e.g. (prlimit --as=BYTES): it must exec the broker
 
 cleanup() {
@@ -34,7 +40,7 @@ run() {
 expect_rc() { [ "$RC" -eq "$1" ] || fail "samsa $2: exit $RC, expected $1; stdout: $OUT; stderr: $ERR"; }
 
 start_broker() {
-  "${BROKER_WRAPPER[@]}" "$SAMSA" broker --set "log.dirs=$WORK/data" --set "samsa.native.listener=127.0.0.1:$NATIVE_PORT" \
+  "${BROKER_WRAPPER[@]}" "$SAMSA" broker --set "log.dirs=$DATA" --set "samsa.native.listener=127.0.0.1:$NATIVE_PORT" \
     --set "listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT" --set "samsa.http.listener=127.0.0.1:$HTTP_PORT" "$@" \
     >>"$WORK/broker.log" 2>&1 &
   BROKER_PID=$!
@@ -46,6 +52,9 @@ start_broker() {
   done
   fail "broker did not start"
 }
+
+broker_alive() { kill -0 "$BROKER_PID" 2>/dev/null; }
+check_spread() { :; } # TOPIC...: one broker leads every partition (cluster mode checks they are spread)
 
 crash_broker() { kill -9 "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true; BROKER_PID=""; }
 

@@ -3,6 +3,7 @@
 # producer read back by an assign()-ing consumer (none missing, none duplicated, per-partition order), and
 # keyed records with partitioner=murmur2_random landing where Java's client would put them. The checks live
 # in tests/clients/rdkafka_roundtrip.cpp; ctest passes its path in SAMSA_RDKAFKA_ROUNDTRIP.
+# With SAMSA_CLUSTER=1 against 3 nodes with replicated topics, bootstrapped from one of them (lib.sh).
 source "$(dirname "$0")/lib.sh"
 CLIENT=${SAMSA_RDKAFKA_ROUNDTRIP:-$(dirname "$SAMSA")/tests/rdkafka_roundtrip}
 [ -x "$CLIENT" ] || fail "rdkafka_roundtrip not built ($CLIENT); librdkafka-dev missing? (tools/install-deps.sh)"
@@ -12,12 +13,13 @@ start_broker
 rc=0
 timeout 540 "$CLIENT" "127.0.0.1:$KAFKA_PORT" "$RECORDS" rt || rc=$?
 [ "$rc" -eq 0 ] || fail "rdkafka_roundtrip exited with $rc"
-kill -0 "$BROKER_PID" 2>/dev/null || fail "broker died"
+broker_alive || fail "broker died"
+check_spread rt-seq rt-keyed
 # The broker's native API agrees on the topic, and the batches on disk prove the producer really was
 # idempotent: a producer id, and per partition base sequences that continue exactly where the last batch ended.
 "$SAMSA" topics describe rt-seq $B >"$WORK/describe" || fail "describe rt-seq"
 grep -q 'rt-seq' "$WORK/describe" || fail "describe: $(cat "$WORK/describe")"
-/usr/bin/python3 - "$WORK/data" "$RECORDS" <<'EOF' || fail "idempotent batches on disk"
+/usr/bin/python3 - "$DATA" "$RECORDS" <<'EOF' || fail "idempotent batches on disk"
 import glob, struct, sys
 total = 0
 pids = set()
