@@ -2,11 +2,13 @@
 // partition actor, which validates it (CRC-32C, size, structure, producer sequence) and appends it with
 // offsets and leader epoch written in place. acks=0 gets no response at all, but the session still waits
 // for the appends, which bounds what one connection can have in flight; an acks=0 request that failed on
-// any partition closes the connection (Kafka's rule: the client's only way to learn of it).
+// any partition closes the connection (Kafka's rule: the client's only way to learn of it). Clients may not
+// write to the internal __consumer_offsets (INVALID_TOPIC_EXCEPTION, as Kafka).
 #include "actors/kafka_handler.hpp"
 
 #include <chrono>
 
+#include "cluster/offsets_topic.hpp"
 #include "messages/kafka/produce.hpp"
 
 namespace samsa::actors {
@@ -55,6 +57,12 @@ caf::result<kafka_reply> handle_produce(kafka_handler_ptr self, const kafka_requ
     for (auto& p : t.partitions) {
       kafka::produce_partition_response ppr;
       ppr.index = p.index;
+      if (t.name == cluster::offsets_topic) {
+        // Kafka refuses appends to internal topics from clients: only the group coordinators write offsets.
+        ppr.error = kafka::error_code::invalid_topic_exception;
+        tr.partitions.push_back(ppr);
+        continue;
+      }
       tr.partitions.push_back(ppr);
       wanted.emplace_back(t.name, p.index);
       slots.emplace_back(g->resp.topics.size(), tr.partitions.size() - 1);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cluster/offsets_topic.hpp"
 #include "cluster/replica_placer.hpp"
 #include "cluster/server_config.hpp"
 
@@ -292,6 +293,9 @@ topic_decision replication_control::delete_topic(const metadata_image& img, cons
   auto t = img.topic_by_name(name);
   if (!t || deleting_.count(t->topic_id))
     return refuse(topic_refusal::unknown_topic, "unknown topic '" + name + "'");
+  if (name == offsets_topic)
+    return refuse(topic_refusal::invalid_topic, name + " is internal: it holds the consumer groups' committed "
+                                                       "offsets and cannot be deleted");
   topic_decision d;
   d.records.push_back(remove_topic_record{t->topic_id});
   deleting_.insert(t->topic_id);

@@ -179,6 +179,16 @@ TEST_CASE("replication_control: a name in flight is not created twice, a failed 
   CHECK(h.img().topic_by_name("t")->topic_id == "CCCCCCCCCCCCCCCCCCCCCC");
 }
 
+TEST_CASE("replication_control: the internal offsets topic cannot be deleted") {
+  harness h;
+  h.brokers(1);
+  h.commit(h.ctl.create_topic(h.img(), {"__consumer_offsets", 2, 1, {}}, h.ctx("AAAAAAAAAAAAAAAAAAAAAA")).records);
+  auto d = h.ctl.delete_topic(h.img(), "__consumer_offsets");
+  CHECK(d.refusal == topic_refusal::invalid_topic);
+  CHECK(d.records.empty());
+  CHECK(h.img().topic_by_name("__consumer_offsets") != nullptr);
+}
+
 TEST_CASE("replication_control: delete removes the topic and its overrides once, unknown names are refused") {
   harness h;
   h.brokers(1);

@@ -32,6 +32,12 @@ c1=$(coordinator "${KAFKA[1]}")
 [ -n "$c1" ] || fail "no coordinator for group G: $($GROUPS_PY coordinator "${KAFKA[1]}" G 1)"
 "$SAMSA" topics describe __consumer_offsets --broker "127.0.0.1:${NATIVE[1]}" | head -6
 echo "group G is coordinated by node $c1"
+# Clients may not write into the offsets log, nor delete it.
+out=$($PY "$(dirname "$0")/cluster_topics_check.py" produce_raw "${KAFKA[$c1]}" __consumer_offsets 0 2>&1 || true)
+[ "$out" = "error_code=17" ] || fail "Produce to __consumer_offsets: $out (expected INVALID_TOPIC_EXCEPTION, 17)"
+"$SAMSA" topics delete __consumer_offsets --broker "127.0.0.1:${NATIVE[1]}" >"$WORK/del.txt" 2>&1 \
+  && fail "topics delete __consumer_offsets succeeded: $(cat "$WORK/del.txt")"
+grep -q "internal" "$WORK/del.txt" || fail "topics delete __consumer_offsets: $(cat "$WORK/del.txt")"
 
 # -- 1. part of the topic, every record committed ------------------------------------------------------------
 half=$(( total / 2 ))
