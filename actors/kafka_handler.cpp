@@ -57,6 +57,8 @@ error_code to_kafka(api_errc e) {
     case api_errc::unknown_leader_epoch: return error_code::unknown_leader_epoch;
     case api_errc::invalid_update_version: return error_code::invalid_update_version;
     case api_errc::ineligible_replica: return error_code::ineligible_replica;
+    case api_errc::invalid_replica_assignment: return error_code::invalid_replica_assignment;
+    case api_errc::no_reassignment_in_progress: return error_code::no_reassignment_in_progress;
   }
   return error_code::unknown_server_error;
 }
@@ -212,6 +214,8 @@ caf::behavior kafka_handler(kafka_handler_ptr self, kafka_listener_config cfg) {
         case kafka::api_key::delete_groups: return handle_delete_groups(self, req);
         case kafka::api_key::offset_delete: return handle_offset_delete(self, req);
         case kafka::api_key::describe_cluster: return handle_describe_cluster(self, req);
+        case kafka::api_key::alter_partition_reassignments: return handle_alter_partition_reassignments(self, req);
+        case kafka::api_key::list_partition_reassignments: return handle_list_partition_reassignments(self, req);
         default: return close_connection();
       }
     },

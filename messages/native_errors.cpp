@@ -37,6 +37,8 @@ const char* to_string(api_errc x) {
     case api_errc::unknown_leader_epoch: return "unknown_leader_epoch";
     case api_errc::invalid_update_version: return "invalid_update_version";
     case api_errc::ineligible_replica: return "ineligible_replica";
+    case api_errc::invalid_replica_assignment: return "invalid_replica_assignment";
+    case api_errc::no_reassignment_in_progress: return "no_reassignment_in_progress";
   }
   return "unknown_samsa_error";
 }

@@ -43,6 +43,8 @@ enum class api_errc : uint8_t {
   unknown_leader_epoch = 28,      // the request's leader epoch is newer than the replica knows yet
   invalid_update_version = 29,    // AlterPartition: a partition epoch that is not the committed one
   ineligible_replica = 30,        // AlterPartition: a new ISR member whose broker is fenced or not registered
+  invalid_replica_assignment = 31,  // reassignment: an empty or repeating replica list, an unknown broker
+  no_reassignment_in_progress = 32, // reassignment: a cancel of a partition that is not moving
 };
 
 const char* to_string(api_errc x);
