@@ -132,6 +132,8 @@ broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, 
     [=](replica_fetch_atom, replica_fetch_request& req) { return delegate_replica_fetch(self, req); },
     [=](epoch_end_atom, epoch_end_request& req) { return delegate_epoch_end(self, req); },
     [=](peer_atom, int32_t id) { return peer_broker(self, id); },
+    [=](reassign_atom, std::vector<partition_reassignment>& reqs) { return cluster_reassign(self, std::move(reqs)); },
+    [=](reassign_atom, list_atom, std::vector<std::string>& topics) { return cluster_reassignments(self, std::move(topics)); },
     [=](produce_atom, produce_request& req) { return handle_produce(self, req); },
     [=](fetch_atom, fetch_request& req) -> caf::result<fetch_response> {
       auto p = find_partition(self->state, req.topic, req.partition);

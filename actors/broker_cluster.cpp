@@ -11,6 +11,7 @@
 #include "actors/actor_clock.hpp"
 #include "actors/broker_topics.hpp"
 #include "actors/group_offsets_log.hpp"
+#include "actors/partition_replica.hpp"
 #include "cluster/controller/replication_control.hpp"
 #include "cluster/metadata_image.hpp"
 #include "cluster/metadata_view.hpp"
@@ -63,6 +64,25 @@ void remove_local_topic(broker_ptr self, const persistence::topic_record& rec) {
     st.store->delete_topic(rec.name);
   caf::anon_send(st.groups, delete_atom::value, rec.name);
   spdlog::info("cluster: topic {} (id {}) is deleted: its local replicas are removed", rec.name, rec.topic_id);
+}
+
+std::string join_ids(const std::vector<int32_t>& xs) {
+  std::string s;
+  for (auto x : xs)
+    s += (s.empty() ? "" : ",") + std::to_string(x);
+  return s;
+}
+
+// The directory of a replica this node no longer hosts: removed through its tombstone.
+void remove_stale_replica(const broker_state& st, const std::string& topic, int32_t p) {
+  auto dir = partition_dir(st.cfg, topic, p);
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec))
+    return;
+  if (persistence::remove_partition_dir(dir) == persistence::errc::ok)
+    spdlog::info("cluster: removed {}: the replica was reassigned away from this node", dir.string());
+  else
+    spdlog::warn("cannot remove {} (a replica reassigned away from this node); remove it by hand", dir.string());
 }
 
 // Asks the node's controller and passes its answer (or error) on.
@@ -152,9 +172,17 @@ void on_image(broker_ptr self, image_ptr img) {
         spdlog::info("cluster: opened replica {}-{} (leader {}, epoch {})", rec.name, p, t.partitions[p].leader,
                      t.partitions[p].leader_epoch);
       } else if (!mine && actor) {
-        // Reassigned away: the replica stops; its log stays on disk.
-        caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+        // Reassigned away (the reassignment completed or was cancelled): the replica learns the new
+        // leadership first (it stops leading or following: parked requests are answered
+        // NOT_LEADER_OR_FOLLOWER, so clients refresh their metadata), then deletes its log.
+        caf::anon_send(caf::actor_cast<partition_replica_actor>(actor), leadership_atom::value, leadership_of(st, t, p));
+        caf::anon_send(actor, delete_atom::value);
+        spdlog::info("cluster: replica {}-{} was reassigned away (replicas now [{}]): it stops and its data is deleted",
+                     rec.name, p, join_ids(t.partitions[p].replicas));
         actor = nullptr;
+      } else if (!mine && first) {
+        // A replica reassigned away while this node was down: its directory is the only trace.
+        remove_stale_replica(st, rec.name, static_cast<int32_t>(p));
       }
     }
   }
@@ -254,6 +282,19 @@ caf::result<std::vector<topic_description>> cluster_describe_topics(broker_ptr s
         });
   }
   return rp;
+}
+
+caf::result<std::vector<reassignment_outcome>> cluster_reassign(broker_ptr self, std::vector<partition_reassignment> reqs) {
+  if (!clustered(self->state))
+    return make_error(api_errc::invalid_request,
+                      "partition reassignment needs a cluster (controller.quorum.voters); this is a single node");
+  return ask_controller<std::vector<reassignment_outcome>>(self, reassign_atom::value, std::move(reqs));
+}
+
+caf::result<std::vector<reassignment_info>> cluster_reassignments(broker_ptr self, std::vector<std::string> topics) {
+  if (!clustered(self->state))
+    return std::vector<reassignment_info>{}; // a single node never moves a partition
+  return ask_controller<std::vector<reassignment_info>>(self, reassign_atom::value, list_atom::value, std::move(topics));
 }
 
 caf::result<int64_t> cluster_producer_id(broker_ptr self) {

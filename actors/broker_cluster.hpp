@@ -31,6 +31,10 @@ caf::result<bool> cluster_delete_topic(broker_ptr self, std::string name);
 // Topics as the image describes them (leader, epoch, replicas, ISR), with the log offsets of the
 // partitions this node leads.
 caf::result<std::vector<topic_description>> cluster_describe_topics(broker_ptr self, std::vector<std::string> names);
+// Partition reassignment through the controller (a single node: invalid_request), and the reassignments in
+// progress of `topics` (every topic when empty) as the active controller knows them (a single node: none).
+caf::result<std::vector<reassignment_outcome>> cluster_reassign(broker_ptr self, std::vector<partition_reassignment> reqs);
+caf::result<std::vector<reassignment_info>> cluster_reassignments(broker_ptr self, std::vector<std::string> topics);
 // The next producer id from this node's block; a new block from the controller when it is used up.
 caf::result<int64_t> cluster_producer_id(broker_ptr self);
 

@@ -102,6 +102,10 @@ void deactivate(controller_ptr self) {
   for (auto& w : st.alter_waiters)
     w.rp.deliver(not_leader_error(st.leader));
   st.alter_waiters.clear();
+  auto applied = std::move(st.applied_waiters); // committed already: their answers stand
+  st.applied_waiters.clear();
+  for (auto& [index, fn] : applied)
+    fn();
 }
 
 // The quorum lost its connection to `node`: fence its broker now, unless a lifecycle of it is monitored
@@ -366,6 +370,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
       for (auto& s : self->state.subscribers)
         caf::anon_send(s, image_atom::value, self->state.image);
       settle_alter_waiters(self);
+      run_applied_waiters(self);
     },
     [=](subscribe_atom, caf::actor& who) {
       caf::anon_send(who, image_atom::value, self->state.image);
@@ -387,6 +392,17 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
       if (!active(self))
         return forward_to_leader<alter_partition_reply>(self, alter_isr_atom::value, std::move(req));
       return alter_partition(self, req);
+    },
+    [=](reassign_atom, std::vector<partition_reassignment>& reqs) -> caf::result<std::vector<reassignment_outcome>> {
+      if (!active(self))
+        return forward_to_leader<std::vector<reassignment_outcome>>(self, reassign_atom::value, std::move(reqs));
+      return alter_reassignments(self, reqs);
+    },
+    [=](reassign_atom, list_atom, std::vector<std::string>& topics) -> caf::result<std::vector<reassignment_info>> {
+      if (!active(self))
+        return forward_to_leader<std::vector<reassignment_info>>(self, reassign_atom::value, list_atom::value,
+                                                                 std::move(topics));
+      return list_reassignments(self->state, topics);
     },
     [=](role_atom, int32_t leader, int64_t term, bool leading) {
       auto& st = self->state;

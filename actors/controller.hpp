@@ -3,7 +3,7 @@
 // state-machine hooks, see metadata_hooks below) and, while this node's quorum member is the Raft leader,
 // the active controller: it runs cluster::cluster_control (registration, heartbeats, fencing) and
 // cluster::replication_control (topics, producer ids, partition leaders and ISRs) and writes their records
-// through the quorum. Like KRaft's QuorumController, minus configs changes, reassignment and features.
+// through the quorum. Like KRaft's QuorumController, minus configs changes and features.
 //
 // Message flow:
 //   quorum hooks --(image_atom, image)--> keep the newest image (what status and the rules read)
@@ -30,6 +30,10 @@
 //                  the answer is the partition once the image shows the change committed (at once when
 //                  nothing changes); a proposal that fails, a deposed controller or propose_timeout_ms
 //                  without the commit answer an error; not active: forwarded like create_atom
+//   broker --(reassign_atom, requests)--> AlterPartitionReassignments: active: replication_control::
+//                  alter_reassignments, refusals at once, the accepted ones proposed in one batch and answered
+//                  once committed; not active: forwarded like create_atom. A move completes when an
+//                  AlterPartition brings its whole target into the ISR (logged with the index)
 //   own timer, every leader_imbalance_check_interval_ms while active (auto.leader.rebalance.enable) -->
 //                  leadership back to preferred replicas (replication_control::preferred_leaders)
 //   broker --(subscribe_atom, actor)--> the actor gets the current image and every new one
@@ -43,6 +47,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <functional>
 
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -100,6 +106,7 @@ struct controller_state {
   int64_t activation_index = -1; // leading, not yet active: the quorum's last index at election (-1: asking)
   std::map<caf::actor_addr, std::pair<int32_t, int64_t>> lifecycles; // monitored -> (node, broker epoch)
   std::vector<alter_waiter> alter_waiters;
+  std::vector<std::pair<int64_t, std::function<void()>>> applied_waiters; // run once the image reaches the index
   int64_t next_rebalance_ms = -1; // active: when preferred leaders are checked next
   static inline const char* name = "samsa.controller";
 };

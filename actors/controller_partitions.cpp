@@ -21,6 +21,16 @@ api_errc to_api_errc(cluster::alter_refusal r) {
   return api_errc::invalid_request;
 }
 
+api_errc to_api_errc(cluster::reassign_refusal r) {
+  switch (r) {
+    case cluster::reassign_refusal::none: return api_errc::ok;
+    case cluster::reassign_refusal::unknown_topic_or_partition: return api_errc::unknown_topic_or_partition;
+    case cluster::reassign_refusal::invalid_replica_assignment: return api_errc::invalid_replica_assignment;
+    case cluster::reassign_refusal::no_reassignment_in_progress: return api_errc::no_reassignment_in_progress;
+  }
+  return api_errc::invalid_request;
+}
+
 std::string ids(const std::vector<int32_t>& xs) {
   std::string s;
   for (auto x : xs)
@@ -55,9 +65,13 @@ void propose_changes(controller_ptr self, const cluster::partition_decision& d,
   if (d.records.empty())
     return;
   auto elections = d.elections;
+  auto reassignments = d.reassignments;
   propose(self, d.records, [=](caf::expected<int64_t> idx) {
-    if (idx)
+    if (idx) {
       log_elections(elections, *idx);
+      for (const auto& line : reassignments)
+        spdlog::info("controller: {} (index {})", line, *idx);
+    }
     if (done)
       done(std::move(idx));
   });
@@ -143,11 +157,87 @@ caf::result<alter_partition_reply> alter_partition(controller_ptr self, alter_pa
   if (!d.records.empty()) {
     cluster::partition_decision changes;
     changes.records = std::move(d.records);
+    changes.elections = std::move(d.elections);
+    changes.reassignments = std::move(d.reassignments);
     spdlog::info("controller: node {} alters the ISR of {}-{} to [{}] (partition epoch {})", req.leader_id, req.topic,
                  req.partition, ids(d.state.isr), d.state.partition_epoch);
     propose_changes(self, changes);
   }
   return rp;
+}
+
+caf::result<std::vector<reassignment_outcome>> alter_reassignments(controller_ptr self,
+                                                                   const std::vector<partition_reassignment>& reqs) {
+  auto& st = self->state;
+  std::vector<cluster::reassignment_request> rules;
+  for (const auto& r : reqs)
+    rules.push_back({r.topic, r.partition, r.cancel ? std::nullopt : std::optional<std::vector<int32_t>>{r.replicas}});
+  auto d = st.topics.alter_reassignments(*st.image, rules, st.control->unfenced_brokers(*st.image));
+  auto out = std::make_shared<std::vector<reassignment_outcome>>();
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    const auto& res = d.results[i];
+    out->push_back({reqs[i].topic, reqs[i].partition, static_cast<uint8_t>(to_api_errc(res.refusal)), res.reason});
+    if (res.refusal != cluster::reassign_refusal::none)
+      spdlog::info("controller: reassignment of {}-{} refused: {}", reqs[i].topic, reqs[i].partition, res.reason);
+  }
+  if (d.changes.records.empty())
+    return std::move(*out);
+  auto rp = self->make_response_promise<std::vector<reassignment_outcome>>();
+  propose_changes(self, d.changes, [=](caf::expected<int64_t> idx) mutable {
+    if (idx) {
+      when_applied(self, *idx, [=]() mutable { rp.deliver(std::move(*out)); });
+      return;
+    }
+    for (auto& o : *out) // every accepted one shares the failed proposal
+      if (o.error == static_cast<uint8_t>(api_errc::ok)) {
+        o.error = static_cast<uint8_t>(api_code(idx.error()) == api_errc::ok ? api_errc::request_timed_out
+                                                                             : api_code(idx.error()));
+        o.message = describe(idx.error());
+      }
+    rp.deliver(std::move(*out));
+  });
+  return rp;
+}
+
+std::vector<reassignment_info> list_reassignments(const controller_state& st, const std::vector<std::string>& topics) {
+  std::optional<std::vector<std::pair<std::string, std::vector<int32_t>>>> filter;
+  if (!topics.empty()) {
+    filter.emplace();
+    for (const auto& name : topics)
+      if (auto t = st.image->topic_by_name(name)) {
+        std::vector<int32_t> all(t->partitions.size());
+        for (size_t p = 0; p < all.size(); ++p)
+          all[p] = static_cast<int32_t>(p);
+        filter->emplace_back(name, std::move(all));
+      }
+  }
+  std::vector<reassignment_info> out;
+  for (auto& r : cluster::list_reassignments(*st.image, filter))
+    out.push_back({r.topic, r.partition, r.replicas, r.adding, r.removing});
+  return out;
+}
+
+void when_applied(controller_ptr self, int64_t index, std::function<void()> fn) {
+  if (self->state.image->offset() >= index)
+    fn();
+  else
+    self->state.applied_waiters.emplace_back(index, std::move(fn));
+}
+
+void run_applied_waiters(controller_ptr self) {
+  auto& ws = self->state.applied_waiters;
+  auto offset = self->state.image->offset();
+  std::vector<std::function<void()>> ready;
+  for (auto it = ws.begin(); it != ws.end();) {
+    if (it->first <= offset) {
+      ready.push_back(std::move(it->second));
+      it = ws.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto& fn : ready)
+    fn();
 }
 
 bool controlled_shutdown(controller_ptr self, int32_t node) {

@@ -39,6 +39,17 @@ void settle_alter_waiters(controller_ptr self);
 void fail_alter_waiters(controller_ptr self, const std::vector<metadata_record>& records, const caf::error& e);
 // The timer: AlterPartitions waiting longer than propose_timeout_ms get request_timed_out.
 void expire_alter_waiters(controller_ptr self);
+// AlterPartitionReassignments on the active controller: refusals at once, the accepted ones proposed in one
+// batch and answered once it committed (or all with the proposal's error).
+caf::result<std::vector<reassignment_outcome>> alter_reassignments(controller_ptr self,
+                                                                   const std::vector<partition_reassignment>& reqs);
+// ListPartitionReassignments on the active controller: from its image.
+std::vector<reassignment_info> list_reassignments(const controller_state& st, const std::vector<std::string>& topics);
+// Runs `fn` once the controller's image has applied `index` (at once if it has): an answer given after a
+// commit then reads its own write in every later request to this controller.
+void when_applied(controller_ptr self, int64_t index, std::function<void()> fn);
+// A new image: runs the when_applied callbacks it reached.
+void run_applied_waiters(controller_ptr self);
 // A heartbeat of `node` asking for a controlled shutdown: proposes moving its partitions away (once: later
 // heartbeats find the change in flight or committed); true once the image shows it may stop.
 bool controlled_shutdown(controller_ptr self, int32_t node);

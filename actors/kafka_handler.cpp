@@ -59,6 +59,8 @@ error_code to_kafka(api_errc e) {
     case api_errc::ineligible_replica: return error_code::ineligible_replica;
     case api_errc::not_coordinator: return error_code::not_coordinator;
     case api_errc::coordinator_load_in_progress: return error_code::coordinator_load_in_progress;
+    case api_errc::invalid_replica_assignment: return error_code::invalid_replica_assignment;
+    case api_errc::no_reassignment_in_progress: return error_code::no_reassignment_in_progress;
   }
   return error_code::unknown_server_error;
 }
@@ -214,6 +216,8 @@ caf::behavior kafka_handler(kafka_handler_ptr self, kafka_listener_config cfg) {
         case kafka::api_key::delete_groups: return handle_delete_groups(self, req);
         case kafka::api_key::offset_delete: return handle_offset_delete(self, req);
         case kafka::api_key::describe_cluster: return handle_describe_cluster(self, req);
+        case kafka::api_key::alter_partition_reassignments: return handle_alter_partition_reassignments(self, req);
+        case kafka::api_key::list_partition_reassignments: return handle_list_partition_reassignments(self, req);
         default: return close_connection();
       }
     },

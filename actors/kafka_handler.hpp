@@ -150,5 +150,7 @@ caf::result<kafka_reply> handle_describe_log_dirs(kafka_handler_ptr self, const 
 caf::result<kafka_reply> handle_delete_groups(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_offset_delete(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_describe_cluster(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_alter_partition_reassignments(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_list_partition_reassignments(kafka_handler_ptr self, const kafka_request& req);
 
 } // namespace samsa::actors

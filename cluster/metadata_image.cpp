@@ -18,6 +18,10 @@ bool subset(const std::vector<int32_t>& xs, const std::vector<int32_t>& of) {
   return std::all_of(xs.begin(), xs.end(), [&](int32_t x) { return std::find(of.begin(), of.end(), x) != of.end(); });
 }
 
+bool subset_any(const std::vector<int32_t>& xs, const std::vector<int32_t>& of) {
+  return std::any_of(xs.begin(), xs.end(), [&](int32_t x) { return std::find(of.begin(), of.end(), x) != of.end(); });
+}
+
 // The invariants every partition keeps: replicas non-empty and distinct, ISR a distinct subset of them,
 // the leader in the ISR or none. Returns "" or the violated rule.
 std::string check_partition(const partition_registration& p) {
@@ -27,6 +31,11 @@ std::string check_partition(const partition_registration& p) {
     return "isr must be distinct replicas";
   if (p.leader != -1 && std::find(p.isr.begin(), p.isr.end(), p.leader) == p.isr.end())
     return "leader " + std::to_string(p.leader) + " is not in the isr";
+  if (!distinct(p.removing_replicas) || !subset(p.removing_replicas, p.replicas) || !distinct(p.adding_replicas)
+      || !subset(p.adding_replicas, p.replicas) || subset_any(p.adding_replicas, p.removing_replicas))
+    return "removing and adding replicas must be distinct, disjoint replicas";
+  if (p.removing_replicas.size() >= p.replicas.size())
+    return "a reassignment must keep at least one replica";
   return {};
 }
 
@@ -110,7 +119,8 @@ apply_result metadata_image::on(const partition_record& r) {
   auto& parts = t->second.partitions;
   if (r.partition < 0 || static_cast<size_t>(r.partition) > parts.size())
     return ignored("partition " + std::to_string(r.partition) + " is not the next of its topic");
-  partition_registration p{r.replicas, r.isr, r.leader, r.leader_epoch, r.partition_epoch};
+  partition_registration p{r.replicas,        r.isr, r.leader, r.leader_epoch, r.partition_epoch,
+                           r.removing_replicas, r.adding_replicas};
   if (auto why = check_partition(p); !why.empty())
     return ignored(why);
   if (static_cast<size_t>(r.partition) == parts.size())
@@ -203,6 +213,10 @@ std::string merge_partition_change(partition_registration& p, const partition_ch
     next.replicas = *change.replicas;
   if (change.isr)
     next.isr = *change.isr;
+  if (change.removing_replicas)
+    next.removing_replicas = *change.removing_replicas;
+  if (change.adding_replicas)
+    next.adding_replicas = *change.adding_replicas;
   if (change.leader != partition_change_record::no_change) {
     next.leader = change.leader;
     ++next.leader_epoch;
@@ -220,8 +234,8 @@ bool operator==(const broker_registration& a, const broker_registration& b) {
 }
 
 bool operator==(const partition_registration& a, const partition_registration& b) {
-  return std::tie(a.replicas, a.isr, a.leader, a.leader_epoch, a.partition_epoch)
-         == std::tie(b.replicas, b.isr, b.leader, b.leader_epoch, b.partition_epoch);
+  return std::tie(a.replicas, a.isr, a.leader, a.leader_epoch, a.partition_epoch, a.removing_replicas, a.adding_replicas)
+         == std::tie(b.replicas, b.isr, b.leader, b.leader_epoch, b.partition_epoch, b.removing_replicas, b.adding_replicas);
 }
 
 bool operator==(const topic_image& a, const topic_image& b) {

@@ -35,6 +35,12 @@ struct partition_registration {
   int32_t leader = -1;
   int32_t leader_epoch = 0;
   int32_t partition_epoch = 0;
+  // A reassignment in progress (cluster/controller/reassignment.hpp): replicas = the target followed by the
+  // current replicas outside it; removing = those, adding = the target's replicas that were not current.
+  // Both empty when no reassignment is in progress.
+  std::vector<int32_t> removing_replicas;
+  std::vector<int32_t> adding_replicas;
+  bool reassigning() const { return !removing_replicas.empty() || !adding_replicas.empty(); }
 };
 
 struct topic_image {
@@ -112,7 +118,8 @@ private:
 // replaced, the leader epoch bumped when it names a leader (any node or -1, even the current one: the
 // controller names one only when leadership moves), the partition epoch always. Returns "" and updates `p`,
 // or the invariant the result would break (replicas non-empty and distinct, ISR a distinct subset of them,
-// the leader in the ISR or none) and leaves `p` as it was. What apply() does with a partition_change record.
+// the leader in the ISR or none, removing and adding distinct disjoint subsets of the replicas) and leaves
+// `p` as it was. What apply() does with a partition_change record.
 std::string merge_partition_change(partition_registration& p, const partition_change_record& change);
 
 bool operator==(const broker_registration& a, const broker_registration& b);

@@ -18,7 +18,8 @@ std::string to_snapshot(const metadata_image& img) {
     for (size_t p = 0; p < t.partitions.size(); ++p) {
       const auto& r = t.partitions[p];
       records.push_back(partition_record{t.topic_id, static_cast<int32_t>(p), r.replicas, r.isr, r.leader,
-                                         r.leader_epoch, r.partition_epoch});
+                                         r.leader_epoch, r.partition_epoch, r.removing_replicas,
+                                         r.adding_replicas});
     }
   }
   for (const auto& [resource, kv] : img.all_configs())

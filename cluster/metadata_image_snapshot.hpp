@@ -10,7 +10,8 @@
 //   ... one metadata_codec batch (its own version byte first) holding, in this order:
 //       register_broker per broker (node-id order; `fenced` carries the fence state, so no fence records)
 //       per topic (topic-id order): topic, then partition 0..n-1 (full state: replicas, isr, leader,
-//         leader_epoch, partition_epoch)
+//         leader_epoch, partition_epoch, and a reassignment in progress: removing and adding replicas, which
+//         makes the batch a version 2 one)
 //       config per (resource, name, key) override (value always present)
 //       producer_ids {node -1, epoch -1, next_producer_id} when any block was ever claimed
 //

@@ -350,6 +350,12 @@ using controller_actor = caf::typed_actor<
   // invalid_request (an ISR that is empty, repeats a member, names a non-replica or lacks the leader).
   // Rules: cluster/controller/replication_control.hpp.
   caf::replies_to<alter_isr_atom, alter_partition_request>::with<alter_partition_reply>,
+  // AlterPartitionReassignments (forwarded like create): one outcome per request once the accepted ones
+  // commit. Rules: cluster/controller/reassignment.hpp.
+  caf::replies_to<reassign_atom, std::vector<partition_reassignment>>::with<std::vector<reassignment_outcome>>,
+  // ListPartitionReassignments (forwarded like create): the moves in progress of these topics (all when
+  // empty) in the active controller's image, which holds every reassignment it answered.
+  caf::replies_to<reassign_atom, list_atom, std::vector<std::string>>::with<std::vector<reassignment_info>>,
   // Local only: the node's view (image + quorum leader); a subscriber gets every new image (image_atom),
   // the current one at once.
   caf::replies_to<view_atom>::with<cluster_view>,

@@ -14,7 +14,8 @@ template <class T>
 inline constexpr bool always_false = false;
 
 // The one list of every struct's fields, in wire order (the header's table). Used by the writer (const
-// structs) and the reader (mutable ones), so the two can never disagree on the layout.
+// structs) and the reader (mutable ones), so the two can never disagree on the layout. f.version is the
+// batch's format version: fields added by a later version are read and written only from that version on.
 template <class F, class X>
 void fields(F& f, X& x) {
   using T = std::remove_const_t<X>;
@@ -28,9 +29,15 @@ void fields(F& f, X& x) {
   else if constexpr (std::is_same_v<T, create_topic_record>)
     f(x.name, x.topic_id);
   else if constexpr (std::is_same_v<T, partition_record>)
+  {
     f(x.topic_id, x.partition, x.replicas, x.isr, x.leader, x.leader_epoch, x.partition_epoch);
-  else if constexpr (std::is_same_v<T, partition_change_record>)
+    if (f.version >= 2)
+      f(x.removing_replicas, x.adding_replicas);
+  } else if constexpr (std::is_same_v<T, partition_change_record>) {
     f(x.topic_id, x.partition, x.isr, x.leader, x.replicas);
+    if (f.version >= 2)
+      f(x.removing_replicas, x.adding_replicas);
+  }
   else if constexpr (std::is_same_v<T, config_record>)
     f(x.resource_type, x.resource_name, x.key, x.value);
   else if constexpr (std::is_same_v<T, producer_ids_record>)
@@ -45,7 +52,9 @@ void fields(F& f, X& x) {
 
 class writer {
 public:
+  explicit writer(uint8_t v) : version(v) {}
   std::string out;
+  uint8_t version;
 
   template <class... Ts>
   void operator()(const Ts&... xs) {
@@ -100,6 +109,7 @@ class reader {
 public:
   reader(const char* p, const char* end) : p_(p), end_(end) {}
   bool ok = true;
+  uint8_t version = 1; // the batch's, once read
 
   template <class... Ts>
   void operator()(Ts&... xs) {
@@ -206,11 +216,22 @@ bool read_record(reader& in, size_t type, metadata_record& out) {
   }
 }
 
+// Version 2 only for a batch that carries reassignment state (see the header's Evolution).
+uint8_t version_for(const std::vector<metadata_record>& batch) {
+  for (const auto& r : batch) {
+    if (auto p = std::get_if<partition_record>(&r); p && (!p->removing_replicas.empty() || !p->adding_replicas.empty()))
+      return 2;
+    if (auto c = std::get_if<partition_change_record>(&r); c && (c->removing_replicas || c->adding_replicas))
+      return 2;
+  }
+  return 1;
+}
+
 } // namespace
 
 std::string encode(const std::vector<metadata_record>& batch) {
-  writer w;
-  w.put(format_version);
+  writer w(version_for(batch));
+  w.put(w.version);
   w.length(batch.size());
   for (const auto& r : batch) {
     w.put(static_cast<uint8_t>(r.index()));
@@ -224,8 +245,9 @@ std::optional<std::vector<metadata_record>> decode(std::string_view bytes) {
     reader in(bytes.data(), bytes.data() + bytes.size());
     uint8_t version = 0;
     in.get(version);
-    if (!in.ok || version != format_version)
+    if (!in.ok || version < 1 || version > format_version)
       return std::nullopt;
+    in.version = version;
     size_t n = in.length(); // every record is at least its type byte: bounded by the input
     std::vector<metadata_record> out;
     for (size_t i = 0; in.ok && i < n; ++i) {

@@ -10,8 +10,8 @@
 // format, so the log would be tied to one CAF version. Why not Boost binary archives: not portable
 // across architectures. So: our own codec over messages/bytes.hpp (big-endian, fixed widths).
 //
-// Format, version 1. All integers big-endian, fixed width, two's complement.
-//   batch   := u8 version (= 1) | u32 count | record * count        (nothing may follow the last record)
+// Format, versions 1 and 2. All integers big-endian, fixed width, two's complement.
+//   batch   := u8 version (1 or 2) | u32 count | record * count     (nothing may follow the last record)
 //   record  := u8 type | body                                        (type = index in metadata_record)
 //   string  := u32 length | length bytes
 //   bool    := u8 (0 or 1; anything else is invalid)
@@ -27,15 +27,20 @@
 //   4 topic             string name | string topic_id
 //   5 partition         string topic_id | i32 partition | vec<i32> replicas | vec<i32> isr | i32 leader |
 //                       i32 leader_epoch | i32 partition_epoch
+//                       [v2: | vec<i32> removing_replicas | vec<i32> adding_replicas]
 //   6 partition_change  string topic_id | i32 partition | opt<vec<i32>> isr | i32 leader |
 //                       opt<vec<i32>> replicas
+//                       [v2: | opt<vec<i32>> removing_replicas | opt<vec<i32>> adding_replicas]
 //   7 config            u8 resource_type (2 topic, 4 broker) | string resource_name | string key |
 //                       opt<string> value
 //   8 producer_ids      i32 node_id | i64 broker_epoch | i64 next_producer_id
 //   9 remove_topic      string topic_id
 //  10 noop              (empty)
 // Evolution: a new record type takes the next type number; a new field of an existing record needs a new
-// batch version (decoders of this version reject unknown versions, they never guess).
+// batch version (decoders of this version reject unknown versions, they never guess). Version 2 added the
+// reassignment fields (partition reassignment, issue #10): a version 1 batch decodes with them empty
+// (nullopt), and encode() writes the lowest version that carries the batch, so a batch without a
+// reassignment is byte for byte what version 1 wrote and a node of the previous release still reads it.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,13 +50,13 @@
 
 namespace samsa::metadata_codec {
 
-inline constexpr uint8_t format_version = 1;
+inline constexpr uint8_t format_version = 2; // the newest version; decode() reads 1 and 2
 
-// Encodes a batch (one Raft entry). Throws std::length_error only for a string or list above 4 GiB, which
+// Encodes a batch (one Raft entry) in the lowest version that carries it (see Evolution). Throws std::length_error only for a string or list above 4 GiB, which
 // no metadata record comes near.
 std::string encode(const std::vector<metadata_record>& batch);
 
-// nullopt for anything that is not exactly one well-formed batch of this format version: truncated,
+// nullopt for anything that is not exactly one well-formed batch of a known format version: truncated,
 // trailing bytes, unknown version or record type, a bool or presence byte other than 0/1, an unknown
 // config resource type. Never throws; allocations are bounded by the input size (every length and count
 // is checked against the bytes left before anything is read or allocated).

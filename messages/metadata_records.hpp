@@ -69,6 +69,10 @@ struct partition_record {
   int32_t leader = -1;           // -1: none
   int32_t leader_epoch = 0;
   int32_t partition_epoch = 0;
+  // A reassignment in progress (Kafka's RemovingReplicas / AddingReplicas): `replicas` is then the target
+  // followed by the current replicas outside it; both empty when none is (metadata codec version 2).
+  std::vector<int32_t> removing_replicas;
+  std::vector<int32_t> adding_replicas;
 };
 
 // PartitionChangeRecord (5): a delta. leader: no_change (-2), none (-1) or a node id. Applying it bumps the
@@ -80,6 +84,9 @@ struct partition_change_record {
   std::optional<std::vector<int32_t>> isr;
   int32_t leader = no_change;
   std::optional<std::vector<int32_t>> replicas;
+  // A reassignment's start, completion or cancellation (metadata codec version 2); nullopt: unchanged.
+  std::optional<std::vector<int32_t>> removing_replicas;
+  std::optional<std::vector<int32_t>> adding_replicas;
 };
 
 // ConfigRecord (4): a dynamic config override; no value removes the override.

@@ -52,6 +52,7 @@ using committed_atom = caf::atom_constant<caf::atom("committed")>;
 using quorum_atom = caf::atom_constant<caf::atom("quorum")>;
 using controller_atom = caf::atom_constant<caf::atom("controller")>;
 using image_atom = caf::atom_constant<caf::atom("image")>;
+using reassign_atom = caf::atom_constant<caf::atom("reassign")>;
 
 // Special timestamps of ListOffsets, as in Kafka.
 constexpr int64_t latest_timestamp = -1;
@@ -178,6 +179,48 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cluster_info& x) {
   return f(caf::meta::type_name("cluster_info"), x.cluster_id, x.node_id, x.kafka_listener, x.native_listener,
            x.data_dir);
+}
+
+// -- partition reassignment (cluster nodes; rules in cluster/controller/reassignment.hpp) --------------
+
+// Move one partition to `replicas` (assignment order, the first is the preferred leader), or, with
+// `cancel`, revert the reassignment in progress (replicas ignored).
+struct partition_reassignment {
+  std::string topic;
+  int32_t partition = 0;
+  std::vector<int32_t> replicas;
+  bool cancel = false;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, partition_reassignment& x) {
+  return f(caf::meta::type_name("partition_reassignment"), x.topic, x.partition, x.replicas, x.cancel);
+}
+
+// The answer for one partition_reassignment: ok once committed, or why not (unknown_topic_or_partition,
+// invalid_replica_assignment, no_reassignment_in_progress), in request order.
+struct reassignment_outcome {
+  std::string topic;
+  int32_t partition = 0;
+  uint8_t error = 0; // api_errc
+  std::string message;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reassignment_outcome& x) {
+  return f(caf::meta::type_name("reassignment_outcome"), x.topic, x.partition, x.error, x.message);
+}
+
+// A reassignment in progress: the replicas now (target first, then those being removed), the ones being
+// added and removed.
+struct reassignment_info {
+  std::string topic;
+  int32_t partition = 0;
+  std::vector<int32_t> replicas;
+  std::vector<int32_t> adding;
+  std::vector<int32_t> removing;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reassignment_info& x) {
+  return f(caf::meta::type_name("reassignment_info"), x.topic, x.partition, x.replicas, x.adding, x.removing);
 }
 
 // -- produce -----------------------------------------------------------------------------------------
@@ -457,6 +500,11 @@ using broker_actor = caf::typed_actor<
   caf::replies_to<epoch_end_atom, epoch_end_request>::with<epoch_end_response>,
   // Local only: the broker of node `id` (a broker_actor), looked up through its native listener and kept
   // while the connection lives; an error when the node is unknown or unreachable.
-  caf::replies_to<peer_atom, int32_t>::with<caf::actor>>;
+  caf::replies_to<peer_atom, int32_t>::with<caf::actor>,
+  // Partition reassignment (a cluster node; a single node answers invalid_request): through the node's
+  // controller to the active one, answered once committed (one outcome per request, in order); and the
+  // reassignments in progress of the given topics (all when empty) as the active controller knows them.
+  caf::replies_to<reassign_atom, std::vector<partition_reassignment>>::with<std::vector<reassignment_outcome>>,
+  caf::replies_to<reassign_atom, list_atom, std::vector<std::string>>::with<std::vector<reassignment_info>>>;
 
 } // namespace samsa

@@ -39,6 +39,8 @@ const char* to_string(api_errc x) {
     case api_errc::ineligible_replica: return "ineligible_replica";
     case api_errc::not_coordinator: return "not_coordinator";
     case api_errc::coordinator_load_in_progress: return "coordinator_load_in_progress";
+    case api_errc::invalid_replica_assignment: return "invalid_replica_assignment";
+    case api_errc::no_reassignment_in_progress: return "no_reassignment_in_progress";
   }
   return "unknown_samsa_error";
 }

@@ -45,6 +45,8 @@ enum class api_errc : uint8_t {
   ineligible_replica = 30,        // AlterPartition: a new ISR member whose broker is fenced or not registered
   not_coordinator = 31,           // a consumer group this node does not coordinate (cluster: offsets log leader)
   coordinator_load_in_progress = 32, // the node coordinates the group but is still reading its offsets log
+  invalid_replica_assignment = 33,  // reassignment: an empty or repeating replica list, an unknown broker
+  no_reassignment_in_progress = 34, // reassignment: a cancel of a partition that is not moving
 };
 
 const char* to_string(api_errc x);

@@ -13,6 +13,9 @@ void register_samsa_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<partition_state>("samsa::partition_state");
   cfg.add_message_type<topic_description>("samsa::topic_description");
   cfg.add_message_type<cluster_info>("samsa::cluster_info");
+  cfg.add_message_type<partition_reassignment>("samsa::partition_reassignment");
+  cfg.add_message_type<reassignment_outcome>("samsa::reassignment_outcome");
+  cfg.add_message_type<reassignment_info>("samsa::reassignment_info");
   cfg.add_message_type<produce_request>("samsa::produce_request");
   cfg.add_message_type<partition_produce_result>("samsa::partition_produce_result");
   cfg.add_message_type<produce_response>("samsa::produce_response");

@@ -21,13 +21,6 @@ void print_error(const std::string& what, const caf::error& e) {
   std::cerr << "error: " << what << ": " << describe(e) << "\n";
 }
 
-std::string join_ids(const std::vector<int32_t>& xs) {
-  std::string s;
-  for (auto x : xs)
-    s += (s.empty() ? "" : ",") + std::to_string(x);
-  return s;
-}
-
 int topics_create(caf::scoped_actor& self, const broker_actor& b, const args& a) {
   topic_spec spec;
   spec.name = a.positional[0];
@@ -129,8 +122,11 @@ command_group topics_commands() {
   del.options = {broker_option()};
   del.examples = {"samsa topics delete orders"};
   del.run = on_broker(topics_delete);
-  return {"topics", "Create, list, describe and delete topics through a broker's native API.",
-          {create, list, describe, del}};
+  command_group g{"topics", "Create, list, describe, delete and reassign topics through a broker's native API.",
+                  {create, list, describe, del}};
+  for (auto& c : reassign_commands())
+    g.subcommands.push_back(std::move(c));
+  return g;
 }
 
 // True when another line is already buffered or stdin becomes readable within `ms` (end of input counts

@@ -17,6 +17,13 @@
 
 namespace samsa::cli {
 
+std::string join_ids(const std::vector<int32_t>& xs) {
+  std::string s;
+  for (auto x : xs)
+    s += (s.empty() ? "" : ",") + std::to_string(x);
+  return s;
+}
+
 std::optional<long long> to_int(const std::string& s) {
   try {
     size_t pos = 0;

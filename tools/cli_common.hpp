@@ -17,6 +17,9 @@ namespace samsa::cli {
 
 std::optional<long long> to_int(const std::string& s);
 
+// "1,2,3"
+std::string join_ids(const std::vector<int32_t>& xs);
+
 // Reads the integer option `name` if present into `out`. Returns false (after printing why) when it is not
 // a number or below `min`.
 bool int_option(const args& a, const std::string& name, long long min, std::optional<long long>& out);
@@ -54,6 +57,8 @@ std::function<int(const args&)> on_broker(broker_body body);
 // The commands, each with its option table next to the code that reads it; listed by samsa_commands().
 command_group broker_command();
 command_group topics_commands();
+// `topics reassign` and `topics reassignments` (cli_reassign.cpp), listed by topics_commands().
+std::vector<command_spec> reassign_commands();
 command_group produce_command();
 command_group consume_command();
 command_group groups_commands();

@@ -24,23 +24,9 @@ alter_isr_decision refuse(alter_refusal why, std::string reason) {
   return d;
 }
 
-bool contains(const std::vector<int32_t>& xs, int32_t x) { return std::find(xs.begin(), xs.end(), x) != xs.end(); }
+bool contains(const std::vector<int32_t>& xs, int32_t x) { return has_replica(xs, x); }
 
-// The members of `isr` in the order of `replicas` (an ISR is kept in assignment order).
-std::vector<int32_t> in_assignment_order(const std::vector<int32_t>& replicas, const std::vector<int32_t>& isr) {
-  std::vector<int32_t> out;
-  for (auto r : replicas)
-    if (contains(isr, r))
-      out.push_back(r);
-  return out;
-}
-
-std::string ids(const std::vector<int32_t>& xs) {
-  std::string s = "[";
-  for (auto x : xs)
-    s += (s.size() > 1 ? "," : "") + std::to_string(x);
-  return s + "]";
-}
+std::string ids(const std::vector<int32_t>& xs) { return id_list(xs); }
 
 } // namespace
 
@@ -96,13 +82,20 @@ void replication_control::change(const topic_image& t, int32_t p, const partitio
     r.leader = to.leader;
   if (!r.isr && r.leader == partition_change_record::no_change)
     return;
+  record_change(t, p, cur, r, to.unclean, out); // the rules keep the image's invariants; a change that would
+                                                // break one is not proposed
+}
+
+std::string replication_control::record_change(const topic_image& t, int32_t p, const partition_registration& cur,
+                                               const partition_change_record& r, bool unclean, partition_decision& out) {
   auto next = cur;
-  if (!merge_partition_change(next, r).empty())
-    return; // the rules keep the image's invariants; a change that would break one is not proposed
-  if (r.leader != partition_change_record::no_change)
-    out.elections.push_back({t.name, p, cur.leader, next.leader, next.isr, next.leader_epoch, to.unclean});
+  if (auto why = merge_partition_change(next, r); !why.empty())
+    return why;
+  if (r.leader != partition_change_record::no_change && next.leader != cur.leader)
+    out.elections.push_back({t.name, p, cur.leader, next.leader, next.isr, next.leader_epoch, unclean});
   pending_[{t.topic_id, p}] = std::move(next);
-  out.records.push_back(std::move(r));
+  out.records.push_back(r);
+  return {};
 }
 
 template <class F>
@@ -243,9 +236,12 @@ alter_isr_decision replication_control::alter_isr(const metadata_image& img, con
       return refuse(alter_refusal::ineligible_replica,
                     "replica " + std::to_string(r) + " cannot join the ISR of " + name + ": its broker is fenced or not registered");
   partition_decision out;
-  change(*t, req.partition, *cur, leader_choice{cur->leader, isr, false}, out);
+  if (!complete_reassignment(*t, req.partition, *cur, isr, live, out))
+    change(*t, req.partition, *cur, leader_choice{cur->leader, isr, false}, out);
   auto d = state(*partition(img, t->topic_id, req.partition));
   d.records = std::move(out.records);
+  d.elections = std::move(out.elections);
+  d.reassignments = std::move(out.reassignments);
   return d;
 }
 

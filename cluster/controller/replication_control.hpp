@@ -48,6 +48,9 @@
 //   partition's -> invalid_update_version; ISR empty, with duplicates, naming a non-replica or without the
 //   leader -> invalid_request; a member added to the ISR that is not live -> ineligible_replica. Else one
 //   partition_change record with the new ISR in assignment order (the leader stays).
+// - Reassignment (AlterPartitionReassignments): the rules of cluster/controller/reassignment.hpp. An
+//   AlterPartition whose new ISR holds every replica of a reassignment's target completes it in the same
+//   record (Kafka's PartitionChangeBuilder does the same), so the answer may show another leader.
 // A partition change proposed but not in the image yet is remembered (the partition as it will be), so
 // decisions before the commit build on it; forgotten once the image reached its partition epoch, or by
 // proposal_failed() / reset().
@@ -59,6 +62,7 @@
 #include <utility>
 #include <vector>
 
+#include "cluster/controller/reassignment.hpp"
 #include "cluster/metadata_image.hpp"
 #include "messages/metadata_records.hpp"
 
@@ -114,6 +118,7 @@ struct leader_election {
 struct partition_decision {
   std::vector<metadata_record> records; // partition_change records, to go into the same batch
   std::vector<leader_election> elections;
+  std::vector<std::string> reassignments; // one line per reassignment started, completed or cancelled (the log)
 };
 
 enum class alter_refusal : uint8_t {
@@ -144,6 +149,15 @@ struct alter_isr_decision {
   std::string topic_id;
   partition_registration state;         // the partition once the changes in flight and `records` commit
   bool committed = false;               // `state` is the image's already: answer at once
+  std::vector<leader_election> elections;  // a completed reassignment may move the leader
+  std::vector<std::string> reassignments;  // a reassignment it completes (for the log)
+};
+
+// AlterPartitionReassignments: one result per request, in order; the records of every accepted one go into
+// one batch (refused ones add nothing).
+struct reassign_decision {
+  partition_decision changes;
+  std::vector<reassignment_result> results;
 };
 
 struct producer_ids_decision {
@@ -173,6 +187,9 @@ public:
   // The image has moved every leadership and every shared ISR place away from `node`.
   static bool may_stop(const metadata_image& img, int32_t node);
   alter_isr_decision alter_isr(const metadata_image& img, const alter_isr_request& req, const std::set<int32_t>& live);
+  // Starts, changes or cancels reassignments (cluster/controller/reassignment.hpp); `live` as for elections.
+  reassign_decision alter_reassignments(const metadata_image& img, const std::vector<reassignment_request>& reqs,
+                                        const std::set<int32_t>& live);
 
   // The partition as this controller's proposals will leave it: a change in flight, else the image's.
   const partition_registration* partition(const metadata_image& img, const std::string& topic_id, int32_t p) const;
@@ -196,6 +213,23 @@ private:
   // Records the change from `cur` to `to` (if any) and remembers the partition as it will be.
   void change(const topic_image& t, int32_t p, const partition_registration& cur, const leader_choice& to,
               partition_decision& out);
+  // Records `r` (a change of `cur`) and remembers the partition as it will be; an election when it moves the
+  // leader. "" or the invariant `r` would break (then nothing is recorded).
+  std::string record_change(const topic_image& t, int32_t p, const partition_registration& cur,
+                            const partition_change_record& r, bool unclean, partition_decision& out);
+  // replication_reassign.cpp: the partition `moving` becomes (and its leader) once its reassignment completes
+  // with ISR `isr`; nullopt when none is in progress or a member of the target is not in `isr`.
+  std::optional<std::pair<partition_registration, int32_t>> completed(const partition_registration& moving,
+                                                                       const std::vector<int32_t>& isr,
+                                                                       const std::set<int32_t>& live) const;
+  // Completes the reassignment of `cur` when `isr` (its ISR to be) holds its whole target; false (nothing
+  // recorded) otherwise.
+  bool complete_reassignment(const topic_image& t, int32_t p, const partition_registration& cur,
+                             const std::vector<int32_t>& isr, const std::set<int32_t>& live, partition_decision& out);
+  reassignment_result reassign(const metadata_image& img, const reassignment_request& req,
+                               const std::set<int32_t>& live, partition_decision& out);
+  reassignment_result cancel_reassignment(const topic_image& t, int32_t p, const partition_registration& cur,
+                                          const std::set<int32_t>& live, partition_decision& out);
   // f(topic, partition, the partition as it will be, unclean election for the topic) for every partition.
   template <class F>
   void for_each_partition(const metadata_image& img, F&& f) const;

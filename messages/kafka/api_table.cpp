@@ -34,6 +34,8 @@ constexpr api_info rows[] = {
   {api_key::describe_configs, "DescribeConfigs", 0, 4, 4, true},
   {api_key::describe_log_dirs, "DescribeLogDirs", 0, 4, 2, true},
   {api_key::delete_groups, "DeleteGroups", 0, 2, 2, true},
+  {api_key::alter_partition_reassignments, "AlterPartitionReassignments", 0, 0, 0, true},
+  {api_key::list_partition_reassignments, "ListPartitionReassignments", 0, 0, 0, true},
   {api_key::offset_delete, "OffsetDelete", 0, 0, never_flexible, true},
   {api_key::describe_cluster, "DescribeCluster", 0, 1, 0, true},
 };

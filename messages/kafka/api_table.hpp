@@ -32,6 +32,8 @@ enum class api_key : int16_t {
   describe_configs = 32,
   describe_log_dirs = 35,
   delete_groups = 42,
+  alter_partition_reassignments = 45,
+  list_partition_reassignments = 46,
   offset_delete = 47,
   describe_cluster = 60,
 };

@@ -134,6 +134,8 @@ const char* name(error_code ec) noexcept {
       return "GROUP_MAX_SIZE_REACHED";
     case error_code::fenced_instance_id:
       return "FENCED_INSTANCE_ID";
+    case error_code::no_reassignment_in_progress:
+      return "NO_REASSIGNMENT_IN_PROGRESS";
     case error_code::group_subscribed_to_topic:
       return "GROUP_SUBSCRIBED_TO_TOPIC";
     case error_code::invalid_record:

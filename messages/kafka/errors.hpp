@@ -75,6 +75,7 @@ enum class error_code : int16_t {
   member_id_required = 79,               // JoinGroup must be retried with the given member id
   group_max_size_reached = 81,           // group.max.size reached
   fenced_instance_id = 82,               // static member replaced by a newer instance
+  no_reassignment_in_progress = 85,     // cancel of a partition reassignment that is not in progress
   group_subscribed_to_topic = 86,        // OffsetDelete of a topic a live group member consumes
   invalid_record = 87,                   // record failed broker-side validation
   unstable_offset_commit = 88,           // pending transactional offsets

@@ -1,6 +1,7 @@
 """Raw Kafka requests and answers for the group and cluster admin APIs, every version samsa advertises
 (stdlib only; used by api_versions_walk.py and cluster_admin_apis.py): OffsetCommit 0-7, OffsetFetch 0-5,
-DescribeLogDirs 0-4, DeleteGroups 0-2, OffsetDelete 0, DescribeCluster 0-1. Requests are the minimal valid
+DescribeLogDirs 0-4, DeleteGroups 0-2, OffsetDelete 0, DescribeCluster 0-1, AlterPartitionReassignments 0,
+ListPartitionReassignments 0. Requests are the minimal valid
 ones; answers are parsed into plain tuples and dicts. Flexible versions use request header v2 and response
 header v1 (tagged fields), compact strings and arrays."""
 import socket
@@ -10,8 +11,9 @@ from kafka_wire import i8, i16, i32, i64, read_response, string, uvarint
 
 OFFSET_COMMIT, OFFSET_FETCH, API_VERSIONS, DESCRIBE_LOG_DIRS, DELETE_GROUPS, OFFSET_DELETE, DESCRIBE_CLUSTER = (
     8, 9, 18, 35, 42, 47, 60)
+ALTER_REASSIGNMENTS, LIST_REASSIGNMENTS = 45, 46
 FIRST_FLEXIBLE = {OFFSET_COMMIT: 8, OFFSET_FETCH: 6, API_VERSIONS: 3, DESCRIBE_LOG_DIRS: 2, DELETE_GROUPS: 2,
-                  OFFSET_DELETE: 1 << 15, DESCRIBE_CLUSTER: 0}
+                  OFFSET_DELETE: 1 << 15, DESCRIBE_CLUSTER: 0, ALTER_REASSIGNMENTS: 0, LIST_REASSIGNMENTS: 0}
 
 
 def flexible(key, version):
@@ -267,3 +269,55 @@ def describe_log_dirs(conn, v, topics=None):
     rd.tags()
     rd.done()
     return top, dirs
+
+
+def alter_partition_reassignments(conn, moves, timeout_ms=60000):
+    """moves: {(topic, partition): [replicas] or None (cancel)}; returns (top error, message,
+    {(topic, partition): (error, message)})."""
+    by_topic = {}
+    for (t, p), reps in sorted(moves.items()):
+        by_topic.setdefault(t, []).append((p, reps))
+    topics = []
+    for t, parts in by_topic.items():
+        ps = [i32(p) + (null_array(True) if reps is None else array([i32(r) for r in reps], True)) + TAGS
+              for p, reps in parts]
+        topics.append(cstring(t.encode()) + array(ps, True) + TAGS)
+    rd = conn.call(ALTER_REASSIGNMENTS, 0, i32(timeout_ms) + array(topics, True) + TAGS)
+    rd.i32()
+    top, msg = rd.i16(), rd.string()
+    out = {}
+    for _ in range(rd.count()):
+        t = rd.string()
+        for _ in range(rd.count()):
+            p, err, m = rd.i32(), rd.i16(), rd.string()
+            rd.tags()
+            out[(t, p)] = (err, m)
+        rd.tags()
+    rd.tags()
+    rd.done()
+    return top, msg, out
+
+
+def list_partition_reassignments(conn, topics=None, timeout_ms=60000):
+    """topics: None (all) or {topic: [partitions]}; returns (top error, {(topic, partition): (replicas,
+    adding, removing)})."""
+    if topics is None:
+        body = null_array(True)
+    else:
+        body = array([cstring(t.encode()) + array([i32(p) for p in ps], True) + TAGS for t, ps in topics.items()], True)
+    rd = conn.call(LIST_REASSIGNMENTS, 0, i32(timeout_ms) + body + TAGS)
+    rd.i32()
+    top, _ = rd.i16(), rd.string()
+    out = {}
+    ints = lambda: [rd.i32() for _ in range(rd.count())]
+    for _ in range(rd.count()):
+        t = rd.string()
+        for _ in range(rd.count()):
+            p = rd.i32()
+            replicas, adding, removing = ints(), ints(), ints()
+            rd.tags()
+            out[(t, p)] = (replicas, adding, removing)
+        rd.tags()
+    rd.tags()
+    rd.done()
+    return top, out

@@ -4,10 +4,13 @@
 
 #include <doctest/doctest.h>
 
+#include "messages/kafka/alter_partition_reassignments.hpp"
 #include "messages/kafka/delete_groups.hpp"
 #include "messages/kafka/describe_cluster.hpp"
 #include "messages/kafka/describe_log_dirs.hpp"
+#include "messages/kafka/list_partition_reassignments.hpp"
 #include "messages/kafka/offset_delete.hpp"
+#include "messages/kafka/response_errors.hpp"
 #include "tests/kafka/kafka_test_util.hpp"
 
 using namespace samsa::kafka;
@@ -178,4 +181,51 @@ TEST_CASE("describe_log_dirs: responses, top-level error from v3, volume sizes f
   CHECK(encode_to_bytes(int16_t{4}, resp).size() == encode_to_bytes(int16_t{3}, resp).size() + 16);
   auto v2 = decode_all<describe_log_dirs_response>(encode_to_bytes(int16_t{2}, resp), 2);
   CHECK(v2.results.at(0).total_bytes == -1);
+}
+
+TEST_CASE("alter_partition_reassignments: v0 request and response from literal bytes") {
+  // timeout 30000, topics [t: partitions [0: replicas [2,3], 1: replicas null (cancel)]].
+  buffer req_bytes = bytes({0, 0, 0x75, 0x30, 2, 2}) + ascii("t") +
+                     bytes({3, 0, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0, 1, 0, 0, 0, 0});
+  auto req = check_reencodes<alter_partition_reassignments_request>(req_bytes, 0);
+  CHECK(req.timeout_ms == 30000);
+  REQUIRE(req.topics.size() == 1);
+  REQUIRE(req.topics[0].partitions.size() == 2);
+  CHECK(req.topics[0].partitions[0].replicas == std::optional<std::vector<int32_t>>{std::vector<int32_t>{2, 3}});
+  CHECK_FALSE(req.topics[0].partitions[1].replicas);
+  check_hostile<alter_partition_reassignments_request>(req_bytes, 0);
+  reader r1(req_bytes.data(), req_bytes.size());
+  alter_partition_reassignments_request unsupported;
+  CHECK_FALSE(decode(r1, 1, unsupported));
+
+  alter_partition_reassignments_response resp;
+  resp.responses = {{"t", {{0, error_code::none, std::nullopt}, {1, error_code::no_reassignment_in_progress, "x"}}}};
+  buffer resp_bytes = bytes({0, 0, 0, 0, 0, 0, 0, 2, 2}) + ascii("t") +
+                      bytes({3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 85, 2}) + ascii("x") + bytes({0, 0, 0});
+  CHECK(encode_to_bytes(int16_t{0}, resp) == resp_bytes);
+  auto back = check_reencodes<alter_partition_reassignments_response>(resp_bytes, 0);
+  CHECK(back.responses[0].partitions[1].error == error_code::no_reassignment_in_progress);
+  CHECK(carries_error(back));
+  check_hostile<alter_partition_reassignments_response>(resp_bytes, 0);
+}
+
+TEST_CASE("list_partition_reassignments: v0 request (all, or named partitions) and response") {
+  auto all = check_reencodes<list_partition_reassignments_request>(bytes({0, 0, 0xea, 0x60, 0, 0}), 0);
+  CHECK(all.timeout_ms == 60000);
+  CHECK_FALSE(all.topics);
+  buffer named = bytes({0, 0, 0xea, 0x60, 2, 2}) + ascii("t") + bytes({2, 0, 0, 0, 4, 0, 0});
+  auto req = check_reencodes<list_partition_reassignments_request>(named, 0);
+  REQUIRE(req.topics);
+  CHECK((*req.topics)[0].partition_indexes == std::vector<int32_t>{4});
+  check_hostile<list_partition_reassignments_request>(named, 0);
+
+  list_partition_reassignments_response resp;
+  resp.topics = {{"t", {{4, {2, 3, 1}, {3}, {1}}}}};
+  buffer resp_bytes = bytes({0, 0, 0, 0, 0, 0, 0, 2, 2}) + ascii("t") +
+                      bytes({2, 0, 0, 0, 4, 4, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 1, 2, 0, 0, 0, 3, 2, 0, 0, 0, 1, 0, 0, 0});
+  CHECK(encode_to_bytes(int16_t{0}, resp) == resp_bytes);
+  auto back = check_reencodes<list_partition_reassignments_response>(resp_bytes, 0);
+  CHECK(back.topics[0].partitions[0].adding_replicas == std::vector<int32_t>{3});
+  CHECK_FALSE(carries_error(back));
+  check_hostile<list_partition_reassignments_response>(resp_bytes, 0);
 }

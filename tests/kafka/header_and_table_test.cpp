@@ -30,6 +30,7 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
     {api_key::init_producer_id, 0, 1, 2}, {api_key::offset_for_leader_epoch, 0, 4, 4},
     {api_key::describe_configs, 0, 4, 4},
     {api_key::describe_log_dirs, 0, 4, 2}, {api_key::delete_groups, 0, 2, 2},
+    {api_key::alter_partition_reassignments, 0, 0, 0}, {api_key::list_partition_reassignments, 0, 0, 0},
     {api_key::offset_delete, 0, 0, never_flexible}, {api_key::describe_cluster, 0, 1, 0},
   };
   CHECK(api_table().size == sizeof(rows) / sizeof(rows[0]));
@@ -44,7 +45,8 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
     if (e.key != api_key::api_versions && e.key != api_key::list_offsets &&
         e.key != api_key::describe_configs && e.key != api_key::describe_log_dirs &&
         e.key != api_key::offset_for_leader_epoch &&
-        e.key != api_key::delete_groups && e.key != api_key::describe_cluster)
+        e.key != api_key::delete_groups && e.key != api_key::describe_cluster &&
+        e.key != api_key::alter_partition_reassignments && e.key != api_key::list_partition_reassignments)
       CHECK(row->max_version < row->first_flexible);
   }
   int16_t prev = -1;
