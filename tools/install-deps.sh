@@ -9,6 +9,7 @@ packages=(
   python3-lz4 python3-snappy python3-zstandard clang libclang-rt-14-dev
   redis-server libhiredis-dev
   libcpp-httplib-dev prometheus nlohmann-json3-dev libtomlplusplus-dev
+  nftables chromium
 )
 missing=()
 for p in "${packages[@]}"; do

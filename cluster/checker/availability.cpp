@@ -6,15 +6,7 @@
 
 namespace samsa::cluster::checker {
 
-namespace {
-
-struct gap {
-  int64_t from = 0;
-  int64_t to = 0;
-};
-
-// The consecutive gaps of the acknowledgement timeline (header comment).
-std::vector<gap> ack_gaps(const std::vector<op>& ops, size_t& acked) {
+std::vector<ack_gap> ack_gaps(const std::vector<op>& ops, size_t& acked) {
   std::vector<int64_t> points;
   std::optional<int64_t> first_invoke;
   int64_t last_event = 0;
@@ -33,13 +25,11 @@ std::vector<gap> ack_gaps(const std::vector<op>& ops, size_t& acked) {
   points.push_back(*first_invoke);
   points.push_back(last_event);
   std::sort(points.begin(), points.end());
-  std::vector<gap> gaps;
+  std::vector<ack_gap> gaps;
   for (size_t i = 1; i < points.size(); ++i)
     gaps.push_back({points[i - 1], points[i]});
   return gaps;
 }
-
-} // namespace
 
 availability_report measure_availability(const history& h, const std::vector<op>& ops) {
   availability_report r;

@@ -37,4 +37,11 @@ struct availability_report {
 
 availability_report measure_availability(const history& h, const std::vector<op>& ops);
 
+// The consecutive gaps of the acknowledgement timeline, in time order; `acked` gets the number of ok sends.
+struct ack_gap {
+  int64_t from = 0;
+  int64_t to = 0;
+};
+std::vector<ack_gap> ack_gaps(const std::vector<op>& ops, size_t& acked);
+
 } // namespace samsa::cluster::checker

@@ -14,6 +14,7 @@ namespace {
 const std::pair<fault_kind, const char*> fault_names[] = {
   {fault_kind::kill, "kill"},       {fault_kind::pause, "pause"},     {fault_kind::stop, "stop"},
   {fault_kind::rolling_restart, "rolling-restart"}, {fault_kind::isolate, "isolate"}, {fault_kind::split, "split"},
+  {fault_kind::ring, "ring"},       {fault_kind::one_way, "one-way"},
 };
 const std::pair<role_kind, const char*> role_names[] = {
   {role_kind::leader, "leader"},     {role_kind::follower, "follower"}, {role_kind::quorum_leader, "quorum-leader"},
@@ -218,7 +219,10 @@ std::optional<fault_kind> fault_kind_from(const std::string& s) {
       return v;
   return std::nullopt;
 }
-bool is_network_fault(fault_kind k) { return k == fault_kind::isolate || k == fault_kind::split; }
+bool is_network_fault(fault_kind k) {
+  return k == fault_kind::isolate || k == fault_kind::split || k == fault_kind::ring || k == fault_kind::one_way;
+}
+bool targets_every_node(fault_kind k) { return k == fault_kind::rolling_restart || k == fault_kind::ring; }
 
 const char* to_string(role_kind r) {
   for (const auto& [v, n] : role_names)
@@ -361,7 +365,7 @@ scenario parse_scenario(const std::string& text, const std::string& source, cons
     fault_spec f;
     f.line = tr.line();
     f.kind = read_kind(tr, tr.get("kind"));
-    auto target_text = tr.str("target").value_or(f.kind == fault_kind::rolling_restart ? "all" : "");
+    auto target_text = tr.str("target").value_or(targets_every_node(f.kind) ? "all" : "");
     if (target_text.empty())
       tr.fail(tr.get("target"), "\"target\" is missing; known: " + names_of(role_names));
     auto role = read_role(tr, tr.get("target"), target_text);
@@ -375,6 +379,8 @@ scenario parse_scenario(const std::string& text, const std::string& source, cons
       tr.fail(nullptr, "\"at\" (seconds after the workload starts) is missing");
     f.at_s = *at;
     f.duration_s = tr.number("duration", 0, 86400).value_or(f.kind == fault_kind::rolling_restart ? 0 : 5);
+    if (f.kind == fault_kind::ring && s.nodes < 3)
+      tr.fail(tr.get("kind"), "a ring of majorities needs at least 3 nodes, the cluster has " + std::to_string(s.nodes));
     tr.done();
     s.faults.push_back(std::move(f));
   }

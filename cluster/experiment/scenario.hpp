@@ -26,11 +26,17 @@ public:
 //   kill             kill -9, restart        pause  SIGSTOP, SIGCONT
 //   stop             SIGTERM (controlled shutdown), wait for the exit, restart
 //   rolling_restart  every node in turn: SIGTERM, restart, wait until the cluster is healthy (target ignored)
-//   isolate, split   network partitions (need network namespaces; see docs/experiments.md)
-enum class fault_kind { kill, pause, stop, rolling_restart, isolate, split };
+//   network partitions (each node in its own network namespace; packets dropped by nftables, see
+//   net_plan.hpp and docs/experiments.md), healed by removing the drops:
+//   isolate, split   the target nodes and the rest cannot reach each other (isolate: typically one node,
+//                    split: a minority or majority against the rest)
+//   ring             a ring of majorities: every node hears a majority, no two the same one (target ignored)
+//   one_way          the rest no longer hear the target nodes; the targets still hear them ("one-way")
+enum class fault_kind { kill, pause, stop, rolling_restart, isolate, split, ring, one_way };
 const char* to_string(fault_kind k);
 std::optional<fault_kind> fault_kind_from(const std::string& s);
 bool is_network_fault(fault_kind k);
+bool targets_every_node(fault_kind k); // rolling_restart, ring: the target defaults to "all" and is ignored
 
 // Whom a fault hits, resolved when it fires (roles.hpp):
 //   leader, follower   the leader / a random in-sync... (any) follower of topic/partition, from Metadata

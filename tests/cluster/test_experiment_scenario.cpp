@@ -111,7 +111,9 @@ TEST_CASE("scenario: refusals name the file, the line and what is wrong") {
   CHECK(error_of("[cluster]\nconfig = { \"node.id\" = 3 }\n" + base) ==
         "s.toml:2: [cluster]: \"node.id\" is set by the runner for each node");
   CHECK(error_of(base + "[[fault]]\nkind = \"nuke\"\ntarget = \"leader\"\nat = 1\n") ==
-        "s.toml:5: [[fault]]: unknown fault kind \"nuke\"; known: kill, pause, stop, rolling-restart, isolate, split");
+        "s.toml:5: [[fault]]: unknown fault kind \"nuke\"; known: kill, pause, stop, rolling-restart, isolate, split, ring, one-way");
+  CHECK(error_of("[cluster]\nnodes = 2\n" + base + "[[fault]]\nkind = \"ring\"\nat = 1\n") ==
+        "s.toml:7: [[fault]]: a ring of majorities needs at least 3 nodes, the cluster has 2");
   CHECK(error_of(base + "[[fault]]\nkind = \"kill\"\ntarget = \"boss\"\nat = 1\n") ==
         "s.toml:6: [[fault]]: unknown target \"boss\"; known: leader, follower, quorum-leader, random, minority, "
         "majority, node, all");

@@ -3,9 +3,10 @@
 #   1. list: every shipped scenario, one line each, no broker.
 #   2. a scenario that does not validate is refused with FILE:LINE before anything starts (exit 2).
 #   3. follower-pause, 15 s: exit 0, history.jsonl + check.txt + summary.json + node logs written, the history
-#      checks valid on its own, the fault is in it, no process of the run is left.
+#      checks valid on its own, the fault is in it, no process of the run is left; report.html rendered by
+#      headless Chromium shows the verdict, the timeline and one band per applied fault.
 #   4. unsafe-unclean-acks1 (acks=1, min ISR 1, unclean election; follower then leader killed): the checker
-#      must report lost writes, so the run exits 1.
+#      must report lost writes, so the run exits 1; the rendered report says so.
 #   5. SIGINT during the workload: the runner stops every broker it started and exits non-zero.
 # Usage: experiment_run.sh /path/to/samsa (samsa_experiment next to it)
 set -euo pipefail
@@ -19,6 +20,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/experiment_report_lib.sh"
 # Processes whose command line names this test's directory (the brokers of its runs), none expected.
 leftovers() { pgrep -f -- "$WORK/" | grep -v "^$$\$" || true; }
 
@@ -53,6 +55,7 @@ grep -q "^summary: follower-pause seed 1: PASS" "$WORK/safe.out" || fail "summar
 "$SAMSA" experiment check "$WORK/safe/history.jsonl" >/dev/null || fail "the history does not check valid on its own"
 [ ! -d "$WORK/safe/node1/data" ] || fail "a passing run keeps its data directories without --keep"
 [ -z "$(leftovers)" ] || fail "processes left after the run: $(leftovers)"
+check_report "$WORK/safe" "valid: no anomaly"
 echo "3. follower-pause: $(head -1 "$WORK/safe/check.txt")"
 
 # -- 4. the unsafe scenario loses acknowledged writes, and the checker says so ------------------------------
@@ -65,6 +68,7 @@ grep -q "^summary: unsafe-unclean-acks1 seed 1: ANOMALIES (.*lost-write x" "$WOR
   || fail "no lost-write reported: $(tail -1 "$WORK/unsafe.out")"
 grep -q '"anomaly_types":\[[^]]*"lost-write"' "$WORK/unsafe/summary.json" || fail "summary.json lacks lost-write"
 [ -z "$(leftovers)" ] || fail "processes left after the unsafe run: $(leftovers)"
+check_report "$WORK/unsafe" "anomalies:.*lost-write"
 echo "4. unsafe: $(head -1 "$WORK/unsafe/check.txt")"
 
 # -- 5. Ctrl-C ------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 #include "tools/experiment/processes.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -14,6 +15,8 @@
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
+
+#include "tools/experiment/netns.hpp"
 
 namespace samsa::experiment {
 
@@ -37,10 +40,13 @@ std::vector<char*> c_argv(const std::vector<std::string>& argv) {
   return args;
 }
 
-// In the child after fork: die with the runner, own process group, then exec.
-[[noreturn]] void exec_child(char* const* args, int out_fd, int err_fd) {
+// In the child after fork: die with the runner, own process group, into the network namespace `netns_fd`
+// (when >= 0), then exec.
+[[noreturn]] void exec_child(char* const* args, int out_fd, int err_fd, int netns_fd = -1) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   setpgid(0, 0);
+  if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0)
+    _exit(126);
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
   int devnull = open("/dev/null", O_RDONLY);
@@ -88,8 +94,9 @@ int free_port() {
   return ntohs(a.sin_port);
 }
 
-node_set::node_set(std::string samsa, const std::string& out_dir, int n, std::map<std::string, std::string> config)
-  : samsa_(std::move(samsa)), config_(std::move(config)) {
+node_set::node_set(std::string samsa, const std::string& out_dir, int n, std::map<std::string, std::string> config,
+                   const run_network* net)
+  : samsa_(std::move(samsa)), config_(std::move(config)), net_(net) {
   for (int i = 1; i <= n; ++i) {
     node_process p;
     p.id = i;
@@ -97,8 +104,8 @@ node_set::node_set(std::string samsa, const std::string& out_dir, int n, std::ma
     p.native_port = free_port();
     p.dir = out_dir + "/node" + std::to_string(i);
     std::filesystem::create_directories(p.dir);
-    voters_ += (voters_.empty() ? "" : ",") + std::to_string(i) + "@127.0.0.1:" + std::to_string(p.native_port);
     nodes_.push_back(p);
+    voters_ += (voters_.empty() ? "" : ",") + std::to_string(i) + "@" + native(i);
   }
 }
 
@@ -107,12 +114,14 @@ node_set::~node_set() { stop_all(true); }
 std::string node_set::bootstrap() const {
   std::string s;
   for (const auto& p : nodes_)
-    s += (s.empty() ? "" : ",") + std::string{"127.0.0.1:"} + std::to_string(p.kafka_port);
+    s += (s.empty() ? "" : ",") + host(p.id) + ":" + std::to_string(p.kafka_port);
   return s;
 }
 
+std::string node_set::host(int id) const { return net_ != nullptr ? net_->address(id) : "127.0.0.1"; }
+
 std::string node_set::native(int id) const {
-  return "127.0.0.1:" + std::to_string(nodes_.at(static_cast<size_t>(id - 1)).native_port);
+  return host(id) + ":" + std::to_string(nodes_.at(static_cast<size_t>(id - 1)).native_port);
 }
 
 bool node_set::start(int id, std::string& why) {
@@ -123,9 +132,13 @@ bool node_set::start(int id, std::string& why) {
                                 "--set", "node.id=" + std::to_string(id),
                                 "--set", "log.dirs=" + p.dir + "/data",
                                 "--set", "samsa.native.listener=" + native(id),
-                                "--set", "listeners=PLAINTEXT://127.0.0.1:" + std::to_string(p.kafka_port),
+                                "--set", "listeners=PLAINTEXT://" + host(id) + ":" + std::to_string(p.kafka_port),
                                 "--set", "controller.quorum.voters=" + voters_,
                                 "--set", "samsa.http.listener="};
+  if (net_ != nullptr) { // the run's own bridge: only the runner and the other nodes reach these addresses
+    argv.push_back("--set");
+    argv.push_back("samsa.native.allow.unauthenticated=true");
+  }
   for (const auto& [k, v] : config_) {
     argv.push_back("--set");
     argv.push_back(k + "=" + v);
@@ -136,12 +149,21 @@ bool node_set::start(int id, std::string& why) {
     why = log + ": " + strerror(errno);
     return false;
   }
-  dprintf(fd, "==== runner: start %d of node %d\n", p.starts + 1, id);
+  int netns_fd = -1;
+  if (net_ != nullptr && (netns_fd = open(net_->netns_path(id).c_str(), O_RDONLY | O_CLOEXEC)) < 0) {
+    why = net_->netns_path(id) + ": " + strerror(errno);
+    close(fd);
+    return false;
+  }
+  dprintf(fd, "==== runner: start %d of node %d%s%s\n", p.starts + 1, id, net_ != nullptr ? " in " : "",
+          net_ != nullptr ? net_->netns_path(id).c_str() : "");
   auto args = c_argv(argv);
   pid_t pid = fork();
   if (pid == 0)
-    exec_child(args.data(), fd, fd);
+    exec_child(args.data(), fd, fd, netns_fd);
   close(fd);
+  if (netns_fd >= 0)
+    close(netns_fd);
   if (pid < 0) {
     why = std::string{"fork: "} + strerror(errno);
     return false;
@@ -234,7 +256,7 @@ void node_set::stop_all(bool hard) {
   }
 }
 
-std::optional<std::string> run_capture(const std::vector<std::string>& argv, double timeout_s) {
+std::optional<std::string> run_capture(const std::vector<std::string>& argv, double timeout_s, bool interruptible) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0)
     return std::nullopt;
@@ -255,7 +277,7 @@ std::optional<std::string> run_capture(const std::vector<std::string>& argv, dou
   char buf[4096];
   while (true) {
     double left = end - now_s();
-    if (left <= 0 || stop_requested.load()) {
+    if (left <= 0 || (interruptible && stop_requested.load())) {
       timed_out = true;
       break;
     }

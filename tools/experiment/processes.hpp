@@ -30,10 +30,14 @@ struct node_process {
   int starts = 0;
 };
 
+class run_network;
+
 class node_set {
 public:
   // Picks free loopback ports for `n` nodes; `samsa` is the executable, `config` every node's extra keys.
-  node_set(std::string samsa, const std::string& out_dir, int n, std::map<std::string, std::string> config);
+  // With `net`, node i runs in its network namespace and listens on its address there (net outlives this).
+  node_set(std::string samsa, const std::string& out_dir, int n, std::map<std::string, std::string> config,
+           const run_network* net = nullptr);
   ~node_set(); // stop_all(true)
 
   int size() const { return static_cast<int>(nodes_.size()); }
@@ -41,6 +45,7 @@ public:
   const std::string& samsa() const { return samsa_; }
   std::string bootstrap() const; // every node's Kafka listener, comma-separated
   std::string native(int id) const;
+  std::string host(int id) const; // 127.0.0.1, or the node's address in its namespace
 
   bool start(int id, std::string& why);
   void kill9(int id);                      // and reaps it
@@ -55,11 +60,14 @@ private:
   std::string samsa_;
   std::string voters_;
   std::map<std::string, std::string> config_;
+  const run_network* net_ = nullptr;
   std::vector<node_process> nodes_;
 };
 
-// Runs argv with a deadline; its stdout, or nullopt when it failed, timed out or could not start.
-std::optional<std::string> run_capture(const std::vector<std::string>& argv, double timeout_s);
+// Runs argv with a deadline; its stdout, or nullopt when it failed, timed out or could not start. A stop
+// request (Ctrl-C) cuts it short too, unless `interruptible` is false (the cleanup's own commands).
+std::optional<std::string> run_capture(const std::vector<std::string>& argv, double timeout_s,
+                                       bool interruptible = true);
 
 int free_port();
 

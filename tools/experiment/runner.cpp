@@ -7,14 +7,18 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "cluster/checker/queue_checker.hpp"
+#include "cluster/checker/report.hpp"
 #include "cluster/experiment/fault_plan.hpp"
+#include "cluster/experiment/net_plan.hpp"
 #include "cluster/experiment/roles.hpp"
+#include "tools/experiment/netns.hpp"
 #include "tools/experiment/probe.hpp"
 #include "tools/experiment/processes.hpp"
 #include "tools/experiment/workload.hpp"
@@ -49,6 +53,8 @@ struct active_fault {
   ex::planned_fault plan;
   std::vector<int32_t> nodes;
   double heal_at = 0; // seconds since the workload started
+  std::vector<ex::link_drop> drops; // network partitions: the packets dropped until the heal
+  bool healed = false;
 };
 
 class run {
@@ -131,14 +137,24 @@ private:
         " nodes, workload " + fixed(duration_) + " s, output " + o_.out);
     for (const auto& d : plan.dropped)
       say("  fault left out: " + d);
+    bool partitions = false;
+    for (const auto& f : plan.faults)
+      partitions = partitions || ex::is_network_fault(f.kind);
+    if (partitions)
+      no_network_ = run_network::unavailable();
     for (const auto& f : plan.faults) {
-      bool network = ex::is_network_fault(f.kind);
+      bool skipped = ex::is_network_fault(f.kind) && no_network_;
       say("  fault at " + fixed(f.at_s) + " s for " + fixed(f.duration_s) + " s: " + f.name() +
-          (network ? "  (skipped: network partitions are not implemented by this runner yet)" : ""));
+          (skipped ? "  (skipped: " + *no_network_ + ")" : ""));
     }
 
     phase("setup");
-    nodes_ = std::make_unique<node_set>(o_.samsa, o_.out, s_.nodes, s_.node_config);
+    if (partitions && !no_network_) {
+      net_ = std::make_unique<run_network>(s_.nodes, o_.out + "/network.log");
+      say("  network: a namespace per node on bridge " + net_->names().bridge + ", nodes at " + net_->address(1) +
+          " .. " + net_->address(s_.nodes) + " (commands in " + o_.out + "/network.log)");
+    }
+    nodes_ = std::make_unique<node_set>(o_.samsa, o_.out, s_.nodes, s_.node_config, net_.get());
     for (int i = 1; i <= s_.nodes; ++i) {
       std::string why;
       if (!nodes_->start(i, why))
@@ -215,14 +231,38 @@ private:
     r_.max_unavailability_ms = static_cast<double>(result.availability.max_unavailability_ns) / 1e6;
     std::ofstream{o_.out + "/check.txt"} << cluster::checker::to_text(result);
     checker_json_ = cluster::checker::to_json(result);
+    write_report(result);
+  }
+
+  // OUT/timeline.svg and OUT/report.html (self-contained: the SVG inline).
+  void write_report(const cluster::checker::check_result& result) {
+    namespace ck = cluster::checker;
+    auto h = ck::read_history_file(o_.out + "/history.jsonl");
+    ck::timeline_options to;
+    to.nodes = s_.nodes;
+    auto t = ck::layout_timeline(h, result, to);
+    std::ofstream{o_.out + "/timeline.svg"} << ck::render_svg(t);
+    std::string errors;
+    for (const auto& e : r_.errors)
+      errors += (errors.empty() ? "" : "; ") + e;
+    std::vector<std::pair<std::string, std::string>> facts{
+      {"scenario", s_.name + " (" + s_.source + ")"}, {"description", s_.description},
+      {"seed", std::to_string(o_.seed)},           {"nodes", std::to_string(s_.nodes)},
+      {"workload", fixed(duration_) + " s"},
+      {"faults", std::to_string(r_.faults_applied) + " applied, " + std::to_string(r_.faults_skipped) + " skipped"},
+      {"network", net_ ? "a namespace per node (partitions are nftables drops)"
+                       : no_network_ ? "loopback: " + *no_network_ : "loopback"},
+      {"run errors", errors.empty() ? "none" : errors}};
+    std::ofstream{o_.out + "/report.html"} << ck::render_html(s_.name + ", seed " + std::to_string(o_.seed), facts,
+                                                             result, t);
   }
 
   void inject(const ex::planned_fault& p) {
     std::string name = std::string{ex::to_string(p.kind)} + " #" + std::to_string(++fault_count_);
-    if (ex::is_network_fault(p.kind)) {
+    if (ex::is_network_fault(p.kind) && !net_) {
       ++r_.faults_skipped;
-      say("[" + fixed(elapsed()) + "s] skipped " + name + " " + p.target.str() +
-          ": network partitions are not implemented by this runner yet");
+      say("[" + fixed(elapsed()) + "s] skipped " + name + " " + p.target.str() + ": " +
+          no_network_.value_or("no network namespaces"));
       return;
     }
     std::set<int32_t> faulted;
@@ -235,8 +275,18 @@ private:
       say("[" + fixed(elapsed()) + "s] skipped " + name + " " + p.target.str() + ": " + res.error);
       return;
     }
+    active_fault f{name, node_list(res.nodes) + " (" + p.target.str() + ")", p, res.nodes, workload_time() + p.duration_s, {}, false};
+    if (ex::is_network_fault(p.kind)) {
+      auto part = ex::plan_partition(p.kind, res.nodes, s_.nodes, *seeded_rng_);
+      if (part.drops.empty()) {
+        ++r_.faults_skipped;
+        say("[" + fixed(elapsed()) + "s] skipped " + name + " " + p.target.str() + ": " + part.description);
+        return;
+      }
+      f.target += ": " + part.description;
+      f.drops = std::move(part.drops);
+    }
     ++r_.faults_applied;
-    active_fault f{name, node_list(res.nodes) + " (" + p.target.str() + ")", p, res.nodes, workload_time() + p.duration_s};
     annotate(f, true);
     say("[" + fixed(elapsed()) + "s] inject " + f.name + ": " + f.target);
     switch (p.kind) {
@@ -272,10 +322,26 @@ private:
       break;
     }
     active_.push_back(std::move(f));
+    if (ex::is_network_fault(p.kind))
+      apply_partitions();
   }
 
-  void heal(const active_fault& f) {
-    for (auto n : f.nodes) {
+  // The packet drops of every partition not healed yet, in every node's namespace.
+  void apply_partitions() {
+    std::vector<std::vector<ex::link_drop>> drops;
+    for (const auto& a : active_)
+      if (!a.healed && !a.drops.empty())
+        drops.push_back(a.drops);
+    std::string why;
+    if (!net_->apply(ex::drops_by_receiver(drops, s_.nodes), why))
+      error("network partition rules: " + why);
+  }
+
+  void heal(active_fault& f) {
+    f.healed = true;
+    if (ex::is_network_fault(f.plan.kind))
+      apply_partitions();
+    for (auto n : ex::is_network_fault(f.plan.kind) ? std::vector<int32_t>{} : f.nodes) {
       std::string why;
       if (f.plan.kind == ex::fault_kind::pause)
         nodes_->resume(n);
@@ -309,6 +375,9 @@ private:
       for (int i = 1; i <= nodes_->size(); ++i)
         fs::remove_all(nodes_->node(i).dir + "/data");
     nodes_.reset();
+    if (net_)
+      net_->teardown();
+    net_.reset();
     if (h_)
       h_->close();
     write_summary();
@@ -338,6 +407,8 @@ private:
   std::ofstream log_;
   double t_start_ = 0, t_workload_ = 0;
   std::string phase_ = "start";
+  std::optional<std::string> no_network_; // why partitions are skipped in this run
+  std::unique_ptr<run_network> net_;       // declared before nodes_: destroyed after the nodes stopped
   std::unique_ptr<node_set> nodes_;
   std::unique_ptr<probe> probe_;
   std::unique_ptr<history_log> h_;
