@@ -68,7 +68,7 @@ struct harness {
     std::string id = name + std::string(22 - name.size(), 'X');
     std::vector<metadata_record> rs{create_topic_record{name, id}};
     for (size_t p = 0; p < replicas.size(); ++p)
-      rs.push_back(partition_record{id, static_cast<int32_t>(p), replicas[p], replicas[p], replicas[p].front(), 0, 0});
+      rs.push_back(partition_record{id, static_cast<int32_t>(p), replicas[p], replicas[p], replicas[p].front(), 0, 0, {}, {}});
     for (const auto& [k, v] : configs)
       rs.push_back(config_record{config_resource::topic, name, k, v});
     commit(rs);

@@ -56,13 +56,13 @@ TEST_CASE("metadata image: topics and partitions, partition changes bump epochs 
   CHECK(b.add(create_topic_record{"orders", "id-orders"}).applied);
   CHECK_FALSE(b.add(create_topic_record{"orders", "id-other"}).applied);
   CHECK_FALSE(b.add(create_topic_record{"other", "id-orders"}).applied);
-  CHECK_FALSE(b.add(partition_record{"id-orders", 1, {1, 2, 3}, {1, 2, 3}, 1, 0, 0}).applied); // not dense
-  CHECK(b.add(partition_record{"id-orders", 0, {1, 2, 3}, {1, 2, 3}, 1, 0, 0}).applied);
-  CHECK_FALSE(b.add(partition_record{"id-orders", 1, {1, 1, 3}, {1}, 1, 0, 0}).applied); // duplicate replica
-  CHECK_FALSE(b.add(partition_record{"id-orders", 1, {1, 2}, {3}, 3, 0, 0}).applied);    // isr not in replicas
-  CHECK_FALSE(b.add(partition_record{"id-orders", 1, {1, 2}, {1}, 2, 0, 0}).applied);    // leader not in isr
-  CHECK(b.add(partition_record{"id-orders", 1, {2, 3, 1}, {2, 3, 1}, 2, 0, 0}).applied);
-  CHECK_FALSE(b.add(partition_record{"nope", 0, {1}, {1}, 1, 0, 0}).applied);
+  CHECK_FALSE(b.add(partition_record{"id-orders", 1, {1, 2, 3}, {1, 2, 3}, 1, 0, 0, {}, {}}).applied); // not dense
+  CHECK(b.add(partition_record{"id-orders", 0, {1, 2, 3}, {1, 2, 3}, 1, 0, 0, {}, {}}).applied);
+  CHECK_FALSE(b.add(partition_record{"id-orders", 1, {1, 1, 3}, {1}, 1, 0, 0, {}, {}}).applied); // duplicate replica
+  CHECK_FALSE(b.add(partition_record{"id-orders", 1, {1, 2}, {3}, 3, 0, 0, {}, {}}).applied);    // isr not in replicas
+  CHECK_FALSE(b.add(partition_record{"id-orders", 1, {1, 2}, {1}, 2, 0, 0, {}, {}}).applied);    // leader not in isr
+  CHECK(b.add(partition_record{"id-orders", 1, {2, 3, 1}, {2, 3, 1}, 2, 0, 0, {}, {}}).applied);
+  CHECK_FALSE(b.add(partition_record{"nope", 0, {1}, {1}, 1, 0, 0, {}, {}}).applied);
 
   partition_change_record shrink;
   shrink.topic_id = "id-orders";
@@ -148,7 +148,7 @@ TEST_CASE("metadata image: random logs keep every invariant, and equal logs give
         auto isr = r;
         isr.resize(static_cast<size_t>(1 + pick(static_cast<int>(r.size()))));
         int32_t part = t && pick(4) > 0 ? static_cast<int32_t>(t->partitions.size()) : pick(4);
-        rec = partition_record{id, part, r, isr, pick(5) > 0 ? isr.front() : pick(6) - 1, 0, 0};
+        rec = partition_record{id, part, r, isr, pick(5) > 0 ? isr.front() : pick(6) - 1, 0, 0, {}, {}};
         break;
       }
       case 4: case 5: {

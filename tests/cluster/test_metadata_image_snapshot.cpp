@@ -49,7 +49,7 @@ struct image_builder {
         auto isr = replicas;
         isr.resize(static_cast<size_t>(1 + pick(static_cast<int>(isr.size()))));
         return partition_record{t->topic_id, static_cast<int32_t>(t->partitions.size()), replicas, isr,
-                                pick(4) ? isr.front() : -1, pick(3), pick(3)};
+                                pick(4) ? isr.front() : -1, pick(3), pick(3), {}, {}};
       }
       case 5: {
         if (!t || t->partitions.empty()) break;
@@ -97,7 +97,7 @@ TEST_CASE("image snapshot: the empty image and a hand-built one round-trip") {
   img.apply(register_broker_record{2, "b", 11, {}, "", true}, at++);
   img.apply(unfence_broker_record{2, 11}, at++);
   img.apply(create_topic_record{"orders", "id-o"}, at++);
-  img.apply(partition_record{"id-o", 0, {1, 2}, {1, 2}, 1, 0, 0}, at++);
+  img.apply(partition_record{"id-o", 0, {1, 2}, {1, 2}, 1, 0, 0, {}, {}}, at++);
   partition_change_record elect;
   elect.topic_id = "id-o";
   elect.leader = 2;
@@ -155,7 +155,7 @@ TEST_CASE("image snapshot: garbage, truncation and records that do not fold are 
 
   // Well-formed bytes whose records do not fold: a partition of a topic the snapshot never created.
   std::string header = bytes.substr(0, 9);
-  CHECK_FALSE(from_snapshot(header + metadata_codec::encode({partition_record{"nope", 0, {1}, {1}, 1, 0, 0}}), keep));
+  CHECK_FALSE(from_snapshot(header + metadata_codec::encode({partition_record{"nope", 0, {1}, {1}, 1, 0, 0, {}, {}}}), keep));
   // An empty image (offset -1) cannot hold records.
   std::string empty_offset("\x01\xff\xff\xff\xff\xff\xff\xff\xff", 9);
   CHECK_FALSE(from_snapshot(empty_offset + metadata_codec::encode({noop_record{}}), keep));

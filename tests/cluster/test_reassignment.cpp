@@ -211,7 +211,7 @@ TEST_CASE("reassignment: a fenced broker may be a target; it cannot join the ISR
 TEST_CASE("reassignment state survives the metadata codec (version 2 only when needed) and the Raft snapshot") {
   harness h;
   auto id = four_brokers(h);
-  std::vector<metadata_record> plain{partition_change_record{id, 0, ids{1, 2}}};
+  std::vector<metadata_record> plain{partition_change_record{id, 0, ids{1, 2}, partition_change_record::no_change, {}, {}, {}}};
   CHECK(metadata_codec::encode(plain)[0] == 1); // what version 1 wrote, byte for byte
   REQUIRE(reassign(h, move("t", 0, {2, 3, 4})).refusal == reassign_refusal::none);
   auto d = h.ctl.alter_reassignments(h.img(), {move("t", 0, {2, 4})}, h.live());

@@ -66,7 +66,7 @@ std::vector<metadata_record> one_of_each() {
           fence_broker_record{9, 1LL << 40},
           unfence_broker_record{10, 3},
           create_topic_record{"orders", "AAAAAAAAAAAAAAAAAAAAAA"},
-          partition_record{"tid", 2, {3, 1, 2}, {3, 1}, 3, 17, 99},
+          partition_record{"tid", 2, {3, 1, 2}, {3, 1}, 3, 17, 99, {}, {}},
           change,
           config_record{config_resource::broker, "", "log.retention.ms", std::string{""}},
           config_record{config_resource::topic, "orders", "cleanup.policy", std::nullopt},
@@ -103,7 +103,7 @@ metadata_record random_record(std::mt19937_64& rng) {
     case 2: return fence_broker_record{i32(), i64()};
     case 3: return unfence_broker_record{i32(), i64()};
     case 4: return create_topic_record{random_string(rng), random_string(rng)};
-    case 5: return partition_record{random_string(rng), i32(), random_ints(rng), random_ints(rng), i32(), i32(), i32()};
+    case 5: return partition_record{random_string(rng), i32(), random_ints(rng), random_ints(rng), i32(), i32(), i32(), {}, {}};
     case 6: {
       partition_change_record c;
       c.topic_id = random_string(rng);
