@@ -80,9 +80,19 @@ void applied_to(group_registry_ptr self, int32_t p, int64_t next) {
   auto& part = self->state.log.parts[p];
   const bool was_loaded = part.loaded();
   part.applied = next;
-  if (!was_loaded && part.loaded())
+  if (!was_loaded && part.loaded()) {
     spdlog::info("groups: coordinator for the groups of {} (leader epoch {}), offsets loaded to {}", log_name(p),
                  part.leader_epoch, part.applied);
+    // Their members (if any) are on the old coordinator: here these groups are empty until someone joins, so
+    // offsets.retention.minutes counts from now for those not counting yet.
+    auto& st = self->state;
+    std::vector<std::string> mine;
+    for (auto& g : st.offsets->groups())
+      if (offsets_partition_of(st.log, g) == p && !st.groups.count(g))
+        mine.push_back(g);
+    if (!mine.empty() && st.offsets->start_empty_since(mine, wall_clock_ms()) != persistence::errc::ok)
+      spdlog::warn("groups: cannot start the expiry clock of {}'s groups: {}", log_name(p), st.offsets->last_error());
+  }
   release_waiters(part);
 }
 

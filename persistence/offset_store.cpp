@@ -249,6 +249,22 @@ errc offset_store::set_empty_since(const std::string& group, std::optional<int64
   return errc::ok;
 }
 
+errc offset_store::start_empty_since(const std::vector<std::string>& groups, int64_t now_ms) {
+  sqlite::transaction tx(db_);
+  if (!sqlite::succeeded(tx.begin()))
+    return failed();
+  sqlite::statement s(db_, "UPDATE consumer_groups SET empty_since_ms = ? WHERE group_id = ? AND empty_since_ms IS NULL");
+  for (auto& g : groups) {
+    s.reset();
+    s.bind(1, now_ms).bind(2, g);
+    if (s.step() != SQLITE_DONE)
+      return failed();
+  }
+  if (!sqlite::succeeded(tx.commit()))
+    return failed();
+  return errc::ok;
+}
+
 std::vector<std::string> offset_store::expired_groups(int64_t now_ms, int64_t retention_ms) const {
   std::vector<std::string> expired;
   sqlite::statement s(db_, "SELECT group_id FROM consumer_groups WHERE empty_since_ms IS NOT NULL "

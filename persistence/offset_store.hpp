@@ -58,6 +58,10 @@ public:
 
   // Group membership bookkeeping for expiry: nullopt while the group has members.
   errc set_empty_since(const std::string& group, std::optional<int64_t> since_ms);
+  // A cluster node that just took over a group's coordination: the groups it knows without members start
+  // their expiry clock now, unless it already runs (membership is not replicated, so a group that had
+  // members on the old coordinator has none here until they rejoin).
+  errc start_empty_since(const std::vector<std::string>& groups, int64_t now_ms);
   // Deletes the offsets (and the row) of groups empty since before now_ms - retention_ms; returns how many
   // groups were expired.
   int expire(int64_t now_ms, int64_t retention_ms);

@@ -169,3 +169,15 @@ TEST_CASE("changes from the offsets log are applied with their progress in one t
   CHECK_FALSE(store->has_group("g1"));
   CHECK(store->fetch("g3").size() == 1);
 }
+
+TEST_CASE("start_empty_since starts the expiry clock only of groups whose clock is not running") {
+  db_fixture fx;
+  auto store = offset_store::open(fx.file);
+  REQUIRE(store);
+  REQUIRE(store->commit("live", {at("t", 0, 1)}, 1000) == errc::ok); // a group commit: empty_since NULL
+  REQUIRE(store->commit_batch({group_commit{"idle", {at("t", 0, 1)}, true}}, 500) == errc::ok); // empty since 500
+  REQUIRE(store->start_empty_since({"live", "idle", "unknown"}, 2000) == errc::ok);
+  CHECK(store->expired_groups(2000 + 100, 50) == std::vector<std::string>{"idle", "live"}); // both counting
+  CHECK(store->expired_groups(2000 + 10, 50) == std::vector<std::string>{"idle"}); // "live" from 2000, "idle" from 500
+  CHECK_FALSE(store->has_group("unknown")); // no row is made up
+}
