@@ -73,7 +73,9 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
       return make_error(api_errc::storage_error, "quorum: " + err);
     }
     // The control plane: the controller (image subscriber, active controller while leading), the lifecycle
-    // (registration, heartbeats), and the quorum whose hooks publish the image to both.
+    // (registration, heartbeats), and the quorum whose hooks publish the image to both. A learner runs the
+    // same three: its quorum member never leads, so its controller is never active and forwards its node's
+    // requests to the active one.
     auto quorum_cell = std::make_shared<quorum_actor>();
     auto ctl = spawn_controller(sys, controller_config_from(cfg), quorum_cell);
     node.controller = caf::actor_cast<caf::actor>(ctl);
@@ -82,7 +84,11 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
     *quorum_cell = spawn_quorum_replica(sys, quorum_config_from(cfg), std::move(storage),
                                         metadata_hooks(cfg.node_id, ctl, {node.lifecycle}));
     node.quorum = *quorum_cell;
-    spdlog::info("quorum: node {} is a voter of {}", cfg.node_id, cfg.controller_quorum_voters);
+    if (cfg.quorum_voter_role())
+      spdlog::info("quorum: node {} is a voter of {}", cfg.node_id, cfg.controller_quorum_voters);
+    else
+      spdlog::info("quorum: node {} is a learner (process.roles=broker): it follows the metadata log of {} without "
+                   "voting and never becomes the controller", cfg.node_id, cfg.controller_quorum_voters);
   }
   auto broker = spawn_broker(sys, cfg, std::move(*data), caf::actor_cast<caf::actor>(node.quorum), node.controller);
   if (!broker) {

@@ -209,12 +209,19 @@ bool handle_effects(quorum_ptr self, raft::effects fx) {
   return true;
 }
 
+// A voter, or a learner this voter knows (add_learner): whose raft messages are accepted.
+bool is_member(const quorum_state& st, raft::node_id_t id) {
+  return id != st.cfg.self && (st.cfg.voters.count(id) != 0 || st.raft->is_learner(id));
+}
+
 void add_peer(quorum_ptr self, raft::node_id_t id, const caf::actor& handle) {
   auto& st = self->state;
-  if (id == st.cfg.self || st.cfg.voters.count(id) == 0 || !handle)
+  if (!is_member(st, id) || !handle)
     return;
   auto typed = caf::actor_cast<quorum_actor>(handle);
   auto it = st.peers.find(id);
+  if (it == st.peers.end() && st.raft->is_learner(id))
+    spdlog::info("quorum: node {} knows learner {} (replicated to while this node leads)", st.cfg.self.value, id.value);
   if (it != st.peers.end()) {
     if (it->second == typed)
       return;
@@ -287,6 +294,9 @@ quorum_status status_of(const quorum_state& st) {
   s.snapshot_index = st.raft->log().snapshot().index.value;
   s.snapshots_taken = st.snapshots_taken;
   s.snapshots_installed = st.snapshots_installed;
+  s.voter = st.raft->is_voter();
+  for (auto l : st.raft->config().learners)
+    s.learners.push_back(l.value);
   return s;
 }
 
@@ -362,13 +372,13 @@ quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, s
   return {
     [=](raft_atom, raft::node_id_t from, raft::message& msg) {
       auto& st = self->state;
-      if (st.cfg.voters.count(from) == 0 || from == st.cfg.self)
-        return; // not a member of this quorum: never counted as a vote or an ack
+      if (!is_member(st, from))
+        return; // not a member of this quorum (nor a learner that said hello): never counted as anything
       handle_effects(self, st.raft->step(from, msg, actor_clock_ms(self)));
     },
     [=](raft_atom, raft::node_id_t from, snapshot_chunk& chunk) {
       auto& st = self->state;
-      if (st.cfg.voters.count(from) == 0 || from == st.cfg.self)
+      if (!is_member(st, from))
         return;
       if (auto req = assemble(st, from, chunk))
         handle_effects(self, st.raft->step(from, raft::message{std::move(*req)}, actor_clock_ms(self)));
@@ -387,7 +397,17 @@ quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, s
       return rp;
     },
     [=](status_atom) -> quorum_status { return status_of(self->state); },
-    [=](hello_atom, int32_t id, caf::actor& handle) { add_peer(self, raft::node_id_t{id}, handle); },
+    [=](hello_atom, int32_t id, caf::actor& handle) {
+      auto& st = self->state;
+      raft::node_id_t node{id};
+      // A node outside the voters line (process.roles=broker) saying hello to a voter: a learner from now on.
+      if (id >= 0 && handle && st.raft->is_voter() && node != st.cfg.self && st.cfg.voters.count(node) == 0
+          && !st.raft->is_learner(node)) {
+        if (!handle_effects(self, st.raft->add_learner(node, actor_clock_ms(self))))
+          return;
+      }
+      add_peer(self, node, handle);
+    },
     [=](tick_atom) {
       auto& st = self->state;
       auto now = actor_clock_ms(self);

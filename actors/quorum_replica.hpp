@@ -20,6 +20,13 @@
 // side learns it at once. Messages to a peer without a handle are dropped (Raft tolerates loss) and the
 // lookup is retried on a later tick; peers are monitored, a down_msg (a dead process is seen within
 // milliseconds) forgets the handle and is logged.
+//
+// Learners (process.roles=broker: node.id not in controller.quorum.voters, KRaft's observers): the same
+// actor with a core whose role is learner. It looks up every voter like a voter does and says hello; a voter
+// that gets a hello from a node outside the voters line calls raft::replica::add_learner, accepts that node's
+// raft messages from then on, and (while leading) replicates to it, snapshots included. A learner never
+// votes, is never counted for commit, never campaigns; a voter that restarts forgets it until its next hello
+// (the learner's connection to it dropped, so the learner looks it up and says hello again).
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -60,8 +67,8 @@ struct quorum_config {
   native_security sec;                             // how to reach peers (the node's own TLS files)
 };
 
-// The quorum settings of a node: controller.quorum.* and its native listener's security. Requires
-// cfg.node_id to be one of the voters (parse_server_properties checks it).
+// The quorum settings of a node: controller.quorum.* and its native listener's security. cfg.node_id is a
+// voter (process.roles has controller) or, outside the voters, a learner (process.roles=broker).
 quorum_config quorum_config_from(const cluster::server_config& cfg);
 
 // The node's replicated state machine, as far as the quorum needs it. Every hook is optional.

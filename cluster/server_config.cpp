@@ -491,10 +491,20 @@ bool server_config::has_role(std::string_view role) const {
   return false;
 }
 
-bool server_config::runs_quorum() const {
+bool server_config::quorum_voter_role() const {
   auto voters = quorum_voters();
   return has_role("controller")
          && std::any_of(voters.begin(), voters.end(), [&](const quorum_voter& v) { return v.id == node_id; });
+}
+
+bool server_config::quorum_learner_role() const {
+  auto voters = quorum_voters();
+  return !voters.empty() && has_role("broker") && !has_role("controller")
+         && std::none_of(voters.begin(), voters.end(), [&](const quorum_voter& v) { return v.id == node_id; });
+}
+
+bool server_config::runs_quorum() const {
+  return quorum_voter_role() || quorum_learner_role();
 }
 
 persistence::log_config server_config::default_log_config() const {
@@ -652,16 +662,15 @@ config_result parse_server_properties(const std::string& text,
                               + " is in controller.quorum.voters but process.roles has no 'controller'");
     if (self == voters.end() && c.has_role("controller"))
       result.errors.push_back(where + ": process.roles includes 'controller' but node.id " + std::to_string(c.node_id)
-                              + " is not in controller.quorum.voters (a controller must be a voter)");
-    if (self == voters.end() && !c.has_role("controller")) {
-      auto roles = where_set.find("process.roles");
-      result.errors.push_back((roles != where_set.end() ? roles->second : where)
-                              + ": process.roles=broker (a node that follows the metadata quorum without voting) is "
-                                "not supported yet: list node "
-                              + std::to_string(c.node_id)
-                              + " in controller.quorum.voters with process.roles=broker,controller, or leave "
-                                "controller.quorum.voters empty for a standalone node");
-    }
+                              + " is not in controller.quorum.voters (a controller must be a voter; "
+                                "process.roles=broker makes it a broker that follows the quorum without voting)");
+    // self == voters.end() with process.roles=broker: a learner (KRaft's observer), nothing more to check.
+  } else if (!c.has_role("controller")) {
+    auto it = where_set.find("process.roles");
+    result.errors.push_back((it != where_set.end() ? it->second : std::string{"config"})
+                            + ": process.roles=broker (a node that follows the metadata quorum without voting) needs "
+                              "controller.quorum.voters, the quorum it follows; leave process.roles unset for a "
+                              "standalone node");
   }
   if (!c.has_role("broker")) {
     auto it = where_set.find("process.roles");

@@ -105,7 +105,12 @@ struct server_config {
   // controller.quorum.voters parsed (empty when unset or invalid; parse_server_properties reports why).
   std::vector<quorum_voter> quorum_voters() const;
   bool has_role(std::string_view role) const; // process.roles contains it
-  // This node runs a controller quorum member: voters are configured and include node.id.
+  // A voter of the controller quorum: process.roles has controller and the voters include node.id.
+  bool quorum_voter_role() const;
+  // A learner (KRaft's observer): voters configured, process.roles=broker, node.id not among the voters; it
+  // follows the metadata log, registers its broker, never votes and never becomes the controller.
+  bool quorum_learner_role() const;
+  // This node runs a controller quorum member, a voter or a learner: a cluster node.
   bool runs_quorum() const;
 
   // The log.* keys and message.max.bytes as the storage layer's defaults for every topic.

@@ -168,21 +168,25 @@ struct quorum_status {
   int64_t commit_index = 0;
   int64_t last_index = 0;     // last index of the local log
   int64_t last_applied = 0;   // last index handed to the state machine
-  std::vector<int32_t> peers; // voters whose quorum actor this node currently holds a handle of
+  std::vector<int32_t> peers; // voters and learners whose quorum actor this node currently holds a handle of
   int64_t snapshot_index = 0; // last index of the latest snapshot (log entries up to it are compacted away)
   int64_t snapshots_taken = 0;     // by this process: of its own image (log compaction)
   int64_t snapshots_installed = 0; // by this process: received from a leader (InstallSnapshot)
+  bool voter = true;               // false: a learner (process.roles=broker), it follows the log without voting
+  std::vector<int32_t> learners;   // the learners this member knows (replicated to while it leads)
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, quorum_status& x) {
   return f(caf::meta::type_name("quorum_status"), x.node_id, x.role, x.term, x.leader, x.commit_index,
-           x.last_index, x.last_applied, x.peers, x.snapshot_index, x.snapshots_taken, x.snapshots_installed);
+           x.last_index, x.last_applied, x.peers, x.snapshot_index, x.snapshots_taken, x.snapshots_installed, x.voter,
+           x.learners);
 }
 
 // One node's quorum member (actors/quorum_replica.hpp). Handles of peers travel as caf::actor in hello
 // (a typed handle cannot name its own type).
 using quorum_actor = caf::typed_actor<
-  // A Raft message from voter `from`. Loss, duplication and reordering are harmless (Raft).
+  // A Raft message from voter `from` (or from a learner that said hello). Loss, duplication and reordering are
+  // harmless (Raft).
   caf::reacts_to<raft_atom, raft::node_id_t, raft::message>,
   // One piece of an InstallSnapshot from voter `from` (snapshot_chunk above).
   caf::reacts_to<raft_atom, raft::node_id_t, snapshot_chunk>,
@@ -190,7 +194,8 @@ using quorum_actor = caf::typed_actor<
   // api_errc::not_leader (leader_hint() tells which node to try) or request_timed_out.
   caf::replies_to<propose_atom, std::string>::with<int64_t>,
   caf::replies_to<status_atom>::with<quorum_status>,
-  // "I am voter `id`, my quorum actor is `handle`": how peers learn each other (see quorum_replica.hpp).
+  // "I am node `id`, my quorum actor is `handle`": how peers learn each other (see quorum_replica.hpp); from a
+  // node outside the voters, to a voter: that node is a learner (raft::replica::add_learner).
   caf::reacts_to<hello_atom, int32_t, caf::actor>,
   // The shell's own timer (self->clock() time).
   caf::reacts_to<tick_atom>>;

@@ -61,9 +61,12 @@ std::string to_json(const quorum_status& s) {
       << ",\"leader\":" << s.leader << ",\"commit_index\":" << s.commit_index << ",\"last_index\":" << s.last_index
       << ",\"last_applied\":" << s.last_applied << ",\"snapshot_index\":" << s.snapshot_index
       << ",\"snapshots_taken\":" << s.snapshots_taken << ",\"snapshots_installed\":" << s.snapshots_installed
-      << ",\"peers\":[";
+      << ",\"voter\":" << (s.voter ? "true" : "false") << ",\"peers\":[";
   for (size_t i = 0; i < s.peers.size(); ++i)
     out << (i ? "," : "") << s.peers[i];
+  out << "],\"learners\":[";
+  for (size_t i = 0; i < s.learners.size(); ++i)
+    out << (i ? "," : "") << s.learners[i];
   out << "]";
   return out.str();
 }
@@ -119,14 +122,21 @@ int cluster_status(const args& a) {
         std::cout << "," << to_json(*v.members);
       std::cout << "}\n";
     } else {
+      auto who = "quorum: node " + std::to_string(s.node_id) + (s.voter ? " (voter)" : " (learner)");
       if (s.role == "leader")
-        std::cout << "quorum: node " << s.node_id << " is leader in term " << s.term << "\n";
+        std::cout << who << " is leader in term " << s.term << "\n";
       else if (s.leader >= 0)
-        std::cout << "quorum: node " << s.node_id << " follows leader " << s.leader << " in term " << s.term << "\n";
+        std::cout << who << " follows leader " << s.leader << " in term " << s.term << "\n";
       else
-        std::cout << "quorum: node " << s.node_id << " is " << s.role << " in term " << s.term << ", no leader known\n";
+        std::cout << who << " is " << s.role << " in term " << s.term << ", no leader known\n";
       std::cout << "  commit index " << s.commit_index << ", last index " << s.last_index << ", last applied "
-                << s.last_applied << ", reaches " << s.peers.size() << " peer(s)\n";
+                << s.last_applied << ", reaches " << s.peers.size() << " peer(s)";
+      if (!s.learners.empty()) {
+        std::cout << ", learners";
+        for (auto l : s.learners)
+          std::cout << " " << l;
+      }
+      std::cout << "\n";
       std::cout << "  snapshot index " << s.snapshot_index << " (log entries up to it compacted), snapshots taken "
                 << s.snapshots_taken << ", installed from the leader " << s.snapshots_installed << " (this process)\n";
       if (v.members) {
@@ -154,7 +164,8 @@ command_group cluster_commands() {
   };
   status.examples = {"samsa cluster status --broker 127.0.0.1:19093 --output json"};
   status.details = "JSON: the quorum fields (node_id, role, term, leader, commit_index, last_index, last_applied,\n"
-                   "snapshot_index, snapshots_taken, snapshots_installed, peers), then image_offset,\n"
+                   "snapshot_index, snapshots_taken, snapshots_installed, voter (false: a learner, process.roles=broker),\n"
+                   "peers, learners), then image_offset,\n"
                    "active_controller, partitions, under_replicated_partitions, offline_partitions and brokers.";
   status.run = cluster_status;
   return {"cluster", "Inspect a cluster, or run a local one.", {status, cluster_start_command()}};

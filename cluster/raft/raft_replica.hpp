@@ -41,6 +41,8 @@ void check_transition(role from, role to);
 //   - a leader's log only grows; it counts only voters' match indexes, commits an index only
 //     if that entry has the leader's term, and appends a noop on election so it can.
 //   - learners (and any node not in cfg.voters) never campaign and never answer vote requests.
+//   - cfg_.voters never changes; cfg_.learners only grows (add_learner), never with a voter or self;
+//     a leader has a peer_progress for every voter and learner but itself.
 //   - a node that heard from a leader within election_timeout_ms (or is leader) ignores vote
 //     and pre-vote requests ("leader stickiness"), so a flapping node cannot depose a healthy
 //     leader; pre-votes never change anyone's term.
@@ -62,6 +64,14 @@ public:
   // whole timeout. Only liveness changes: a healthy leader still reachable by the other followers keeps
   // their stickiness, so their pre-votes refuse this one.
   effects peer_unreachable(node_id_t node, int64_t now_ms);
+
+  // A node outside cfg.voters announced itself (the shell's hello): it becomes a learner (KRaft's observer).
+  // Any replica records it, so a later leader replicates to it too; a leader starts at once (probing from
+  // its log end, the snapshot if the learner is behind the compacted log). A learner is never counted for
+  // commit, check quorum or votes. Changes nothing for self, a voter, or a learner already known (see
+  // is_learner). Volatile: a restarted replica learns its learners again from their next hello.
+  effects add_learner(node_id_t node, int64_t now_ms);
+  bool is_learner(node_id_t node) const { return cfg_.learners.count(node) != 0; }
 
   // The caller's state machine wrote a snapshot of everything up to `index` (<= applied()).
   // Entries up to it are dropped from memory; the caller may drop them from disk once the

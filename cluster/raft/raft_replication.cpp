@@ -24,6 +24,16 @@ bool replica::snapshot_taken(log_index_t index, bytes data) {
   return true;
 }
 
+effects replica::add_learner(node_id_t node, int64_t now_ms) {
+  if (node == cfg_.self || cfg_.voters.count(node) || !cfg_.learners.insert(node).second)
+    return take();
+  if (role_ == role::leader) {
+    peers_[node] = peer_progress{log_.last_index() + 1, log_index_t{0}, now_ms, true};
+    send_append(node);
+  }
+  return take();
+}
+
 void replica::append_local(entry_kind kind, bytes data) {
   log_entry e{term_, log_.last_index() + 1, kind, std::move(data)};
   log_.append(e);

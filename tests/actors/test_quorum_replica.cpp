@@ -485,3 +485,87 @@ TEST_CASE("quorum: log compaction on SQLite, a restart from the snapshot, a wipe
   CHECK(f.status(b).snapshots_installed == 1);
   CHECK(f.applied[b] == values);
 }
+
+TEST_CASE("quorum: a learner (process.roles=broker) joins by hello, follows the log and new leaders, never counts") {
+  quorum_fixture f([](quorum_config& c) {
+    c.snapshot_after_bytes = 40; // five 8-byte values
+    c.snapshot_chunk_bytes = 16;
+  });
+  REQUIRE(f.run_until([&] { return f.leader() > 0; }, 5000) >= 0);
+  int l = f.leader();
+  std::vector<std::string> values;
+  auto propose_values = [&](int leader, int from, int to) {
+    for (int i = from; i < to; ++i) {
+      values.push_back("value-" + std::to_string(10 + i));
+      auto r = f.propose(leader, values.back());
+      REQUIRE_MESSAGE(r, f.why(r));
+    }
+    f.advance(300);
+  };
+  propose_values(l, 0, 12);
+  REQUIRE(f.status(l).snapshot_index > 1); // compacted: a late learner needs the snapshot
+
+  // Node 4 is not in the voters (member_config(4, {1, 2, 3})): its core is a learner. It says hello to
+  // every voter (introduce: what its lookups do over the network), and the leader replicates to it.
+  const int learner = 4;
+  f.start(learner);
+  auto s4 = f.status(learner);
+  CHECK_FALSE(s4.voter);
+  CHECK(s4.role == "learner");
+  f.introduce(learner);
+  REQUIRE(f.run_until([&] { return f.applied[learner] == values; }, 3000) >= 0);
+  s4 = f.status(learner);
+  CHECK(s4.snapshots_installed == 1);
+  CHECK(s4.leader == l);
+  CHECK(s4.peers.size() == 3);
+  for (int id : f.ids) {
+    CAPTURE(id);
+    auto s = f.status(id);
+    CHECK(s.voter);
+    CHECK(s.learners == std::vector<int32_t>{learner});
+    CHECK(s.peers.size() == 3); // two voters and the learner
+  }
+  propose_values(l, 12, 14);
+  CHECK(f.applied[learner] == values);
+
+  // A learner is never counted: with both other voters gone the leader commits nothing, learner or not.
+  int a = l % 3 + 1, b = a % 3 + 1;
+  f.kill(a);
+  f.kill(b);
+  auto refused = f.propose(l, "alone", 3500);
+  CHECK_FALSE(refused);
+  CHECK(f.status(learner).role == "learner");
+  f.start(a);
+  f.introduce(a);
+  f.start(b);
+  f.introduce(b);
+  f.advance(300);
+
+  // The leader's actor killed: the voters elect another, the learner follows it (it never campaigns).
+  REQUIRE(f.run_until([&] { return f.leader() > 0; }, 8000) >= 0);
+  l = f.leader();
+  f.kill(l);
+  REQUIRE(f.run_until([&] { return f.leader() > 0 && f.leader() != l; }, 8000) >= 0);
+  int l2 = f.leader();
+  CHECK(l2 != learner);
+  propose_values(l2, 14, 16);
+  // What committed is a prefix of the learner's applied list (the refused "alone" may have been
+  // committed later by the new leader: its outcome was unknown, not a failure).
+  REQUIRE(f.run_until([&] { return f.applied[learner] == f.applied[l2]; }, 3000) >= 0);
+  CHECK(f.status(learner).leader == l2);
+  CHECK(f.status(learner).role == "learner");
+  f.start(l);
+  f.introduce(l);
+
+  // The learner killed: the quorum does not notice beyond the lost handle; restarted with an empty store it
+  // catches up from the snapshot again.
+  f.kill(learner);
+  propose_values(l2, 16, 18);
+  f.store[learner] = nullptr;
+  f.start(learner);
+  CHECK(f.status(learner).last_index == 0);
+  f.introduce(learner);
+  REQUIRE(f.run_until([&] { return f.applied[learner] == f.applied[l2]; }, 3000) >= 0);
+  CHECK(f.status(learner).snapshots_installed == 1);
+  CHECK(f.status(learner).leader == l2);
+}

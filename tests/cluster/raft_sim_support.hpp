@@ -3,6 +3,12 @@
 // clock, a seeded network (drop, duplicate, delay, reorder, partitions), crash-restarts that keep
 // exactly what the effects said to persist, and the Raft safety properties checked after every
 // single input. Used by test_raft_sim.cpp (random runs) and test_raft_replica.cpp (scenarios).
+//
+// Learners: `learners` are in every node's configuration from the start; `late_learners` are not:
+// each is down until join(id), then says hello to every voter every hello_ms through the same lossy
+// network (what the shell's hello after a lookup does: actors/quorum_replica), and a voter that
+// receives it calls add_learner. Voters forget late learners when they restart (add_learner is
+// volatile) and learn them again from the next hello.
 
 #include <algorithm>
 #include <cstdint>
@@ -22,6 +28,8 @@ namespace samsa::raft::sim {
 struct sim_options {
   int voters = 3;
   int learners = 1;
+  int late_learners = 0; // after the static learners; down until join()
+  int64_t hello_ms = 250; // a joined late learner's hello to every voter
   uint64_t seed = 1;
   double drop = 0;    // per message
   double dup = 0;     // per message: delivered twice
@@ -39,7 +47,8 @@ struct sim_stats {
            reordered = 0, cut = 0, partitions = 0, crashes = 0, elections = 0,
            runs_with_reelection = 0, step_downs = 0, commits = 0, proposals = 0, acked = 0,
            snapshots_taken = 0, snapshots_installed = 0, truncations = 0, prevote_refusals = 0,
-           max_term = 0;
+           max_term = 0, learner_joins = 0, hellos_delivered = 0, learners_added = 0,
+           late_learner_snapshots = 0, late_learner_commits = 0, late_learner_restarts = 0;
   int64_t max_heal_to_leader_ms = 0;
 };
 
@@ -71,24 +80,34 @@ public:
     std::optional<replica> r; // nullopt while crashed
     durable_state stored;     // only what effects said to persist, in the documented order
     std::vector<bytes> sm;    // state machine: payload of entry i at sm[i-1] ("" for a noop)
+    bool joined = true;       // false: a late learner before join() (cannot be restarted)
+    bool late = false;        // a late learner (says hello)
+    int64_t next_hello_ms = 0;
   };
 
   raft_sim(const sim_options& o, sim_stats& st) : opt_(o), st_(st), rng_(o.seed) {
-    int n = o.voters + o.learners;
+    int n = o.voters + o.learners + o.late_learners;
+    int known = o.voters + o.learners;
     link_.assign(n + 1, std::vector<bool>(n + 1, true));
     for (int i = 1; i <= n; ++i) {
       replica_config c;
       c.self = node_id_t{i};
       for (int v = 1; v <= o.voters; ++v)
         c.voters.insert(node_id_t{v});
-      for (int l = o.voters + 1; l <= n; ++l)
+      for (int l = o.voters + 1; l <= known; ++l)
         c.learners.insert(node_id_t{l});
       c.election_timeout_ms = o.election_timeout_ms;
       c.heartbeat_interval_ms = o.heartbeat_ms;
       c.check_quorum_timeout_ms = o.check_quorum_ms;
       c.max_append_bytes = o.max_append_bytes;
       c.rng_seed = o.seed * 1000 + static_cast<uint64_t>(i);
-      nodes_.push_back(node{c, replica(c, now_), {}, {}});
+      if (i <= known) {
+        nodes_.push_back(node{c, replica(c, now_), {}, {}});
+      } else {
+        nodes_.push_back(node{c, std::nullopt, {}, {}});
+        nodes_.back().joined = false;
+        nodes_.back().late = true;
+      }
     }
     ++st_.runs;
   }
@@ -136,9 +155,22 @@ public:
     for (int j = 1; j <= size(); ++j)
       if (j != id && up(j) && link_[id][j]) apply(j, r(j).peer_unreachable(node_id_t{id}, now_));
   }
+  // A late learner's first start: from now on it says hello and may crash and restart like any node.
+  void join(int id) {
+    auto& n = at(id);
+    if (n.joined) return;
+    ++st_.learner_joins;
+    n.joined = true;
+    n.next_hello_ms = now_;
+    restart(id);
+    --st_.late_learner_restarts; // the first start is no restart
+  }
+  bool joined(int id) { return at(id).joined; }
+  bool is_late_learner(int id) { return at(id).late; }
   void restart(int id) {
     auto& n = at(id);
-    if (n.r) return;
+    if (n.r || !n.joined) return;
+    st_.late_learner_restarts += n.late;
     if (hook) {
       auto loaded = hook->load(id);
       if (!same_durable(loaded, n.stored)) fail("restart: node " + std::to_string(id) + " loaded a durable state "
@@ -171,10 +203,19 @@ public:
         if (!at(e.to).r) continue;
         if (!link_[e.from][e.to]) { ++st_.cut; continue; }
         ++st_.delivered;
+        if (e.hello) {
+          ++st_.hellos_delivered;
+          bool known = r(e.to).is_learner(node_id_t{e.from});
+          apply(e.to, r(e.to).add_learner(node_id_t{e.from}, now_));
+          if (!r(e.to).is_learner(node_id_t{e.from})) fail("add_learner refused a late learner");
+          st_.learners_added += !known;
+          continue;
+        }
         deliver(e.from, e.to, e.msg);
       }
       for (int id = 1; id <= size(); ++id)
         if (up(id)) tick(id);
+      say_hellos();
       if (client_rate > 0 && std::uniform_real_distribution<>(0, 1)(rng_) < client_rate)
         client_propose();
     }
@@ -223,13 +264,13 @@ public:
     return lead;
   }
 
-  // Everyone live has applied the leader's whole log.
+  // Every node is up and has applied the leader's whole log (a late learner not joined yet aside).
   bool converged() {
     auto lead = agreed_leader();
     if (!lead) return false;
     auto last = r(*lead).log().last_index();
     for (int id = 1; id <= size(); ++id)
-      if (!up(id) || r(id).applied_index() != last) return false;
+      if (joined(id) && (!up(id) || r(id).applied_index() != last)) return false;
     return true;
   }
 
@@ -265,6 +306,7 @@ private:
     uint64_t seq;
     int from, to;
     message msg;
+    bool hello = false; // a late learner's hello (msg unused), not a Raft message
   };
   struct committed_entry {
     log_entry e;
@@ -297,7 +339,16 @@ private:
     return d.snap.meta.index + static_cast<int64_t>(d.entries.size());
   }
 
-  void net_send(int from, const outbound_message& m) {
+  void say_hellos() {
+    for (int id = 1; id <= size(); ++id) {
+      auto& n = at(id);
+      if (!n.late || !n.r || now_ < n.next_hello_ms) continue;
+      n.next_hello_ms = now_ + opt_.hello_ms;
+      for (auto v : n.cfg.voters) net_send(id, outbound_message{v, vote_response{}}, true);
+    }
+  }
+
+  void net_send(int from, const outbound_message& m, bool hello = false) {
     ++st_.sent;
     if (queue_.size() > 100000) fail("runaway: more than 100000 messages in flight");
     std::uniform_real_distribution<> u(0, 1);
@@ -311,7 +362,7 @@ private:
         delay += static_cast<int64_t>(rng_() % static_cast<uint64_t>(opt_.reorder_extra_ms));
         ++st_.reordered;
       }
-      queue_.push_back(envelope{now_ + delay, seq_++, from, m.to.value, m.msg});
+      queue_.push_back(envelope{now_ + delay, seq_++, from, m.to.value, m.msg, hello});
       std::push_heap(queue_.begin(), queue_.end(), later);
     }
   }
@@ -343,6 +394,7 @@ private:
     // 2. snapshot into the state machine
     if (fx.install) {
       ++st_.snapshots_installed;
+      st_.late_learner_snapshots += n.late;
       n.sm = decode(fx.install->data);
       if (static_cast<int64_t>(n.sm.size()) != fx.install->meta.index.value) fail("install: image size");
       for (size_t i = 0; i < n.sm.size(); ++i)
@@ -359,6 +411,9 @@ private:
       }
       if (std::holds_alternative<vote_request>(m.msg) && !n.cfg.voters.count(m.to))
         fail("vote request sent to a non-voter");
+      if (!n.r->is_voter() && !std::holds_alternative<append_response>(m.msg) &&
+          !std::holds_alternative<snapshot_response>(m.msg))
+        fail(std::string("learner ") + std::to_string(id) + " sent a " + name_of(m.msg));
       net_send(id, m);
     }
     if (fx.role_changed) on_role_change(id, *fx.role_changed);
@@ -383,8 +438,11 @@ private:
            " term " + std::to_string(e.term.value));
   }
 
+  // State-machine safety covers learners too: what a learner applies must be the committed sequence,
+  // entry for entry (a learner never commits anything itself: it only learns the leader's commit index).
   void on_commit(int id, const log_entry& e) {
     auto& n = at(id);
+    st_.late_learner_commits += n.late;
     if (e.index.value != static_cast<int64_t>(n.sm.size()) + 1)
       fail("apply out of order on node " + std::to_string(id));
     auto i = static_cast<size_t>(e.index.value - 1);
@@ -393,6 +451,9 @@ private:
         fail("state machine safety: node " + std::to_string(id) + " applies a different entry at " +
              std::to_string(e.index.value));
     } else if (i == committed_.size()) {
+      // The leader applies an entry in the input that commits it, before any message says so.
+      if (!n.r->is_voter()) fail("learner " + std::to_string(id) + " applies index " + std::to_string(e.index.value) +
+                                 " before any voter committed it");
       ++st_.commits;
       committed_.push_back(committed_entry{e, n.r->term()});
       // A committed entry is durable on a majority of voters (learners do not count).

@@ -111,7 +111,7 @@ TEST_CASE("local cluster: bad requests are refused with the reason") {
   CHECK(contains(plan(3, std::nullopt, std::nullopt, {"log.level"}).error, "key=value"));
 }
 
-TEST_CASE("local cluster: config/cluster/node*.properties form one 3-node cluster") {
+TEST_CASE("local cluster: config/cluster/node*.properties form one 3-node cluster, broker4 follows it") {
   auto dir = fs::path(__FILE__).parent_path().parent_path().parent_path() / "config" / "cluster";
   std::set<std::string> voters, dirs;
   std::set<int> ports;
@@ -133,4 +133,14 @@ TEST_CASE("local cluster: config/cluster/node*.properties form one 3-node cluste
   CHECK(voters == std::set<std::string>{layout.voters()});
   CHECK(dirs.size() == 3);
   CHECK(ports.size() == 6);
+  // broker4.properties: a broker-only node following the same quorum (a learner), on ports of its own.
+  auto b = parse_server_properties(read_file(dir / "broker4.properties"));
+  REQUIRE_MESSAGE(b.ok(), (b.errors.empty() ? "" : b.errors.front()));
+  CHECK(b.config.node_id == 4);
+  CHECK(b.config.quorum_learner_role());
+  CHECK(b.config.runs_quorum());
+  CHECK(b.config.controller_quorum_voters == layout.voters());
+  CHECK(dirs.insert(b.config.log_dirs).second);
+  CHECK(ports.insert(b.config.native_port()).second);
+  CHECK(ports.insert(b.config.listener_port()).second);
 }

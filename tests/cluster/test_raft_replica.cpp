@@ -350,6 +350,63 @@ TEST_CASE("raft: learners get the log but never campaign, never vote, never coun
   CHECK(fx.messages.empty());
 }
 
+TEST_CASE("raft: add_learner: a node outside the voters that says hello is replicated to, never counted") {
+  int64_t now = 0;
+  auto r = make_leader(with_log(1, {1, 1}), now);
+  auto fx = r.add_learner(nid(7), now);
+  auto appends = sent<append_request>(fx);
+  REQUIRE(appends.size() == 1); // at once, probing from the log end
+  CHECK(appends[0].first == 7);
+  CHECK(appends[0].second.prev_log_index == idx(3));
+  CHECK(r.is_learner(nid(7)));
+  CHECK(r.match_index(nid(7)) == idx(0));
+  // Known already, a voter, or itself: nothing happens.
+  CHECK(r.add_learner(nid(7), now).messages.empty());
+  CHECK(r.add_learner(nid(2), now).messages.empty());
+  CHECK(r.add_learner(nid(1), now).messages.empty());
+  CHECK(!r.is_learner(nid(2)));
+  // The learner's acknowledgement of everything does not commit: node 2 and 3 have not answered.
+  fx = r.step(nid(7), append_response{r.term(), true, idx(3), idx(0)}, now);
+  CHECK(r.match_index(nid(7)) == idx(3));
+  CHECK(r.commit_index() == idx(0));
+  CHECK(fx.committed.empty());
+  // A follower records the learner too, so whichever voter leads next replicates to it.
+  replica f(make_cfg(2), now);
+  CHECK(f.add_learner(nid(7), now).messages.empty());
+  CHECK(f.is_learner(nid(7)));
+}
+
+TEST_CASE("raft: a learner that joins late behind the compacted log gets the snapshot, then the log") {
+  sim_stats st;
+  sim_options o = quiet(3, 0);
+  o.late_learners = 1;
+  o.snapshot_every = 5;
+  raft_sim s(o, st);
+  const int learner = 4;
+  int lead = elect(s);
+  for (int i = 0; i < 12; ++i) REQUIRE(propose(s));
+  REQUIRE(s.run_until([&] { return s.converged(); }, 5000)); // converged without it: it has not joined
+  CHECK(!s.up(learner));
+  REQUIRE(s.r(lead).log().first_index() > idx(1));
+  s.join(learner);
+  REQUIRE(s.run_until([&] { return s.converged(); }, 5000));
+  CHECK(st.learners_added >= 3); // every voter knows it
+  CHECK(st.late_learner_snapshots == 1);
+  CHECK(s.r(learner).current_role() == role::learner);
+  CHECK(s.r(learner).leader() == nid(lead));
+  // A restarted learner catches up again; so does one whose leader is replaced meanwhile.
+  s.crash(learner);
+  for (int i = 0; i < 3; ++i) REQUIRE(propose(s));
+  s.crash(lead);
+  s.restart(learner);
+  REQUIRE(s.run_until([&] { auto l = s.agreed_leader(); return l && *l != lead; }, 10000));
+  REQUIRE(propose(s));
+  s.restart(lead);
+  REQUIRE(s.run_until([&] { return s.converged(); }, 10000));
+  CHECK(s.r(learner).applied_index() == s.r(*s.agreed_leader()).log().last_index());
+  s.check_final();
+}
+
 TEST_CASE("raft: snapshots: a follower behind the leader's first index is sent the snapshot") {
   sim_stats st;
   sim_options o = quiet(3, 1);

@@ -1,5 +1,6 @@
 // Randomised simulation of the Raft core (cluster/raft): thousands of seeded runs of 3 or 5
-// voters plus a learner over a lossy, duplicating, reordering network with partitions and
+// voters plus a configured learner and a learner that joins late (hello -> add_learner, as a
+// process.roles=broker node does) over a lossy, duplicating, reordering network with partitions and
 // crash-restarts. raft_sim checks the safety properties after every input; this file drives
 // the faults, checks liveness after healing, and asserts the runs really exercised the protocol.
 //
@@ -72,6 +73,7 @@ void run_one(uint64_t seed, sim_stats& st, store_hook* hook = nullptr, int voter
   const bool churn = seed % 4 == 3;
   o.voters = voters ? voters : churn || seed % 2 ? 5 : 3;
   o.learners = 1;
+  o.late_learners = 1;
   o.drop = u(pick) * 0.2;
   o.dup = u(pick) * 0.1;
   o.reorder = u(pick) * 0.3;
@@ -81,6 +83,7 @@ void run_one(uint64_t seed, sim_stats& st, store_hook* hook = nullptr, int voter
   s.hook = hook;
   s.client_rate = 0.05 + u(pick) * 0.15; // 5..20 proposals per virtual second
   const int n = s.size();
+  const int late = n; // the late learner: joins during the fault phase, crashes and restarts like the others
   auto random_node = [&] { return 1 + static_cast<int>(pick() % static_cast<uint64_t>(n)); };
   auto current_leader = [&]() -> int {
     for (int id = 1; id <= n; ++id)
@@ -105,6 +108,8 @@ void run_one(uint64_t seed, sim_stats& st, store_hook* hook = nullptr, int voter
     return best;
   };
   const int64_t fault_phase = 5000 + static_cast<int64_t>(pick() % 15000);
+  const int64_t join_at = static_cast<int64_t>(pick() % static_cast<uint64_t>(fault_phase));
+  auto maybe_join = [&] { if (s.now() >= join_at) s.join(late); };
   while (churn && s.now() < fault_phase) {
     int old = newest_leader();
     if (!old) {
@@ -122,6 +127,8 @@ void run_one(uint64_t seed, sim_stats& st, store_hook* hook = nullptr, int voter
     }
     s.run_until([&] { int l = newest_leader(); return l && l != old; }, 4000);
     if (pick() % 3 == 0) s.restart(random_node());
+    maybe_join();
+    if (pick() % 5 == 0) s.up(late) ? s.crash(late) : s.restart(late);
   }
   while (s.now() < fault_phase) {
     s.advance(pause());
@@ -140,14 +147,17 @@ void run_one(uint64_t seed, sim_stats& st, store_hook* hook = nullptr, int voter
       case 6: for (int id = 1; id <= n; ++id) s.restart(id); break;
       case 7: s.options().drop = u(pick) * 0.2; break;
       case 8: s.restart(random_node()); break; // a no-op unless that node is down
+      case 9: s.up(late) ? s.crash(late) : s.restart(late); break; // the late learner (once joined)
       default: break;
     }
+    maybe_join();
     if (hook && pick() % 2 == 0) s.crash(random_node()); // store runs: more restarts, each a load() checked
   }
 
   // Heal: every link up, every node restarted, no more loss (delays, reordering and
   // duplicates stay: they cannot stop progress). Clients stop.
   s.heal();
+  s.join(late);
   for (int id = 1; id <= n; ++id) s.restart(id);
   s.options().drop = 0;
   s.client_rate = 0;
@@ -197,7 +207,10 @@ TEST_CASE("raft sim: safety after every input, liveness after healing, thousands
           << " pre-vote refusals; " << st.proposals << " proposals accepted, " << st.commits
           << " entries committed, " << st.truncations << " conflict truncations; " << st.snapshots_taken
           << " snapshots taken, " << st.snapshots_installed << " installed by followers; worst heal->leader "
-          << st.max_heal_to_leader_ms << " ms");
+          << st.max_heal_to_leader_ms << " ms; late learners: " << st.learner_joins << " joined, "
+          << st.late_learner_restarts << " restarts, " << st.hellos_delivered << " hellos delivered, "
+          << st.learners_added << " add_learner by voters, " << st.late_learner_commits << " entries applied, "
+          << st.late_learner_snapshots << " snapshots installed");
   // Coverage: the runs must have exercised every mechanism, or passing means nothing.
   if (explicit_seeds && count < 200)
     return; // a single-seed rerun cannot meet the fleet-wide coverage numbers
@@ -215,6 +228,11 @@ TEST_CASE("raft sim: safety after every input, liveness after healing, thousands
   CHECK(st.dropped > count * 10);
   CHECK(st.duplicated > count);
   CHECK(st.reordered > count * 10);
+  CHECK(st.learner_joins == count);
+  CHECK(st.learners_added >= count * 2); // voters restart and learn the learner again
+  CHECK(st.late_learner_restarts > count / 2);
+  CHECK(st.late_learner_commits > count * 20);
+  CHECK(st.late_learner_snapshots > count / 20);
 }
 
 TEST_CASE("raft sim with real stores: 20 seeds, 3 voters, crash-restarts load from persistence::raft_store") {
@@ -235,7 +253,7 @@ TEST_CASE("raft sim with real stores: 20 seeds, 3 voters, crash-restarts load fr
       FAIL("failing seed " << seed << " (rerun: SAMSA_SIM_STORE_SEED=" << seed
                            << " SAMSA_SIM_STORE_SEEDS=1): " << std::string(e.what()));
     }
-    CHECK(hook.open.size() == 4); // 3 voters + the learner, each loaded at the end: one store per node
+    CHECK(hook.open.size() == 5); // 3 voters + 2 learners, each loaded at the end: one store per node
     persists += hook.persists;
     snapshots += hook.snapshots;
     loads += hook.loads;
@@ -247,7 +265,7 @@ TEST_CASE("raft sim with real stores: 20 seeds, 3 voters, crash-restarts load fr
   // Coverage: the stores saw every kind of write and many restarts, or passing means little.
   CHECK(persists > count * 50);
   CHECK(snapshots > count);
-  CHECK(loads - count * 4 /* the final check of each node */ > count * 3);
+  CHECK(loads - count * 5 /* the final check of each node */ > count * 3);
   CHECK(st.truncations > 0);
   CHECK(st.snapshots_installed > 0);
 }

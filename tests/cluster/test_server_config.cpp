@@ -406,11 +406,15 @@ TEST_CASE("server_config: controller quorum keys") {
     CHECK(v[2].host == "::1");
     CHECK(r.config.runs_quorum());
     CHECK(r.config.controller_quorum_election_timeout_ms == 500);
-    // A node that would follow the quorum without voting (a KRaft observer) is not built yet: refused, so
-    // it never starts as a standalone node that clients would take for a member of the cluster.
-    auto broker_only = parse_server_properties("node.id=4\nprocess.roles=broker\n"
+    CHECK(r.config.quorum_voter_role());
+    CHECK_FALSE(r.config.quorum_learner_role());
+    // A node that follows the quorum without voting (a KRaft observer): a learner, a cluster node.
+    auto broker_only = parse_server_properties("node.id=4\nprocess.roles=broker\nsamsa.native.listener=127.0.0.1:19095\n"
                                                "controller.quorum.voters=1@127.0.0.1:19092\n");
-    CHECK(has_error(broker_only, {"config line 2", "process.roles=broker", "not supported yet", "controller.quorum.voters"}));
+    REQUIRE_MESSAGE(broker_only.ok(), joined(broker_only));
+    CHECK(broker_only.config.runs_quorum());
+    CHECK(broker_only.config.quorum_learner_role());
+    CHECK_FALSE(broker_only.config.quorum_voter_role());
   }
   SUBCASE("this node's entry must name its native listener's port") {
     auto r = parse_server_properties("node.id=1\nsamsa.native.listener=127.0.0.1:19092\n"
@@ -439,6 +443,12 @@ TEST_CASE("server_config: controller quorum keys") {
     CHECK(s.config.metadata_log_max_record_bytes_between_snapshots == 4096);
   }
   SUBCASE("roles and membership agree") {
+    // A broker-only node without a quorum to follow would start as a standalone node clients take for a member.
+    CHECK(has_error(parse_server_properties("node.id=4\nprocess.roles=broker\n"),
+                    {"config line 2", "process.roles=broker", "needs controller.quorum.voters"}));
+    CHECK(has_error(parse_server_properties("node.id=5\nprocess.roles=broker,controller\n"
+                                            "controller.quorum.voters=1@127.0.0.1:19092\n"),
+                    {"node.id 5 is not in controller.quorum.voters", "process.roles=broker makes it"}));
     CHECK(has_error(parse_server_properties("node.id=5\ncontroller.quorum.voters=1@127.0.0.1:19092\n"),
                     {"node.id 5 is not in controller.quorum.voters"}));
     CHECK(has_error(parse_server_properties("node.id=1\nprocess.roles=broker\ncontroller.quorum.voters=1@127.0.0.1:19092\n"),

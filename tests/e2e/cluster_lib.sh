@@ -1,9 +1,11 @@
 # Several `samsa broker` processes on loopback forming one controller quorum (controller.quorum.voters),
 # each with its own data directory, ports and log; every process is killed on exit. Source it instead of
-# lib.sh: cluster_lib.sh /path/to/samsa [NODES]. Helpers take a node number 1..NODES.
+# lib.sh: cluster_lib.sh /path/to/samsa [NODES]. Helpers take a node number 1..NODES. VOTER_NODES (default
+# NODES): nodes 1..VOTER_NODES are the voters, the others start with process.roles=broker (learners).
 set -euo pipefail
 SAMSA=${1:?usage: $0 PATH_TO_SAMSA}
 NODES=${NODES:-3}
+VOTER_NODES=${VOTER_NODES:-$NODES}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/samsa-cluster.XXXXXX")
 PY=/usr/bin/python3
 
@@ -15,7 +17,7 @@ VOTERS=""
 for i in $(seq 1 "$NODES"); do
   NATIVE[$i]=$(free_port)
   KAFKA[$i]=$(free_port)
-  VOTERS="${VOTERS:+$VOTERS,}$i@127.0.0.1:${NATIVE[$i]}"
+  [ "$i" -le "$VOTER_NODES" ] && VOTERS="${VOTERS:+$VOTERS,}$i@127.0.0.1:${NATIVE[$i]}"
 done
 
 cluster_cleanup() {
@@ -35,6 +37,7 @@ fail() {
 
 start_node() { # N [--set k=v ...]
   local i=$1; shift
+  [ "$i" -le "$VOTER_NODES" ] || set -- --set process.roles=broker "$@"
   "$SAMSA" broker --set "node.id=$i" --set "log.dirs=$WORK/data$i" \
     --set "samsa.native.listener=127.0.0.1:${NATIVE[$i]}" --set "listeners=PLAINTEXT://127.0.0.1:${KAFKA[$i]}" \
     --set "controller.quorum.voters=$VOTERS" --set "samsa.http.listener=" "$@" >>"$WORK/node$i.log" 2>&1 &

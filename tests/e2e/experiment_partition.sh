@@ -64,8 +64,13 @@ leader_line=$(grep "inject isolate #1" "$WORK/iso.out")
 iso=$(sed -n 's/.*inject isolate #1: node \([0-9]\) (leader of t-0): .*/\1/p' <<<"$leader_line")
 [ -n "$iso" ] || fail "cannot tell the isolated node from: $leader_line"
 # While it lasts, every other node drops what the isolated node sends, and the isolated node drops theirs.
-rules=""
-for ns in $(netns_of "$RUNNER"); do rules+="$ns: $(ip netns exec "$ns" nft list chain inet samsa_exp input | grep -o 'ip saddr .* drop' || true)"$'\n'; done
+# The runner prints the inject line as it starts applying the rules namespace by namespace: poll (5 s at most).
+for _ in $(seq 1 50); do
+  rules=""
+  for ns in $(netns_of "$RUNNER"); do rules+="$ns: $(ip netns exec "$ns" nft list chain inet samsa_exp input 2>/dev/null | grep -o 'ip saddr .* drop' || true)"$'\n'; done
+  [ "$(grep -c 'drop' <<<"$rules")" = 3 ] && break
+  sleep 0.1
+done
 [ "$(grep -c 'drop' <<<"$rules")" = 3 ] || fail "expected drop rules in all 3 namespaces during the isolation: $rules"
 grep -q -- "-n$iso: ip saddr { [0-9.]*, [0-9.]* } drop" <<<"$rules" || fail "node $iso should drop both peers: $rules"
 rc=0; wait "$RUNNER" || rc=$?
