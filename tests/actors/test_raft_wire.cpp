@@ -133,17 +133,19 @@ TEST_CASE("raft wire: an unknown alternative index is refused, not misread") {
 TEST_CASE("raft wire: quorum status and the not_leader error") {
   wire_config cfg;
   caf::actor_system sys{cfg};
-  quorum_status s{2, "leader", 3, 2, 10, 11, 10, {1, 3}, 8, 4, 1};
+  quorum_status s{2, "leader", 3, 2, 10, 11, 10, {1, 3, 4}, 8, 4, 1, true, {4}};
   auto decoded = through_bytes(sys, caf::make_message(s));
   REQUIRE(decoded.match_element<quorum_status>(0));
   auto& d = decoded.get_as<quorum_status>(0);
   CHECK(d.role == "leader");
   CHECK(d.leader == 2);
   CHECK(d.last_index == 11);
-  CHECK(d.peers == std::vector<int32_t>{1, 3});
+  CHECK(d.peers == std::vector<int32_t>{1, 3, 4});
   CHECK(d.snapshot_index == 8);
   CHECK(d.snapshots_taken == 4);
   CHECK(d.snapshots_installed == 1);
+  CHECK(d.voter);
+  CHECK(d.learners == std::vector<int32_t>{4});
 
   CHECK(leader_hint(not_leader_error(2)) == 2);
   CHECK_FALSE(leader_hint(not_leader_error(-1)));
