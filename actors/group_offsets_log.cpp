@@ -197,10 +197,7 @@ void on_replica_progress(group_registry_ptr self, replica_progress& pr) {
       // recreated). Forget what came from it and read it again.
       spdlog::warn("groups: {} ends at {} but offsets were materialised to {}; reading it again", log_name(p),
                    pr.log_end_offset, part.applied);
-      auto partitions = st.log.partitions;
-      st.offsets->reset_log_partition(p, [=](const std::string& g) {
-        return partitions > 0 && cluster::offsets_partition_for(g, partitions) == p;
-      });
+      st.offsets->reset_log_partition(p, [&](const std::string& g) { return offsets_partition_of(st.log, g) == p; });
       part.applied = 0;
     }
   }
@@ -220,9 +217,7 @@ void on_replica_progress(group_registry_ptr self, replica_progress& pr) {
   part.leader = pr.leader;
   part.leader_epoch = pr.leader_epoch;
   part.high_watermark = pr.high_watermark;
-  if (part.loaded())
-    release_waiters(part);
-  pump(self, p);
+  pump(self, p); // waiters are released as the materialisation passes them (applied_to)
 }
 
 void write_offset_changes(group_registry_ptr self, int32_t p, std::vector<persistence::offset_change> changes,
