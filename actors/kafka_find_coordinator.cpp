@@ -27,8 +27,8 @@ void create_offsets_topic(kafka_handler_ptr self) {
   spec.name = cluster::offsets_topic;
   spec.partitions = server.offsets_topic_num_partitions;
   spec.replication_factor = server.offsets_topic_replication_factor;
-  spec.configs["segment.bytes"] = "104857600"; // Kafka's offsets.topic.segment.bytes
-  spec.configs["retention.ms"] = "-1";         // commits expire through tombstones, never by age of the log
+  spec.configs["segment.bytes"] = std::to_string(server.offsets_topic_segment_bytes);
+  spec.configs["cleanup.policy"] = "compact";  // the latest commit per key stays; expiry writes tombstones
   self->request(self->state.cfg.broker, timeouts::admin, create_atom::value, spec)
     .then([](topic_description&) { spdlog::info("groups: created {}", cluster::offsets_topic); },
           [](caf::error& e) {

@@ -12,6 +12,7 @@
 
 #include "actors/partition_offline.hpp"
 #include "actors/partition_replica.hpp"
+#include "cluster/offsets_topic.hpp"
 
 namespace samsa::actors {
 
@@ -96,6 +97,12 @@ partition_actor open_partition(caf::actor_system& sys, const cluster::server_con
   pc.partition = p;
   pc.dir = partition_dir(cfg, rec.name, p);
   pc.log = cluster::effective_log_config(cfg, rec.configs);
+  if (rec.name == cluster::offsets_topic) {
+    // Kafka's internal topic is always compacted; topics created before samsa could compact had
+    // retention.ms=-1 and the delete policy, which never deleted anything either.
+    pc.log.compact_policy = true;
+    pc.log.delete_policy = false;
+  }
   pc.node_id = cfg.node_id;
   pc.min_insync_replicas = cfg.min_insync_replicas;
   if (auto i = rec.configs.find("min.insync.replicas"); i != rec.configs.end())

@@ -24,6 +24,9 @@ partition_produce_result produce_failed(int32_t partition, api_errc e, std::stri
 namespace {
 
 constexpr int64_t no_limit = INT64_MAX;
+// The key map of one compaction pass (Kafka's log.cleaner.dedupe.buffer.size, per pass here): a pass
+// whose dirty keys do not fit cleans as many segments as it could map.
+constexpr size_t compaction_map_bytes = 32 << 20;
 
 api_errc to_api(batch_error e) {
   switch (e) {
@@ -95,6 +98,23 @@ void save_high_watermark(partition_replica_state& st) {
     return;
   if (persistence::save_high_watermark(st.cfg.dir, st.high_watermark) == persistence::errc::ok)
     st.hw_dirty = false;
+}
+
+// A compaction pass (cleanup.policy=compact) below the high watermark: a follower never cleans what its
+// leader's epochs could still cut. Runs in this actor, so the partition waits for the pass.
+void compact(partition_replica_state& st, int64_t now) {
+  if (!st.log->config().compact_policy)
+    return;
+  save_producers(st); // the producer snapshot covers every batch a pass may drop
+  persistence::compaction_report r;
+  auto e = st.log->compact(st.high_watermark, now, compaction_map_bytes, &r);
+  if (e != persistence::errc::ok)
+    spdlog::warn("{}-{}: compaction failed: {}", st.cfg.topic, st.cfg.partition, persistence::to_string(e));
+  else if (r.segments_rewritten > 0)
+    spdlog::info("{}-{}: compacted {} segment{} from {} to {} bytes ({} records removed, {} of them tombstones), "
+                 "clean up to offset {}",
+                 st.cfg.topic, st.cfg.partition, r.segments_rewritten, r.segments_rewritten == 1 ? "" : "s",
+                 r.bytes_before, r.bytes_after, r.records_removed, r.tombstones_removed, r.clean_until);
 }
 
 fetch_response fetch_failed(int32_t partition, api_errc e) {
@@ -299,6 +319,7 @@ partition_replica_actor::behavior_type role_behavior(self_ptr self, Append appen
       // Retention every log.retention.check.interval.ms; the timer itself runs more often (checkpoints).
       if (auto at = actor_clock_ms(self); at >= st.next_retention_check_ms) {
         st.log->apply_retention(now);
+        compact(st, now);
         st.next_retention_check_ms = at + st.cfg.retention_check_interval_ms;
       }
       st.log->maybe_flush(now);

@@ -99,15 +99,18 @@ const broker_key_view* find_view(std::string_view key) {
   return nullptr;
 }
 
-// Topic key -> (broker key it defaults to, type). cleanup.policy's broker key is not a samsa key: its
-// value is Kafka's default, "delete", the only policy samsa has.
+// Topic key -> (broker key it defaults to, type). A few broker keys are not samsa keys (a broker
+// cannot set them): their value is Kafka's default, given here.
 struct topic_synonym {
   std::string_view topic_key;
   std::string_view broker_key;
   config_type type;
+  std::string_view fixed_default = {};
 };
 const topic_synonym topic_synonyms[] = {
-  {"cleanup.policy", "log.cleanup.policy", config_type::list},
+  {"cleanup.policy", "log.cleanup.policy", config_type::list, "delete"},
+  {"delete.retention.ms", "log.cleaner.delete.retention.ms", config_type::long_type, "86400000"},
+  {"min.cleanable.dirty.ratio", "log.cleaner.min.cleanable.ratio", config_type::double_type, "0.5"},
   {"retention.ms", "log.retention.ms", config_type::long_type},
   {"retention.bytes", "log.retention.bytes", config_type::long_type},
   {"segment.bytes", "log.segment.bytes", config_type::int_type},
@@ -128,13 +131,14 @@ const topic_synonym* find_synonym(std::string_view topic_key) {
 }
 
 // A broker key's value on this node and its source (static when it differs from the built-in default).
-config_synonym broker_value(const server_config& s, std::string_view key) {
+// A key that is not a samsa key has fixed_default as its value.
+config_synonym broker_value(const server_config& s, std::string_view key, std::string_view fixed_default = {}) {
   static const server_config defaults;
   config_synonym out;
   out.name = std::string(key);
   const auto* view = find_view(key);
-  if (!view) {  // log.cleanup.policy
-    out.value = "delete";
+  if (!view) {
+    out.value = std::string(fixed_default);
     out.source = config_source::default_config;
     return out;
   }
@@ -161,11 +165,11 @@ std::vector<config_entry> describe_topic_configs(const server_config& s,
     if (auto it = overrides.find(e.name); it != overrides.end())
       e.synonyms.push_back({e.name, it->second, config_source::dynamic_topic});
     if (syn) {
-      auto broker = broker_value(s, syn->broker_key);
+      auto broker = broker_value(s, syn->broker_key, syn->fixed_default);
       // Behind a static value stands the built-in default.
       if (broker.source == config_source::static_broker)
         e.synonyms.push_back(broker);
-      e.synonyms.push_back(broker_value(server_config{}, syn->broker_key));
+      e.synonyms.push_back(broker_value(server_config{}, syn->broker_key, syn->fixed_default));
     }
     if (!e.synonyms.empty()) {
       e.value = e.synonyms.front().value;

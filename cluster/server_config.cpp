@@ -337,6 +337,7 @@ const std::vector<key_spec>& key_table() {
     {"offsets.retention.minutes", field(&server_config::offsets_retention_minutes, range(1, i32_max))},
     {"offsets.topic.num.partitions", field(&server_config::offsets_topic_num_partitions, range(1, 1000))},
     {"offsets.topic.replication.factor", field(&server_config::offsets_topic_replication_factor, range(1, i16_max))},
+    {"offsets.topic.segment.bytes", field(&server_config::offsets_topic_segment_bytes, range(14, i32_max))},
     {"offsets.commit.timeout.ms", field(&server_config::offsets_commit_timeout_ms, range(1, i32_max))},
     {"group.initial.rebalance.delay.ms", field(&server_config::group_initial_rebalance_delay_ms, range(0, i32_max))},
     {"max.connections", field(&server_config::max_connections, range(1, i32_max))},
@@ -529,7 +530,7 @@ auto tie_all(const server_config& c) {
                   c.log_flush_interval_messages, c.log_flush_interval_ms, c.log_retention_check_interval_ms,
                   c.log_index_interval_bytes, c.socket_request_max_bytes, c.num_io_threads,
                   c.offsets_retention_minutes, c.offsets_topic_num_partitions, c.offsets_topic_replication_factor,
-                  c.offsets_commit_timeout_ms, c.group_initial_rebalance_delay_ms, c.max_connections,
+                  c.offsets_topic_segment_bytes, c.offsets_commit_timeout_ms, c.group_initial_rebalance_delay_ms, c.max_connections,
                   c.max_connections_per_ip, c.connections_max_idle_ms, c.producer_id_expiration_ms, c.log_level,
                   c.native_max_message_bytes, c.native_ssl_cafile, c.native_ssl_certfile, c.native_ssl_keyfile,
                   c.native_ssl_key_password, c.native_allow_unauthenticated, c.controller_quorum_voters,
@@ -729,20 +730,46 @@ std::string parse_flag(std::string_view v, int64_t& out) {
   return err;
 }
 
-std::string parse_cleanup_policy(std::string_view v, int64_t&) {
+// cleanup.policy as a bit set: 1 delete, 2 compact (Kafka's list: "delete", "compact" or both).
+constexpr int64_t policy_delete = 1;
+constexpr int64_t policy_compact = 2;
+std::string parse_cleanup_policy(std::string_view v, int64_t& out) {
+  out = 0;
   for (auto policy : split(v, ',')) {
+    policy = trim(policy);
     if (policy == "compact")
-      return "cleanup.policy 'compact' is not supported yet (only 'delete')";
-    if (policy != "delete")
-      return "expected 'delete'";
+      out |= policy_compact;
+    else if (policy == "delete")
+      out |= policy_delete;
+    else
+      return "expected 'delete', 'compact' or 'compact,delete'";
   }
+  return out == 0 ? "expected 'delete', 'compact' or 'compact,delete'" : std::string{};
+}
+
+// A ratio in [0, 1], kept in parts per million.
+std::string parse_ratio(std::string_view v, int64_t& out) {
+  std::string text(trim(v));
+  char* end = nullptr;
+  errno = 0;
+  double d = text.empty() ? -1 : std::strtod(text.c_str(), &end);
+  if (text.empty() || errno != 0 || end != text.c_str() + text.size() || !(d >= 0 && d <= 1))
+    return "expected a number from 0 to 1";
+  out = static_cast<int64_t>(d * 1e6 + 0.5);
   return {};
 }
 
 const std::vector<topic_key>& topic_key_table() {
   using persistence::log_config;
   static const std::vector<topic_key> table = {
-    {"cleanup.policy", parse_cleanup_policy, {}},
+    {"cleanup.policy", parse_cleanup_policy,
+     [](log_config& c, int64_t v) {
+       c.delete_policy = (v & policy_delete) != 0;
+       c.compact_policy = (v & policy_compact) != 0;
+     }},
+    {"delete.retention.ms", range(0, i64_max), [](log_config& c, int64_t v) { c.delete_retention_ms = v; }},
+    {"min.cleanable.dirty.ratio", parse_ratio,
+     [](log_config& c, int64_t v) { c.min_cleanable_dirty_ratio = static_cast<double>(v) / 1e6; }},
     {"retention.ms", range(-1, i64_max), [](log_config& c, int64_t v) { c.retention_ms = v; }},
     {"retention.bytes", range(-1, i64_max), [](log_config& c, int64_t v) { c.retention_bytes = v; }},
     {"segment.bytes", range(14, i32_max), [](log_config& c, int64_t v) { c.segment_bytes = v; }},

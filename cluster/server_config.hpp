@@ -52,6 +52,7 @@ struct server_config {
   // The replicated offsets log of a cluster (__consumer_offsets); a single node keeps offsets in SQLite only.
   int32_t offsets_topic_num_partitions = 16;
   int16_t offsets_topic_replication_factor = 3;
+  int32_t offsets_topic_segment_bytes = 104857600;  // its segments (compaction cleans closed ones only)
   int32_t offsets_commit_timeout_ms = 5000;
   int32_t group_initial_rebalance_delay_ms = 3000;
   // Connections (Kafka's names and defaults): Int.MAX means no limit.

@@ -2,35 +2,19 @@
 
 #include "messages/bytes.hpp"
 #include "messages/crc32c.hpp"
+#include "messages/record_compaction.hpp"
 
 namespace samsa {
 
 std::optional<std::vector<record_time>> record_times(const char* p, size_t n) {
-  auto h = read_batch_header(p, n);
-  if (!h || h->total_size() > n || h->compression() != 0 || h->is_control() ||
-      h->records_count < 0)
+  auto records = raw_records(p, n);
+  if (!records)
     return std::nullopt;
-  const char* cur = p + batch_header_size;
-  const char* end = p + h->total_size();
-  // Each record takes at least 7 bytes: a count the batch cannot hold is refused before reserving.
-  if (h->records_count > (end - cur) / 7 + 1)
-    return std::nullopt;
+  const int64_t base = read_i64(p + batch_field::base_offset);
   std::vector<record_time> out;
-  out.reserve(static_cast<size_t>(h->records_count));
-  for (int32_t i = 0; i < h->records_count; ++i) {
-    int32_t len;
-    if (!decode_varint(cur, end, len) || len < 1 || end - cur < len)
-      return std::nullopt;
-    const char* rend = cur + len;
-    const char* f = cur + 1;  // after the record attributes
-    int64_t ts_delta;
-    int32_t offset_delta;
-    if (!decode_varlong(f, rend, ts_delta) || !decode_varint(f, rend, offset_delta))
-      return std::nullopt;
-    const int64_t ts = h->is_log_append_time() ? h->max_timestamp : h->base_timestamp + ts_delta;
-    out.push_back({offset_delta, ts});
-    cur = rend;
-  }
+  out.reserve(records->size());
+  for (const auto& r : *records)
+    out.push_back({static_cast<int32_t>(r.offset - base), r.timestamp});
   return out;
 }
 

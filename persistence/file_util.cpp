@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <sstream>
 
 namespace samsa::persistence {
 
@@ -115,6 +116,27 @@ std::optional<std::string> read_small_file(const std::filesystem::path& path) {
     return std::nullopt;
   s.resize(static_cast<size_t>(r));
   return s;
+}
+
+errc read_offset_file(const std::filesystem::path& path, int64_t* out) {
+  *out = 0;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    return ec ? errc::io_error : errc::ok;
+  auto content = read_small_file(path);
+  if (!content)
+    return errno_to_errc(errno);
+  std::istringstream in(*content);
+  int version = -1;
+  long long offset = -1;
+  if (!(in >> version >> offset) || version != 0 || offset < 0)
+    return errc::corrupt_message;
+  *out = static_cast<int64_t>(offset);
+  return errc::ok;
+}
+
+errc write_offset_file(const std::filesystem::path& path, int64_t offset) {
+  return write_file_atomic(path, "0\n" + std::to_string(offset) + "\n");
 }
 
 int64_t mtime_ms(const std::filesystem::path& path) {

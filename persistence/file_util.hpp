@@ -67,6 +67,11 @@ errc write_file_atomic(const std::filesystem::path& path, const std::string& con
 // Whole content of a small file; nullopt (errno set) if it does not exist or cannot be read.
 std::optional<std::string> read_small_file(const std::filesystem::path& path);
 
+// Offset checkpoint files ("0\n<offset>\n": a version line, then one offset): read (*out = 0 and ok
+// when the file does not exist; corrupt_message for garbage) and written (write_file_atomic).
+errc read_offset_file(const std::filesystem::path& path, int64_t* out);
+errc write_offset_file(const std::filesystem::path& path, int64_t offset);
+
 // Modification time in ms since the epoch, or -1.
 int64_t mtime_ms(const std::filesystem::path& path);
 

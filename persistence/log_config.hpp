@@ -2,7 +2,8 @@
 
 // Per-topic log settings, named after Kafka's topic configs (segment.bytes, segment.ms,
 // retention.ms, retention.bytes, flush.messages, flush.ms, index.interval.bytes,
-// max.message.bytes, segment.index.bytes) with Kafka's defaults. Plain value: the owner of a
+// max.message.bytes, segment.index.bytes, cleanup.policy, delete.retention.ms,
+// min.cleanable.dirty.ratio) with Kafka's defaults. Plain value: the owner of a
 // partition_log passes a new copy through partition_log::set_config when a topic config changes.
 
 #include <cstdint>
@@ -19,6 +20,12 @@ struct log_config {
   int32_t index_interval_bytes = 4096;    // log bytes between two sparse index entries
   int32_t max_message_bytes = 1048588;    // largest batch accepted
   int32_t segment_index_bytes = 10485760;  // max bytes of an index file before the segment rolls
+  // cleanup.policy: "delete" (retention by time and size), "compact" (persistence/log_cleaner.hpp),
+  // or both ("compact,delete").
+  bool delete_policy = true;
+  bool compact_policy = false;
+  int64_t delete_retention_ms = 86400000;  // tombstones of a compacted log stay this long
+  double min_cleanable_dirty_ratio = 0.5;  // a compaction pass runs above this dirty share
 };
 
 }  // namespace samsa::persistence

@@ -169,8 +169,9 @@ errc partition_log::append_as_follower(const std::vector<char>& buf, int64_t now
   for (size_t off = 0; off < buf.size();) {
     const char* p = buf.data() + off;
     auto h = read_batch_header(p, buf.size() - off);
-    if (h->base_offset != next)
-      return errc::invalid_batch;  // a gap or overlap: the follower must truncate or refetch
+    // Gaps are fine (a compacted leader's log has them); an overlap means the follower must truncate.
+    if (h->base_offset < next)
+      return errc::invalid_batch;
     if (!verify_crc(p, h->total_size()))
       return errc::corrupt_message;
     if (h->partition_leader_epoch > latest) {

@@ -9,6 +9,10 @@
 //   log-start-offset-checkpoint                    text: line "0" (version), then the log start
 //                                                  offset; written atomically (tmp + rename)
 //                                                  whenever retention or truncation moves it
+//   cleaner-offset-checkpoint                      text: line "0" (version), then the offset up
+//                                                  to which compaction cleaned (compacted logs)
+//   <base>.swap                                    a compacted segment about to replace
+//                                                  <base>.log: open() finishes the swap
 //   .clean_shutdown                                empty marker: present only while the log is
 //                                                  closed cleanly; its absence at open means the
 //                                                  last segment may hold a torn write
@@ -40,6 +44,7 @@
 
 #include "persistence/errc.hpp"
 #include "persistence/leader_epoch_cache.hpp"
+#include "persistence/log_cleaner.hpp"
 #include "persistence/log_config.hpp"
 #include "persistence/scrubber.hpp"
 #include "persistence/segment.hpp"
@@ -98,8 +103,9 @@ class partition_log {
   errc append_as_leader(std::vector<char>& buf, int32_t leader_epoch, int64_t now_ms,
                         append_info& out);
 
-  // Follower append: offsets already assigned; the first batch must start at log_end_offset() and
-  // the batches must be contiguous (else invalid_batch); CRCs are checked (corrupt_message). The
+  // Follower append: offsets already assigned; the batches must start at or above log_end_offset()
+  // and each above the previous one's last offset (else invalid_batch); gaps are accepted, as a
+  // compacted leader's log has them; CRCs are checked (corrupt_message). The
   // epoch cache learns every batch epoch above its latest.
   errc append_as_follower(const std::vector<char>& buf, int64_t now_ms, append_info& out);
 
@@ -152,6 +158,18 @@ class partition_log {
   // so it can go too. Advances and checkpoints log_start_offset. Returns the number deleted.
   int apply_retention(int64_t now_ms);
 
+  // One compaction pass (persistence/log_cleaner.hpp) when the config has compact_policy: the
+  // closed segments entirely below limit (the owner's high watermark) are cleaned when their dirty
+  // share reaches min_cleanable_dirty_ratio, with a key map of at most map_bytes. Each rewritten
+  // segment replaces the old one through <base>.swap: written and fsynced as <base>.cleaned.tmp,
+  // renamed to .swap, the old indexes removed, renamed over <base>.log, reopened (indexes rebuilt).
+  // A crash before the .swap exists leaves the old segment (the .tmp is removed at open); after,
+  // open() completes the swap. Offsets, the log start and end never change. On an error the
+  // segments done so far stay compacted, the rest as they were.
+  errc compact(int64_t limit, int64_t now_ms, size_t map_bytes, compaction_report* report);
+  // The offset up to which compaction has cleaned (the log start when it never ran).
+  int64_t cleaned_until() const { return std::max(clean_until_, log_start_); }
+
   // fsyncs when flush_messages records or flush_ms have passed since the last flush. Called after
   // appends and on a timer.
   errc maybe_flush(int64_t now_ms);
@@ -180,6 +198,8 @@ class partition_log {
   bool should_roll(size_t append_bytes, int64_t offsets, int64_t now_ms) const;
   errc roll();
   errc checkpoint_log_start();
+  // Replaces segment i by the cleaned file at tmp (see compact()).
+  errc swap_in(size_t i, const std::filesystem::path& tmp, int64_t now_ms);
   // Index of the segment that may hold offset (the last with base_offset <= offset).
   size_t segment_index_for(int64_t offset) const;
   // The first offset segment i may not reach: the next segment's base, INT64_MAX for the last.
@@ -201,6 +221,7 @@ class partition_log {
   std::vector<std::unique_ptr<segment>> segments_;
   leader_epoch_cache epochs_;
   int64_t log_start_ = 0;
+  int64_t clean_until_ = 0;  // cleaner-offset-checkpoint
   int64_t unflushed_messages_ = 0;
   int64_t last_flush_ms_ = 0;
   int64_t flush_count_ = 0;

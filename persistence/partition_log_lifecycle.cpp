@@ -23,23 +23,7 @@ constexpr const char* clean_marker = ".clean_shutdown";
 constexpr const char* log_start_file = "log-start-offset-checkpoint";
 
 // Reads log-start-offset-checkpoint ("0\n<offset>\n"); 0 when absent.
-errc load_log_start(const fs::path& dir, int64_t* out) {
-  *out = 0;
-  std::error_code ec;
-  const auto path = dir / log_start_file;
-  if (!fs::exists(path, ec))
-    return ec ? errc::io_error : errc::ok;
-  auto content = read_small_file(path);
-  if (!content)
-    return errno_to_errc(errno);
-  std::istringstream in(*content);
-  int version = -1;
-  long long offset = -1;
-  if (!(in >> version >> offset) || version != 0 || offset < 0)
-    return errc::corrupt_message;
-  *out = static_cast<int64_t>(offset);
-  return errc::ok;
-}
+errc load_log_start(const fs::path& dir, int64_t* out) { return read_offset_file(dir / log_start_file, out); }
 
 void remove_segment_files(const fs::path& dir, int64_t base) {
   std::error_code ec;
@@ -85,6 +69,10 @@ errc partition_log::load(int64_t now_ms) {
                  (dir_ / log_start_file).string(), to_string(start_loaded));
     start_ckpt = 0;
   }
+
+  // A compaction swap a crash interrupted: the .swap is complete and replaces its .log.
+  if (auto e = finish_swaps(dir_); e != errc::ok)
+    return e;
 
   // Segment bases from the .log files; leftovers of interrupted writes are removed.
   std::vector<int64_t> bases;
@@ -155,6 +143,11 @@ errc partition_log::load(int64_t now_ms) {
       return e;
   }
 
+  // Derived data too: garbage means the next compaction pass cleans from the start again.
+  if (read_offset_file(dir_ / cleaner_file, &clean_until_) != errc::ok)
+    clean_until_ = 0;
+  clean_until_ = std::min(clean_until_, log_end_offset());
+
   if (auto e = epochs_.truncate_from_end(log_end_offset()); e != errc::ok)
     return e;
   if (auto e = epochs_.truncate_from_start(log_start_); e != errc::ok)
@@ -185,7 +178,7 @@ void partition_log::close() {
 }
 
 errc partition_log::checkpoint_log_start() {
-  return write_file_atomic(dir_ / log_start_file, "0\n" + std::to_string(log_start_) + "\n");
+  return write_offset_file(dir_ / log_start_file, log_start_);
 }
 
 errc partition_log::truncate_to(int64_t offset) {
@@ -218,11 +211,17 @@ errc partition_log::truncate_to(int64_t offset) {
   }
   if (auto e = fsync_dir(dir_); e != errc::ok)
     return e;
+  if (clean_until_ > log_end_offset()) {
+    // What is appended from here on is dirty: the checkpoint must not claim it.
+    clean_until_ = log_end_offset();
+    if (auto e = write_offset_file(dir_ / cleaner_file, clean_until_); e != errc::ok)
+      return e;
+  }
   return epochs_.truncate_from_end(log_end_offset());
 }
 
 int partition_log::apply_retention(int64_t now_ms) {
-  if (closed_)
+  if (closed_ || !cfg_.delete_policy)
     return 0;
   size_t deletable = 0;
   if (cfg_.retention_ms >= 0) {

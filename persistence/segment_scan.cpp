@@ -80,7 +80,7 @@ header_fault check_stored_header(const batch_header& h, int64_t position, int64_
   if (h.batch_length < min_batch_length ||
       static_cast<int64_t>(h.total_size()) > b.file_size - position)
     return header_fault::bad_length;
-  if (h.last_offset_delta < 0 || h.records_count != h.last_offset_delta + 1)
+  if (h.last_offset_delta < 0 || h.records_count < 0 || h.records_count > h.last_offset_delta + 1)
     return header_fault::bad_counts;
   if (h.base_offset <= prev_last || h.base_offset < b.base)
     return header_fault::out_of_order;

@@ -68,7 +68,7 @@ enum class header_fault : uint8_t {
   ok,
   bad_magic,       // magic != 2
   bad_length,      // batch_length below a header, or the batch runs past the end of the file
-  bad_counts,      // last_offset_delta < 0 or records_count != last_offset_delta + 1
+  bad_counts,      // last_offset_delta < 0, records_count < 0 or > last_offset_delta + 1
   out_of_order,    // base offset not above the previous batch's last offset (or below the base)
   beyond_segment,  // last offset at or past the segment's offset limit (next segment, log end)
   too_far,         // offset or position does not fit the u32 index fields
@@ -84,9 +84,9 @@ struct segment_bounds {
 };
 
 // Judges the header of the batch at `position` given the last offset of the batch before it
-// (base - 1 for the first batch of a segment). records_count == last_offset_delta + 1 holds for
-// every batch samsa stores: leaders only take client batches that pass validate_client_batch and
-// followers copy leaders' batches (compaction, which could break it, does not exist here).
+// (base - 1 for the first batch of a segment). records_count <= last_offset_delta + 1: leaders
+// only take client batches with equality (validate_client_batch), compaction keeps a batch's
+// offset range while removing records (persistence/log_cleaner.hpp), and followers copy both.
 header_fault check_stored_header(const batch_header& h, int64_t position, int64_t prev_last,
                                  const segment_bounds& b);
 

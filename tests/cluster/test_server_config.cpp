@@ -291,13 +291,17 @@ TEST_CASE("server_config: topic config validation") {
   CHECK(bad.find("retention.ms") != std::string::npos);
   CHECK(validate_topic_configs({{"segment.bytes", "13"}}).find("segment.bytes") != std::string::npos);
   CHECK(validate_topic_configs({{"min.insync.replicas", "0"}}) != "");
-  auto compact = validate_topic_configs({{"cleanup.policy", "compact"}});
-  CHECK(compact.find("not supported yet") != std::string::npos);
-  CHECK(validate_topic_configs({{"cleanup.policy", "delete,compact"}}).find("not supported yet") != std::string::npos);
+  CHECK(validate_topic_configs({{"cleanup.policy", "compact"}}) == "");
+  CHECK(validate_topic_configs({{"cleanup.policy", "delete,compact"}}) == "");
   CHECK(validate_topic_configs({{"cleanup.policy", "shred"}}) != "");
+  CHECK(validate_topic_configs({{"cleanup.policy", ""}}) != "");
+  CHECK(validate_topic_configs({{"delete.retention.ms", "-1"}}) != "");
+  CHECK(validate_topic_configs({{"min.cleanable.dirty.ratio", "0.25"}}) == "");
+  CHECK(validate_topic_configs({{"min.cleanable.dirty.ratio", "1.5"}}).find("0 to 1") != std::string::npos);
+  CHECK(validate_topic_configs({{"min.cleanable.dirty.ratio", "half"}}) != "");
   CHECK(validate_topic_configs({{"unclean.leader.election.enable", "TRUE"}}) == "");
   CHECK(validate_topic_configs({{"unclean.leader.election.enable", "yes"}}).find("true or false") != std::string::npos);
-  CHECK(topic_config_keys().size() == 11);
+  CHECK(topic_config_keys().size() == 13);
 }
 
 TEST_CASE("server_config: partition leadership keys, and a topic's unclean election override") {
@@ -338,6 +342,18 @@ TEST_CASE("server_config: effective log config applies topic overrides") {
   CHECK(lc.flush_messages == -1);
   CHECK(lc.max_message_bytes == 100);
   CHECK(lc.retention_bytes == -1);  // an unparsable override keeps the broker default
+  CHECK(lc.delete_policy);
+  CHECK_FALSE(lc.compact_policy);
+  auto compacted = effective_log_config(s, {{"cleanup.policy", "compact"},
+                                            {"delete.retention.ms", "5000"},
+                                            {"min.cleanable.dirty.ratio", "0.1"}});
+  CHECK_FALSE(compacted.delete_policy);
+  CHECK(compacted.compact_policy);
+  CHECK(compacted.delete_retention_ms == 5000);
+  CHECK(compacted.min_cleanable_dirty_ratio == doctest::Approx(0.1));
+  auto both = effective_log_config(s, {{"cleanup.policy", "compact, delete"}});
+  CHECK(both.delete_policy);
+  CHECK(both.compact_policy);
 }
 
 TEST_CASE("server_config: topic names") {

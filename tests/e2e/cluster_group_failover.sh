@@ -7,6 +7,8 @@
 #     nothing re-read, nothing skipped; a consumer running through a second coordinator kill re-reads
 #     nothing that was committed before it either;
 #  4. the killed nodes restart and catch up; every node answers the same committed offsets when it leads.
+# The offsets log has small segments and a compaction pass every 300 ms, so the commits are compacted on the
+# replicas while all this happens (checked in their logs at the end).
 # Usage: cluster_group_failover.sh /path/to/samsa
 source "$(dirname "$0")/cluster_lib.sh"
 CHECK="$PY $(dirname "$0")/cluster_replication_check.py"
@@ -14,7 +16,8 @@ GROUPS_PY="$PY $(dirname "$0")/cluster_group_failover.py"
 export PYTHONPATH="$(dirname "$0")"
 
 SETS=(--set broker.session.timeout.ms=60000 --set replica.lag.time.max.ms=5000
-      --set group.initial.rebalance.delay.ms=0 --set offsets.topic.num.partitions=4)
+      --set group.initial.rebalance.delay.ms=0 --set offsets.topic.num.partitions=4
+      --set offsets.topic.segment.bytes=4096 --set log.retention.check.interval.ms=300)
 for i in 1 2 3; do start_node "$i" "${SETS[@]}"; done
 for i in 1 2 3; do wait_started "$i"; done
 wait_for 30 all_unfenced_everywhere >/dev/null || fail "not 3 unfenced brokers on every node 30 s after start"
@@ -104,4 +107,7 @@ print("first=%d second=%d re-read-from-first=%d distinct=%d of %d; duplicates wi
       "wrong starts=%s" % (len(first), len(second), len(again), len(union), total, dup2, wrong_start))
 sys.exit(1 if again or wrong_start or len(union) != total else 0)
 EOF
+compactions=$(cat "$WORK"/node*.log | grep -c "__consumer_offsets-[0-9]*: compacted" || true)
+[ "$compactions" -gt 0 ] || fail "no compaction of __consumer_offsets logged"
+echo "compaction passes over __consumer_offsets on the nodes: $compactions"
 echo "PASS: group G kept its committed offsets through the loss of its coordinator"

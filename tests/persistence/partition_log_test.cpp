@@ -430,7 +430,6 @@ TEST_CASE("partition_log: follower append") {
   append_info info;
   std::vector<char> from_two(fetched.begin() + static_cast<std::ptrdiff_t>(make_batch(2, "b0", 1000).size()),
                              fetched.end());
-  CHECK(follower->append_as_follower(from_two, 1000, info) == errc::invalid_batch);  // gap
   auto corrupt = fetched;
   corrupt.back() ^= 1;
   CHECK(follower->append_as_follower(corrupt, 1000, info) == errc::corrupt_message);
@@ -443,6 +442,18 @@ TEST_CASE("partition_log: follower append") {
   std::vector<char> copy;
   REQUIRE(follower->read(0, 1 << 20, copy) == errc::ok);
   CHECK(copy == fetched);  // byte for byte, offsets and epochs kept
+  // What the follower has already is an overlap: refused.
+  CHECK(follower->append_as_follower(from_two, 1000, info) == errc::invalid_batch);
+  CHECK(follower->log_end_offset() == 8);
+
+  // A gap is not: a compacted leader's log has them (the batch holding offsets 0-1 cleaned away).
+  temp_dir gap_dir;
+  auto gapped = open_ok(gap_dir.path, log_config{});
+  REQUIRE(gapped->append_as_follower(from_two, 1000, info) == errc::ok);
+  CHECK(gapped->log_end_offset() == 8);
+  std::vector<char> from_gap;
+  REQUIRE(gapped->read(0, 1 << 20, from_gap) == errc::ok);
+  CHECK(from_gap == from_two);
 }
 
 TEST_CASE("partition_log: flush counters") {
