@@ -11,6 +11,7 @@
 #include <caf/expected.hpp>
 
 #include "actors/http_listener.hpp"
+#include "actors/node_console.hpp"
 #include "cluster/server_config.hpp"
 #include "messages/cluster_api.hpp"
 #include "messages/native_api.hpp"
@@ -46,7 +47,8 @@ struct node_handle {
   uint16_t native_port = 0; // 0: not published
   caf::actor kafka_acceptor;
   uint16_t kafka_port = 0;  // 0: Kafka listener not started
-  std::shared_ptr<http_listener> http; // samsa.http.listener (/metrics); null when off or not listening
+  std::shared_ptr<http_listener> http; // samsa.http.listener (/metrics, console); null when off or not listening
+  std::shared_ptr<node_console> console; // the web console's sampler and handlers; null when http is
   uint16_t http_port = 0;
   quorum_actor quorum;      // null unless cfg.runs_quorum()
   caf::actor controller;    // the node's controller (controller_actor), null unless cfg.runs_quorum()
