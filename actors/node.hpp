@@ -57,7 +57,7 @@ struct node_handle {
 
 // Spawns the broker (opening the data directory) and, when listen is set, publishes it on the native
 // listener, serves the Kafka protocol on `listeners` and, unless samsa.http.listener is empty, Prometheus
-// metrics on it (its own threads). Must not be called from inside an actor: binding blocks.
+// metrics and the web console on it (its own threads). Must not be called from inside an actor: binding blocks.
 caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::server_config& cfg, bool listen = true);
 
 // Stops the node: a cluster node first asks the controller for a controlled shutdown (its leaderships and

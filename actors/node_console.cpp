@@ -115,7 +115,7 @@ std::string kafka_endpoint(const std::vector<broker_endpoint>& eps) {
 node_console::node_console(caf::actor_system& sys, broker_actor broker, cluster::server_config cfg, caf::actor quorum,
                            caf::actor controller)
   : sys_(sys), broker_(std::move(broker)), cfg_(std::move(cfg)), quorum_(std::move(quorum)),
-    controller_(std::move(controller)), lags_(120, 4096) {}
+    controller_(std::move(controller)), lags_(console_history_samples, console_history_series) {}
 
 node_console::~node_console() {
   stop();
@@ -264,8 +264,7 @@ void node_console::sample_once() {
     for (auto& c : g.committed)
       if (auto lag = console::partition_lag(*topics, cfg_.node_id, clustered, c))
         lags_.record(now, {g.group_id, c.topic, c.partition}, *lag);
-  // 120 samples of 5 s: a series not updated for 10 minutes belongs to a group or partition that is gone.
-  lags_.forget_older_than(now - 10 * 60 * 1000);
+  lags_.forget_older_than(now - std::chrono::duration_cast<std::chrono::milliseconds>(console_history_span).count());
 }
 
 void node_console::start_sampler() {

@@ -29,6 +29,11 @@
 namespace samsa::actors {
 
 constexpr auto console_sample_interval = std::chrono::seconds(5);
+// The lag history: 120 samples of 5 s (10 minutes) per (group, partition), at most 4,096 series; a series
+// not sampled for console_history_span belongs to a group or partition that is gone.
+constexpr size_t console_history_samples = 120;
+constexpr size_t console_history_series = 4096;
+constexpr auto console_history_span = console_sample_interval * console_history_samples;
 // Groups described per overview or sample (their committed offsets); further groups are listed without lag.
 constexpr size_t console_max_described_groups = 256;
 

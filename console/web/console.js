@@ -163,12 +163,14 @@
     const recordsBox = el("div", { id: "records-box" });
     let info = null;
     let next = null;
+    let lastHw = null; // the high watermark the last page saw (the partition's leader answers it on a cluster)
     const load = async (from) => {
       const q = new URLSearchParams({ limit: limit.value || 20 });
       if (from !== null && from !== undefined && from !== "") q.set("offset", from);
       try {
         const page = await api("/api/topics/" + encodeURIComponent(name) + "/partitions/" + part.value + "/records?" + q);
         next = page.next_offset;
+        lastHw = page.high_watermark;
         offset.value = page.from;
         status.textContent = page.records.length + " record(s) from offset " + page.from + " (log start " + num(page.log_start_offset) +
           ", high watermark " + num(page.high_watermark) + ")" +
@@ -188,8 +190,8 @@
       button("Oldest", "browse-oldest", () => load(null)),
       button("Newest", "browse-newest", () => {
         const p = current();
-        const hw = p && p.high_watermark !== null ? p.high_watermark : null;
-        load(hw === null ? null : Math.max(p.log_start_offset || 0, hw - Number(limit.value || 20)));
+        const hw = p && p.high_watermark !== null ? p.high_watermark : lastHw;
+        load(hw === null || hw < 0 ? null : Math.max((p && p.log_start_offset) || 0, hw - Number(limit.value || 20)));
       }),
       button("Next page", "browse-next", () => load(next)));
     form.addEventListener("submit", (e) => { e.preventDefault(); load(offset.value); });
