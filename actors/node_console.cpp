@@ -1,6 +1,8 @@
 #include "actors/node_console.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include <caf/scoped_actor.hpp>
 #include <spdlog/spdlog.h>
@@ -10,6 +12,7 @@
 #include "console/assets.hpp"
 #include "console/model.hpp"
 #include "console/records.hpp"
+#include "console/reports.hpp"
 #include "messages/cluster_api.hpp"
 
 namespace samsa::actors {
@@ -138,6 +141,8 @@ http_response node_console::answer(const console::console_request& req) {
       return {404, "text/plain; charset=utf-8", "not found: /static/" + req.asset + "\n"};
     return {200, std::string(a->content_type), std::string(a->body)};
   }
+  if (req.kind == route::reports || req.kind == route::report)
+    return reports(req); // files, no actor
   asker a{sys_};
   bool clustered = static_cast<bool>(controller_);
   switch (req.kind) {
@@ -245,9 +250,31 @@ http_response node_console::answer(const console::console_request& req) {
     }
     case route::page:
     case route::asset:
+    case route::reports:
+    case route::report:
       break;
   }
   return json_error(404, "not found");
+}
+
+http_response node_console::reports(const console::console_request& req) {
+  namespace fs = std::filesystem;
+  fs::path root = console::default_reports_dir; // relative to the broker's working directory
+  std::error_code ec;
+  auto shown = fs::absolute(root, ec).lexically_normal().string();
+  if (req.kind == route::reports)
+    return json_answer(console::reports_json(shown, fs::is_directory(root, ec), console::find_reports(root)));
+  auto file = console::report_file(root, req.name);
+  if (!file)
+    return {404, "text/plain; charset=utf-8", "no report " + req.name + (req.name.empty() ? "" : "/") + "report.html in " + shown + "\n"};
+  auto size = fs::file_size(*file, ec);
+  if (ec || size > console::max_report_bytes)
+    return {503, "text/plain; charset=utf-8", "the report is larger than the console serves; open " + file->string() + "\n"};
+  std::ifstream in{*file, std::ios::binary};
+  std::string body(static_cast<size_t>(size), '\0');
+  in.read(body.data(), static_cast<std::streamsize>(size));
+  body.resize(static_cast<size_t>(in.gcount()));
+  return {200, "text/html; charset=utf-8", std::move(body)};
 }
 
 void node_console::sample_once() {

@@ -56,6 +56,8 @@ public:
 
 private:
   http_response answer(const console::console_request& req);
+  // /api/reports and a run's report.html: files under ./experiment-runs (console/reports.hpp).
+  http_response reports(const console::console_request& req);
   void sample_once();
 
   caf::actor_system& sys_;

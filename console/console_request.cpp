@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cluster/server_config.hpp"
+#include "console/reports.hpp"
 
 namespace samsa::console {
 
@@ -118,9 +119,9 @@ parse_result named(route kind, const std::string& name, bool topic) {
 }
 
 parse_result api_request(const std::string& rest, const std::multimap<std::string, std::string>& query) {
-  if (rest == "overview" || rest == "groups") {
+  if (rest == "overview" || rest == "groups" || rest == "reports") {
     console_request req;
-    req.kind = rest == "overview" ? route::overview : route::groups;
+    req.kind = rest == "overview" ? route::overview : rest == "groups" ? route::groups : route::reports;
     return ok(req);
   }
   if (starts_with(rest, "groups/"))
@@ -173,6 +174,25 @@ parse_result parse_request(const std::string& path, const std::multimap<std::str
     if (r.ok())
       r.request.asset = "console.html";
     return r;
+  }
+  if (path == "/reports" || path == "/reports/")
+    return page("console.html");
+  if (starts_with(path, "/reports/")) {
+    const std::string file = "report.html";
+    auto tail = path.substr(9);
+    if (tail.size() < file.size() || tail.compare(tail.size() - file.size(), file.size(), file) != 0)
+      return fail(404, "not found: " + path + " (a run's report is /reports/RUN/report.html)");
+    auto rel = tail.substr(0, tail.size() - file.size());
+    if (!rel.empty() && rel.back() != '/')
+      return fail(404, "not found: " + path);
+    if (!rel.empty())
+      rel.pop_back();
+    if (!valid_report_path(rel))
+      return fail(400, "invalid report path '" + rel + "': expected at most two names of letters, digits, '.', '_' and '-'");
+    console_request req;
+    req.kind = route::report;
+    req.name = rel;
+    return ok(req);
   }
   if (starts_with(path, "/static/")) {
     console_request req;

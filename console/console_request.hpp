@@ -10,6 +10,8 @@
 //                                                    /api/topics/NAME/partitions/P/records?offset=O&limit=N
 //   /groups                   consumer groups page   /api/groups
 //   /groups/NAME              one group's page       /api/groups/NAME
+//   /reports                  experiment reports     /api/reports
+//   /reports[/RUN]/report.html a run's report (a file of console/reports.hpp's directory)
 //   /static/FILE              CSS and JS (console/web, embedded at build time)
 // A malformed value is a 400 with a message naming it; any other path is a 404. Bounds (max_records_limit,
 // max_group_name_bytes) keep every answer small whatever the URL says.
@@ -31,6 +33,8 @@ enum class route {
   records,   // /api/topics/NAME/partitions/P/records
   groups,    // /api/groups
   group,     // /api/groups/NAME
+  reports,   // /api/reports
+  report,    // /reports/RUN/report.html (name: RUN, '/'-separated, possibly empty)
 };
 
 struct console_request {

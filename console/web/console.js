@@ -272,12 +272,30 @@
     });
   }
 
+  // -- experiment reports ---------------------------------------------------------------------------------
+  async function reports() {
+    const r = await api("/api/reports");
+    const when = (ms) => (ms ? new Date(ms).toISOString().replace("T", " ").slice(0, 19) : "\u2014");
+    const rows = r.reports.map((x) => [el("a", { href: x.url }, x.path || "(top)"), x.scenario || "\u2014",
+      x.seed >= 0 ? String(x.seed) : "\u2014",
+      x.passed === null ? badge("no summary") : x.passed ? badge("passed", "ok") : badge("failed", "bad"),
+      x.faults_applied >= 0 ? num(x.faults_applied) : "\u2014", num(x.errors), when(x.time_ms)]);
+    $("content").replaceChildren(...[
+      el("p", { class: "muted" }, r.exists
+        ? "Reports of `samsa experiment run` under " + r.directory + " (newest first)."
+        : "No experiment reports: " + r.directory + " does not exist. `samsa experiment run` writes its runs there by default when started from the broker's working directory."),
+      table([{ title: "Run" }, { title: "Scenario" }, { title: "Seed", num: true }, { title: "Verdict" },
+        { title: "Faults", num: true }, { title: "Errors", num: true }, { title: "Written" }], rows, { id: "reports" }),
+      r.truncated ? el("p", { class: "muted" }, "Only the newest " + r.reports.length + " runs are listed.") : null].filter((x) => x));
+  }
+
   // One HTML shell serves every page: the path says which one.
   const path = location.pathname;
   const route = path === "/" || path === "/index.html" ? ["overview", "Overview", () => refreshing(overview)]
     : path === "/groups" || path === "/groups/" ? ["groups", "Consumer groups", () => refreshing(groups)]
     : path.startsWith("/groups/") ? ["group", "Consumer group", group]
-    : path.startsWith("/topics/") ? ["topic", "Topic", topic] : null;
+    : path.startsWith("/topics/") ? ["topic", "Topic", topic]
+    : path === "/reports" || path === "/reports/" ? ["reports", "Experiment reports", () => refreshing(reports)] : null;
   if (route) {
     document.body.dataset.page = route[0];
     $("title").textContent = route[1];

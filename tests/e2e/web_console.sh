@@ -4,7 +4,8 @@
 # to console_browse (text with headers, binary, null key); a kafka-python group commits offset 10 on every
 # partition and stays a member, so its lag is 270. Every page (overview, topic, groups, group) loads without a
 # browser console message and shows them: the topics with their partition counts, the browsed records (text,
-# hex, headers), the group's state, member, lag per partition and the lag chart once two samples exist. A
+# hex, headers), the group's state, member, lag per partition and the lag chart once two samples exist, and
+# the experiment reports under ./experiment-runs are listed with their verdicts and served. A
 # screenshot and the DOM of each page are kept in the build tree (console-screenshots/ beside the samsa binary).
 # The JSON endpoints refuse bad input with 400 and a message, unknown topics and groups with 404, other methods
 # with 405; /metrics still answers. Bounded: every wait has a limit; the trap kills the consumer and the broker.
@@ -35,6 +36,14 @@ expect_status() {
 }
 json() { $PY -c "import json,sys; d=json.load(sys.stdin); print(($1))"; }
 
+# The console lists the experiment reports under ./experiment-runs of the broker's working directory: two
+# runs as `samsa experiment run` lays them out (one of them from --runs), with their summaries.
+mkdir -p "$WORK/experiment-runs/leader-kill-seed1" "$WORK/experiment-runs/mix/seed-100"
+echo '<!DOCTYPE html><title>run 1</title><p id="verdict">VALID leader-kill</p>' >"$WORK/experiment-runs/leader-kill-seed1/report.html"
+echo '{"scenario":"leader-kill","seed":1,"passed":true,"faults_applied":2,"errors":[]}' >"$WORK/experiment-runs/leader-kill-seed1/summary.json"
+echo '<!DOCTYPE html><title>run 2</title>' >"$WORK/experiment-runs/mix/seed-100/report.html"
+echo '{"scenario":"random-mix","seed":100,"passed":false,"faults_applied":5,"errors":["lost write"]}' >"$WORK/experiment-runs/mix/seed-100/summary.json"
+cd "$WORK"
 start_broker --set group.initial.rebalance.delay.ms=0
 
 # -- data: two topics, records to browse, a group with lag ----------------------------------------------------
@@ -87,6 +96,9 @@ expect_status "/api/overview" 405 "read-only" -X POST -d x=1
 expect_status "/api/topics/console_orders" 405 "read-only" -X DELETE
 expect_status "/nothing-here" 404 "/metrics"
 expect_status "/static/nothing.js" 404 "not found"
+expect_status "/reports/leader-kill-seed1/report.html" 200 "VALID leader-kill"
+expect_status "/reports/../broker.log/report.html" 400 "invalid report path" --path-as-is
+expect_status "/reports/nope/report.html" 404 "no report"
 api /metrics | grep -q '^samsa_metrics_collection_complete 1$' || fail "/metrics broken beside the console"
 api /api/topics/console_orders >/dev/null || fail "the console stopped answering after bad requests"
 
@@ -123,6 +135,12 @@ dom group | grep -q '<svg class="chart" id="lag-chart"' || fail "group: no lag c
 dom group | grep -qE '<td class="num">10</td><td class="num">[0-9]+</td><td class="num">[0-9]+</td><td>console-test-' \
   || fail "group: no partition row with committed 10, lag and member"
 dom group | grep -q '<div class="v">270</div><div class="k">total lag</div>' || fail "group: total lag 270 not shown"
+
+render_page "$URL/reports" reports
+dom reports | grep -q '<a href="/reports/leader-kill-seed1/report.html">leader-kill-seed1</a></td><td>leader-kill</td><td class="num">1</td><td><span class="badge ok">passed</span>' \
+  || fail "reports: the passed run is not listed"
+dom reports | grep -q '<a href="/reports/mix/seed-100/report.html">mix/seed-100</a></td><td>random-mix</td><td class="num">100</td><td><span class="badge bad">failed</span>' \
+  || fail "reports: the failed run is not listed"
 
 # An unknown topic's page loads and says so (404 from its endpoint), without breaking the browser.
 code=$(status_of /topics/no_such_topic)
