@@ -94,6 +94,9 @@ caf::expected<std::shared_ptr<http_listener>> http_listener::start(const std::st
       try {
         auto answer = console(req.path, req.params);
         res.status = answer.status;
+        res.set_header("X-Content-Type-Options", "nosniff");
+        for (auto& [name, value] : answer.headers)
+          res.set_header(name.c_str(), value);
         res.set_content(std::move(answer.body), answer.content_type.c_str());
       } catch (const std::exception& e) {
         spdlog::error("HTTP listener: {} failed: {}", req.path, e.what());

@@ -29,11 +29,15 @@ int64_t wall_ms() {
 }
 
 http_response json_answer(std::string body) {
-  return {200, json_type, std::move(body)};
+  return {200, json_type, std::move(body), {}};
 }
 
 http_response json_error(int status, const std::string& message) {
-  return {status, json_type, console::error_json(message)};
+  return {status, json_type, console::error_json(message), {}};
+}
+
+http_response text_answer(int status, std::string text) {
+  return {status, "text/plain; charset=utf-8", std::move(text) + "\n", {}};
 }
 
 // The questions of one request: a scoped_actor and one deadline for all of them.
@@ -129,7 +133,7 @@ http_response node_console::handle(const std::string& path, const std::multimap<
   if (!parsed.ok()) {
     if (path.rfind("/api/", 0) == 0)
       return json_error(parsed.status, parsed.message);
-    return {parsed.status, "text/plain; charset=utf-8", parsed.message + "\n"};
+    return text_answer(parsed.status, parsed.message);
   }
   return answer(parsed.request);
 }
@@ -138,8 +142,13 @@ http_response node_console::answer(const console::console_request& req) {
   if (req.kind == route::page || req.kind == route::asset) {
     auto* a = console::find_asset(req.asset);
     if (!a)
-      return {404, "text/plain; charset=utf-8", "not found: /static/" + req.asset + "\n"};
-    return {200, std::string(a->content_type), std::string(a->body)};
+      return text_answer(404, "not found: /static/" + req.asset);
+    // The console's own files only: no script, style or frame from elsewhere (inline style attributes are
+    // the chart legend's colours; the icon is an empty data: URL).
+    return {200, std::string(a->content_type), std::string(a->body),
+            {{"Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                                         "frame-ancestors 'none'"},
+             {"Cache-Control", "no-cache"}}};
   }
   if (req.kind == route::reports || req.kind == route::report)
     return reports(req); // files, no actor
@@ -266,15 +275,17 @@ http_response node_console::reports(const console::console_request& req) {
     return json_answer(console::reports_json(shown, fs::is_directory(root, ec), console::find_reports(root)));
   auto file = console::report_file(root, req.name);
   if (!file)
-    return {404, "text/plain; charset=utf-8", "no report " + req.name + (req.name.empty() ? "" : "/") + "report.html in " + shown + "\n"};
+    return text_answer(404, "no report " + req.name + (req.name.empty() ? "" : "/") + "report.html in " + shown);
   auto size = fs::file_size(*file, ec);
   if (ec || size > console::max_report_bytes)
-    return {503, "text/plain; charset=utf-8", "the report is larger than the console serves; open " + file->string() + "\n"};
+    return text_answer(503, "the report is larger than the console serves; open " + file->string());
   std::ifstream in{*file, std::ios::binary};
   std::string body(static_cast<size_t>(size), '\0');
   in.read(body.data(), static_cast<std::streamsize>(size));
   body.resize(static_cast<size_t>(in.gcount()));
-  return {200, "text/html; charset=utf-8", std::move(body)};
+  // A report is self-contained (inline CSS and SVG, no script): nothing else may run or load in it.
+  return {200, "text/html; charset=utf-8", std::move(body),
+          {{"Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:"}}};
 }
 
 void node_console::sample_once() {

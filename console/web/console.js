@@ -282,8 +282,8 @@
       x.faults_applied >= 0 ? num(x.faults_applied) : "\u2014", num(x.errors), when(x.time_ms)]);
     $("content").replaceChildren(...[
       el("p", { class: "muted" }, r.exists
-        ? "Reports of `samsa experiment run` under " + r.directory + " (newest first)."
-        : "No experiment reports: " + r.directory + " does not exist. `samsa experiment run` writes its runs there by default when started from the broker's working directory."),
+        ? "Reports of samsa experiment run under " + r.directory + " (newest first)."
+        : "No experiment reports: " + r.directory + " does not exist. samsa experiment run writes its runs there by default when started from the broker's working directory."),
       table([{ title: "Run" }, { title: "Scenario" }, { title: "Seed", num: true }, { title: "Verdict" },
         { title: "Faults", num: true }, { title: "Errors", num: true }, { title: "Written" }], rows, { id: "reports" }),
       r.truncated ? el("p", { class: "muted" }, "Only the newest " + r.reports.length + " runs are listed.") : null].filter((x) => x));

@@ -99,6 +99,10 @@ expect_status "/static/nothing.js" 404 "not found"
 expect_status "/reports/leader-kill-seed1/report.html" 200 "VALID leader-kill"
 expect_status "/reports/../broker.log/report.html" 400 "invalid report path" --path-as-is
 expect_status "/reports/nope/report.html" 404 "no report"
+curl -s -D - -o /dev/null --max-time 20 "$URL/" | grep -qi "^content-security-policy: default-src 'self'" \
+  || fail "the console page has no Content-Security-Policy"
+curl -s -D - -o /dev/null --max-time 20 "$URL/reports/leader-kill-seed1/report.html" \
+  | grep -qi "^content-security-policy: default-src 'none'" || fail "a served report may run scripts (no CSP)"
 api /metrics | grep -q '^samsa_metrics_collection_complete 1$' || fail "/metrics broken beside the console"
 api /api/topics/console_orders >/dev/null || fail "the console stopped answering after bad requests"
 
