@@ -273,6 +273,9 @@ caf::result<std::vector<topic_description>> cluster_describe_topics(broker_ptr s
           ps.segments = s.segments;
           ps.damaged_regions = s.damaged_regions;
           ps.offline = ps.offline || s.offline;
+          ps.records_in = s.records_in; // traffic counters of the replica here (metrics, console rates)
+          ps.bytes_in = s.bytes_in;
+          ps.bytes_out = s.bytes_out;
           if (--*pending == 0)
             rp.deliver(std::move(*out));
         },

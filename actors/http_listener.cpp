@@ -69,7 +69,7 @@ void http_listener::stop() {
 }
 
 caf::expected<std::shared_ptr<http_listener>> http_listener::start(const std::string& host, uint16_t port,
-                                                                   render_fn metrics) {
+                                                                   render_fn metrics, console_fn console) {
   auto p = std::make_unique<impl>();
   auto& srv = p->server;
   srv.new_task_queue = [] { return new httplib::ThreadPool(worker_threads); };
@@ -89,11 +89,37 @@ caf::expected<std::shared_ptr<http_listener>> http_listener::start(const std::st
       res.set_content(std::string("metrics collection failed: ") + e.what() + "\n", "text/plain");
     }
   });
-  // Everything else: 404 with a hint (httplib answers 404 for unknown paths; the body says where to look).
-  srv.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (res.status == 404)
-      res.set_content("not found: " + req.path + " (samsa serves /metrics)\n", "text/plain");
-  });
+  if (console) // after /metrics: httplib tries handlers in the order they were registered
+    srv.Get(R"(/.*)", [console](const httplib::Request& req, httplib::Response& res) {
+      try {
+        auto answer = console(req.path, req.params);
+        res.status = answer.status;
+        res.set_header("X-Content-Type-Options", "nosniff");
+        for (auto& [name, value] : answer.headers)
+          res.set_header(name.c_str(), value);
+        res.set_content(std::move(answer.body), answer.content_type.c_str());
+      } catch (const std::exception& e) {
+        spdlog::error("HTTP listener: {} failed: {}", req.path, e.what());
+        res.status = 500;
+        res.set_content(std::string("console request failed: ") + e.what() + "\n", "text/plain");
+      }
+    });
+  auto read_only = [](const httplib::Request& req, httplib::Response& res) {
+    res.status = 405;
+    res.set_header("Allow", "GET");
+    res.set_content("method not allowed: the samsa HTTP listener is read-only (GET only)\n", "text/plain");
+  };
+  srv.Post(R"(/.*)", read_only);
+  srv.Put(R"(/.*)", read_only);
+  srv.Patch(R"(/.*)", read_only);
+  srv.Delete(R"(/.*)", read_only);
+  // A 404 without a body of its own (an unknown path without the console): a hint where to look.
+  srv.set_error_handler(httplib::Server::HandlerWithResponse{[](const httplib::Request& req, httplib::Response& res) {
+    if (res.status != 404 || !res.body.empty())
+      return httplib::Server::HandlerResponse::Unhandled;
+    res.set_content("not found: " + req.path + " (samsa serves /metrics)\n", "text/plain");
+    return httplib::Server::HandlerResponse::Handled;
+  }});
   errno = 0;
   int bound = port == 0 ? srv.bind_to_any_port(host) : (srv.bind_to_port(host, port) ? port : -1);
   if (bound < 0) {

@@ -13,6 +13,7 @@
 #include "actors/controller.hpp"
 #include "actors/kafka_session.hpp"
 #include "actors/native_transport.hpp"
+#include "actors/node_console.hpp"
 #include "actors/node_metrics.hpp"
 #include "actors/quorum_replica.hpp"
 #include "messages/type_registry.hpp"
@@ -126,13 +127,21 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
     node.kafka_port = kafka->second;
     if (cfg.http_enabled()) {
       auto collector = std::make_shared<node_metrics>(sys, node.broker, kafka_stats);
-      auto http = http_listener::start(cfg.http_host(), cfg.http_port(), [collector] { return collector->render(); });
+      auto console = std::make_shared<node_console>(sys, node.broker, cfg, caf::actor_cast<caf::actor>(node.quorum),
+                                                    node.controller);
+      auto http = http_listener::start(
+        cfg.http_host(), cfg.http_port(), [collector] { return collector->render(); },
+        [console](const std::string& path, const std::multimap<std::string, std::string>& query) {
+          return console->handle(path, query);
+        });
       if (!http) {
         stop_node(sys, node);
         return http.error();
       }
       node.http = std::move(*http);
       node.http_port = node.http->port();
+      console->start_sampler();
+      node.console = std::move(console);
     }
   }
   return node;
@@ -165,6 +174,9 @@ void stop_node(caf::actor_system& sys, node_handle& node) {
   if (node.http)
     node.http->stop(); // before the broker goes: a scrape in progress still gets its answers or timeouts
   node.http = nullptr;
+  if (node.console)
+    node.console->stop(); // joins the sampler, which may be waiting on the broker (3 s at most)
+  node.console = nullptr;
   if (!node.broker)
     return;
   if (node.native_port != 0)

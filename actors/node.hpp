@@ -11,6 +11,7 @@
 #include <caf/expected.hpp>
 
 #include "actors/http_listener.hpp"
+#include "actors/node_console.hpp"
 #include "cluster/server_config.hpp"
 #include "messages/cluster_api.hpp"
 #include "messages/native_api.hpp"
@@ -46,7 +47,8 @@ struct node_handle {
   uint16_t native_port = 0; // 0: not published
   caf::actor kafka_acceptor;
   uint16_t kafka_port = 0;  // 0: Kafka listener not started
-  std::shared_ptr<http_listener> http; // samsa.http.listener (/metrics); null when off or not listening
+  std::shared_ptr<http_listener> http; // samsa.http.listener (/metrics, console); null when off or not listening
+  std::shared_ptr<node_console> console; // the web console's sampler and handlers; null when http is
   uint16_t http_port = 0;
   quorum_actor quorum;      // null unless cfg.runs_quorum()
   caf::actor controller;    // the node's controller (controller_actor), null unless cfg.runs_quorum()
@@ -55,7 +57,7 @@ struct node_handle {
 
 // Spawns the broker (opening the data directory) and, when listen is set, publishes it on the native
 // listener, serves the Kafka protocol on `listeners` and, unless samsa.http.listener is empty, Prometheus
-// metrics on it (its own threads). Must not be called from inside an actor: binding blocks.
+// metrics and the web console on it (its own threads). Must not be called from inside an actor: binding blocks.
 caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::server_config& cfg, bool listen = true);
 
 // Stops the node: a cluster node first asks the controller for a controlled shutdown (its leaderships and

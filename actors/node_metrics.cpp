@@ -22,19 +22,6 @@ namespace {
 
 using prometheus::exposition;
 using prometheus::label_set;
-using clock_type = std::chrono::steady_clock;
-
-// The one deadline shared by every question of a scrape.
-struct deadline {
-  clock_type::time_point at = clock_type::now() + collect_budget;
-  // What is left of the budget, or nullopt when it is spent (then nothing more is asked).
-  std::optional<std::chrono::milliseconds> left() const {
-    auto rest = std::chrono::duration_cast<std::chrono::milliseconds>(at - clock_type::now());
-    if (rest.count() <= 0)
-      return std::nullopt;
-    return rest;
-  }
-};
 
 label_set partition_labels(const std::string& topic, size_t partition) {
   return {{"topic", topic}, {"partition", std::to_string(partition)}};
@@ -161,7 +148,7 @@ void add_process(exposition& e) {
 
 std::string node_metrics::render() {
   std::lock_guard<std::mutex> guard{one_at_a_time_};
-  deadline d;
+  collect_deadline d;
   bool complete = true;
   caf::scoped_actor self{sys_};
   // Asks the broker one question within what is left of the budget.

@@ -28,6 +28,18 @@ namespace samsa::actors {
 
 constexpr auto collect_budget = std::chrono::seconds(3);
 
+// The one deadline shared by every question of a collection (a scrape, a console request).
+struct collect_deadline {
+  std::chrono::steady_clock::time_point at = std::chrono::steady_clock::now() + collect_budget;
+  // What is left of the budget, or nullopt when it is spent (then nothing more is asked).
+  std::optional<std::chrono::milliseconds> left() const {
+    auto rest = std::chrono::duration_cast<std::chrono::milliseconds>(at - std::chrono::steady_clock::now());
+    if (rest.count() <= 0)
+      return std::nullopt;
+    return rest;
+  }
+};
+
 class node_metrics {
 public:
   node_metrics(caf::actor_system& sys, broker_actor broker, std::shared_ptr<kafka_metrics> kafka)

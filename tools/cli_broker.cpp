@@ -55,8 +55,10 @@ int run_broker(const args& a) {
             << "  native CAF API : " << cfg.native_host() << ":" << node->native_port << " (samsa.native.listener)\n"
             << "  Kafka listener : " << cfg.listener_host() << ":" << node->kafka_port << " (listeners; advertised as "
             << cfg.advertised_host() << ":" << cfg.advertised_port() << ")\n"
-            << "  HTTP metrics   : " << http << "\n"
-            << "stop with Ctrl-C or SIGTERM" << std::endl;
+            << "  HTTP metrics   : " << http << "\n";
+  if (node->http_port != 0)
+    std::cout << "  web console    : http://" << cfg.http_host() << ":" << node->http_port << "/ (read-only)\n";
+  std::cout << "stop with Ctrl-C or SIGTERM" << std::endl;
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("{} received: shutting down cleanly", sig == SIGHUP ? "SIGHUP" : sig == SIGINT ? "SIGINT" : "SIGTERM");
