@@ -10,6 +10,7 @@ packages=(
   redis-server libhiredis-dev
   libcpp-httplib-dev prometheus nlohmann-json3-dev libtomlplusplus-dev
   nftables chromium
+  zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev golang-go golang-github-shopify-sarama-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -55,9 +55,9 @@ struct api_info {
   int16_t first_flexible;
   bool implemented;
   // The lowest version put in the ApiVersions answer when it differs from min_version (-1: min_version).
-  // Only Produce uses it: librdkafka 2.0.2 turns gzip, snappy and lz4 on only when the broker's Produce
-  // range includes v0 (a feature probe from the pre-0.10 era), so samsa advertises Produce 0-7 while the
-  // codec handles 3-7; a v0-2 request (message formats v0/v1) closes the connection, as Kafka 4 does.
+  // No row uses it today. (Produce did, advertising 0-7 while serving 3-7: librdkafka 2.0.2 turns gzip,
+  // snappy and lz4 on only when the broker's Produce range includes v0. Produce v0-2 are served now,
+  // message sets converted on the way in: messages/legacy_records.hpp.)
   int16_t advertised_min = -1;
 };
 

@@ -321,3 +321,69 @@ def list_partition_reassignments(conn, topics=None, timeout_ms=60000):
     rd.tags()
     rd.done()
     return top, out
+
+
+PRODUCE, FETCH, LIST_OFFSETS = 0, 1, 2
+FIRST_FLEXIBLE.update({PRODUCE: 9, FETCH: 12, LIST_OFFSETS: 6})
+
+
+def message_set(values, magic, timestamp=1700000000000, corrupt=False):
+    """An old-format message set (magic 0 or 1), uncompressed, keys k<i>; corrupt flips a byte under the CRC."""
+    import zlib
+    out = b""
+    for i, v in enumerate(values):
+        body = i8(magic) + i8(0) + (i64(timestamp + i) if magic == 1 else b"") + i32(2) + b"k%d" % (i % 10)
+        body += i32(len(v)) + v
+        crc = zlib.crc32(body)
+        if corrupt:
+            body = body[:-1] + bytes([body[-1] ^ 1])
+        msg = struct.pack(">I", crc) + body
+        out += i64(i) + i32(len(msg)) + msg
+    return out
+
+
+def produce_legacy(conn, v, topic, partition, records):
+    """Produce v0-2 (no transactional id), acks -1: (error, base_offset)."""
+    body = i16(-1) + i32(10000) + array([string(topic) + array([i32(partition) + i32(len(records)) + records], False)],
+                                        False)
+    rd = conn.call(PRODUCE, v, body)
+    if rd is None:
+        return None
+    assert rd.count() == 1 and rd.string() == topic.decode() and rd.count() == 1 and rd.i32() == partition
+    err, base = rd.i16(), rd.i64()
+    if v >= 2:
+        rd.i64()  # log_append_time
+    if v >= 1:
+        rd.i32()  # throttle
+    rd.done()
+    return err, base
+
+
+def fetch_old(conn, v, topic, partition, offset):
+    """Fetch v0-3 of one partition: (error, high_watermark, records bytes)."""
+    body = i32(-1) + i32(100) + i32(0) + (i32(1 << 20) if v >= 3 else b"")
+    body += array([string(topic) + array([i32(partition) + i64(offset) + i32(1 << 20)], False)], False)
+    rd = conn.call(FETCH, v, body)
+    if rd is None:
+        return None
+    if v >= 1:
+        rd.i32()
+    assert rd.count() == 1 and rd.string() == topic.decode() and rd.count() == 1 and rd.i32() == partition
+    err, hw, n = rd.i16(), rd.i64(), rd.i32()
+    data = rd.d[rd.p:rd.p + max(n, 0)]
+    rd.p += max(n, 0)
+    rd.done()
+    return err, hw, data
+
+
+def list_offsets_v0(conn, topic, partition, timestamp):
+    """ListOffsets v0: (error, [offsets])."""
+    body = i32(-1) + array([string(topic) + array([i32(partition) + i64(timestamp) + i32(1)], False)], False)
+    rd = conn.call(LIST_OFFSETS, 0, body)
+    if rd is None:
+        return None
+    assert rd.count() == 1 and rd.string() == topic.decode() and rd.count() == 1 and rd.i32() == partition
+    err = rd.i16()
+    offsets = [rd.i64() for _ in range(rd.i32())]
+    rd.done()
+    return err, offsets
