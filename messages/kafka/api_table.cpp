@@ -29,6 +29,7 @@ constexpr api_info rows[] = {
   {api_key::api_versions, "ApiVersions", 0, 3, 3, true},
   {api_key::create_topics, "CreateTopics", 0, 4, 5, true},
   {api_key::delete_topics, "DeleteTopics", 0, 3, 4, true},
+  {api_key::delete_records, "DeleteRecords", 0, 2, 2, true},
   {api_key::init_producer_id, "InitProducerId", 0, 1, 2, true},
   {api_key::offset_for_leader_epoch, "OffsetForLeaderEpoch", 0, 4, 4, true},
   {api_key::describe_configs, "DescribeConfigs", 0, 4, 4, true},
@@ -38,6 +39,7 @@ constexpr api_info rows[] = {
   {api_key::list_partition_reassignments, "ListPartitionReassignments", 0, 0, 0, true},
   {api_key::offset_delete, "OffsetDelete", 0, 0, never_flexible, true},
   {api_key::describe_cluster, "DescribeCluster", 0, 1, 0, true},
+  {api_key::describe_producers, "DescribeProducers", 0, 0, 0, true},
 };
 
 } // namespace

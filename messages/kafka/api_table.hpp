@@ -27,6 +27,7 @@ enum class api_key : int16_t {
   api_versions = 18,
   create_topics = 19,
   delete_topics = 20,
+  delete_records = 21,
   init_producer_id = 22,
   offset_for_leader_epoch = 23,
   describe_configs = 32,
@@ -36,6 +37,7 @@ enum class api_key : int16_t {
   list_partition_reassignments = 46,
   offset_delete = 47,
   describe_cluster = 60,
+  describe_producers = 61,
 };
 
 /// first_flexible of an API whose every version is classic (OffsetDelete).

@@ -387,3 +387,54 @@ def list_offsets_v0(conn, topic, partition, timestamp):
     offsets = [rd.i64() for _ in range(rd.i32())]
     rd.done()
     return err, offsets
+
+
+DELETE_RECORDS, DESCRIBE_PRODUCERS = 21, 61
+FIRST_FLEXIBLE.update({DELETE_RECORDS: 2, DESCRIBE_PRODUCERS: 0})
+
+
+def delete_records(conn, v, topic, offsets, timeout_ms=30000):
+    """DeleteRecords v0-2: {partition: (low_watermark, error)}."""
+    flex = flexible(DELETE_RECORDS, v)
+    parts = [i32(p) + i64(o) + (TAGS if flex else b"") for p, o in sorted(offsets.items())]
+    body = array([s_(topic, flex) + array(parts, flex) + (TAGS if flex else b"")], flex) + i32(timeout_ms)
+    rd = conn.call(DELETE_RECORDS, v, body + (TAGS if flex else b""))
+    if rd is None:
+        return None
+    rd.i32()  # throttle
+    out = {}
+    for _ in range(rd.count()):
+        assert rd.string() == topic.decode()
+        for _ in range(rd.count()):
+            p, low, err = rd.i32(), rd.i64(), rd.i16()
+            rd.tags()
+            out[p] = (low, err)
+        rd.tags()
+    rd.tags()
+    rd.done()
+    return out
+
+
+def describe_producers(conn, topic, partitions):
+    """DescribeProducers v0: {partition: (error, [(producer_id, epoch, last_sequence, last_timestamp,
+    coordinator_epoch, txn_start_offset)])}."""
+    body = array([cstring(topic) + array([i32(p) for p in partitions], True) + TAGS], True) + TAGS
+    rd = conn.call(DESCRIBE_PRODUCERS, 0, body)
+    if rd is None:
+        return None
+    rd.i32()
+    out = {}
+    for _ in range(rd.count()):
+        assert rd.string() == topic.decode()
+        for _ in range(rd.count()):
+            p, err, _msg = rd.i32(), rd.i16(), rd.string()
+            producers = []
+            for _ in range(rd.count()):
+                producers.append((rd.i64(), rd.i32(), rd.i32(), rd.i64(), rd.i32(), rd.i64()))
+                rd.tags()
+            rd.tags()
+            out[p] = (err, producers)
+        rd.tags()
+    rd.tags()
+    rd.done()
+    return out

@@ -69,7 +69,10 @@ for v in default 0.10.1.0 2.0.0; do
   out=$(S -version $v -topic times -time -1 offsets 2>&1)
   [ "$out" = "ok offset 20" ] || fail "GetOffset(newest) with $v: $out"
 done
-echo "admin: create (with config), list topics, describe config, list/describe groups, offsets by time"
+out=$(S -version 1.0.0 -topic times -partition 0 -offset 5 admin delete-records 2>&1) || fail "delete-records: $out"
+out=$(S -topic times -time -2 offsets 2>&1)
+[ "$out" = "ok offset 5" ] || fail "GetOffset(oldest) after DeleteRecords: $out, expected 5"
+echo "admin: create (with config), list topics, describe config, list/describe groups, offsets by time, delete records"
 out=$(S -version 1.0.0 -topic adm admin delete-topic 2>&1) || fail "delete-topic: $out"
 "$SAMSA" topics list $B | grep -qx adm && fail "adm still listed after DeleteTopic"
 
