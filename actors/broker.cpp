@@ -55,6 +55,33 @@ caf::expected<partition_actor> find_partition(const broker_state& st, const std:
   return i->second.partitions[static_cast<size_t>(partition)];
 }
 
+// Asks the partition's leader (this node's replica, or the leader's over CAF) a question answered with an
+// offset_answer (ListOffsets, DeleteRecords); an error becomes the answer's error.
+template <class Atom, class Arg>
+caf::result<offset_answer> ask_leader(broker_ptr self, const std::string& topic, int32_t partition, Atom atom,
+                                      Arg arg) {
+  auto p = find_partition(self->state, topic, partition);
+  if (p)
+    return self->delegate(*p, atom, arg);
+  auto failed = [](const caf::error& e) {
+    offset_answer a;
+    a.error = static_cast<uint8_t>(api_code(e));
+    return a;
+  };
+  if (remote_leader(self->state, topic, partition) < 0)
+    return failed(p.error());
+  auto rp = self->make_response_promise<offset_answer>();
+  with_leader_replica(
+    self, topic, partition,
+    [=](partition_actor leader) mutable {
+      self->request(leader, timeouts::request, atom, arg)
+        .then([=](offset_answer& a) mutable { rp.deliver(std::move(a)); },
+              [=](caf::error& e) mutable { rp.deliver(failed(e)); });
+    },
+    [=](caf::error e) mutable { rp.deliver(failed(e)); });
+  return rp;
+}
+
 } // namespace
 
 broker_state::~broker_state() {
@@ -161,26 +188,10 @@ broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, 
       return rp;
     },
     [=](offsets_atom, std::string& topic, int32_t partition, int64_t ts) -> caf::result<offset_answer> {
-      auto p = find_partition(self->state, topic, partition);
-      if (p)
-        return self->delegate(*p, offsets_atom::value, ts);
-      auto failed = [](const caf::error& e) {
-        offset_answer a;
-        a.error = static_cast<uint8_t>(api_code(e));
-        return a;
-      };
-      if (remote_leader(self->state, topic, partition) < 0)
-        return failed(p.error());
-      auto rp = self->make_response_promise<offset_answer>();
-      with_leader_replica(
-        self, topic, partition,
-        [=](partition_actor leader) mutable {
-          self->request(leader, timeouts::request, offsets_atom::value, ts)
-            .then([=](offset_answer& a) mutable { rp.deliver(std::move(a)); },
-                  [=](caf::error& e) mutable { rp.deliver(failed(e)); });
-        },
-        [=](caf::error e) mutable { rp.deliver(failed(e)); });
-      return rp;
+      return ask_leader(self, topic, partition, offsets_atom::value, ts);
+    },
+    [=](delete_records_atom, std::string& topic, int32_t partition, int64_t offset) -> caf::result<offset_answer> {
+      return ask_leader(self, topic, partition, delete_records_atom::value, offset);
     },
     [=](partition_atom, std::string& topic, int32_t partition) -> caf::result<partition_actor> {
       auto p = find_partition(self->state, topic, partition);

@@ -161,6 +161,30 @@ void resolve_partitions(kafka_handler_ptr self, std::vector<std::pair<std::strin
   }
 }
 
+void for_each_partition(kafka_handler_ptr self, std::vector<std::pair<std::string, int32_t>> wanted,
+                        std::function<void(size_t, partition_actor, std::function<void()>)> ask,
+                        std::function<void(size_t, api_errc)> unresolved, std::function<void()> finish) {
+  auto pending = std::make_shared<size_t>(wanted.size());
+  std::function<void()> done = [pending, finish] {
+    if (--*pending == 0)
+      finish();
+  };
+  if (wanted.empty()) {
+    finish();
+    return;
+  }
+  resolve_partitions(self, std::move(wanted), [=](std::vector<partition_actor> actors, std::vector<api_errc> errors) {
+    for (size_t i = 0; i < actors.size(); ++i) {
+      if (!actors[i]) {
+        unresolved(i, errors[i]);
+        done();
+      } else {
+        ask(i, actors[i], done);
+      }
+    }
+  });
+}
+
 void partitions_exist(kafka_handler_ptr self, std::vector<std::pair<std::string, int32_t>> wanted,
                       std::function<void(std::vector<bool>)> then) {
   resolve_partitions(self, std::move(wanted), [then](std::vector<partition_actor> actors, std::vector<api_errc> errors) {
@@ -216,6 +240,8 @@ caf::behavior kafka_handler(kafka_handler_ptr self, kafka_listener_config cfg) {
         case kafka::api_key::delete_groups: return handle_delete_groups(self, req);
         case kafka::api_key::offset_delete: return handle_offset_delete(self, req);
         case kafka::api_key::describe_cluster: return handle_describe_cluster(self, req);
+        case kafka::api_key::delete_records: return handle_delete_records(self, req);
+        case kafka::api_key::describe_producers: return handle_describe_producers(self, req);
         case kafka::api_key::alter_partition_reassignments: return handle_alter_partition_reassignments(self, req);
         case kafka::api_key::list_partition_reassignments: return handle_list_partition_reassignments(self, req);
         default: return close_connection();

@@ -92,6 +92,13 @@ void resolve_partitions(kafka_handler_ptr self, std::vector<std::pair<std::strin
                         std::function<void(std::vector<partition_actor>, std::vector<api_errc>)> then);
 void forget_partition(kafka_handler_ptr self, const std::string& topic, int32_t partition);
 
+// Asks every (topic, partition) something and answers once all did: the partitions are resolved as Produce and
+// Fetch resolve them; `unresolved(i, why)` records entry i that has no actor here, `ask(i, actor, done)` sends
+// entry i's question and must call done() once it is answered (or failed); `finish()` runs after the last one.
+void for_each_partition(kafka_handler_ptr self, std::vector<std::pair<std::string, int32_t>> wanted,
+                        std::function<void(size_t, partition_actor, std::function<void()>)> ask,
+                        std::function<void(size_t, api_errc)> unresolved, std::function<void()> finish);
+
 // Whether each (topic, partition) exists as far as this node knows (its broker's topics; on a cluster node
 // its metadata image, wherever the partition is led): false only where the broker answers
 // unknown_topic_or_partition. Resolved like Produce and Fetch resolve partitions, through the same cache.
@@ -148,6 +155,8 @@ caf::result<kafka_reply> handle_list_groups(kafka_handler_ptr self, const kafka_
 caf::result<kafka_reply> handle_describe_configs(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_describe_log_dirs(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_delete_groups(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_delete_records(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_describe_producers(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_offset_delete(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_describe_cluster(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_alter_partition_reassignments(kafka_handler_ptr self, const kafka_request& req);

@@ -1,4 +1,7 @@
-// Produce (key 0), v3-7. Each partition's records arrive as one v2 batch; it goes unchanged to the
+// Produce (key 0), v0-7. Each partition's records arrive as one v2 batch (v3+) or as an old message set
+// (v0-2, magic 0/1: Sarama before 0.11), which is converted here to one v2 batch first (messages/
+// legacy_records.hpp: CRC-32 of every message checked, CORRUPT_MESSAGE otherwise; compressed wrappers
+// inflated). The batch goes unchanged to the
 // partition actor, which validates it (CRC-32C, size, structure, producer sequence) and appends it with
 // offsets and leader epoch written in place. acks=0 gets no response at all, but the session still waits
 // for the appends, which bounds what one connection can have in flight; an acks=0 request that failed on
@@ -8,8 +11,10 @@
 
 #include <chrono>
 
+#include "actors/actor_clock.hpp"
 #include "cluster/offsets_topic.hpp"
 #include "messages/kafka/produce.hpp"
+#include "messages/legacy_records.hpp"
 
 namespace samsa::actors {
 
@@ -38,6 +43,18 @@ struct produce_gather {
     rp.deliver(std::move(r));
   }
 };
+
+// Kafka's answer for a message set that could not be converted.
+kafka::error_code legacy_produce_error(legacy_error e) {
+  switch (e) {
+    case legacy_error::ok: return kafka::error_code::none;
+    case legacy_error::corrupt_message: return kafka::error_code::corrupt_message;
+    case legacy_error::invalid_record: return kafka::error_code::invalid_record;
+    case legacy_error::unsupported_codec: return kafka::error_code::unsupported_compression_type;
+    case legacy_error::too_large: return kafka::error_code::message_too_large;
+  }
+  return kafka::error_code::corrupt_message;
+}
 
 } // namespace
 
@@ -86,11 +103,25 @@ caf::result<kafka_reply> handle_produce(kafka_handler_ptr self, const kafka_requ
   // Copy each partition's batch out of the frame: it travels to the partition actor by value.
   // Shared, not captured by value: the continuation below must not copy the batches again.
   auto batches = std::make_shared<std::vector<std::optional<std::vector<char>>>>();
+  auto refused = std::make_shared<std::vector<kafka::error_code>>(); // per partition: a message set not converted
+  const int64_t now = wall_clock_ms();
   for (auto& t : pr.topics)
-    for (auto& p : t.partitions)
+    for (auto& p : t.partitions) {
+      if (t.name == cluster::offsets_topic)
+        continue; // answered above, not in `wanted`
+      refused->push_back(kafka::error_code::none);
+      if (p.records && req.header.api_version <= 2) {
+        auto conv = convert_message_set(p.records->data, p.records->size, now,
+                                        static_cast<size_t>(self->state.cfg.server.socket_request_max_bytes));
+        refused->back() = legacy_produce_error(conv.error);
+        batches->push_back(conv.error == legacy_error::ok ? std::optional<std::vector<char>>{std::move(conv.batch)}
+                                                          : std::nullopt);
+        continue;
+      }
       batches->push_back(p.records ? std::optional<std::vector<char>>{std::vector<char>(
                                        p.records->data, p.records->data + p.records->size)}
                                    : std::nullopt);
+    }
   g->pending = wanted.size();
   g->rp = self->make_response_promise();
   auto acks = pr.acks;
@@ -108,7 +139,7 @@ caf::result<kafka_reply> handle_produce(kafka_handler_ptr self, const kafka_requ
       }
       auto& batch = (*batches)[i];
       if (!batch || batch->empty()) {
-        slot.error = kafka::error_code::corrupt_message;
+        slot.error = (*refused)[i] != kafka::error_code::none ? (*refused)[i] : kafka::error_code::corrupt_message;
         g->done();
         continue;
       }

@@ -134,6 +134,13 @@ void on_fetched(self_ptr self, replica_fetch_response& r) {
     retry_later(self, epoch_backoff_ms);
     return;
   }
+  if (r.log_start_offset > st.log->log_start_offset() && r.log_start_offset <= st.log->log_end_offset()) {
+    // The leader deleted records (DeleteRecords) or expired segments: follow its log start, as Kafka's
+    // followers do from the fetch answer's log_start_offset.
+    if (auto e = st.log->advance_log_start(r.log_start_offset); e != persistence::errc::ok)
+      spdlog::warn("{}: cannot move the log start to the leader's {}: {}", name_of(st), r.log_start_offset,
+                   persistence::to_string(e));
+  }
   if (!r.records.empty()) {
     persistence::append_info info;
     auto now = wall_clock_ms();

@@ -26,6 +26,11 @@ partition_actor::behavior_type offline(partition_actor::stateful_pointer<offline
   auto why = [self] {
     return self->state.topic + "-" + std::to_string(self->state.partition) + " is offline: " + self->state.reason;
   };
+  auto storage_error_answer = [] {
+    offset_answer a;
+    a.error = static_cast<uint8_t>(api_errc::storage_error);
+    return a;
+  };
   auto produce_error = [self, why] {
     partition_produce_result r;
     r.partition = self->state.partition;
@@ -42,8 +47,10 @@ partition_actor::behavior_type offline(partition_actor::stateful_pointer<offline
       r.error = static_cast<uint8_t>(api_errc::storage_error);
       return r;
     },
-    [=](offsets_atom, int64_t) {
-      offset_answer a;
+    [=](offsets_atom, int64_t) { return storage_error_answer(); },
+    [=](delete_records_atom, int64_t) { return storage_error_answer(); },
+    [=](producers_atom) {
+      producers_answer a;
       a.error = static_cast<uint8_t>(api_errc::storage_error);
       return a;
     },

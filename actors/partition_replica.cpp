@@ -231,15 +231,20 @@ caf::expected<partition_actor> spawn_partition_replica(caf::actor_system& sys, p
 namespace {
 
 // The handlers both roles share, and the role's own: append (Kafka batches), produce (native records), fetch
-// (consumers), offsets (ListOffsets), replica fetch and OffsetsForLeaderEpoch.
-template <class Append, class Produce, class Fetch, class Offsets, class ReplicaFetch, class EpochEnd>
+// (consumers), offsets (ListOffsets), DeleteRecords, DescribeProducers, replica fetch and OffsetsForLeaderEpoch.
+template <class Append, class Produce, class Fetch, class Offsets, class DeleteRecords, class Producers,
+          class ReplicaFetch, class EpochEnd>
 partition_replica_actor::behavior_type role_behavior(self_ptr self, Append append, Produce produce, Fetch fetch,
-                                                     Offsets offsets, ReplicaFetch replica_fetch, EpochEnd epoch_end) {
+                                                     Offsets offsets, DeleteRecords delete_records,
+                                                     Producers producers, ReplicaFetch replica_fetch,
+                                                     EpochEnd epoch_end) {
   return {
     std::move(append),
     std::move(produce),
     std::move(fetch),
     std::move(offsets),
+    std::move(delete_records),
+    std::move(producers),
     std::move(replica_fetch),
     std::move(epoch_end),
     [=](leadership_atom, partition_leadership& l) { on_leadership(self, std::move(l)); },
@@ -384,6 +389,38 @@ offset_answer list_offsets(self_ptr self, int64_t timestamp) {
   return a;
 }
 
+// DeleteRecords: -1 is the high watermark; a target beyond it is out of range (Kafka: records not yet
+// committed cannot be deleted). The new log start is checkpointed before the answer; followers learn it
+// from the log_start_offset of their fetch answers.
+offset_answer delete_records(self_ptr self, int64_t offset) {
+  auto& st = self->state;
+  offset_answer a;
+  a.current_leader_epoch = st.leadership.leader_epoch;
+  const int64_t target = offset == -1 ? st.high_watermark : offset;
+  if (target < 0 || target > st.high_watermark) {
+    a.error = static_cast<uint8_t>(api_errc::offset_out_of_range);
+    return a;
+  }
+  const int64_t before = st.log->log_start_offset();
+  if (auto e = st.log->advance_log_start(target); e != persistence::errc::ok) {
+    a.error = static_cast<uint8_t>(e == persistence::errc::offset_out_of_range ? api_errc::offset_out_of_range
+                                                                              : api_errc::storage_error);
+    return a;
+  }
+  if (st.log->log_start_offset() != before)
+    spdlog::info("{}-{}: records before {} deleted (log start was {})", st.cfg.topic, st.cfg.partition,
+                 st.log->log_start_offset(), before);
+  a.offset = st.log->log_start_offset();
+  return a;
+}
+
+offset_answer not_leader_answer(self_ptr self) {
+  offset_answer a;
+  a.error = static_cast<uint8_t>(api_errc::not_leader_or_follower);
+  a.current_leader_epoch = self->state.leadership.leader_epoch;
+  return a;
+}
+
 std::string not_leader_text(const partition_replica_state& st) {
   return st.cfg.topic + "-" + std::to_string(st.cfg.partition) + " is a follower here; its leader is node "
          + std::to_string(st.leadership.leader);
@@ -431,6 +468,13 @@ partition_replica_actor::behavior_type leader_behavior(self_ptr self) {
       return promise;
     },
     [=](offsets_atom, int64_t timestamp) -> offset_answer { return list_offsets(self, timestamp); },
+    [=](delete_records_atom, int64_t offset) -> offset_answer { return delete_records(self, offset); },
+    [=](producers_atom) -> producers_answer {
+      producers_answer a;
+      for (const auto& s : self->state.producers.summaries())
+        a.producers.push_back({s.producer_id, s.epoch, s.last_sequence, s.last_timestamp_ms});
+      return a;
+    },
     [=](replica_fetch_atom, replica_fetch_request& req) { return serve_replica_fetch(self, req); },
     [=](epoch_end_atom, epoch_end_request& req) { return answer_epoch_end(self, req); });
 }
@@ -448,10 +492,11 @@ partition_replica_actor::behavior_type follower_behavior(self_ptr self) {
     [=](fetch_atom, fetch_request& req) -> caf::result<fetch_response> {
       return fetch_failed(req.partition, api_errc::not_leader_or_follower);
     },
-    [=](offsets_atom, int64_t) -> offset_answer {
-      offset_answer a;
+    [=](offsets_atom, int64_t) -> offset_answer { return not_leader_answer(self); },
+    [=](delete_records_atom, int64_t) -> offset_answer { return not_leader_answer(self); },
+    [=](producers_atom) -> producers_answer {
+      producers_answer a;
       a.error = static_cast<uint8_t>(api_errc::not_leader_or_follower);
-      a.current_leader_epoch = self->state.leadership.leader_epoch;
       return a;
     },
     [=](replica_fetch_atom, replica_fetch_request&) -> caf::result<replica_fetch_response> {

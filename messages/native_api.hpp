@@ -53,6 +53,8 @@ using quorum_atom = caf::atom_constant<caf::atom("quorum")>;
 using controller_atom = caf::atom_constant<caf::atom("controller")>;
 using image_atom = caf::atom_constant<caf::atom("image")>;
 using reassign_atom = caf::atom_constant<caf::atom("reassign")>;
+using delete_records_atom = caf::atom_constant<caf::atom("delrecs")>; // Kafka's DeleteRecords
+using producers_atom = caf::atom_constant<caf::atom("producers")>;    // Kafka's DescribeProducers
 
 // Special timestamps of ListOffsets, as in Kafka.
 constexpr int64_t latest_timestamp = -1;
@@ -318,6 +320,28 @@ typename Inspector::result_type inspect(Inspector& f, offset_answer& x) {
            x.current_leader_epoch);
 }
 
+// One idempotent producer a partition knows (DescribeProducers): its epoch, last sequence (-1: no batch
+// kept) and last write time.
+struct producer_info {
+  int64_t producer_id = -1;
+  int16_t epoch = -1;
+  int32_t last_sequence = -1;
+  int64_t last_timestamp = -1;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, producer_info& x) {
+  return f(caf::meta::type_name("producer_info"), x.producer_id, x.epoch, x.last_sequence, x.last_timestamp);
+}
+
+struct producers_answer {
+  uint8_t error = 0; // api_errc
+  std::vector<producer_info> producers;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, producers_answer& x) {
+  return f(caf::meta::type_name("producers_answer"), x.error, x.producers);
+}
+
 // -- consumer groups ----------------------------------------------------------------------------------
 
 struct partition_offset {
@@ -453,6 +477,10 @@ using partition_actor = caf::typed_actor<
   caf::replies_to<produce_atom, std::vector<record>, int16_t>::with<partition_produce_result>,
   caf::replies_to<fetch_atom, fetch_request>::with<fetch_response>,
   caf::replies_to<offsets_atom, int64_t>::with<offset_answer>,
+  // DeleteRecords on the leader: the log start moves to the offset (-1: the high watermark; beyond it
+  // offset_out_of_range); answers the new log start in `offset`.
+  caf::replies_to<delete_records_atom, int64_t>::with<offset_answer>,
+  caf::replies_to<producers_atom>::with<producers_answer>,
   caf::replies_to<info_atom>::with<partition_state>,
   // Closes the log and deletes its files (topic deletion); the actor quits afterwards.
   caf::replies_to<delete_atom>::with<bool>>;
@@ -466,6 +494,7 @@ using broker_actor = caf::typed_actor<
   caf::replies_to<produce_atom, produce_request>::with<produce_response>,
   caf::replies_to<fetch_atom, fetch_request>::with<fetch_response>,
   caf::replies_to<offsets_atom, std::string, int32_t, int64_t>::with<offset_answer>,
+  caf::replies_to<delete_records_atom, std::string, int32_t, int64_t>::with<offset_answer>,
   caf::replies_to<partition_atom, std::string, int32_t>::with<partition_actor>,
   caf::replies_to<info_atom>::with<cluster_info>,
   // A fresh producer id for an idempotent producer; never repeats on this node.

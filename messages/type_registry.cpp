@@ -27,6 +27,8 @@ void register_samsa_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<epoch_end_response>("samsa::epoch_end_response");
   cfg.add_message_type<partition_leadership>("samsa::partition_leadership");
   cfg.add_message_type<offset_answer>("samsa::offset_answer");
+  cfg.add_message_type<producer_info>("samsa::producer_info");
+  cfg.add_message_type<producers_answer>("samsa::producers_answer");
   cfg.add_message_type<partition_offset>("samsa::partition_offset");
   cfg.add_message_type<group_member_info>("samsa::group_member_info");
   cfg.add_message_type<group_info>("samsa::group_info");

@@ -152,6 +152,13 @@ class partition_log {
   // start empties the log and restarts it at offset. For follower truncation.
   errc truncate_to(int64_t offset);
 
+  // Kafka's DeleteRecords: moves the log start up to `offset` (<= log_end_offset(), else
+  // offset_out_of_range; at or below the current start: nothing to do). The new start is
+  // checkpointed first (log-start-offset-checkpoint, so it survives a restart and a crash), then
+  // the non-active segments wholly below it are deleted; reads below it answer offset_out_of_range.
+  // The segment holding `offset` stays: its earlier batches remain on disk, unreadable.
+  errc advance_log_start(int64_t offset);
+
   // Deletes whole non-active segments, oldest first, whose newest batch is older than retention_ms
   // (by the segment's largest timestamp, or file mtime if none), then while total size - segment
   // size >= retention_bytes. Rolls first when the active segment is itself expired and non-empty

@@ -220,6 +220,30 @@ errc partition_log::truncate_to(int64_t offset) {
   return epochs_.truncate_from_end(log_end_offset());
 }
 
+errc partition_log::advance_log_start(int64_t offset) {
+  if (closed_)
+    return errc::io_error;
+  if (offset > log_end_offset())
+    return errc::offset_out_of_range;
+  if (offset <= log_start_)
+    return errc::ok;
+  const int64_t old_start = log_start_;
+  log_start_ = offset;
+  if (auto e = checkpoint_log_start(); e != errc::ok) {
+    log_start_ = old_start;
+    return e;
+  }
+  size_t deletable = 0;
+  while (deletable + 1 < segments_.size() && segments_[deletable + 1]->base_offset() <= offset)
+    ++deletable;
+  for (size_t i = 0; i < deletable; ++i)
+    segments_[i]->remove();
+  segments_.erase(segments_.begin(), segments_.begin() + static_cast<std::ptrdiff_t>(deletable));
+  if (deletable > 0)
+    fsync_dir(dir_);
+  return epochs_.truncate_from_start(log_start_);
+}
+
 int partition_log::apply_retention(int64_t now_ms) {
   if (closed_ || !cfg_.delete_policy)
     return 0;

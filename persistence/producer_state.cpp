@@ -129,6 +129,15 @@ size_t producer_state::expire(int64_t now_ms, int64_t expiration_ms) {
   return removed;
 }
 
+std::vector<producer_state::summary> producer_state::summaries() const {
+  std::vector<summary> out;
+  out.reserve(producers_.size());
+  for (const auto& [id, e] : producers_)
+    out.push_back({id, e.epoch, e.batches.empty() ? -1 : e.batches.back().last_seq, e.last_timestamp_ms});
+  std::sort(out.begin(), out.end(), [](const summary& a, const summary& b) { return a.producer_id < b.producer_id; });
+  return out;
+}
+
 const producer_entry* producer_state::find(int64_t producer_id) const {
   auto i = producers_.find(producer_id);
   return i == producers_.end() ? nullptr : &i->second;

@@ -66,6 +66,15 @@ public:
   void truncate_from(int64_t offset);
 
   size_t producer_count() const { return producers_.size(); }
+  // Every producer's id, epoch, last sequence (-1 with no batch left) and last write, by id
+  // (Kafka's DescribeProducers).
+  struct summary {
+    int64_t producer_id = -1;
+    int16_t epoch = -1;
+    int32_t last_sequence = -1;
+    int64_t last_timestamp_ms = -1;
+  };
+  std::vector<summary> summaries() const;
   const producer_entry* find(int64_t producer_id) const;
 
   // The log end offset the state includes (set by the owner after replays and appends).

@@ -126,6 +126,8 @@ command_group topics_commands() {
                   {create, list, describe, del}};
   for (auto& c : reassign_commands())
     g.subcommands.push_back(std::move(c));
+  for (auto& c : delete_records_commands())
+    g.subcommands.push_back(std::move(c));
   return g;
 }
 

@@ -59,6 +59,8 @@ command_group broker_command();
 command_group topics_commands();
 // `topics reassign` and `topics reassignments` (cli_reassign.cpp), listed by topics_commands().
 std::vector<command_spec> reassign_commands();
+// `topics delete-records` (cli_delete_records.cpp), listed by topics_commands().
+std::vector<command_spec> delete_records_commands();
 command_group produce_command();
 command_group consume_command();
 command_group groups_commands();

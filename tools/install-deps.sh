@@ -10,7 +10,11 @@ packages=(
   redis-server libhiredis-dev
   libcpp-httplib-dev prometheus nlohmann-json3-dev libtomlplusplus-dev
   nftables chromium
+  zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev golang-go golang-github-shopify-sarama-dev
 )
+# node and npm for the kafkajs test (tests/e2e/kafkajs.sh installs kafkajs itself with npm): Debian's, unless
+# another node is installed already (its npm would clash with Debian's).
+if ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

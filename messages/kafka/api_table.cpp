@@ -13,9 +13,9 @@ namespace {
 // advertised (a librdkafka consumer then fails fast instead of joining a phantom group).
 // Flip `implemented` when the broker handles one.
 constexpr api_info rows[] = {
-  {api_key::produce, "Produce", 3, 7, 9, true, 0},
-  {api_key::fetch, "Fetch", 4, 11, 12, true},
-  {api_key::list_offsets, "ListOffsets", 1, 7, 6, true},
+  {api_key::produce, "Produce", 0, 7, 9, true},
+  {api_key::fetch, "Fetch", 0, 11, 12, true},
+  {api_key::list_offsets, "ListOffsets", 0, 7, 6, true},
   {api_key::metadata, "Metadata", 0, 8, 9, true},
   {api_key::offset_commit, "OffsetCommit", 0, 7, 8, true},
   {api_key::offset_fetch, "OffsetFetch", 0, 5, 6, true},
@@ -29,6 +29,7 @@ constexpr api_info rows[] = {
   {api_key::api_versions, "ApiVersions", 0, 3, 3, true},
   {api_key::create_topics, "CreateTopics", 0, 4, 5, true},
   {api_key::delete_topics, "DeleteTopics", 0, 3, 4, true},
+  {api_key::delete_records, "DeleteRecords", 0, 2, 2, true},
   {api_key::init_producer_id, "InitProducerId", 0, 1, 2, true},
   {api_key::offset_for_leader_epoch, "OffsetForLeaderEpoch", 0, 4, 4, true},
   {api_key::describe_configs, "DescribeConfigs", 0, 4, 4, true},
@@ -38,6 +39,7 @@ constexpr api_info rows[] = {
   {api_key::list_partition_reassignments, "ListPartitionReassignments", 0, 0, 0, true},
   {api_key::offset_delete, "OffsetDelete", 0, 0, never_flexible, true},
   {api_key::describe_cluster, "DescribeCluster", 0, 1, 0, true},
+  {api_key::describe_producers, "DescribeProducers", 0, 0, 0, true},
 };
 
 } // namespace

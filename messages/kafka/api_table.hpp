@@ -27,6 +27,7 @@ enum class api_key : int16_t {
   api_versions = 18,
   create_topics = 19,
   delete_topics = 20,
+  delete_records = 21,
   init_producer_id = 22,
   offset_for_leader_epoch = 23,
   describe_configs = 32,
@@ -36,6 +37,7 @@ enum class api_key : int16_t {
   list_partition_reassignments = 46,
   offset_delete = 47,
   describe_cluster = 60,
+  describe_producers = 61,
 };
 
 /// first_flexible of an API whose every version is classic (OffsetDelete).
@@ -55,9 +57,9 @@ struct api_info {
   int16_t first_flexible;
   bool implemented;
   // The lowest version put in the ApiVersions answer when it differs from min_version (-1: min_version).
-  // Only Produce uses it: librdkafka 2.0.2 turns gzip, snappy and lz4 on only when the broker's Produce
-  // range includes v0 (a feature probe from the pre-0.10 era), so samsa advertises Produce 0-7 while the
-  // codec handles 3-7; a v0-2 request (message formats v0/v1) closes the connection, as Kafka 4 does.
+  // No row uses it today. (Produce did, advertising 0-7 while serving 3-7: librdkafka 2.0.2 turns gzip,
+  // snappy and lz4 on only when the broker's Produce range includes v0. Produce v0-2 are served now,
+  // message sets converted on the way in: messages/legacy_records.hpp.)
   int16_t advertised_min = -1;
 };
 

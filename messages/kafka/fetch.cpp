@@ -4,6 +4,8 @@
 
 #include "messages/kafka/api_table.hpp"
 
+#include <limits>
+
 namespace samsa::kafka {
 
 bool decode(reader& r, int16_t version, fetch_request& req) {
@@ -14,8 +16,8 @@ bool decode(reader& r, int16_t version, fetch_request& req) {
   req.replica_id = r.read_i32();
   req.max_wait_ms = r.read_i32();
   req.min_bytes = r.read_i32();
-  req.max_bytes = r.read_i32();     // v3+
-  req.isolation_level = r.read_i8(); // v4+
+  req.max_bytes = version >= 3 ? r.read_i32() : std::numeric_limits<int32_t>::max(); // v3+
+  req.isolation_level = version >= 4 ? r.read_i8() : 0;
   if (version >= 7) {
     req.session_id = r.read_i32();
     req.session_epoch = r.read_i32();
@@ -60,8 +62,10 @@ void encode(writer& w, int16_t version, const fetch_request& req) {
   w.write_i32(req.replica_id);
   w.write_i32(req.max_wait_ms);
   w.write_i32(req.min_bytes);
-  w.write_i32(req.max_bytes);
-  w.write_i8(req.isolation_level);
+  if (version >= 3)
+    w.write_i32(req.max_bytes);
+  if (version >= 4)
+    w.write_i8(req.isolation_level);
   if (version >= 7) {
     w.write_i32(req.session_id);
     w.write_i32(req.session_epoch);
@@ -92,7 +96,8 @@ void encode(writer& w, int16_t version, const fetch_request& req) {
 void encode(writer& w, int16_t version, const fetch_response& resp) {
   if (!is_supported(api_key::fetch, version))
     return w.fail();
-  w.write_i32(resp.throttle_time_ms);
+  if (version >= 1)
+    w.write_i32(resp.throttle_time_ms);
   if (version >= 7) {
     w.write_i16(to_int(resp.error));
     w.write_i32(resp.session_id);
@@ -103,14 +108,16 @@ void encode(writer& w, int16_t version, const fetch_response& resp) {
       w3.write_i32(p.partition_index);
       w3.write_i16(to_int(p.error));
       w3.write_i64(p.high_watermark);
-      w3.write_i64(p.last_stable_offset);
-      if (version >= 5)
-        w3.write_i64(p.log_start_offset);
-      write_nullable_array(w3, false, p.aborted_transactions,
-                           [](writer& w4, const fetch_aborted_transaction& a) {
-                             w4.write_i64(a.producer_id);
-                             w4.write_i64(a.first_offset);
-                           });
+      if (version >= 4) {
+        w3.write_i64(p.last_stable_offset);
+        if (version >= 5)
+          w3.write_i64(p.log_start_offset);
+        write_nullable_array(w3, false, p.aborted_transactions,
+                             [](writer& w4, const fetch_aborted_transaction& a) {
+                               w4.write_i64(a.producer_id);
+                               w4.write_i64(a.first_offset);
+                             });
+      }
       if (version >= 11)
         w3.write_i32(p.preferred_read_replica);
       w3.write_nullable_bytes(p.records);
@@ -123,7 +130,7 @@ bool decode(reader& r, int16_t version, fetch_response& resp) {
     r.fail();
     return false;
   }
-  resp.throttle_time_ms = r.read_i32();
+  resp.throttle_time_ms = version >= 1 ? r.read_i32() : 0;
   if (version >= 7) {
     resp.error = static_cast<error_code>(r.read_i16());
     resp.session_id = r.read_i32();
@@ -141,15 +148,16 @@ bool decode(reader& r, int16_t version, fetch_response& resp) {
           p.partition_index = r3.read_i32();
           p.error = static_cast<error_code>(r3.read_i16());
           p.high_watermark = r3.read_i64();
-          p.last_stable_offset = r3.read_i64();
+          p.last_stable_offset = version >= 4 ? r3.read_i64() : -1;
           p.log_start_offset = version >= 5 ? r3.read_i64() : -1;
-          read_nullable_array(
-            r3, false, p.aborted_transactions,
-            [](reader& r4, fetch_aborted_transaction& a) {
-              a.producer_id = r4.read_i64();
-              a.first_offset = r4.read_i64();
-            },
-            16);
+          if (version >= 4)
+            read_nullable_array(
+              r3, false, p.aborted_transactions,
+              [](reader& r4, fetch_aborted_transaction& a) {
+                a.producer_id = r4.read_i64();
+                a.first_offset = r4.read_i64();
+              },
+              16);
           p.preferred_read_replica = version >= 11 ? r3.read_i32() : -1;
           p.records = r3.read_nullable_bytes();
         },

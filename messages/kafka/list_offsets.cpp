@@ -32,6 +32,7 @@ bool decode(reader& r, int16_t version, list_offsets_request& req) {
           p.partition_index = r3.read_i32();
           p.current_leader_epoch = version >= 4 ? r3.read_i32() : -1;
           p.timestamp = r3.read_i64();
+          p.max_num_offsets = version == 0 ? r3.read_i32() : 1;
           end_struct(r3, flex);
         },
         12);
@@ -56,6 +57,8 @@ void encode(writer& w, int16_t version, const list_offsets_request& req) {
       if (version >= 4)
         w3.write_i32(p.current_leader_epoch);
       w3.write_i64(p.timestamp);
+      if (version == 0)
+        w3.write_i32(p.max_num_offsets);
       end_struct(w3, flex);
     });
     end_struct(ww, flex);
@@ -75,6 +78,13 @@ void encode(writer& w, int16_t version, const list_offsets_response& resp) {
                 [version, flex](writer& w3, const list_offsets_partition_response& p) {
                   w3.write_i32(p.partition_index);
                   w3.write_i16(to_int(p.error));
+                  if (version == 0) {
+                    const bool found = p.error == error_code::none && p.offset >= 0;
+                    w3.write_i32(found ? 1 : 0);
+                    if (found)
+                      w3.write_i64(p.offset);
+                    return;
+                  }
                   w3.write_i64(p.timestamp);
                   w3.write_i64(p.offset);
                   if (version >= 4)
@@ -102,12 +112,19 @@ bool decode(reader& r, int16_t version, list_offsets_response& resp) {
         [version, flex](reader& r3, list_offsets_partition_response& p) {
           p.partition_index = r3.read_i32();
           p.error = static_cast<error_code>(r3.read_i16());
+          if (version == 0) {
+            std::vector<int64_t> offsets;
+            read_array(r3, false, offsets, [](reader& r4, int64_t& o) { o = r4.read_i64(); }, 8);
+            p.timestamp = -1;
+            p.offset = offsets.empty() ? -1 : offsets.front();
+            return;
+          }
           p.timestamp = r3.read_i64();
           p.offset = r3.read_i64();
           p.leader_epoch = version >= 4 ? r3.read_i32() : -1;
           end_struct(r3, flex);
         },
-        22);
+        version == 0 ? 10 : 22);
       end_struct(rr, flex);
     },
     flex ? 3 : 6);

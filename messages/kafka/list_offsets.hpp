@@ -1,7 +1,10 @@
 #pragma once
 
-// ListOffsets (key 2), versions 1-7 (v0's offset arrays are not supported; v6 is the first
-// flexible version: compact strings and arrays, a tagged-field section ending every struct).
+// ListOffsets (key 2), versions 0-7 (v6 is the first flexible version: compact strings and arrays, a
+// tagged-field section ending every struct). v0 (Sarama's default, Kafka 0.8) asks with
+// max_num_offsets per partition and is answered with an array of offsets instead of timestamp and
+// offset: samsa answers the one offset found (Kafka may add older segment starts; clients read the
+// first).
 // Request: replica_id, isolation_level (v2+), topics[name, partitions[partition_index,
 // current_leader_epoch (v4+), timestamp]]. Timestamp -1 asks for the log end offset (latest), -2
 // for the log start offset (earliest), -3 (v7+, KIP-734) for the record with the largest
@@ -28,6 +31,7 @@ struct list_offsets_partition {
   int32_t partition_index = 0;
   int32_t current_leader_epoch = -1; // v4+; -1: no fencing
   int64_t timestamp = list_offsets_latest;
+  int32_t max_num_offsets = 1; // v0 only
 };
 
 /// One topic to look up.
@@ -50,6 +54,8 @@ struct list_offsets_partition_response {
   int64_t timestamp = -1;
   int64_t offset = -1;
   int32_t leader_epoch = -1; // v4+
+  // v0 writes [offset] (nothing on an error) in place of timestamp and offset; decode fills offset
+  // from the first element.
 };
 
 /// Results for one topic.

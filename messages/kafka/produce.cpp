@@ -11,7 +11,7 @@ bool decode(reader& r, int16_t version, produce_request& req) {
     r.fail();
     return false;
   }
-  req.transactional_id = r.read_nullable_string(); // v3+: every supported version
+  req.transactional_id = version >= 3 ? r.read_nullable_string() : std::nullopt;
   req.acks = r.read_i16();
   req.timeout_ms = r.read_i32();
   read_array(
@@ -33,7 +33,8 @@ bool decode(reader& r, int16_t version, produce_request& req) {
 void encode(writer& w, int16_t version, const produce_request& req) {
   if (!is_supported(api_key::produce, version))
     return w.fail();
-  w.write_nullable_string(req.transactional_id);
+  if (version >= 3)
+    w.write_nullable_string(req.transactional_id);
   w.write_i16(req.acks);
   w.write_i32(req.timeout_ms);
   write_array(w, false, req.topics, [](writer& ww, const produce_topic_data& t) {

@@ -1,13 +1,15 @@
 #pragma once
 
-// Produce (key 0), versions 3-7 (record batch v2 only; v9 is the first flexible version).
+// Produce (key 0), versions 0-7 (v9 is the first flexible version). v0-2 carry old message sets
+// (magic 0/1, messages/legacy_records.hpp) and have no transactional_id; v3+ carry v2 record batches.
 // Request: transactional_id, acks, timeout_ms, topics[name, partitions[index, records]].
 // Response: topics[name, partitions[index, error, base_offset, log_append_time_ms (v2+),
 // log_start_offset (v5+)]], throttle_time_ms (v1+). Versions 3-7 differ only in which errors
 // and compression codecs a client accepts, and in the response fields above.
 //
-// Records stay a view into the request frame: the broker checks the batch header and CRC and
-// appends the bytes as they are, never decoding individual records here.
+// Records stay a view into the request frame: the broker checks a v2 batch's header and CRC and
+// appends the bytes as they are, never decoding individual records here (a v0-2 message set is
+// converted to one v2 batch by the handler first).
 
 #include <cstdint>
 #include <optional>

@@ -321,3 +321,120 @@ def list_partition_reassignments(conn, topics=None, timeout_ms=60000):
     rd.tags()
     rd.done()
     return top, out
+
+
+PRODUCE, FETCH, LIST_OFFSETS = 0, 1, 2
+FIRST_FLEXIBLE.update({PRODUCE: 9, FETCH: 12, LIST_OFFSETS: 6})
+
+
+def message_set(values, magic, timestamp=1700000000000, corrupt=False):
+    """An old-format message set (magic 0 or 1), uncompressed, keys k<i>; corrupt flips a byte under the CRC."""
+    import zlib
+    out = b""
+    for i, v in enumerate(values):
+        body = i8(magic) + i8(0) + (i64(timestamp + i) if magic == 1 else b"") + i32(2) + b"k%d" % (i % 10)
+        body += i32(len(v)) + v
+        crc = zlib.crc32(body)
+        if corrupt:
+            body = body[:-1] + bytes([body[-1] ^ 1])
+        msg = struct.pack(">I", crc) + body
+        out += i64(i) + i32(len(msg)) + msg
+    return out
+
+
+def produce_legacy(conn, v, topic, partition, records):
+    """Produce v0-2 (no transactional id), acks -1: (error, base_offset)."""
+    body = i16(-1) + i32(10000) + array([string(topic) + array([i32(partition) + i32(len(records)) + records], False)],
+                                        False)
+    rd = conn.call(PRODUCE, v, body)
+    if rd is None:
+        return None
+    assert rd.count() == 1 and rd.string() == topic.decode() and rd.count() == 1 and rd.i32() == partition
+    err, base = rd.i16(), rd.i64()
+    if v >= 2:
+        rd.i64()  # log_append_time
+    if v >= 1:
+        rd.i32()  # throttle
+    rd.done()
+    return err, base
+
+
+def fetch_old(conn, v, topic, partition, offset):
+    """Fetch v0-3 of one partition: (error, high_watermark, records bytes)."""
+    body = i32(-1) + i32(100) + i32(0) + (i32(1 << 20) if v >= 3 else b"")
+    body += array([string(topic) + array([i32(partition) + i64(offset) + i32(1 << 20)], False)], False)
+    rd = conn.call(FETCH, v, body)
+    if rd is None:
+        return None
+    if v >= 1:
+        rd.i32()
+    assert rd.count() == 1 and rd.string() == topic.decode() and rd.count() == 1 and rd.i32() == partition
+    err, hw, n = rd.i16(), rd.i64(), rd.i32()
+    data = rd.d[rd.p:rd.p + max(n, 0)]
+    rd.p += max(n, 0)
+    rd.done()
+    return err, hw, data
+
+
+def list_offsets_v0(conn, topic, partition, timestamp):
+    """ListOffsets v0: (error, [offsets])."""
+    body = i32(-1) + array([string(topic) + array([i32(partition) + i64(timestamp) + i32(1)], False)], False)
+    rd = conn.call(LIST_OFFSETS, 0, body)
+    if rd is None:
+        return None
+    assert rd.count() == 1 and rd.string() == topic.decode() and rd.count() == 1 and rd.i32() == partition
+    err = rd.i16()
+    offsets = [rd.i64() for _ in range(rd.i32())]
+    rd.done()
+    return err, offsets
+
+
+DELETE_RECORDS, DESCRIBE_PRODUCERS = 21, 61
+FIRST_FLEXIBLE.update({DELETE_RECORDS: 2, DESCRIBE_PRODUCERS: 0})
+
+
+def delete_records(conn, v, topic, offsets, timeout_ms=30000):
+    """DeleteRecords v0-2: {partition: (low_watermark, error)}."""
+    flex = flexible(DELETE_RECORDS, v)
+    parts = [i32(p) + i64(o) + (TAGS if flex else b"") for p, o in sorted(offsets.items())]
+    body = array([s_(topic, flex) + array(parts, flex) + (TAGS if flex else b"")], flex) + i32(timeout_ms)
+    rd = conn.call(DELETE_RECORDS, v, body + (TAGS if flex else b""))
+    if rd is None:
+        return None
+    rd.i32()  # throttle
+    out = {}
+    for _ in range(rd.count()):
+        assert rd.string() == topic.decode()
+        for _ in range(rd.count()):
+            p, low, err = rd.i32(), rd.i64(), rd.i16()
+            rd.tags()
+            out[p] = (low, err)
+        rd.tags()
+    rd.tags()
+    rd.done()
+    return out
+
+
+def describe_producers(conn, topic, partitions):
+    """DescribeProducers v0: {partition: (error, [(producer_id, epoch, last_sequence, last_timestamp,
+    coordinator_epoch, txn_start_offset)])}."""
+    body = array([cstring(topic) + array([i32(p) for p in partitions], True) + TAGS], True) + TAGS
+    rd = conn.call(DESCRIBE_PRODUCERS, 0, body)
+    if rd is None:
+        return None
+    rd.i32()
+    out = {}
+    for _ in range(rd.count()):
+        assert rd.string() == topic.decode()
+        for _ in range(rd.count()):
+            p, err, _msg = rd.i32(), rd.i16(), rd.string()
+            producers = []
+            for _ in range(rd.count()):
+                producers.append((rd.i64(), rd.i32(), rd.i32(), rd.i64(), rd.i32(), rd.i64()))
+                rd.tags()
+            rd.tags()
+            out[p] = (err, producers)
+        rd.tags()
+    rd.tags()
+    rd.done()
+    return out

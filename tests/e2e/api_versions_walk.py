@@ -6,12 +6,13 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from admin_wire import (DELETE_GROUPS, DESCRIBE_CLUSTER, DESCRIBE_LOG_DIRS, OFFSET_COMMIT, OFFSET_DELETE, OFFSET_FETCH,
-                        Conn, api_versions, delete_groups, describe_cluster, describe_log_dirs, offset_commit,
-                        offset_delete, offset_fetch)
+from admin_wire import (DELETE_GROUPS, DESCRIBE_CLUSTER, DESCRIBE_LOG_DIRS, FETCH, LIST_OFFSETS, OFFSET_COMMIT,
+                        OFFSET_DELETE, OFFSET_FETCH, PRODUCE, Conn, api_versions, delete_groups, describe_cluster,
+                        describe_log_dirs, fetch_old, list_offsets_v0, message_set, offset_commit, offset_delete,
+                        offset_fetch, produce_legacy)
 
 port = int(sys.argv[1])
-NONE, UNKNOWN_TOPIC, INVALID_REQUEST, INVALID_GROUP_ID = 0, 3, 42, 24
+NONE, CORRUPT_MESSAGE, UNKNOWN_TOPIC, INVALID_REQUEST, INVALID_GROUP_ID = 0, 2, 3, 42, 24
 GROUP_ID_NOT_FOUND, MISMATCHED_ENDPOINT, UNSUPPORTED_ENDPOINT = 69, 114, 115
 conn = Conn(port)
 adv = api_versions(conn)
@@ -31,6 +32,29 @@ def answered(x, what):
     assert x is not None, "%s: the broker closed the connection" % what
     return x
 
+
+# Produce v0-2 (old message sets, magic 0 for v0-1 and 1 for v2) are converted and appended; a bad CRC is
+# CORRUPT_MESSAGE on a connection that stays open. Fetch v0-3 read them back (as v2 batches, which every
+# client we serve decodes by magic), ListOffsets v0 answers an offset array.
+assert adv[PRODUCE][0] == 0 and adv[FETCH][0] == 0 and adv[LIST_OFFSETS][0] == 0, adv
+end = 50  # the shell script produced 50 records to walk-0
+for v in range(0, 3):
+    magic = 0 if v < 2 else 1
+    got = answered(produce_legacy(conn, v, b"walk", 0, message_set([b"old-v%d-%d" % (v, i) for i in range(3)], magic)),
+                   "Produce v%d" % v)
+    assert got == (NONE, end), (v, got)
+    end += 3
+    bad = answered(produce_legacy(conn, v, b"walk", 0, message_set([b"bad"], magic, corrupt=True)),
+                   "Produce v%d (bad CRC)" % v)
+    assert bad[0] == CORRUPT_MESSAGE, (v, bad)
+for v in range(0, 4):
+    err, hw, data = answered(fetch_old(conn, v, b"walk", 0, 50), "Fetch v%d" % v)
+    assert err == NONE and hw == end, (v, err, hw)
+    assert b"old-v0-0" in data and b"old-v2-2" in data and data[16] == 2, (v, data[:20])
+assert answered(list_offsets_v0(conn, b"walk", 0, -1), "ListOffsets v0") == (NONE, [end])
+assert answered(list_offsets_v0(conn, b"walk", 0, -2), "ListOffsets v0") == (NONE, [0])
+assert list_offsets_v0(conn, b"nope", 0, -1) == (UNKNOWN_TOPIC, [])
+print("Produce v0-2 (message sets converted, bad CRC refused), Fetch v0-3 and ListOffsets v0 answered; end %d" % end)
 
 # OffsetCommit: every version commits to an existing partition; a missing partition or topic is refused.
 for v in versions(OFFSET_COMMIT):

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every advertised version of the APIs issue 12 touched is served, never a closed connection: a raw client
-# walks ApiVersions and sends each version of OffsetCommit, OffsetFetch, DescribeLogDirs, DeleteGroups,
+# walks ApiVersions and sends Produce v0-2 (old message sets), Fetch v0-3, ListOffsets v0, each version of
+# OffsetCommit, OffsetFetch, DescribeLogDirs, DeleteGroups,
 # OffsetDelete and DescribeCluster a minimal valid request (tests/e2e/api_versions_walk.py), checking the
 # answers (OffsetCommit to a missing topic or partition: UNKNOWN_TOPIC_OR_PARTITION; DescribeCluster's cluster
 # id is the one kafka-python reads from Metadata). The broker keeps serving afterwards.

@@ -6,8 +6,10 @@
 
 #include "messages/kafka/alter_partition_reassignments.hpp"
 #include "messages/kafka/delete_groups.hpp"
+#include "messages/kafka/delete_records.hpp"
 #include "messages/kafka/describe_cluster.hpp"
 #include "messages/kafka/describe_log_dirs.hpp"
+#include "messages/kafka/describe_producers.hpp"
 #include "messages/kafka/list_partition_reassignments.hpp"
 #include "messages/kafka/offset_delete.hpp"
 #include "messages/kafka/response_errors.hpp"
@@ -228,4 +230,59 @@ TEST_CASE("list_partition_reassignments: v0 request (all, or named partitions) a
   CHECK(back.topics[0].partitions[0].adding_replicas == std::vector<int32_t>{3});
   CHECK_FALSE(carries_error(back));
   check_hostile<list_partition_reassignments_response>(resp_bytes, 0);
+}
+
+TEST_CASE("delete_records: v0-1 and flexible v2 round trips from literal bytes") {
+  delete_records_request req;
+  req.topics.push_back({"t", {{0, 10}, {1, -1}}});
+  req.timeout_ms = 30000;
+  auto v0 = bytes({0, 0, 0, 1, 0, 1}) + ascii("t") +
+            bytes({0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10,                      // p0 -> 10
+                   0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,            // p1 -> -1
+                   0, 0, 0x75, 0x30});                                                   // timeout
+  CHECK(encode_to_bytes(0, req) == v0);
+  CHECK(encode_to_bytes(1, req) == v0);
+  CHECK(check_reencodes<delete_records_request>(v0, 1).topics[0].partitions[1].offset == -1);
+  check_hostile<delete_records_request>(v0, 0);
+  auto v2 = bytes({2, 2}) + ascii("t") +
+            bytes({3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                   0xff, 0, 0, 0, 0, 0x75, 0x30, 0});
+  CHECK(encode_to_bytes(2, req) == v2);
+  check_hostile<delete_records_request>(v2, 2);
+  delete_records_response resp;
+  resp.topics.push_back({"t", {{0, 10, error_code::none}, {1, -1, error_code::offset_out_of_range}}});
+  auto r2 = bytes({0, 0, 0, 0, 2, 2}) + ascii("t") +
+            bytes({3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0,                       // p0 low 10
+                   0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 1, 0,   // p1 out of range
+                   0, 0});
+  CHECK(encode_to_bytes(2, resp) == r2);
+  CHECK(check_reencodes<delete_records_response>(r2, 2).topics[0].partitions[1].error ==
+        error_code::offset_out_of_range);
+  check_hostile<delete_records_response>(r2, 2);
+  reader r(v0.data(), v0.size());
+  delete_records_request bad;
+  CHECK_FALSE(decode(r, 3, bad));
+}
+
+TEST_CASE("describe_producers: v0 (flexible) round trips from literal bytes") {
+  auto req_b = bytes({2, 2}) + ascii("t") + bytes({3, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0});
+  auto req = check_reencodes<describe_producers_request>(req_b, 0);
+  REQUIRE(req.topics.size() == 1);
+  CHECK(req.topics[0].partition_indexes == std::vector<int32_t>{0, 4});
+  check_hostile<describe_producers_request>(req_b, 0);
+  describe_producers_response resp;
+  resp.topics.push_back({"t", {}});
+  describe_producers_partition p;
+  p.partition_index = 0;
+  p.active_producers.push_back({5, 1, 49, 1700000000000, -1, -1});
+  resp.topics[0].partitions.push_back(p);
+  auto resp_b = bytes({0, 0, 0, 0, 2, 2}) + ascii("t") +
+                bytes({2, 0, 0, 0, 0, 0, 0, 0,                                     // partition 0, no error, null message
+                       2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 1, 0, 0, 0, 49,         // id 5, epoch 1, last seq 49
+                       0, 0, 0x01, 0x8b, 0xcf, 0xe5, 0x68, 0x00,                   // last timestamp
+                       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, // -1, -1, tags
+                       0, 0, 0});
+  CHECK(encode_to_bytes(0, resp) == resp_b);
+  CHECK(check_reencodes<describe_producers_response>(resp_b, 0).topics[0].partitions[0].active_producers[0].last_sequence == 49);
+  check_hostile<describe_producers_response>(resp_b, 0);
 }

@@ -186,10 +186,40 @@ TEST_CASE("fetch: hostile inputs") {
   }
   SUBCASE("unsupported versions") {
     buffer b = fetch_v4_literal();
-    for (int16_t v : {3, 12}) {
+    for (int16_t v : {-1, 12}) {
       reader r(b.data(), b.size());
       fetch_request req;
       CHECK_FALSE(decode(r, v, req));
     }
   }
+}
+
+TEST_CASE("fetch: v0-3 requests have no isolation level (v0-2 no max_bytes); answers no LSO, v0 no throttle") {
+  // v0 request: replica -1, max_wait 100, min_bytes 0, topic "t" partition 1 offset 5 max 1 MiB.
+  auto v0 = bytes({0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00,
+                   0x00, 0x00, 0x00, 0x01, 0x00, 0x01}) +
+            ascii("t") +
+            bytes({0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 5, 0x00, 0x10, 0x00, 0x00});
+  auto req = check_reencodes<fetch_request>(v0, 0);
+  CHECK(req.max_bytes == 0x7fffffff); // no limit before v3
+  CHECK(req.isolation_level == 0);
+  CHECK(req.topics[0].partitions[0].fetch_offset == 5);
+  check_hostile<fetch_request>(v0, 0);
+  const char rec[] = "abc";
+  fetch_response resp;
+  resp.throttle_time_ms = 0;
+  resp.responses.push_back({"t", {}});
+  fetch_partition_data p;
+  p.partition_index = 1;
+  p.high_watermark = 9;
+  p.records = byte_span{rec, 3};
+  resp.responses[0].partitions.push_back(p);
+  auto body = bytes({0x00, 0x00, 0x00, 0x01, 0x00, 0x01}) + ascii("t") +
+              bytes({0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, // partition 1, no error
+                     0, 0, 0, 0, 0, 0, 0, 9,                                     // high watermark 9
+                     0x00, 0x00, 0x00, 0x03}) +
+              ascii("abc");
+  CHECK(encode_to_bytes(0, resp) == body);
+  CHECK(encode_to_bytes(3, resp) == bytes({0, 0, 0, 0}) + body);
+  check_hostile<fetch_response>(body, 0);
 }

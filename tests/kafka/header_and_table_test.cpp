@@ -19,8 +19,8 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
     int16_t min, max, flex;
   };
   const expect rows[] = {
-    {api_key::produce, 3, 7, 9},          {api_key::fetch, 4, 11, 12},
-    {api_key::list_offsets, 1, 7, 6},     {api_key::metadata, 0, 8, 9},
+    {api_key::produce, 0, 7, 9},          {api_key::fetch, 0, 11, 12},
+    {api_key::list_offsets, 0, 7, 6},     {api_key::metadata, 0, 8, 9},
     {api_key::offset_commit, 0, 7, 8},    {api_key::offset_fetch, 0, 5, 6},
     {api_key::find_coordinator, 0, 2, 3}, {api_key::join_group, 0, 5, 6},
     {api_key::heartbeat, 0, 3, 4},        {api_key::leave_group, 0, 3, 4},
@@ -32,6 +32,7 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
     {api_key::describe_log_dirs, 0, 4, 2}, {api_key::delete_groups, 0, 2, 2},
     {api_key::alter_partition_reassignments, 0, 0, 0}, {api_key::list_partition_reassignments, 0, 0, 0},
     {api_key::offset_delete, 0, 0, never_flexible}, {api_key::describe_cluster, 0, 1, 0},
+    {api_key::delete_records, 0, 2, 2}, {api_key::describe_producers, 0, 0, 0},
   };
   CHECK(api_table().size == sizeof(rows) / sizeof(rows[0]));
   for (const auto& e : rows) {
@@ -46,7 +47,8 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
         e.key != api_key::describe_configs && e.key != api_key::describe_log_dirs &&
         e.key != api_key::offset_for_leader_epoch &&
         e.key != api_key::delete_groups && e.key != api_key::describe_cluster &&
-        e.key != api_key::alter_partition_reassignments && e.key != api_key::list_partition_reassignments)
+        e.key != api_key::alter_partition_reassignments && e.key != api_key::list_partition_reassignments &&
+        e.key != api_key::delete_records && e.key != api_key::describe_producers)
       CHECK(row->max_version < row->first_flexible);
   }
   int16_t prev = -1;
@@ -58,7 +60,7 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
   CHECK(find_api(int16_t{-1}) == nullptr);
   CHECK(is_supported(api_key::fetch, 11));
   CHECK_FALSE(is_supported(api_key::fetch, 12));
-  CHECK_FALSE(is_supported(api_key::produce, 2));
+  CHECK(is_supported(api_key::produce, 0)); // message sets, converted (messages/legacy_records.hpp)
   CHECK(is_flexible(18, 3));
   CHECK_FALSE(is_flexible(18, 2));
   CHECK_FALSE(is_flexible(4, 100));
@@ -76,7 +78,9 @@ TEST_CASE("api table: the broker handles every API it lists") {
                     api_key::delete_groups,
                     api_key::offset_delete, api_key::describe_cluster})
     CHECK(find_api(k)->implemented);
-  CHECK(find_api(int16_t{21}) == nullptr); // DeleteRecords: not in the table
+  CHECK(find_api(int16_t{21})->implemented); // DeleteRecords
+  CHECK(find_api(int16_t{61})->implemented); // DescribeProducers
+  CHECK(find_api(int16_t{24}) == nullptr);   // AddPartitionsToTxn: not in the table
 }
 
 TEST_CASE("errors: numbers, names and retriability") {

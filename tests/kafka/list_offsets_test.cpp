@@ -129,9 +129,39 @@ TEST_CASE("list_offsets: v6 and v7 are flexible (compact strings and arrays, tag
   check_hostile<list_offsets_response>(resp_b, 7);
 }
 
-TEST_CASE("list_offsets: v0 and v8 are refused") {
+TEST_CASE("list_offsets: v0 asks with max_num_offsets and is answered with an offset array") {
+  auto req_b = bytes({0xff, 0xff, 0xff, 0xff,                               // replica -1
+                      0x00, 0x00, 0x00, 0x01, 0x00, 0x01}) +                // 1 topic
+               ascii("t") +
+               bytes({0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x03,       // 1 partition: 3
+                      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,       // timestamp -2 (earliest)
+                      0x00, 0x00, 0x00, 0x01});                             // max_num_offsets 1
+  auto req = check_reencodes<list_offsets_request>(req_b, 0);
+  REQUIRE(req.topics.size() == 1);
+  CHECK(req.topics[0].partitions[0].timestamp == list_offsets_earliest);
+  CHECK(req.topics[0].partitions[0].max_num_offsets == 1);
+  check_hostile<list_offsets_request>(req_b, 0);
+  list_offsets_response resp;
+  resp.topics.push_back({"t", {}});
+  resp.topics[0].partitions.push_back({3, error_code::none, 123, 42, 7});
+  resp.topics[0].partitions.push_back({4, error_code::unknown_topic_or_partition, -1, -1, -1});
+  auto resp_b = bytes({0x00, 0x00, 0x00, 0x01, 0x00, 0x01}) + ascii("t") +
+                bytes({0x00, 0x00, 0x00, 0x02,                                    // 2 partitions
+                       0x00, 0x00, 0x00, 0x03, 0x00, 0x00,                        // 3: no error
+                       0x00, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 42,           //    offsets [42]
+                       0x00, 0x00, 0x00, 0x04, 0x00, 0x03,                        // 4: unknown
+                       0x00, 0x00, 0x00, 0x00});                                  //    offsets []
+  CHECK(encode_to_bytes(0, resp) == resp_b);
+  reader r(resp_b.data(), resp_b.size());
+  list_offsets_response back;
+  REQUIRE(decode(r, 0, back));
+  CHECK(back.topics[0].partitions[0].offset == 42);
+  CHECK(back.topics[0].partitions[1].offset == -1);
+}
+
+TEST_CASE("list_offsets: v8 is refused") {
   auto b = bytes({0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00});
-  for (int16_t v : {0, 8}) {
+  for (int16_t v : {8}) {
     reader r(b.data(), b.size());
     list_offsets_request req;
     CHECK_FALSE(decode(r, v, req));

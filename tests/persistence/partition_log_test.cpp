@@ -490,3 +490,37 @@ TEST_CASE("partition_log: flush counters") {
   CHECK(log->flush() == errc::ok);
   CHECK(log->flush_count() == 3);
 }
+
+TEST_CASE("partition_log: advance_log_start (DeleteRecords) deletes whole segments below it and survives reopen") {
+  temp_dir d;
+  log_config cfg;
+  const auto one = static_cast<int64_t>(make_batch(2, "b0", 1000).size());
+  cfg.segment_bytes = one * 3; // three batches (six offsets) per segment: bases 0, 6, 12, 18
+  auto log = open_ok(d.path, cfg);
+  append_batches(*log, 0, 10, 2, 1000);
+  REQUIRE(log->segment_base_offsets() == std::vector<int64_t>{0, 6, 12, 18});
+  CHECK(log->advance_log_start(21) == errc::offset_out_of_range); // beyond the log end
+  CHECK(log->advance_log_start(0) == errc::ok);                   // nothing to do
+  REQUIRE(log->advance_log_start(9) == errc::ok);
+  CHECK(log->log_start_offset() == 9);
+  CHECK(log->segment_base_offsets() == std::vector<int64_t>{6, 12, 18});
+  CHECK_FALSE(fs::exists(d.file(0, ".log")));
+  std::vector<char> out;
+  CHECK(log->read(8, 1 << 20, out) == errc::offset_out_of_range);
+  REQUIRE(log->read(9, 1 << 20, out) == errc::ok);
+  CHECK(batch_bases(out).front() == 8); // the batch holding 9 (a consumer skips offset 8)
+  CHECK(log->advance_log_start(4) == errc::ok); // below the start: stays
+  CHECK(log->log_start_offset() == 9);
+  // Survives a clean reopen and a crash.
+  log->close();
+  log = open_ok(d.path, cfg);
+  CHECK(log->log_start_offset() == 9);
+  REQUIRE(log->advance_log_start(20) == errc::ok); // the log end: every closed segment goes
+  CHECK(log->segment_base_offsets() == std::vector<int64_t>{18});
+  crash(log);
+  log = open_ok(d.path, cfg);
+  CHECK(log->log_start_offset() == 20);
+  CHECK(log->log_end_offset() == 20);
+  append_batches(*log, 10, 1, 2, 1000);
+  CHECK(log->log_end_offset() == 22);
+}

@@ -186,3 +186,20 @@ TEST_CASE("an SPS1 snapshot (before last-write times) still loads, its producers
   CHECK(loaded->expire(5'000, 1'000) == 0);                          // unknown age: the clock starts now
   CHECK(loaded->expire(6'000, 1'000) == 1);
 }
+
+TEST_CASE("summaries: every producer by id, with its epoch, last sequence and last write (DescribeProducers)") {
+  producer_state st;
+  st.record(batch(9, 2, 0, 5), 10, 5000);
+  st.record(batch(7, 0, 0, 10), 100, 4000);
+  st.record(batch(7, 0, 10, 3), 110, 4500);
+  auto s = st.summaries();
+  REQUIRE(s.size() == 2);
+  CHECK(s[0].producer_id == 7);
+  CHECK(s[0].epoch == 0);
+  CHECK(s[0].last_sequence == 12);
+  CHECK(s[0].last_timestamp_ms == 4500);
+  CHECK(s[1].producer_id == 9);
+  CHECK(s[1].epoch == 2);
+  CHECK(s[1].last_sequence == 4);
+  CHECK(producer_state{}.summaries().empty());
+}
