@@ -175,6 +175,45 @@ def incremental(version):
     print("IncrementalAlterConfigs v%d: set, delete, append; APPEND on a scalar INVALID_CONFIG" % version)
 
 
+def raw_flexible():
+    """AlterConfigs v2 and CreatePartitions v2-3 (flexible; no client above sends them) over raw TCP."""
+    def cs(x):
+        return uvarint(len(x) + 1) + x
+
+    def call(key, version, body):
+        sock = connect(port)
+        sock.sendall(frame(header(key, version, 11) + b"\0" + body))
+        r = read_response(sock)
+        sock.close()
+        assert r is not None, "API %d v%d closed the connection" % (key, version)
+        return r
+
+    # AlterConfigs v2: alt2's overrides become exactly retention.ms=7777.
+    body = uvarint(2) + i8(2) + cs(b"alt2") + uvarint(2) + cs(b"retention.ms") + cs(b"7777") + b"\0" + b"\0"
+    r = call(33, 2, body + i8(0) + b"\0")
+    err, = struct.unpack_from(">h", r, 4 + 1 + 4 + 1)
+    assert err == 0, err
+    # CreatePartitions v3 with a manual assignment on broker 1 (validate only), then v2 for real: 1 -> 2.
+    def grow(version, count, validate_only, assignment):
+        a = uvarint(0) if assignment is None else uvarint(2) + uvarint(2) + i32(assignment) + b"\0"
+        body = uvarint(2) + cs(b"alt2") + i32(count) + a + b"\0" + i32(30000) + i8(1 if validate_only else 0) + b"\0"
+        r = call(37, version, body)
+        pos = 4 + 1 + 4 + 1
+        n = r[pos] - 1
+        pos += 1 + n
+        return struct.unpack_from(">h", r, pos)[0]
+    assert grow(3, 2, True, 1) == 0
+    assert grow(3, 2, True, 9) == 39  # INVALID_REPLICA_ASSIGNMENT: no broker 9
+    assert grow(2, 2, False, None) == 0
+    assert grow(2, 2, False, None) == INVALID_PARTITIONS
+    from kafka.admin import KafkaAdminClient
+    a = KafkaAdminClient(bootstrap_servers=bootstrap)
+    cfg = topic_configs(a, "alt2")
+    a.close()
+    assert cfg["retention.ms"] == ("7777", DYNAMIC_TOPIC), cfg["retention.ms"]
+    print("AlterConfigs v2 and CreatePartitions v2-v3 (flexible) over TCP")
+
+
 if len(sys.argv) > 2 and sys.argv[2] == "after-restart":
     consume_new()
     start, end = log_start("alt", 0)
@@ -186,3 +225,4 @@ else:
     consume_new()
     incremental(0)
     incremental(1)
+    raw_flexible()

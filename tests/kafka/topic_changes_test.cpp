@@ -147,3 +147,28 @@ TEST_CASE("create_partitions: responses in every version") {
   CHECK(carries_error(resp));
   check_hostile<create_partitions_response>(v2, 2);
 }
+
+TEST_CASE("captured: AlterConfigs and CreatePartitions bodies as kafka-python 2.0.2 and librdkafka 2.0.2 sent them") {
+  // Recorded through a logging TCP proxy in front of samsa (request header stripped).
+  // kafka-python: alter_configs([topic cap: retention.ms=1000]) -> AlterConfigs v1.
+  buffer kp_alter = bytes({0, 0, 0, 1, 2, 0, 3, 99, 97, 112, 0, 0, 0, 1, 0, 12, 114, 101, 116, 101, 110, 116, 105, 111,
+                           110, 46, 109, 115, 0, 4, 49, 48, 48, 48, 0});
+  auto a = check_reencodes<alter_configs_request>(kp_alter, 1);
+  CHECK(a.resources.at(0).resource_name == "cap");
+  CHECK(a.resources.at(0).configs.at(0).value == std::optional<std::string>("1000"));
+  // librdkafka (confluent-kafka 1.7.0): alter_configs([topic cap: retention.ms=2000]) -> AlterConfigs v0.
+  buffer rd_alter = bytes({0, 0, 0, 1, 2, 0, 3, 99, 97, 112, 0, 0, 0, 1, 0, 12, 114, 101, 116, 101, 110, 116, 105, 111,
+                           110, 46, 109, 115, 0, 4, 50, 48, 48, 48, 0});
+  CHECK(check_reencodes<alter_configs_request>(rd_alter, 0).resources.at(0).configs.at(0).value
+        == std::optional<std::string>("2000"));
+  // kafka-python: create_partitions({cap: 2}) -> CreatePartitions v1, timeout 30 s.
+  buffer kp_grow = bytes({0, 0, 0, 1, 0, 3, 99, 97, 112, 0, 0, 0, 2, 255, 255, 255, 255, 0, 0, 117, 48, 0});
+  auto g = check_reencodes<create_partitions_request>(kp_grow, 1);
+  CHECK(g.topics.at(0).count == 2);
+  CHECK_FALSE(g.topics.at(0).assignments.has_value());
+  // librdkafka: create_partitions([cap: 3]) -> CreatePartitions v0, timeout 60 s.
+  buffer rd_grow = bytes({0, 0, 0, 1, 0, 3, 99, 97, 112, 0, 0, 0, 3, 255, 255, 255, 255, 0, 0, 234, 96, 0});
+  auto r = check_reencodes<create_partitions_request>(rd_grow, 0);
+  CHECK(r.topics.at(0).count == 3);
+  CHECK(r.timeout_ms == 60000);
+}
