@@ -79,6 +79,24 @@ for p in 2 3 4; do
 done
 echo "20 acks=all records written to and read from each new partition"
 
+# Retention lowered through a non-controller node takes effect on the live leader: old segments go.
+"$SAMSA" topics create rt --partitions 1 --replication-factor 3 --config segment.bytes=1024 $BA >/dev/null \
+  || fail "topics create rt"
+seq 1 200 | sed 's/$/-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/' \
+  | timeout 60 kcat -P -b "127.0.0.1:${KAFKA[$a]}" -t rt -p 0 -X acks=all -X linger.ms=0 -X batch.num.messages=5 \
+  || fail "kcat produce to rt"
+"$SAMSA" topics alter rt --config retention.bytes=2048 $BB >/dev/null || fail "topics alter rt retention.bytes"
+trimmed() {
+  local i
+  for i in 1 2 3; do
+    "$SAMSA" topics describe rt --broker "127.0.0.1:${NATIVE[$i]}" 2>/dev/null \
+      | grep -q "LogStartOffset: [1-9][0-9]*.*LogEndOffset: 200" && return 0
+  done
+  return 1
+}
+ms=$(wait_for 30 trimmed) || fail "retention.bytes=2048 did not advance rt-0's log start on its leader"
+echo "retention.bytes lowered through node $b: rt-0's leader deleted its old segments after ${ms} ms"
+
 kill_node "$b"
 start_node "$b" --set broker.session.timeout.ms=60000
 wait_started "$b"
