@@ -26,11 +26,8 @@ caf::result<topic_description> propose_topic_change(controller_ptr self, const s
   if (!t)
     return make_error(api_errc::unknown_topic_or_partition, "unknown topic '" + topic + "'");
   auto desc = cluster::describe_topic(after, *t);
-  if (validate_only || d.records.empty()) {
-    if (validate_only)
-      st.topics.proposal_failed(d.records); // nothing proposed: forget it as in flight
+  if (validate_only || d.records.empty())
     return desc;
-  }
   auto rp = self->make_response_promise<topic_description>();
   propose(self, d.records, [=](caf::expected<int64_t> idx) mutable {
     if (!idx) {
@@ -47,7 +44,8 @@ caf::result<topic_description> propose_topic_change(controller_ptr self, const s
 
 caf::result<topic_description> alter_topic_configs(controller_ptr self, topic_config_change& change) {
   auto& st = self->state;
-  auto d = st.topics.alter_configs(*st.image, change.topic, to_alters(change.ops), change.incremental);
+  auto d = st.topics.alter_configs(*st.image, change.topic, to_alters(change.ops), change.incremental,
+                                   change.validate_only);
   if (d.error != cluster::change_error::none)
     return make_error(to_api_errc(d.error), d.reason);
   return propose_topic_change(self, change.topic, d, change.validate_only,
@@ -61,7 +59,7 @@ caf::result<topic_description> create_partitions(controller_ptr self, partition_
   ctx.start = rd();
   ctx.shift = rd();
   ctx.live = st.control->unfenced_brokers(*st.image);
-  auto d = st.topics.create_partitions(*st.image, inc.topic, inc.count, inc.assignments, ctx);
+  auto d = st.topics.create_partitions(*st.image, inc.topic, inc.count, inc.assignments, ctx, inc.validate_only);
   if (d.error != cluster::change_error::none)
     return make_error(to_api_errc(d.error), d.reason);
   return propose_topic_change(self, inc.topic, d, inc.validate_only,

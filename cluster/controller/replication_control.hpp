@@ -197,12 +197,14 @@ public:
   topic_decision create_topic(const metadata_image& img, const create_topic_request& req,
                               const create_topic_context& ctx);
   topic_decision delete_topic(const metadata_image& img, const std::string& name);
-  // controller/topic_changes.cpp
+  // controller/topic_changes.cpp. validate_only: decided as for real, but nothing is remembered as in flight
+  // (so a validation never disturbs a real change proposed before it).
   topic_change_decision alter_configs(const metadata_image& img, const std::string& topic,
-                                      const std::vector<config_alter>& ops, bool incremental);
+                                      const std::vector<config_alter>& ops, bool incremental,
+                                      bool validate_only = false);
   topic_change_decision create_partitions(const metadata_image& img, const std::string& topic, int32_t count,
                                           const std::vector<std::vector<int32_t>>& assignments,
-                                          const create_topic_context& ctx);
+                                          const create_topic_context& ctx, bool validate_only = false);
   producer_ids_decision allocate_producer_ids(const metadata_image& img, int32_t node_id, int64_t broker_epoch);
 
   // The partition changes that go with the broker records of `batch` (fence_broker, unfence_broker,

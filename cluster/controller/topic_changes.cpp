@@ -7,7 +7,8 @@
 namespace samsa::cluster {
 
 topic_change_decision replication_control::alter_configs(const metadata_image& img, const std::string& topic,
-                                                         const std::vector<config_alter>& ops, bool incremental) {
+                                                         const std::vector<config_alter>& ops, bool incremental,
+                                                         bool validate_only) {
   forget_settled(img);
   auto t = img.topic_by_name(topic);
   if (!t || deleting_.count(t->topic_id))
@@ -25,7 +26,7 @@ topic_change_decision replication_control::alter_configs(const metadata_image& i
     d.records.push_back(std::move(c));
   d.configs = std::move(r.configs);
   d.partitions = static_cast<int32_t>(t->partitions.size());
-  if (!d.records.empty())
+  if (!d.records.empty() && !validate_only)
     configs_in_flight_[topic] = d.configs;
   return d;
 }
@@ -33,7 +34,7 @@ topic_change_decision replication_control::alter_configs(const metadata_image& i
 topic_change_decision replication_control::create_partitions(const metadata_image& img, const std::string& topic,
                                                              int32_t count,
                                                              const std::vector<std::vector<int32_t>>& assignments,
-                                                             const create_topic_context& ctx) {
+                                                             const create_topic_context& ctx, bool validate_only) {
   forget_settled(img);
   auto t = img.topic_by_name(topic);
   if (!t || deleting_.count(t->topic_id) || t->partitions.empty())
@@ -79,7 +80,8 @@ topic_change_decision replication_control::create_partitions(const metadata_imag
   if (auto committed = img.configs(config_resource::topic, topic))
     d.configs = *committed;
   d.partitions = count;
-  growing_[t->topic_id] = count;
+  if (!validate_only)
+    growing_[t->topic_id] = count;
   return d;
 }
 

@@ -120,6 +120,10 @@ TEST_CASE("controller: config records for the changed keys only, built on a chan
   auto d2 = h.ctl.alter_configs(h.img(), "t", {op("flush.ms", alter_op::set, "10")}, true);
   REQUIRE(d2.error == change_error::none);
   CHECK(d2.configs == configs{{"retention.ms", "2000"}, {"flush.ms", "10"}});
+  // A validation on top neither records a change in flight nor forgets d2's.
+  auto check = h.ctl.alter_configs(h.img(), "t", {op("flush.ms", alter_op::set, "99")}, true, true);
+  CHECK(check.configs.at("flush.ms") == "99");
+  CHECK(h.ctl.alter_configs(h.img(), "t", {}, true).configs.at("flush.ms") == "10");
   h.commit(d.records);
   h.commit(d2.records);
   CHECK(*h.img().configs(config_resource::topic, "t") == configs{{"retention.ms", "2000"}, {"flush.ms", "10"}});
@@ -137,6 +141,8 @@ TEST_CASE("controller: new partitions are placed with partition 0's replication 
   h.brokers(3);
   h.topic("t", {{1, 2}, {2, 3}});
   create_topic_context ctx;
+  // A validation decides as for real but leaves nothing in flight.
+  CHECK(h.ctl.create_partitions(h.img(), "t", 4, {}, ctx, true).records.size() == 2);
   auto d = h.ctl.create_partitions(h.img(), "t", 4, {}, ctx);
   REQUIRE(d.error == change_error::none);
   REQUIRE(d.records.size() == 2);
