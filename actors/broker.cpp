@@ -155,6 +155,17 @@ broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, 
         return cluster_describe_topics(self, std::move(names));
       return handle_describe_topics(self, names);
     },
+    [=](describe_atom, configs_atom, std::string& topic) { return handle_describe_topic_configs(self, topic); },
+    [=](alter_atom, topic_config_change& change) -> caf::result<topic_description> {
+      if (clustered(self->state))
+        return cluster_alter_topic(self, std::move(change));
+      return handle_alter_topic_configs(self, change);
+    },
+    [=](create_atom, partition_increase& inc) -> caf::result<topic_description> {
+      if (clustered(self->state))
+        return cluster_create_partitions(self, std::move(inc));
+      return handle_create_partitions(self, inc);
+    },
     [=](image_atom, image_ptr& img) { on_image(self, std::move(img)); },
     [=](replica_fetch_atom, replica_fetch_request& req) { return delegate_replica_fetch(self, req); },
     [=](epoch_end_atom, epoch_end_request& req) { return delegate_epoch_end(self, req); },

@@ -147,10 +147,18 @@ void on_image(broker_ptr self, image_ptr img) {
       if (st.store->create_topic(rec) != persistence::errc::ok)
         spdlog::warn("cluster: cannot record topic {} in the metadata database: {}", rec.name, st.store->last_error());
       changed = true;
-    } else if (stored->configs != rec.configs) {
-      st.store->set_topic_configs(rec.name, rec.configs);
-      changed = true;
+    } else {
+      if (stored->configs != rec.configs) {
+        st.store->set_topic_configs(rec.name, rec.configs);
+        changed = true;
+      }
+      if (stored->partitions < rec.partitions) { // CreatePartitions
+        st.store->set_partition_count(rec.name, rec.partitions);
+        changed = true;
+      }
     }
+    // Overrides changed while the replicas run (AlterConfigs): they apply them at once.
+    const bool reconfigured = !fresh && stored && stored->configs != rec.configs;
     if (fresh)
       spdlog::info("cluster: topic {} (id {}, {} partition{})", rec.name, rec.topic_id, rec.partitions,
                    rec.partitions == 1 ? "" : "s");
@@ -184,6 +192,10 @@ void on_image(broker_ptr self, image_ptr img) {
         // A replica reassigned away while this node was down: its directory is the only trace.
         remove_stale_replica(st, rec.name, static_cast<int32_t>(p));
       }
+    }
+    if (reconfigured) {
+      push_topic_configs(st, entry);
+      spdlog::info("cluster: topic {} has new config overrides: applied to its local replicas", rec.name);
     }
   }
   publish_leadership(self); // replicas whose leader, epochs or ISR changed switch role or apply the ISR
@@ -221,6 +233,14 @@ caf::result<topic_description> cluster_create_topic(broker_ptr self, topic_spec 
 
 caf::result<bool> cluster_delete_topic(broker_ptr self, std::string name) {
   return ask_controller<bool>(self, delete_atom::value, std::move(name));
+}
+
+caf::result<topic_description> cluster_alter_topic(broker_ptr self, topic_config_change change) {
+  return ask_controller<topic_description>(self, alter_atom::value, std::move(change));
+}
+
+caf::result<topic_description> cluster_create_partitions(broker_ptr self, partition_increase inc) {
+  return ask_controller<topic_description>(self, create_atom::value, std::move(inc));
 }
 
 caf::result<std::vector<topic_description>> cluster_describe_topics(broker_ptr self, std::vector<std::string> names) {

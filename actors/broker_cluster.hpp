@@ -28,6 +28,8 @@ caf::error leadership_error(const broker_state& st, const std::string& topic, in
 // while a leader is being elected, up to the request timeout.
 caf::result<topic_description> cluster_create_topic(broker_ptr self, topic_spec spec);
 caf::result<bool> cluster_delete_topic(broker_ptr self, std::string name);
+caf::result<topic_description> cluster_alter_topic(broker_ptr self, topic_config_change change);
+caf::result<topic_description> cluster_create_partitions(broker_ptr self, partition_increase inc);
 // Topics as the image describes them (leader, epoch, replicas, ISR), with the log offsets of the
 // partitions this node leads.
 caf::result<std::vector<topic_description>> cluster_describe_topics(broker_ptr self, std::vector<std::string> names);

@@ -14,6 +14,8 @@ namespace {
 constexpr auto request_timeout = timeouts::request;
 using cluster::max_partitions_per_topic; // the single node and the controller refuse alike
 
+} // namespace
+
 topic_description describe_record(const persistence::topic_record& rec) {
   topic_description d;
   d.name = rec.name;
@@ -24,7 +26,16 @@ topic_description describe_record(const persistence::topic_record& rec) {
   return d;
 }
 
-} // namespace
+caf::error check_partition_dirs_free(const broker_state& st, const std::string& topic, int32_t from, int32_t to) {
+  for (int32_t p = from; p < to; ++p) {
+    auto d = partition_dir(st.cfg, topic, p);
+    if (persistence::holds_log_data(d))
+      return make_error(api_errc::storage_error, "directory " + d.string() + " already holds records of a topic this "
+                                                   "node does not know; move it away before creating partition "
+                                                   + std::to_string(p) + " of topic '" + topic + "'");
+  }
+  return {};
+}
 
 void save_snapshot(broker_state& st) {
   // A versioned Boost blob of the metadata image: what a joining replica will bootstrap from.
@@ -57,13 +68,8 @@ caf::expected<persistence::topic_record> create_topic(broker_ptr self, topic_spe
   rec.replication_factor = spec.replication_factor;
   rec.configs = spec.configs;
   rec.created_ms = wall_clock_ms(); // shown to users: wall time
-  for (int32_t p = 0; p < rec.partitions; ++p) {
-    auto d = partition_dir(st.cfg, rec.name, p);
-    if (persistence::holds_log_data(d))
-      return make_error(api_errc::storage_error, "directory " + d.string() + " already holds records of a topic this "
-                                                   "node does not know; move it away before creating topic '"
-                                                   + rec.name + "'");
-  }
+  if (auto e = check_partition_dirs_free(st, rec.name, 0, rec.partitions))
+    return e;
   if (spec.validate_only)
     return rec;
   if (auto e = st.store->create_topic(rec); e != persistence::errc::ok)

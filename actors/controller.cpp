@@ -387,6 +387,16 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
     },
     [=](create_atom, topic_spec& spec) { return create_topic(self, spec); },
     [=](delete_atom, std::string& name) { return delete_topic(self, name); },
+    [=](alter_atom, topic_config_change& change) -> caf::result<topic_description> {
+      if (!active(self))
+        return forward_to_leader<topic_description>(self, alter_atom::value, std::move(change));
+      return alter_topic_configs(self, change);
+    },
+    [=](create_atom, partition_increase& inc) -> caf::result<topic_description> {
+      if (!active(self))
+        return forward_to_leader<topic_description>(self, create_atom::value, std::move(inc));
+      return create_partitions(self, inc);
+    },
     [=](producer_id_atom, int32_t node, int64_t epoch) { return allocate_producer_ids(self, node, epoch); },
     [=](alter_isr_atom, alter_partition_request& req) -> caf::result<alter_partition_reply> {
       if (!active(self))

@@ -56,4 +56,9 @@ bool controlled_shutdown(controller_ptr self, int32_t node);
 // The timer: leadership back to preferred replicas every leader_imbalance_check_interval_ms.
 void rebalance_if_due(controller_ptr self);
 
+// actors/controller_topics.cpp, on the active controller: config changes and partition increases of a
+// topic, proposed and answered once the image shows them.
+caf::result<topic_description> alter_topic_configs(controller_ptr self, topic_config_change& change);
+caf::result<topic_description> create_partitions(controller_ptr self, partition_increase& inc);
+
 } // namespace samsa::actors

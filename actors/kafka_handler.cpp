@@ -244,6 +244,9 @@ caf::behavior kafka_handler(kafka_handler_ptr self, kafka_listener_config cfg) {
         case kafka::api_key::describe_producers: return handle_describe_producers(self, req);
         case kafka::api_key::alter_partition_reassignments: return handle_alter_partition_reassignments(self, req);
         case kafka::api_key::list_partition_reassignments: return handle_list_partition_reassignments(self, req);
+        case kafka::api_key::alter_configs: return handle_alter_configs(self, req);
+        case kafka::api_key::incremental_alter_configs: return handle_incremental_alter_configs(self, req);
+        case kafka::api_key::create_partitions: return handle_create_partitions(self, req);
         default: return close_connection();
       }
     },

@@ -18,6 +18,7 @@
 
 #include "actors/kafka_session.hpp"
 #include "cluster/group_errc.hpp"
+#include "messages/kafka/alter_configs.hpp"
 #include "messages/kafka/errors.hpp"
 #include "messages/kafka/metadata.hpp"
 #include "messages/kafka/request_header.hpp"
@@ -161,5 +162,33 @@ caf::result<kafka_reply> handle_offset_delete(kafka_handler_ptr self, const kafk
 caf::result<kafka_reply> handle_describe_cluster(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_alter_partition_reassignments(kafka_handler_ptr self, const kafka_request& req);
 caf::result<kafka_reply> handle_list_partition_reassignments(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_alter_configs(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_incremental_alter_configs(kafka_handler_ptr self, const kafka_request& req);
+caf::result<kafka_reply> handle_create_partitions(kafka_handler_ptr self, const kafka_request& req);
+
+// What AlterConfigs and IncrementalAlterConfigs share (kafka_alter_configs.cpp): one resource of the
+// request, and the answer for all of them (topic changes asked of the broker, the rest refused in place).
+struct config_resource_change {
+  int8_t type = 0;
+  topic_config_change change; // change.topic: the resource name
+};
+caf::result<kafka_reply> answer_alter_configs(kafka_handler_ptr self, std::vector<config_resource_change> resources,
+                                              std::function<kafka_reply(kafka::alter_configs_response)> encode);
+// The changes of a decoded (Incremental)AlterConfigs request; `op_of(entry)` is the entry's operation.
+template <class Request, class OpOf>
+std::vector<config_resource_change> config_changes_of(const Request& req, bool incremental, OpOf op_of) {
+  std::vector<config_resource_change> out;
+  for (const auto& res : req.resources) {
+    config_resource_change c;
+    c.type = res.resource_type;
+    c.change.topic = res.resource_name;
+    c.change.incremental = incremental;
+    c.change.validate_only = req.validate_only;
+    for (const auto& e : res.configs)
+      c.change.ops.push_back({e.name, op_of(e), e.value});
+    out.push_back(std::move(c));
+  }
+  return out;
+}
 
 } // namespace samsa::actors

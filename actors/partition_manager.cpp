@@ -96,13 +96,7 @@ partition_actor open_partition(caf::actor_system& sys, const cluster::server_con
   pc.topic = rec.name;
   pc.partition = p;
   pc.dir = partition_dir(cfg, rec.name, p);
-  pc.log = cluster::effective_log_config(cfg, rec.configs);
-  if (rec.name == cluster::offsets_topic) {
-    // Kafka's internal topic is always compacted; topics created before samsa could compact had
-    // retention.ms=-1 and the delete policy, which never deleted anything either.
-    pc.log.compact_policy = true;
-    pc.log.delete_policy = false;
-  }
+  pc.log = cluster::partition_log_config(cfg, rec.name, rec.configs);
   pc.node_id = cfg.node_id;
   pc.min_insync_replicas = cfg.min_insync_replicas;
   if (auto i = rec.configs.find("min.insync.replicas"); i != rec.configs.end())

@@ -248,6 +248,20 @@ partition_replica_actor::behavior_type role_behavior(self_ptr self, Append appen
     std::move(replica_fetch),
     std::move(epoch_end),
     [=](leadership_atom, partition_leadership& l) { on_leadership(self, std::move(l)); },
+    [=](topic_config_atom, persistence::log_config& log, int32_t min_isr) {
+      auto& st = self->state;
+      st.cfg.log = log;
+      st.cfg.min_insync_replicas = min_isr;
+      st.leadership.min_insync_replicas = min_isr;
+      if (st.log) {
+        st.log->set_config(log);
+        st.log->apply_retention(wall_clock_ms());
+        st.high_watermark = std::max(st.high_watermark, st.log->log_start_offset());
+      }
+      if (st.isr) // as start_leading: a minimum above the replica count would hold the HW for ever
+        apply_isr_effects(self, st.isr->set_min_insync_replicas(
+                                  std::min<int32_t>(min_isr, static_cast<int32_t>(st.leadership.replicas.size()))));
+    },
     [=](read_committed_atom, int64_t from, int32_t max_bytes) -> committed_read {
       auto& st = self->state;
       committed_read r;

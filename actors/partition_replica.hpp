@@ -93,6 +93,9 @@ using scrub_atom = caf::atom_constant<caf::atom("scrub")>;
 // after a backoff; both carry the role generation they were started in (stale ones are dropped).
 using isr_tick_atom = caf::atom_constant<caf::atom("isr_tick")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
+// Local only, from the node's broker: the topic's configs changed (AlterConfigs): the log settings and
+// min.insync.replicas apply from now on (retention runs at once).
+using topic_config_atom = caf::atom_constant<caf::atom("topic_cfg")>;
 
 // The actor's full interface: the public partition_actor, replication, and its own timers.
 using partition_replica_actor = partition_actor::extend<
@@ -100,7 +103,7 @@ using partition_replica_actor = partition_actor::extend<
   caf::replies_to<replica_fetch_atom, replica_fetch_request>::with<replica_fetch_response>,
   caf::replies_to<epoch_end_atom, epoch_end_request>::with<epoch_end_response>,
   caf::reacts_to<leadership_atom, partition_leadership>, caf::reacts_to<isr_tick_atom, uint64_t>,
-  caf::reacts_to<resume_atom, uint64_t>,
+  caf::reacts_to<resume_atom, uint64_t>, caf::reacts_to<topic_config_atom, persistence::log_config, int32_t>,
   caf::replies_to<read_committed_atom, int64_t, int32_t>::with<committed_read>>;
 
 struct pending_fetch {
@@ -209,5 +212,6 @@ api_errc check_leader_epoch(const partition_replica_state& st, int32_t epoch);
 
 } // namespace samsa::actors
 
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::persistence::log_config)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::actors::committed_read)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(samsa::actors::replica_progress)

@@ -154,6 +154,23 @@ std::string broker_synonym(const std::string& topic_key) {
   return s ? std::string(s->broker_key) : std::string{};
 }
 
+const char* source_name(config_source s) {
+  switch (s) {
+    case config_source::dynamic_topic: return "DYNAMIC_TOPIC_CONFIG";
+    case config_source::dynamic_broker: return "DYNAMIC_BROKER_CONFIG";
+    case config_source::dynamic_default_broker: return "DYNAMIC_DEFAULT_BROKER_CONFIG";
+    case config_source::static_broker: return "STATIC_BROKER_CONFIG";
+    case config_source::default_config: return "DEFAULT_CONFIG";
+    case config_source::unknown: break;
+  }
+  return "UNKNOWN";
+}
+
+config_type topic_config_type(const std::string& topic_key) {
+  const auto* s = find_synonym(topic_key);
+  return s ? s->type : config_type::string;
+}
+
 std::vector<config_entry> describe_topic_configs(const server_config& s,
                                                  const std::map<std::string, std::string>& overrides) {
   std::vector<config_entry> out;

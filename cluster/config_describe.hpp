@@ -73,6 +73,12 @@ std::vector<config_entry> describe_broker_configs(const server_config& s);
 // key without one in samsa (a test checks every topic key has one).
 std::string broker_synonym(const std::string& topic_key);
 
+// Kafka's name of a source ("DYNAMIC_TOPIC_CONFIG", "STATIC_BROKER_CONFIG", "DEFAULT_CONFIG", ...).
+const char* source_name(config_source s);
+
+// A topic key's Kafka type (config_type::list for cleanup.policy); string for a key samsa does not know.
+config_type topic_config_type(const std::string& topic_key);
+
 // Keeps the entries named in `keys` (all when keys is nullopt), in the order of `entries`.
 std::vector<config_entry> select_configs(std::vector<config_entry> entries,
                                          const std::optional<std::vector<std::string>>& keys);

@@ -179,4 +179,14 @@ std::optional<persistence::offset_change> decode_offset_change(const record& r) 
   return c;
 }
 
+persistence::log_config partition_log_config(const server_config& s, const std::string& topic,
+                                             const std::map<std::string, std::string>& configs) {
+  auto log = effective_log_config(s, configs);
+  if (topic == offsets_topic) {
+    log.compact_policy = true;
+    log.delete_policy = false;
+  }
+  return log;
+}
+
 } // namespace samsa::cluster

@@ -16,7 +16,11 @@
 #include <string_view>
 #include <vector>
 
+#include <map>
+
+#include "cluster/server_config.hpp"
 #include "messages/record_batch.hpp"
+#include "persistence/log_config.hpp"
 #include "persistence/offset_store.hpp"
 
 namespace samsa::cluster {
@@ -35,5 +39,11 @@ std::vector<record> encode_offset_changes(const std::vector<persistence::offset_
 // The change one record of the log stands for; nullopt for records this node does not materialise (group
 // metadata values, unknown key versions) and for malformed ones.
 std::optional<persistence::offset_change> decode_offset_change(const record& r);
+
+// The log config of a topic's partitions (at open and after a config change): the topic's effective
+// config, and for __consumer_offsets always compacted, whatever its overrides say (Kafka's internal topic;
+// samsa created it with retention.ms=-1 and the delete policy before it could compact).
+persistence::log_config partition_log_config(const server_config& s, const std::string& topic,
+                                             const std::map<std::string, std::string>& configs);
 
 } // namespace samsa::cluster

@@ -346,6 +346,9 @@ using controller_actor = caf::typed_actor<
   // not_leader (leader_hint) for a request from elsewhere, so a request is forwarded at most once.
   caf::replies_to<create_atom, topic_spec>::with<topic_description>,
   caf::replies_to<delete_atom, std::string>::with<bool>,
+  // Config changes (config records) and partition increases (partition records) of a topic.
+  caf::replies_to<alter_atom, topic_config_change>::with<topic_description>,
+  caf::replies_to<create_atom, partition_increase>::with<topic_description>,
   // (node id, broker epoch) -> the first id of a block of cluster::producer_id_block ids.
   caf::replies_to<producer_id_atom, int32_t, int64_t>::with<int64_t>,
   // AlterPartition from a partition leader (forwarded like create): the committed partition, or an error:

@@ -55,6 +55,8 @@ using image_atom = caf::atom_constant<caf::atom("image")>;
 using reassign_atom = caf::atom_constant<caf::atom("reassign")>;
 using delete_records_atom = caf::atom_constant<caf::atom("delrecs")>; // Kafka's DeleteRecords
 using producers_atom = caf::atom_constant<caf::atom("producers")>;    // Kafka's DescribeProducers
+using alter_atom = caf::atom_constant<caf::atom("alter")>;
+using configs_atom = caf::atom_constant<caf::atom("configs")>;
 
 // Special timestamps of ListOffsets, as in Kafka.
 constexpr int64_t latest_timestamp = -1;
@@ -181,6 +183,62 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cluster_info& x) {
   return f(caf::meta::type_name("cluster_info"), x.cluster_id, x.node_id, x.kafka_listener, x.native_listener,
            x.data_dir);
+}
+
+// -- changing a topic (rules in cluster/topic_alter.hpp) ----------------------------------------------
+
+// One key of a config change: op is Kafka's AlterConfigOp type (0 SET, 1 DELETE, 2 APPEND, 3 SUBTRACT).
+struct config_alteration {
+  std::string key;
+  int8_t op = 0;
+  std::optional<std::string> value;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, config_alteration& x) {
+  detail::opt_ref<std::string> v{x.value};
+  return f(caf::meta::type_name("config_alteration"), x.key, x.op, v);
+}
+
+// Changes a topic's config overrides: incremental (IncrementalAlterConfigs) applies `ops` key by key; not
+// incremental (AlterConfigs) makes the SETs in `ops` the whole set of overrides. Answered with the topic
+// (its overrides after the change) once stored (a cluster: committed), or without change for validate_only.
+struct topic_config_change {
+  std::string topic;
+  std::vector<config_alteration> ops;
+  bool incremental = true;
+  bool validate_only = false;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, topic_config_change& x) {
+  return f(caf::meta::type_name("topic_config_change"), x.topic, x.ops, x.incremental, x.validate_only);
+}
+
+// Grows a topic to `count` partitions (CreatePartitions); `assignments`: the replicas of each new partition
+// (empty: placed by the broker or controller). Answered with the topic as it is after the change.
+struct partition_increase {
+  std::string topic;
+  int32_t count = 0;
+  std::vector<std::vector<int32_t>> assignments;
+  bool validate_only = false;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, partition_increase& x) {
+  return f(caf::meta::type_name("partition_increase"), x.topic, x.count, x.assignments, x.validate_only);
+}
+
+// One effective config of a topic as DescribeConfigs reports it (cluster/config_describe.hpp); source is
+// Kafka's name (DYNAMIC_TOPIC_CONFIG, STATIC_BROKER_CONFIG, DEFAULT_CONFIG).
+struct topic_config_info {
+  std::string name;
+  std::optional<std::string> value;
+  std::string source;
+  bool read_only = false;
+  bool sensitive = false;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, topic_config_info& x) {
+  detail::opt_ref<std::string> v{x.value};
+  return f(caf::meta::type_name("topic_config_info"), x.name, v, x.source, x.read_only, x.sensitive);
 }
 
 // -- partition reassignment (cluster nodes; rules in cluster/controller/reassignment.hpp) --------------
@@ -491,6 +549,11 @@ using broker_actor = caf::typed_actor<
   caf::replies_to<delete_atom, std::string>::with<bool>,
   // An empty list describes every topic.
   caf::replies_to<describe_atom, std::vector<std::string>>::with<std::vector<topic_description>>,
+  // Every effective config of a topic with its source (`samsa topics describe --all-configs`).
+  caf::replies_to<describe_atom, configs_atom, std::string>::with<std::vector<topic_config_info>>,
+  // Config changes and partition increases of a topic (a cluster node: through the controller).
+  caf::replies_to<alter_atom, topic_config_change>::with<topic_description>,
+  caf::replies_to<create_atom, partition_increase>::with<topic_description>,
   caf::replies_to<produce_atom, produce_request>::with<produce_response>,
   caf::replies_to<fetch_atom, fetch_request>::with<fetch_response>,
   caf::replies_to<offsets_atom, std::string, int32_t, int64_t>::with<offset_answer>,

@@ -14,6 +14,10 @@ void register_samsa_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<topic_description>("samsa::topic_description");
   cfg.add_message_type<cluster_info>("samsa::cluster_info");
   cfg.add_message_type<partition_reassignment>("samsa::partition_reassignment");
+  cfg.add_message_type<config_alteration>("samsa::config_alteration");
+  cfg.add_message_type<topic_config_change>("samsa::topic_config_change");
+  cfg.add_message_type<partition_increase>("samsa::partition_increase");
+  cfg.add_message_type<topic_config_info>("samsa::topic_config_info");
   cfg.add_message_type<reassignment_outcome>("samsa::reassignment_outcome");
   cfg.add_message_type<reassignment_info>("samsa::reassignment_info");
   cfg.add_message_type<produce_request>("samsa::produce_request");

@@ -113,20 +113,25 @@ command_group topics_commands() {
   });
   command_spec describe{"describe", "[TOPIC ...]", 0, any_number,
                         "partitions, leaders, replicas, offsets and sizes (of every topic without TOPIC)"};
-  describe.options = {broker_option()};
-  describe.examples = {"samsa topics describe orders"};
+  describe.options = {{"--all-configs", "", "print every effective config of TOPIC with its source instead"},
+                      broker_option()};
+  describe.examples = {"samsa topics describe orders", "samsa topics describe orders --all-configs"};
   describe.run = on_broker([](caf::scoped_actor& self, const broker_actor& b, const args& a) {
+    if (a.has("--all-configs"))
+      return topics_describe_configs(self, b, a.positional);
     return topics_describe(self, b, a.positional, false);
   });
   command_spec del{"delete", "TOPIC", 1, 1, "delete a topic and its data"};
   del.options = {broker_option()};
   del.examples = {"samsa topics delete orders"};
   del.run = on_broker(topics_delete);
-  command_group g{"topics", "Create, list, describe, delete and reassign topics through a broker's native API.",
+  command_group g{"topics", "Create, list, describe, alter, delete and reassign topics through a broker's native API.",
                   {create, list, describe, del}};
   for (auto& c : reassign_commands())
     g.subcommands.push_back(std::move(c));
   for (auto& c : delete_records_commands())
+    g.subcommands.push_back(std::move(c));
+  for (auto& c : alter_commands())
     g.subcommands.push_back(std::move(c));
   return g;
 }

@@ -61,6 +61,9 @@ command_group topics_commands();
 std::vector<command_spec> reassign_commands();
 // `topics delete-records` (cli_delete_records.cpp), listed by topics_commands().
 std::vector<command_spec> delete_records_commands();
+// `topics alter` and `topics describe --all-configs` (cli_topics_alter.cpp).
+std::vector<command_spec> alter_commands();
+int topics_describe_configs(caf::scoped_actor& self, const broker_actor& b, const std::vector<std::string>& topics);
 command_group produce_command();
 command_group consume_command();
 command_group groups_commands();

@@ -35,6 +35,16 @@ void replication_control::forget_settled(const metadata_image& img) {
     it = img.topic_by_name(*it) ? creating_.erase(it) : std::next(it);
   for (auto it = deleting_.begin(); it != deleting_.end();)
     it = img.topic_by_id(*it) ? std::next(it) : deleting_.erase(it);
+  for (auto it = configs_in_flight_.begin(); it != configs_in_flight_.end();) {
+    auto now = img.configs(config_resource::topic, it->first);
+    bool settled = !img.topic_by_name(it->first) || (now ? *now == it->second : it->second.empty());
+    it = settled ? configs_in_flight_.erase(it) : std::next(it);
+  }
+  for (auto it = growing_.begin(); it != growing_.end();) {
+    auto t = img.topic_by_id(it->first);
+    bool settled = !t || static_cast<int32_t>(t->partitions.size()) >= it->second;
+    it = settled ? growing_.erase(it) : std::next(it);
+  }
   for (auto it = pending_.begin(); it != pending_.end();) {
     auto committed = img.partition(it->first.first, it->first.second);
     bool settled = !committed || committed->partition_epoch >= it->second.partition_epoch;
@@ -315,6 +325,10 @@ void replication_control::proposal_failed(const std::vector<metadata_record>& re
       deleting_.erase(rm->topic_id);
     else if (auto pc = std::get_if<partition_change_record>(&r))
       pending_.erase({pc->topic_id, pc->partition});
+    else if (auto cr = std::get_if<config_record>(&r))
+      configs_in_flight_.erase(cr->resource_name);
+    else if (auto pr = std::get_if<partition_record>(&r))
+      growing_.erase(pr->topic_id);
   }
 }
 
@@ -322,6 +336,8 @@ void replication_control::reset() {
   creating_.clear();
   deleting_.clear();
   pending_.clear();
+  configs_in_flight_.clear();
+  growing_.clear();
   next_producer_id_ = 0;
 }
 

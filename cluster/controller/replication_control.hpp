@@ -16,6 +16,12 @@
 // - Producer ids: a block of `producer_id_block` ids for (node, broker epoch) starting at the image's next
 //   free id, or after the blocks in flight, so two allocations proposed before either commits never
 //   overlap (a failed proposal leaves a gap, never a reuse).
+// - Config changes and partition increases of an existing topic (cluster/topic_alter.hpp's rules, as the
+//   single node): config records for the keys whose override changes; partition records for the new
+//   partitions (placed like a new topic's with the replication factor of partition 0, or on the manual
+//   assignment, leader = its first live replica, ISR = all). Built on the changes in flight for the topic
+//   (its overrides and partition count as the proposals will leave them), so two requests proposed before
+//   either commits never lose one or place one partition twice.
 // Names and ids in flight are soft state: forgotten when they show up in the image, or by
 // proposal_failed(), or when this node stops being the active controller (reset()).
 //
@@ -64,6 +70,7 @@
 
 #include "cluster/controller/reassignment.hpp"
 #include "cluster/metadata_image.hpp"
+#include "cluster/topic_alter.hpp"
 #include "messages/metadata_records.hpp"
 
 namespace samsa::cluster {
@@ -96,6 +103,21 @@ struct create_topic_context {
   std::string topic_id;            // a fresh 22-character id
   uint32_t start = 0, shift = 0;   // placement's random start and shift
   std::optional<std::set<int32_t>> live; // brokers replicas may be placed on (default: the image's unfenced ones)
+};
+
+// A config change or a partition increase of an existing topic.
+struct topic_change_decision {
+  std::vector<metadata_record> records; // one batch; empty when refused or when nothing changes
+  change_error error = change_error::none;
+  std::string reason;                   // set with error
+  std::map<std::string, std::string> configs; // the topic's overrides once `records` commit
+  int32_t partitions = 0;                     // its partition count then
+  static topic_change_decision refused(change_error e, std::string why) {
+    topic_change_decision d;
+    d.error = e;
+    d.reason = std::move(why);
+    return d;
+  }
 };
 
 struct topic_decision {
@@ -175,6 +197,14 @@ public:
   topic_decision create_topic(const metadata_image& img, const create_topic_request& req,
                               const create_topic_context& ctx);
   topic_decision delete_topic(const metadata_image& img, const std::string& name);
+  // controller/topic_changes.cpp. validate_only: decided as for real, but nothing is remembered as in flight
+  // (so a validation never disturbs a real change proposed before it).
+  topic_change_decision alter_configs(const metadata_image& img, const std::string& topic,
+                                      const std::vector<config_alter>& ops, bool incremental,
+                                      bool validate_only = false);
+  topic_change_decision create_partitions(const metadata_image& img, const std::string& topic, int32_t count,
+                                          const std::vector<std::vector<int32_t>>& assignments,
+                                          const create_topic_context& ctx, bool validate_only = false);
   producer_ids_decision allocate_producer_ids(const metadata_image& img, int32_t node_id, int64_t broker_epoch);
 
   // The partition changes that go with the broker records of `batch` (fence_broker, unfence_broker,
@@ -241,6 +271,8 @@ private:
   std::set<std::string> deleting_;   // topic ids
   int64_t next_producer_id_ = 0;     // past every block proposed by this controller
   std::map<partition_key, partition_registration> pending_; // partitions as the changes in flight leave them
+  std::map<std::string, std::map<std::string, std::string>> configs_in_flight_; // topic name -> overrides
+  std::map<std::string, int32_t> growing_;  // topic id -> partition count the increases in flight leave
 };
 
 } // namespace samsa::cluster

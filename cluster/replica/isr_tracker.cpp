@@ -49,6 +49,13 @@ bool isr_tracker::accept_acks_all() const {
   return static_cast<int64_t>(isr_.size()) >= cfg_.min_insync_replicas;
 }
 
+isr_effects isr_tracker::set_min_insync_replicas(int32_t n) {
+  cfg_.min_insync_replicas = n;
+  isr_effects out;
+  advance(out);
+  return out;
+}
+
 void isr_tracker::advance(isr_effects& out) {
   if (!accept_acks_all())
     return; // KIP-966: below min ISR the HW stays where it is

@@ -133,6 +133,10 @@ public:
   // Leadership moved: every waiter fails with not_leader_or_follower; the tracker must not be used again.
   isr_effects resign();
 
+  // The topic's min.insync.replicas changed (AlterConfigs): the HW may advance now that a lower minimum
+  // lets it (its effects), or holds from now on below a higher one.
+  isr_effects set_min_insync_replicas(int32_t n);
+
   // acks=all pre-check (false: NOT_ENOUGH_REPLICAS, nothing appended).
   bool accept_acks_all() const;
   // Parks an acks=all produce whose batch ends at last_offset. Completes at once (in the effects) when the

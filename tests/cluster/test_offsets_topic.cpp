@@ -108,3 +108,15 @@ TEST_CASE("malformed and foreign records are skipped, never misread") {
   short_value.value = std::string{"\x00\x03\x00", 3};
   CHECK_FALSE(decode_offset_change(short_value));
 }
+
+TEST_CASE("offsets topic: its partitions are always compacted, other topics follow their configs") {
+  server_config s;
+  auto offsets = partition_log_config(s, offsets_topic, {{"cleanup.policy", "delete"}, {"retention.ms", "-1"}});
+  CHECK(offsets.compact_policy);
+  CHECK_FALSE(offsets.delete_policy);
+  CHECK(offsets.retention_ms == -1);
+  auto other = partition_log_config(s, "orders", {{"cleanup.policy", "delete"}});
+  CHECK_FALSE(other.compact_policy);
+  CHECK(other.delete_policy);
+  CHECK(partition_log_config(s, "profiles", {{"cleanup.policy", "compact"}}).compact_policy);
+}

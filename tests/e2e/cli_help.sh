@@ -31,8 +31,9 @@ done <<'EOF'
 broker|--config --set
 topics create|--partitions --replication-factor --config --broker
 topics list|--broker
-topics describe|--broker
+topics describe|--all-configs --broker
 topics delete|--broker
+topics alter|--config --delete-config --partitions --broker
 produce|--key-separator --partition --acks --batch-records --linger-ms --broker
 consume|--from-beginning --offset --partition --follow --max-messages --print-key --print-offset --key-separator --broker
 groups list|--broker
@@ -48,7 +49,7 @@ EOF
 for top in --help -h help; do
   run $top
   expect_rc 0 "$top"
-  for c in broker "topics create" "topics list" "topics describe" "topics delete" produce consume "groups list" \
+  for c in broker "topics create" "topics list" "topics describe" "topics delete" "topics alter" produce consume "groups list" \
     "groups describe" "groups reset-offsets" "groups delete" "cluster status" "cluster start" "experiment check" version; do
     expect_out "  $c " "$top"
   done

@@ -19,8 +19,10 @@
 #include <string>
 #include <vector>
 
+#include "messages/kafka/alter_configs.hpp"
 #include "messages/kafka/api_table.hpp"
 #include "messages/kafka/api_versions.hpp"
+#include "messages/kafka/create_partitions.hpp"
 #include "messages/kafka/create_topics.hpp"
 #include "messages/kafka/delete_groups.hpp"
 #include "messages/kafka/delete_topics.hpp"
@@ -31,6 +33,7 @@
 #include "messages/kafka/fetch.hpp"
 #include "messages/kafka/find_coordinator.hpp"
 #include "messages/kafka/heartbeat.hpp"
+#include "messages/kafka/incremental_alter_configs.hpp"
 #include "messages/kafka/init_producer_id.hpp"
 #include "messages/kafka/join_group.hpp"
 #include "messages/kafka/leave_group.hpp"
@@ -125,6 +128,9 @@ void dispatch(k::reader& r, int16_t key, int16_t version) {
     case k::api_key::delete_groups: return roundtrip<k::delete_groups_request>(r, key, version);
     case k::api_key::offset_delete: return roundtrip<k::offset_delete_request>(r, key, version);
     case k::api_key::describe_cluster: return roundtrip<k::describe_cluster_request>(r, key, version);
+    case k::api_key::alter_configs: return roundtrip<k::alter_configs_request>(r, key, version);
+    case k::api_key::incremental_alter_configs: return roundtrip<k::incremental_alter_configs_request>(r, key, version);
+    case k::api_key::create_partitions: return roundtrip<k::create_partitions_request>(r, key, version);
   }
 }
 
@@ -394,6 +400,25 @@ int main(int argc, char** argv) {
           k::describe_cluster_request r;
           r.include_cluster_authorized_operations = true;
           emit(dir, "describe_cluster", key, v, r);
+          break;
+        }
+        case k::api_key::alter_configs: {
+          k::alter_configs_request r;
+          r.resources.push_back({2, "orders", {{"retention.ms", std::string("1000")}}});
+          emit(dir, "alter_configs", key, v, r);
+          break;
+        }
+        case k::api_key::incremental_alter_configs: {
+          k::incremental_alter_configs_request r;
+          r.resources.push_back({2, "orders", {{"retention.ms", 0, std::string("1000")}, {"segment.bytes", 1, {}}}});
+          emit(dir, "incremental_alter_configs", key, v, r);
+          break;
+        }
+        case k::api_key::create_partitions: {
+          k::create_partitions_request r;
+          r.topics.push_back({"orders", 4, std::vector<k::create_partitions_assignment>{{{1}}}});
+          r.timeout_ms = 30000;
+          emit(dir, "create_partitions", key, v, r);
           break;
         }
       }

@@ -28,8 +28,9 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
     {api_key::list_groups, 0, 2, 3},      {api_key::api_versions, 0, 3, 3},
     {api_key::create_topics, 0, 4, 5},    {api_key::delete_topics, 0, 3, 4},
     {api_key::init_producer_id, 0, 1, 2}, {api_key::offset_for_leader_epoch, 0, 4, 4},
-    {api_key::describe_configs, 0, 4, 4},
-    {api_key::describe_log_dirs, 0, 4, 2}, {api_key::delete_groups, 0, 2, 2},
+    {api_key::describe_configs, 0, 4, 4}, {api_key::alter_configs, 0, 2, 2},
+    {api_key::describe_log_dirs, 0, 4, 2}, {api_key::create_partitions, 0, 3, 2},
+    {api_key::delete_groups, 0, 2, 2}, {api_key::incremental_alter_configs, 0, 1, 1},
     {api_key::alter_partition_reassignments, 0, 0, 0}, {api_key::list_partition_reassignments, 0, 0, 0},
     {api_key::offset_delete, 0, 0, never_flexible}, {api_key::describe_cluster, 0, 1, 0},
     {api_key::delete_records, 0, 2, 2}, {api_key::describe_producers, 0, 0, 0},
@@ -48,7 +49,9 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
         e.key != api_key::offset_for_leader_epoch &&
         e.key != api_key::delete_groups && e.key != api_key::describe_cluster &&
         e.key != api_key::alter_partition_reassignments && e.key != api_key::list_partition_reassignments &&
-        e.key != api_key::delete_records && e.key != api_key::describe_producers)
+        e.key != api_key::delete_records && e.key != api_key::describe_producers &&
+        e.key != api_key::alter_configs && e.key != api_key::create_partitions &&
+        e.key != api_key::incremental_alter_configs)
       CHECK(row->max_version < row->first_flexible);
   }
   int16_t prev = -1;
@@ -75,7 +78,8 @@ TEST_CASE("api table: the broker handles every API it lists") {
                     api_key::sync_group, api_key::heartbeat, api_key::leave_group, api_key::offset_commit,
                     api_key::offset_fetch, api_key::describe_groups, api_key::list_groups,
                     api_key::offset_for_leader_epoch, api_key::describe_configs, api_key::describe_log_dirs,
-                    api_key::delete_groups,
+                    api_key::delete_groups, api_key::alter_configs, api_key::create_partitions,
+                    api_key::incremental_alter_configs,
                     api_key::offset_delete, api_key::describe_cluster})
     CHECK(find_api(k)->implemented);
   CHECK(find_api(int16_t{21})->implemented); // DeleteRecords
