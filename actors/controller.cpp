@@ -208,29 +208,56 @@ void with_peer(controller_ptr self, int32_t id, Then then, Failed failed) {
     failed);
 }
 
+// One try of forward_to_leader: to the active controller this node knows of (itself once it became it);
+// while none is known, or the one asked says it is not (yet) active, again at the next tick (tick_ms) until
+// propose_timeout_ms have passed, then not_leader. Other answers and errors go back as they are. Kafka's
+// brokers and admin clients retry NOT_CONTROLLER the same way.
+template <class T, class Promise, class... Ts>
+void forward_attempt(controller_ptr self, Promise rp, int64_t deadline_ms, Ts... xs) {
+  auto& st = self->state;
+  auto retry = [=](caf::error why) mutable {
+    if (actor_clock_ms(self) + self->state.cfg.tick_ms >= deadline_ms) {
+      rp.deliver(std::move(why));
+      return;
+    }
+    self->state.forward_retries.emplace_back([=]() mutable { forward_attempt<T>(self, rp, deadline_ms, xs...); });
+  };
+  auto on_answer = [=](controller_actor to) mutable {
+    self->request(to, milliseconds(self->state.cfg.propose_timeout_ms), xs...)
+      .then([=](T& x) mutable { rp.deliver(std::move(x)); },
+            [=](caf::error& e) mutable {
+              if (api_code(e) == api_errc::not_leader)
+                retry(std::move(e));
+              else
+                rp.deliver(std::move(e));
+            });
+  };
+  if (st.leader == st.cfg.self && active(self)) {
+    on_answer(caf::actor_cast<controller_actor>(self)); // this node became the active controller meanwhile
+    return;
+  }
+  if (st.leader < 0 || st.leader == st.cfg.self) {
+    retry(not_active(self));
+    return;
+  }
+  auto leader = st.leader;
+  with_peer(self, leader, on_answer, [=](const std::string& why) mutable {
+    spdlog::debug("controller: node {} cannot forward to node {}: {}", self->state.cfg.self, leader, why);
+    retry(not_leader_error(leader));
+  });
+}
+
 // Not the active controller: a request from one of this node's actors goes to the active controller (once:
-// that one never forwards a request from another node); anything else gets not_leader.
+// that one never forwards a request from another node), retried while there is none; anything else gets
+// not_leader.
 template <class T, class... Ts>
 caf::result<T> forward_to_leader(controller_ptr self, Ts... xs) {
-  auto& st = self->state;
   auto sender = self->current_sender();
   bool local = sender && sender->node() == self->node();
-  if (!local || st.leader < 0 || st.leader == st.cfg.self)
+  if (!local)
     return not_active(self);
   auto rp = self->make_response_promise<T>();
-  auto leader = st.leader;
-  auto timeout = milliseconds(self->state.cfg.propose_timeout_ms);
-  with_peer(
-    self, leader,
-    [=](controller_actor peer) mutable {
-      self->request(peer, timeout, xs...)
-        .then([=](T& x) mutable { rp.deliver(std::move(x)); },
-              [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
-    },
-    [=](const std::string& why) mutable {
-      spdlog::debug("controller: node {} cannot forward to node {}: {}", self->state.cfg.self, leader, why);
-      rp.deliver(not_leader_error(leader));
-    });
+  forward_attempt<T>(self, rp, actor_clock_ms(self) + self->state.cfg.propose_timeout_ms, xs...);
   return rp;
 }
 
@@ -431,6 +458,10 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
       auto& st = self->state;
       if (st.leading && !active(self))
         try_activate(self);
+      auto retries = std::move(st.forward_retries);
+      st.forward_retries.clear();
+      for (auto& retry : retries)
+        retry();
       if (active(self)) {
         auto d = st.control->tick(*st.image, actor_clock_ms(self));
         if (!d.records.empty())

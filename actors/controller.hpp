@@ -107,6 +107,7 @@ struct controller_state {
   std::map<caf::actor_addr, std::pair<int32_t, int64_t>> lifecycles; // monitored -> (node, broker epoch)
   std::vector<alter_waiter> alter_waiters;
   std::vector<std::pair<int64_t, std::function<void()>>> applied_waiters; // run once the image reaches the index
+  std::vector<std::function<void()>> forward_retries; // forwarded requests to try again at the next tick
   int64_t next_rebalance_ms = -1; // active: when preferred leaders are checked next
   static inline const char* name = "samsa.controller";
 };

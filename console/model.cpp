@@ -76,7 +76,7 @@ json group_summary(const group_info& g, const std::vector<topic_description>& to
 
 } // namespace
 
-const char* source_name(cluster::config_source s) {
+const char* source_label(cluster::config_source s) {
   switch (s) {
     case cluster::config_source::dynamic_topic:
       return "topic override";
@@ -167,7 +167,7 @@ std::string topic_json(const topic_model& m) {
   for (auto& c : m.configs)
     configs.push_back({{"name", c.name},
                        {"value", c.value ? json(*c.value) : json(nullptr)},
-                       {"source", source_name(c.source)},
+                       {"source", source_label(c.source)},
                        {"sensitive", c.sensitive},
                        {"read_only", c.read_only}});
   json out{{"name", m.topic.name},

@@ -75,6 +75,6 @@ std::string group_json(const group_model& m);
 // {"error": message}, the body of every 4xx/5xx answer of the JSON endpoints.
 std::string error_json(const std::string& message);
 
-const char* source_name(cluster::config_source s);
+const char* source_label(cluster::config_source s);
 
 } // namespace samsa::console
