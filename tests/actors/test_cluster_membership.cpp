@@ -276,10 +276,14 @@ TEST_CASE("controller: election on fence, AlterPartition validated and answered 
   int follower = victim % 3 + 1; // neither the quorum leader nor the victim
   REQUIRE(follower != leader);
   // A controller that is not the active one forwards a request from its own node to the active one: here
-  // it cannot look the active one up (no native listeners in this fixture), so it answers not_leader
-  // naming it, as it does for a request from another node.
-  auto elsewhere = alter(follower, moved.leader, moved.partition_epoch, before.replicas);
+  // it cannot look the active one up (no native listeners in this fixture), so it tries again at its ticks
+  // for propose_timeout_ms (3000 here) and then answers not_leader naming it, as it does at once for a
+  // request from another node.
+  auto elsewhere = f.ask_over_time<alter_partition_reply>(
+    f.ctl[follower], 5000, alter_isr_atom::value,
+    alter_partition_request{moved.leader, "t", topic_id, p, moved.leader_epoch, moved.partition_epoch, before.replicas});
   REQUIRE_FALSE(elsewhere);
+  REQUIRE(elsewhere.error() != caf::sec::request_timeout); // answered, not given up on by the test
   CHECK(leader_hint(elsewhere.error()) == leader);
   auto stale = alter(leader, moved.leader, moved.partition_epoch - 1, before.replicas);
   REQUIRE_FALSE(stale);
