@@ -14,15 +14,15 @@ constexpr size_t scan_chunk = 1 << 20;
 }  // namespace
 
 bool offset_map::put(std::string_view key, int64_t offset) {
-  auto it = map_.find(std::string(key));
-  if (it != map_.end()) {
+  std::string k(key);
+  if (auto it = map_.find(k); it != map_.end()) {
     it->second = offset;
     return true;
   }
-  const size_t cost = key.size() + entry_overhead;
+  const size_t cost = k.size() + entry_overhead;
   if (bytes_ + cost > max_bytes_)
     return false;
-  map_.emplace(std::string(key), offset);
+  map_.emplace(std::move(k), offset);
   bytes_ += cost;
   return true;
 }

@@ -40,9 +40,10 @@ namespace samsa::persistence {
 constexpr const char* cleaner_file = "cleaner-offset-checkpoint";
 constexpr const char* swap_extension = ".swap";
 
-// Completes the swaps a crash interrupted: every <base>.swap in dir (fsynced before it got that
-// name) replaces <base>.log, whose indexes are removed (open rebuilds them).
-errc finish_swaps(const std::filesystem::path& dir);
+// <base>.swap (fsynced before it got that name) replaces <base>.log in dir; the old indexes go first
+// (open rebuilds them). A crash in between leaves the .swap, completed again at the next open, which
+// finds it in the same directory listing as the segments.
+errc complete_swap(const std::filesystem::path& dir, int64_t base);
 
 // Key -> latest offset, with a byte budget (keys and their bookkeeping).
 class offset_map {

@@ -12,10 +12,6 @@ namespace samsa::persistence {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// <base>.swap becomes <base>.log; the old indexes go first (a crash in between leaves the .swap, done
-// again at the next open; a .log without indexes gets them rebuilt).
 errc complete_swap(const fs::path& dir, int64_t base) {
   std::error_code ec;
   for (const char* ext : {".index", ".timeindex"}) {
@@ -27,28 +23,6 @@ errc complete_swap(const fs::path& dir, int64_t base) {
   if (ec)
     return errc::io_error;
   return fsync_dir(dir);
-}
-
-}  // namespace
-
-errc finish_swaps(const fs::path& dir) {
-  std::error_code ec;
-  std::vector<int64_t> bases;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const auto& path = entry.path();
-    if (path.extension() != swap_extension)
-      continue;
-    if (auto base = parse_segment_base(path.stem().string()))
-      bases.push_back(*base);
-  }
-  if (ec)
-    return errno_to_errc(ec.value());
-  for (auto base : bases) {
-    spdlog::warn("{}: finishing the compaction of segment {} that a crash interrupted", dir.string(), base);
-    if (auto e = complete_swap(dir, base); e != errc::ok)
-      return e;
-  }
-  return errc::ok;
 }
 
 errc partition_log::compact(int64_t limit, int64_t now_ms, size_t map_bytes, compaction_report* report) {

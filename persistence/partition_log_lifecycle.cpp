@@ -70,12 +70,9 @@ errc partition_log::load(int64_t now_ms) {
     start_ckpt = 0;
   }
 
-  // A compaction swap a crash interrupted: the .swap is complete and replaces its .log.
-  if (auto e = finish_swaps(dir_); e != errc::ok)
-    return e;
-
   // Segment bases from the .log files; leftovers of interrupted writes are removed.
   std::vector<int64_t> bases;
+  std::vector<int64_t> swaps;  // compaction swaps a crash interrupted
   std::vector<fs::path> index_files;
   for (const auto& entry : fs::directory_iterator(dir_, ec)) {
     if (!entry.is_regular_file(ec))
@@ -91,11 +88,21 @@ errc partition_log::load(int64_t now_ms) {
       continue;
     if (ext == ".log")
       bases.push_back(*base);
+    else if (ext == swap_extension)
+      swaps.push_back(*base);
     else if (ext == ".index" || ext == ".timeindex")
       index_files.push_back(path);
   }
   if (ec)
     return errno_to_errc(ec.value());  // EMFILE here is the usual first sign of the descriptor limit
+  // The .swap is complete (fsynced before it got that name) and replaces its .log.
+  for (auto base : swaps) {
+    spdlog::warn("{}: finishing the compaction of segment {} that a crash interrupted", dir_.string(), base);
+    if (auto e = complete_swap(dir_, base); e != errc::ok)
+      return e;
+    if (std::find(bases.begin(), bases.end(), base) == bases.end())
+      bases.push_back(base);
+  }
   std::sort(bases.begin(), bases.end());
   for (const auto& p : index_files) {
     // An index whose .log is gone (a crash while deleting a segment) would be picked up by a
