@@ -38,6 +38,8 @@ kafka::error_code auto_create_error(const caf::error& e) {
 kafka::metadata_topic to_metadata(const topic_description& d, int32_t node_id) {
   kafka::metadata_topic t;
   t.name = d.name;
+  t.topic_id = kafka::uuid_or_zero(d.topic_id);
+  t.is_internal = d.name == cluster::offsets_topic;
   for (int32_t p = 0; p < d.partitions; ++p) {
     kafka::metadata_partition mp;
     mp.partition_index = p;
@@ -60,6 +62,7 @@ kafka::metadata_topic to_metadata(const topic_description& d, int32_t node_id) {
 kafka::metadata_topic to_metadata(const cluster::metadata_image& img, const cluster::topic_image& t) {
   kafka::metadata_topic out;
   out.name = t.name;
+  out.topic_id = kafka::uuid_or_zero(t.topic_id);
   out.is_internal = t.name == cluster::offsets_topic;
   for (size_t p = 0; p < t.partitions.size(); ++p) {
     const auto& reg = t.partitions[p];
@@ -121,8 +124,16 @@ void create_then_answer(kafka_handler_ptr self, caf::typed_response_promise<kafk
 struct wanted_topics {
   bool all = false;
   std::vector<std::string> names;
+  std::vector<kafka::uuid> ids; // v10+: topics asked by id alone
   bool may_create = false;
 };
+
+// A topic asked by an id this node does not know: Kafka answers UNKNOWN_TOPIC_ID with a null name.
+kafka::metadata_topic unknown_id(const kafka::uuid& id) {
+  auto t = topic_error("", kafka::error_code::unknown_topic_id);
+  t.topic_id = id;
+  return t;
+}
 
 // A cluster node: topics from the image the broker directory came from.
 void answer_from_image(kafka_handler_ptr self, caf::typed_response_promise<kafka_reply> rp,
@@ -133,6 +144,10 @@ void answer_from_image(kafka_handler_ptr self, caf::typed_response_promise<kafka
     for (const auto& [id, t] : img.topics_by_id())
       resp->topics.push_back(to_metadata(img, t));
   } else {
+    for (const auto& id : w.ids) {
+      auto t = img.topic_by_id(kafka::uuid_to_string(id));
+      resp->topics.push_back(t ? to_metadata(img, *t) : unknown_id(id));
+    }
     for (auto& name : w.names) {
       if (auto t = img.topic_by_name(name))
         resp->topics.push_back(to_metadata(img, *t));
@@ -164,6 +179,11 @@ void answer_from_broker(kafka_handler_ptr self, caf::typed_response_promise<kafk
           for (auto& d : topics)
             resp->topics.push_back(to_metadata(d, node_id));
         } else {
+          for (const auto& id : w.ids) {
+            auto text = kafka::uuid_to_string(id);
+            auto i = std::find_if(topics.begin(), topics.end(), [&](const auto& d) { return d.topic_id == text; });
+            resp->topics.push_back(i != topics.end() ? to_metadata(*i, node_id) : unknown_id(id));
+          }
           for (auto& name : w.names) {
             auto i = by_name.find(name);
             if (i != by_name.end())
@@ -238,8 +258,10 @@ caf::result<kafka_reply> handle_metadata(kafka_handler_ptr self, const kafka_req
   auto& server = self->state.cfg.server;
   wanted_topics w;
   w.all = mr.wants_all_topics(version);
-  if (!w.all)
+  if (!w.all) {
     w.names = *mr.topics;
+    w.ids = mr.topic_ids;
+  }
   w.may_create = server.auto_create_topics_enable && (version < 4 || mr.allow_auto_topic_creation);
   auto header = req.header;
   auto rp = self->make_response_promise<kafka_reply>();

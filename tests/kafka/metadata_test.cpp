@@ -91,6 +91,10 @@ TEST_CASE("metadata: v1 response from literal bytes") {
 
 namespace {
 
+uuid sample_id() {
+  return *uuid_from_string("mh6qNQCiQ1WwpYFaNXsRPg");
+}
+
 metadata_response sample_response() {
   metadata_response resp;
   resp.throttle_time_ms = 5;
@@ -99,6 +103,7 @@ metadata_response sample_response() {
   resp.controller_id = 1;
   metadata_topic t;
   t.name = "orders";
+  t.topic_id = sample_id();
   t.topic_authorized_operations = 0x0f;
   metadata_partition p;
   p.partition_index = 3;
@@ -119,7 +124,7 @@ metadata_response sample_response() {
 } // namespace
 
 TEST_CASE("metadata: responses round-trip at every version") {
-  for (int16_t v = 0; v <= 8; ++v) {
+  for (int16_t v = 0; v <= 12; ++v) {
     INFO("version " << v);
     buffer b = encode_to_bytes(v, sample_response());
     auto back = check_reencodes<metadata_response>(b, v);
@@ -134,19 +139,74 @@ TEST_CASE("metadata: responses round-trip at every version") {
     CHECK(back.cluster_id.has_value() == (v >= 2));
     CHECK(back.brokers[0].rack.has_value() == (v >= 1));
     CHECK(back.topics[1].error == error_code::unknown_topic_or_partition);
-    CHECK(back.cluster_authorized_operations == (v >= 8 ? 3 : INT32_MIN));
+    CHECK(back.cluster_authorized_operations == (v >= 8 && v <= 10 ? 3 : INT32_MIN));
+    CHECK(back.topics[0].topic_id == (v >= 10 ? sample_id() : zero_uuid));
+    CHECK(back.topics[0].name == "orders");
   }
   check_hostile<metadata_response>(encode_to_bytes(8, sample_response()), 8);
+  check_hostile<metadata_response>(encode_to_bytes(12, sample_response()), 12);
+}
+
+TEST_CASE("metadata: v12 request as @platformatic/kafka 1.35 sends it") {
+  // Captured from metadata-v12.js createRequest(['orders', 'x'], true, false): each topic is a zero topic id
+  // and a compact name with its tag section, then the two flags and the request's tag section.
+  auto b = bytes({0x03}) + buffer(16, 0) + bytes({0x07}) + ascii("orders") + bytes({0x00}) + buffer(16, 0) +
+           bytes({0x02}) + ascii("x") + bytes({0x00, 0x01, 0x00, 0x00});
+  auto req = check_reencodes<metadata_request>(b, 12);
+  REQUIRE(req.topics.has_value());
+  CHECK(*req.topics == std::vector<std::string>{"orders", "x"});
+  CHECK(req.topic_ids.empty());
+  CHECK(req.allow_auto_topic_creation);
+  CHECK_FALSE(req.wants_all_topics(12));
+  check_hostile<metadata_request>(b, 12);
+  // createRequest(null, false, false): a null compact array asks for every topic.
+  auto all = check_reencodes<metadata_request>(bytes({0x00, 0x00, 0x00, 0x00}), 12);
+  CHECK(all.wants_all_topics(12));
+}
+
+TEST_CASE("metadata: v10+ asks by topic id when the name is null; v9 is flexible without ids") {
+  metadata_request by_id;
+  by_id.topics.emplace();
+  by_id.topic_ids.push_back(sample_id());
+  for (int16_t v : {10, 11, 12}) {
+    auto back = check_reencodes<metadata_request>(encode_to_bytes(v, by_id), v);
+    CHECK(back.topics->empty());
+    REQUIRE(back.topic_ids.size() == 1);
+    CHECK(back.topic_ids[0] == sample_id());
+    CHECK_FALSE(back.wants_all_topics(v));
+  }
+  // v9: compact strings, a tag section per topic, the cluster flag still present.
+  auto b9 = bytes({0x02, 0x02}) + ascii("t") + bytes({0x00, 0x01, 0x01, 0x00, 0x00});
+  auto req9 = check_reencodes<metadata_request>(b9, 9);
+  CHECK(*req9.topics == std::vector<std::string>{"t"});
+  CHECK(req9.include_cluster_authorized_operations);
+  CHECK_FALSE(req9.include_topic_authorized_operations);
+}
+
+TEST_CASE("metadata: v12 answers a topic of unknown id with a null name") {
+  metadata_response resp;
+  metadata_topic t;
+  t.error = error_code::unknown_topic_id;
+  t.topic_id = sample_id();
+  resp.topics.push_back(t);
+  auto b = encode_to_bytes(12, resp);
+  // throttle, no brokers, null cluster id, controller -1, then the topic: error 100, null name (0), id.
+  auto expected = bytes({0, 0, 0, 0, 0x01, 0x00, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x64, 0x00});
+  REQUIRE(b.size() > expected.size() + 16);
+  CHECK(buffer(b.begin(), b.begin() + expected.size()) == expected);
+  auto back = check_reencodes<metadata_response>(b, 12);
+  CHECK(back.topics[0].name.empty());
+  CHECK(back.topics[0].topic_id == sample_id());
 }
 
 TEST_CASE("metadata: unsupported versions are refused") {
   buffer b = bytes({0x00});
   reader r(b.data(), b.size());
   metadata_request req;
-  CHECK_FALSE(decode(r, 9, req));
+  CHECK_FALSE(decode(r, 13, req));
   CHECK(r.failed());
   buffer out;
   writer w(out);
-  encode(w, 9, sample_response());
+  encode(w, 13, sample_response());
   CHECK(w.failed());
 }
