@@ -361,6 +361,13 @@ quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, s
         st.assembling.erase(lost);
         st.snapshot_sent.erase(lost);
         st.peers.erase(it);
+        // A learner gone (a broker-only node stopped or crashed): forgotten, so it is neither replicated to nor
+        // listed by `samsa cluster status` any more; a restarted one looks this node up and says hello again.
+        if (st.raft->is_learner(lost)) {
+          spdlog::info("quorum: node {} forgets learner {} until it says hello again", st.cfg.self.value, lost.value);
+          handle_effects(self, st.raft->remove_learner(lost));
+          return;
+        }
         // Our leader's node gone: campaign soon instead of after a whole election timeout.
         handle_effects(self, st.raft->peer_unreachable(lost, actor_clock_ms(self)));
         return;

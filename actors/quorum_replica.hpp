@@ -26,7 +26,9 @@
 // that gets a hello from a node outside the voters line calls raft::replica::add_learner, accepts that node's
 // raft messages from then on, and (while leading) replicates to it, snapshots included. A learner never
 // votes, is never counted for commit, never campaigns; a voter that restarts forgets it until its next hello
-// (the learner's connection to it dropped, so the learner looks it up and says hello again).
+// (the learner's connection to it dropped, so the learner looks it up and says hello again), and a voter that
+// sees the learner's handle go down forgets it the same way (raft::replica::remove_learner): a broker-only node
+// that is gone for good is not replicated to or listed forever.
 #include <cstdint>
 #include <functional>
 #include <map>

@@ -5,9 +5,10 @@
 //
 // Ports from one base P (default 9092, so node 1 gets the single node's default ports):
 //   node i (1..N): Kafka listener 127.0.0.1:P+i-1, native API (samsa.native.listener) 127.0.0.1:P+10000+i-1
-// Every node is a voter (combined mode, process.roles=broker,controller): Kafka's documentation recommends
-// 3 or 5 controllers, and nodes that follow the quorum without voting do not register as brokers yet, so a
-// local cluster has 1 to 5 nodes, all voters.
+// Nodes 1..N are voters (combined mode, process.roles=broker,controller): Kafka's documentation recommends 3
+// or 5 controllers, so a local cluster has 1 to 5 of them. Nodes N+1..N+M (--brokers M, 0 to 8) are broker-only
+// (process.roles=broker, KRaft's observers): they follow the metadata log as Raft learners, register as
+// brokers and host replicas, but never vote; their number may change between starts (the voters may not).
 //
 // Directory D (default ./samsa-cluster):
 //   D/samsa-cluster.properties   nodes=N, base.port=P: what a second start without options reuses
@@ -23,7 +24,8 @@
 
 namespace samsa::cluster {
 
-constexpr int local_cluster_max_nodes = 5;
+constexpr int local_cluster_max_nodes = 5;   // voters
+constexpr int local_cluster_max_brokers = 8; // broker-only nodes beside them
 constexpr int local_cluster_default_nodes = 3;
 constexpr int local_cluster_default_base_port = 9092;
 constexpr int local_cluster_native_offset = 10000; // native port = Kafka port + this
@@ -33,6 +35,7 @@ constexpr const char* local_cluster_marker_file = "samsa-cluster.properties";
 // One node of the layout. Paths are D joined with the names above (D as given to plan_local_cluster).
 struct local_node {
   int32_t id = 0;
+  bool voter = true;      // false: process.roles=broker (a learner of the metadata quorum)
   uint16_t kafka_port = 0;
   uint16_t native_port = 0;
   uint16_t http_port = 0; // samsa.http.listener (Prometheus /metrics)
@@ -44,14 +47,16 @@ struct local_node {
 
 struct local_cluster {
   std::string dir;
-  int nodes = 0;
+  int nodes = 0;   // voters: node ids 1..nodes
+  int brokers = 0; // broker-only nodes: ids nodes+1..nodes+brokers
   int base_port = 0;
   std::vector<local_node> node_list;
   std::vector<std::pair<std::string, std::string>> extra; // --set key=value, for every node
 
-  // controller.quorum.voters: "1@127.0.0.1:P+10000,2@...".
+  int total() const { return nodes + brokers; }
+  // controller.quorum.voters: "1@127.0.0.1:P+10000,2@..." (the voters only).
   std::string voters() const;
-  // Kafka bootstrap servers: "127.0.0.1:P,127.0.0.1:P+1,...".
+  // Kafka bootstrap servers of every node: "127.0.0.1:P,127.0.0.1:P+1,...".
   std::string bootstrap_servers() const;
   // The generated server.properties of node `n` (commented; `samsa broker --config` reads it).
   std::string node_properties(const local_node& n) const;
@@ -63,6 +68,7 @@ struct local_cluster {
 struct local_cluster_request {
   std::string dir;
   std::optional<long long> nodes;
+  std::optional<long long> brokers;
   std::optional<long long> base_port;
   std::vector<std::string> sets;   // "key=value"
   std::optional<std::string> marker; // text of D/samsa-cluster.properties

@@ -386,7 +386,8 @@ struct prepared {
 std::optional<prepared> prepare_cluster(const args& a, int& rc) {
   rc = 2;
   cluster::local_cluster_request req;
-  if (!int_option(a, "--nodes", 1, req.nodes) || !int_option(a, "--base-port", 1, req.base_port))
+  if (!int_option(a, "--nodes", 1, req.nodes) || !int_option(a, "--brokers", 0, req.brokers)
+      || !int_option(a, "--base-port", 1, req.base_port))
     return std::nullopt;
   req.sets = a.all("--set");
   std::error_code ec;
@@ -445,9 +446,13 @@ int run_cluster(const cluster::local_cluster& c) {
   }
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  std::cout << "samsa cluster start: " << c.nodes << " node" << (c.nodes == 1 ? "" : "s") << " in " << c.dir
-            << ", every node a broker and a quorum voter\n"
-            << "  controller.quorum.voters=" << c.voters() << std::endl;
+  std::cout << "samsa cluster start: " << c.total() << " node" << (c.total() == 1 ? "" : "s") << " in " << c.dir;
+  if (c.brokers == 0)
+    std::cout << ", every node a broker and a quorum voter\n";
+  else
+    std::cout << ": " << c.nodes << " broker" << (c.nodes == 1 ? "" : "s") << " and quorum voter" << (c.nodes == 1 ? "" : "s")
+              << ", " << c.brokers << " broker-only (quorum learner" << (c.brokers == 1 ? ")\n" : "s)\n");
+  std::cout << "  controller.quorum.voters=" << c.voters() << std::endl;
   std::vector<child> children;
   for (const auto& n : c.node_list) {
     child ch;
@@ -458,10 +463,10 @@ int run_cluster(const cluster::local_cluster& c) {
       stop_all(children, signals);
       return 1;
     }
-    std::cout << "  node " << n.id << ": Kafka 127.0.0.1:" << n.kafka_port << ", native 127.0.0.1:" << n.native_port
+    std::cout << "  node " << n.id << (n.voter ? "" : " (broker only)") << ": Kafka 127.0.0.1:" << n.kafka_port << ", native 127.0.0.1:" << n.native_port
               << ", metrics http://127.0.0.1:" << n.http_port << "/metrics, data " << n.data_dir << ", log " << n.log << ", pid " << ch.pid << std::endl;
   }
-  std::cout << "waiting for a quorum leader and " << c.nodes << " unfenced brokers (Ctrl-C stops)" << std::endl;
+  std::cout << "waiting for a quorum leader and " << c.total() << " unfenced brokers (Ctrl-C stops)" << std::endl;
 
   client_config cfg;
   caf::actor_system sys{cfg};
@@ -493,7 +498,7 @@ int run_cluster(const cluster::local_cluster& c) {
       ready = true;
       auto secs = std::chrono::duration_cast<milliseconds>(steady::now() - started).count() / 1000.0;
       std::cout << "cluster ready after " << secs << " s: quorum leader node " << probe.leader() << " in term "
-                << probe.term() << ", " << c.nodes << (c.nodes == 1 ? " broker" : " brokers") << " unfenced\n"
+                << probe.term() << ", " << c.total() << (c.total() == 1 ? " broker" : " brokers") << " unfenced\n"
                 << "  bootstrap servers: " << c.bootstrap_servers() << "\n"
                 << "  try: kcat -L -b " << c.bootstrap_servers() << "\n"
                 << "       samsa cluster status --broker 127.0.0.1:" << c.node_list.front().native_port << std::endl;
@@ -519,14 +524,18 @@ int run_cluster(const cluster::local_cluster& c) {
 command_spec cluster_start_command() {
   command_spec c{"start", "", 0, 0, "run a local cluster of N broker processes in the foreground"};
   c.options = {
-    {"--nodes", "N", "nodes to run, 1 to 5 (default 3, or what D already holds); every node is a broker and a voter"},
+    {"--nodes", "N", "voters to run, 1 to 5 (default 3, or what D already holds); each is a broker and a quorum voter"},
+    {"--brokers", "M", "broker-only nodes beside them, 0 to 8 (default 0, or D's last): quorum learners that never vote"},
     {"--dir", "D", "where the nodes live (default ./samsa-cluster); starting again on D brings the cluster back"},
     {"--base-port", "P", "node i serves Kafka on P+i-1, the native API on P+10000+i-1 (default 9092, or D's last)"},
     {"--set", "key=value", "a broker setting for every node (repeatable), e.g. --set log.level=debug"},
   };
-  c.examples = {"samsa cluster start --nodes 3", "samsa cluster start --dir /tmp/c --base-port 29092 --set log.retention.hours=1"};
-  c.details = R"(Each node is a broker and a voter of the metadata quorum (combined mode); Kafka recommends 3 or 5
-voters. Ports: Kafka P+i-1, native API P+10000+i-1, metrics P+552+i-1; a port already taken is refused.
+  c.examples = {"samsa cluster start --nodes 3", "samsa cluster start --nodes 3 --brokers 2",
+                "samsa cluster start --dir /tmp/c --base-port 29092 --set log.retention.hours=1"};
+  c.details = R"(Nodes 1..N are brokers and voters of the metadata quorum (combined mode); Kafka recommends 3 or 5
+voters. Nodes N+1..N+M (--brokers M) are broker-only (process.roles=broker): they follow the metadata log as
+learners, register as brokers and host replicas, but never vote; M may change between starts, N may not.
+Ports: Kafka P+i-1, native API P+10000+i-1, metrics P+552+i-1; a port already taken is refused.
 Files: D/node<i>/server.properties (generated at every start; `samsa broker --config` reads it),
 D/node<i>/data (the node's log.dirs), D/node<i>/broker.log (the node's output, appended).
 

@@ -41,7 +41,8 @@ void check_transition(role from, role to);
 //   - a leader's log only grows; it counts only voters' match indexes, commits an index only
 //     if that entry has the leader's term, and appends a noop on election so it can.
 //   - learners (and any node not in cfg.voters) never campaign and never answer vote requests.
-//   - cfg_.voters never changes; cfg_.learners only grows (add_learner), never with a voter or self;
+//   - cfg_.voters never changes; cfg_.learners grows by add_learner and shrinks by remove_learner, never
+//     holds a voter or self;
 //     a leader has a peer_progress for every voter and learner but itself.
 //   - a node that heard from a leader within election_timeout_ms (or is leader) ignores vote
 //     and pre-vote requests ("leader stickiness"), so a flapping node cannot depose a healthy
@@ -72,6 +73,10 @@ public:
   // is_learner). Volatile: a restarted replica learns its learners again from their next hello.
   effects add_learner(node_id_t node, int64_t now_ms);
   bool is_learner(node_id_t node) const { return cfg_.learners.count(node) != 0; }
+  // A learner that went away (the shell saw its process or connection die): forgotten, so a dead broker-only
+  // node is not replicated to or listed forever. Its next hello adds it again (add_learner), from scratch:
+  // a leader probes where its log ends. Changes nothing for a voter, self or an unknown node.
+  effects remove_learner(node_id_t node);
 
   // The caller's state machine wrote a snapshot of everything up to `index` (<= applied()).
   // Entries up to it are dropped from memory; the caller may drop them from disk once the

@@ -34,6 +34,12 @@ effects replica::add_learner(node_id_t node, int64_t now_ms) {
   return take();
 }
 
+effects replica::remove_learner(node_id_t node) {
+  if (cfg_.learners.erase(node) != 0)
+    peers_.erase(node);
+  return take();
+}
+
 void replica::append_local(entry_kind kind, bytes data) {
   log_entry e{term_, log_.last_index() + 1, kind, std::move(data)};
   log_.append(e);

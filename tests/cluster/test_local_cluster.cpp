@@ -99,6 +99,51 @@ TEST_CASE("local cluster: a second start reuses the marker, and refuses another 
   CHECK_FALSE(plan(std::nullopt, std::nullopt, std::string{"# only a comment\n"}).ok());
 }
 
+TEST_CASE("local cluster: --brokers adds broker-only nodes that follow the voters") {
+  local_cluster_request req;
+  req.dir = "/tmp/c";
+  req.nodes = 3;
+  req.brokers = 2;
+  auto p = plan_local_cluster(req);
+  REQUIRE(p.ok());
+  const auto& c = p.cluster;
+  CHECK(c.total() == 5);
+  REQUIRE(c.node_list.size() == 5);
+  CHECK(c.voters() == "1@127.0.0.1:19092,2@127.0.0.1:19093,3@127.0.0.1:19094"); // the brokers are not voters
+  CHECK(c.bootstrap_servers() == "127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094,127.0.0.1:9095,127.0.0.1:9096");
+  for (const auto& n : c.node_list) {
+    auto r = parse_server_properties(c.node_properties(n));
+    INFO(c.node_properties(n));
+    REQUIRE(r.ok());
+    CHECK(n.voter == (n.id <= 3));
+    CHECK(r.config.quorum_voter_role() == n.voter);
+    CHECK(r.config.quorum_learner_role() == !n.voter);
+    CHECK(r.config.controller_quorum_voters == c.voters());
+    CHECK(r.config.native_port() == 19092 + n.id - 1);
+  }
+  // The marker keeps the broker count; a later start may change it (learners do not change the voters), not
+  // the voters. A marker without brokers= (an earlier version's) means none.
+  auto marker = c.marker();
+  CHECK(contains(marker, "brokers=2"));
+  local_cluster_request again;
+  again.dir = "/tmp/c";
+  again.marker = marker;
+  auto back = plan_local_cluster(again);
+  REQUIRE(back.ok());
+  CHECK(back.cluster.brokers == 2);
+  again.brokers = 4;
+  auto grown = plan_local_cluster(again);
+  REQUIRE(grown.ok());
+  CHECK(grown.cluster.total() == 7);
+  again.brokers.reset();
+  again.marker = std::string{"nodes=3\nbase.port=9092\n"};
+  auto old = plan_local_cluster(again);
+  REQUIRE(old.ok());
+  CHECK(old.cluster.brokers == 0);
+  again.brokers = 9;
+  CHECK(contains(plan_local_cluster(again).error, "--brokers must be 0 to 8"));
+}
+
 TEST_CASE("local cluster: bad requests are refused with the reason") {
   CHECK(contains(plan(0).error, "--nodes must be 1 to 5"));
   CHECK(contains(plan(6).error, "--nodes must be 1 to 5"));

@@ -376,6 +376,36 @@ TEST_CASE("raft: add_learner: a node outside the voters that says hello is repli
   CHECK(f.is_learner(nid(7)));
 }
 
+TEST_CASE("raft: remove_learner: a learner that went away is no longer replicated to, until its next hello") {
+  int64_t now = 0;
+  auto r = make_leader(with_log(1, {1, 1}), now);
+  r.add_learner(nid(7), now);
+  r.step(nid(7), append_response{r.term(), true, idx(3), idx(0)}, now);
+  REQUIRE(r.match_index(nid(7)) == idx(3));
+  CHECK(r.remove_learner(nid(7)).messages.empty());
+  CHECK(!r.is_learner(nid(7)));
+  CHECK(r.config().learners.count(nid(7)) == 0);
+  // Heartbeats and new entries go to the voters only.
+  now += 1000;
+  auto fx = r.tick(now);
+  for (const auto& m : fx.messages)
+    CHECK(m.to != nid(7));
+  // A late answer of the forgotten learner changes nothing.
+  r.step(nid(7), append_response{r.term(), true, idx(3), idx(0)}, now);
+  CHECK(!r.is_learner(nid(7)));
+  // Voters, self and unknown nodes are not removed.
+  r.remove_learner(nid(2));
+  r.remove_learner(nid(1));
+  r.remove_learner(nid(9));
+  CHECK(r.config().voters.count(nid(2)) == 1);
+  // Its next hello adds it again, probing from the log end like any new learner.
+  fx = r.add_learner(nid(7), now);
+  auto appends = sent<append_request>(fx);
+  REQUIRE(appends.size() == 1);
+  CHECK(appends[0].second.prev_log_index == idx(3));
+  CHECK(r.match_index(nid(7)) == idx(0));
+}
+
 TEST_CASE("raft: a learner that joins late behind the compacted log gets the snapshot, then the log") {
   sim_stats st;
   sim_options o = quiet(3, 0);

@@ -6,7 +6,7 @@
 # factor 4 places a replica on node 4, which joins the ISR; kcat produces (acks=all) and consumes through
 # node 4 as the only bootstrap server. kill -9 of the quorum leader: the voters elect another, node 4
 # follows it (its status names the new leader) and stays unfenced. kill -9 of node 4 does not disturb the
-# quorum (same leader, same term, topics still created); node 4 restarted with an empty data directory
+# quorum (same leader, same term, topics still created) and the leader forgets the learner; node 4 restarted with an empty data directory
 # catches up from the leader's snapshot (the metadata log is compacted: a small
 # metadata.log.max.record.bytes.between.snapshots), is unfenced and back in the ISR. Every process is
 # killed on exit.
@@ -100,6 +100,11 @@ out=$($CHECK create "${KAFKA[1]}" without-learner 1 3)
 sleep 2
 [ "$(agreed_leader)" = "$leader $term" ] || fail "the quorum changed after the learner's kill -9: '$(agreed_leader)', was '$leader $term'"
 echo "quorum undisturbed: node $leader still leads term $term"
+# The voters saw the learner's handle go down: it is forgotten (not replicated to, not listed) until its hello.
+forgotten() { [ "$(status_of "$leader" learners)" = "[]" ]; }
+wait_for 10 forgotten >/dev/null || fail "leader $leader still lists learner $L after its kill -9: $(status_json "$leader")"
+grep -q "quorum: node $leader forgets learner $L" "$WORK/node$leader.log" || fail "node $leader's log does not say it forgot learner $L"
+echo "leader $leader forgot learner $L"
 
 # -- node 4 back with an empty data directory: the snapshot --------------------------------------------------
 snap=$(status_of "$leader" snapshot_index)

@@ -2,8 +2,9 @@
 # ready" once the quorum has a leader and three unfenced brokers; `samsa cluster status --output json` and
 # kcat -L agree; a second launcher is refused on the same ports (and leaves no directory behind); SIGINT
 # stops every child and the exit status is 0. A second start on the same directory (no options: they come
-# from its marker) brings the same cluster back (the Raft term goes on); a node killed there is reported and
-# the others keep running (exit status 1 at the end). Finally kill -9 of the launcher itself: its children
+# from its marker) brings the same cluster back (the Raft term goes on), here with one broker-only node added
+# (--brokers 1: node 4, a quorum learner, registered and unfenced; the marker keeps it for the next start); a
+# node killed there is reported and the others keep running (exit status 1 at the end). Finally kill -9 of the launcher itself: its children
 # stop on their own (PR_SET_PDEATHSIG). Every process is killed on exit.
 set -euo pipefail
 SAMSA=${1:?usage: $0 PATH_TO_SAMSA}
@@ -22,18 +23,18 @@ trap cleanup EXIT
 fail() {
   echo "FAIL: $*" >&2
   for f in "$WORK"/start*.out; do [ -f "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }; done
-  for i in 1 2 3; do [ -f "$DIR/node$i/broker.log" ] && { echo "--- node $i" >&2; tail -15 "$DIR/node$i/broker.log" >&2; }; done
+  for i in 1 2 3 4; do [ -f "$DIR/node$i/broker.log" ] && { echo "--- node $i" >&2; tail -15 "$DIR/node$i/broker.log" >&2; }; done
   exit 1
 }
 
-# A base P with P..P+2, P+552..P+554 (HTTP metrics) and P+10000..P+10002 free on loopback.
+# A base P with P..P+3, P+552..P+555 (HTTP metrics) and P+10000..P+10003 free on loopback.
 BASE=$($PY - <<'EOF'
 import random, socket
 for _ in range(200):
     p = random.randint(20000, 45000)
     socks = []
     try:
-        for q in [p, p + 1, p + 2, p + 552, p + 553, p + 554, p + 10000, p + 10001, p + 10002]:
+        for q in [p + d for d in (0, 1, 2, 3, 552, 553, 554, 555, 10000, 10001, 10002, 10003)]:
             s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind(("127.0.0.1", q)); socks.append(s)
         print(p); break
@@ -113,28 +114,42 @@ grep -q "every node stopped cleanly" "$WORK/start1.out" || fail "the launcher di
 [ -z "$(children)" ] || fail "broker children left after SIGINT: $(children | tr '\n' ' ')"
 for i in 1 2 3; do grep -q "stopped cleanly" "$DIR/node$i/broker.log" || fail "node $i did not shut down cleanly"; done
 
-# Second start on the same directory, no options: the same nodes, ports and data come back.
-launch "$WORK/start2.out" --dir "$DIR"
+# Second start on the same directory, the voters from its marker, plus one broker-only node: the same nodes,
+# ports and data come back, and node 4 joins as a learner.
+launch "$WORK/start2.out" --dir "$DIR" --brokers 1
 wait_ready "$WORK/start2.out"
 grep -q "node 3: Kafka 127.0.0.1:$((BASE + 2))" "$WORK/start2.out" || fail "the second start did not reuse the ports"
+grep -q "node 4 (broker only): Kafka 127.0.0.1:$((BASE + 3)), native 127.0.0.1:$((BASE + 10003))" "$WORK/start2.out" \
+  || fail "no line saying where broker-only node 4 listens"
+grep -q "^process.roles=broker$" "$DIR/node4/server.properties" || fail "node 4 is not broker-only"
+grep -q "^brokers=1$" "$DIR/samsa-cluster.properties" || fail "the marker does not keep the broker-only node"
 term2=$(status_field term)
 [ "$term2" -gt "$term1" ] || fail "term $term2 after the restart is not above $term1: the data was not reused"
-[ "$(unfenced_count)" = 3 ] || fail "not 3 unfenced brokers after the restart"
-echo "second start: term $term1 -> $term2, 3 brokers unfenced"
+# "Ready" may rest on the registrations of the previous start, still unfenced in the image until the node
+# registers again (then briefly fenced while it catches up): wait for the four of this start.
+four_unfenced() { [ "$(unfenced_count)" = 4 ]; }
+for _ in $(seq 1 300); do four_unfenced && break; sleep 0.05; done
+four_unfenced || fail "not 4 unfenced brokers after the restart"
+"$SAMSA" cluster status --broker "127.0.0.1:$((BASE + 10003))" --output json \
+  | $PY -c 'import json,sys; d=json.load(sys.stdin); assert d["role"] == "learner" and not d["voter"], d' \
+  || fail "node 4 is not a quorum learner"
+echo "second start: term $term1 -> $term2, 4 brokers unfenced, node 4 a learner"
 # A node dying on its own is reported; the launcher and the other nodes keep running.
 victim=$(pgrep -f "$DIR/node3/server.properties")
 kill -9 "$victim"
 for _ in $(seq 1 200); do grep -q "node 3 exited unexpectedly" "$WORK/start2.out" && break; sleep 0.05; done
 grep -q "node 3 exited unexpectedly (killed by signal 9" "$WORK/start2.out" || fail "the launcher did not report node 3's death"
 kill -0 "$LAUNCHER" || fail "the launcher stopped when node 3 died"
-[ "$(children | wc -l)" = 2 ] || fail "expected nodes 1 and 2 still running"
+[ "$(children | wc -l)" = 3 ] || fail "expected nodes 1, 2 and 4 still running"
 stop_launcher TERM
 [ "$RC" = 1 ] || fail "the launcher exited with $RC after a node had died (expected 1)"
 [ -z "$(children)" ] || fail "broker children left after SIGTERM"
 
-# kill -9 of the launcher: the kernel sends its children SIGTERM and they stop cleanly.
+# kill -9 of the launcher: the kernel sends its children SIGTERM and they stop cleanly. (No options: the
+# broker-only node comes back from the marker.)
 launch "$WORK/start3.out" --dir "$DIR"
 wait_ready "$WORK/start3.out"
+[ "$(children | wc -l)" = 4 ] || fail "the third start did not bring node 4 back"
 kill -9 "$LAUNCHER"; wait "$LAUNCHER" 2>/dev/null || true; LAUNCHER=""
 for _ in $(seq 1 600); do [ -z "$(children)" ] && break; sleep 0.05; done
 [ -z "$(children)" ] || fail "broker children outlived a kill -9 of the launcher"
