@@ -8,7 +8,7 @@
 // each is down until join(id), then says hello to every voter every hello_ms through the same lossy
 // network (what the shell's hello after a lookup does: actors/quorum_replica), and a voter that
 // receives it calls add_learner. Voters forget late learners when they restart (add_learner is
-// volatile) and learn them again from the next hello.
+// volatile) or see them crash (remove_learner) and learn them again from the next hello.
 
 #include <algorithm>
 #include <cstdint>
@@ -48,7 +48,8 @@ struct sim_stats {
            runs_with_reelection = 0, step_downs = 0, commits = 0, proposals = 0, acked = 0,
            snapshots_taken = 0, snapshots_installed = 0, truncations = 0, prevote_refusals = 0,
            max_term = 0, learner_joins = 0, hellos_delivered = 0, learners_added = 0,
-           late_learner_snapshots = 0, late_learner_commits = 0, late_learner_restarts = 0;
+           late_learner_snapshots = 0, late_learner_commits = 0, late_learner_restarts = 0,
+           learners_removed = 0;
   int64_t max_heal_to_leader_ms = 0;
 };
 
@@ -151,9 +152,18 @@ public:
     ++st_.crashes;
     at(id).r.reset();
     if (hook) hook->crash(id);
-    // The others' transports see the connection drop (CAF's node_down): a follower of `id` campaigns soon.
-    for (int j = 1; j <= size(); ++j)
-      if (j != id && up(j) && link_[id][j]) apply(j, r(j).peer_unreachable(node_id_t{id}, now_));
+    // The others' transports see the connection drop (CAF's node_down): a follower of `id` campaigns soon; a
+    // late learner's handle going down makes a voter forget it until its next hello (actors/quorum_replica).
+    for (int j = 1; j <= size(); ++j) {
+      if (j == id || !up(j) || !link_[id][j]) continue;
+      if (at(id).late && r(j).is_learner(node_id_t{id})) {
+        apply(j, r(j).remove_learner(node_id_t{id}));
+        if (r(j).is_learner(node_id_t{id})) fail("remove_learner kept a crashed learner");
+        ++st_.learners_removed;
+      } else {
+        apply(j, r(j).peer_unreachable(node_id_t{id}, now_));
+      }
+    }
   }
   // A late learner's first start: from now on it says hello and may crash and restart like any node.
   void join(int id) {

@@ -209,7 +209,8 @@ TEST_CASE("raft sim: safety after every input, liveness after healing, thousands
           << " snapshots taken, " << st.snapshots_installed << " installed by followers; worst heal->leader "
           << st.max_heal_to_leader_ms << " ms; late learners: " << st.learner_joins << " joined, "
           << st.late_learner_restarts << " restarts, " << st.hellos_delivered << " hellos delivered, "
-          << st.learners_added << " add_learner by voters, " << st.late_learner_commits << " entries applied, "
+          << st.learners_added << " add_learner by voters, " << st.learners_removed << " remove_learner, "
+          << st.late_learner_commits << " entries applied, "
           << st.late_learner_snapshots << " snapshots installed");
   // Coverage: the runs must have exercised every mechanism, or passing means nothing.
   if (explicit_seeds && count < 200)
@@ -231,6 +232,7 @@ TEST_CASE("raft sim: safety after every input, liveness after healing, thousands
   CHECK(st.learner_joins == count);
   CHECK(st.learners_added >= count * 2); // voters restart and learn the learner again
   CHECK(st.late_learner_restarts > count / 2);
+  CHECK(st.learners_removed > count / 2); // crashed learners are forgotten, and caught up again after a hello
   CHECK(st.late_learner_commits > count * 20);
   CHECK(st.late_learner_snapshots > count / 20);
 }
