@@ -1,10 +1,13 @@
-// CreateTopics (key 19), v0-4: creates each topic through the broker actor (validate_only honoured);
-// manual replica assignments are accepted when every replica is this node.
+// CreateTopics (key 19), v0-7 (v5+ flexible): creates each topic through the broker actor (validate_only
+// honoured); manual replica assignments are accepted when every replica is this node. From v5 a created
+// topic's partitions, replication factor and effective configs (as DescribeConfigs lists them) come back
+// (KIP-525), from v7 its topic id.
 #include "actors/kafka_handler.hpp"
 
 #include <chrono>
 
 #include "actors/actor_clock.hpp"
+#include "cluster/config_describe.hpp"
 #include "messages/kafka/create_topics.hpp"
 
 namespace samsa::actors {
@@ -57,7 +60,18 @@ caf::result<kafka_reply> handle_create_topics(kafka_handler_ptr self, const kafk
       spec.replication_factor = 1;
     }
     self->request(self->state.cfg.broker, timeouts::admin, create_atom::value, spec)
-      .then([=](topic_description&) mutable { done(); },
+      .then(
+            [=](topic_description& d) mutable {
+              auto& out = resp->topics[i];
+              out.topic_id = kafka::uuid_or_zero(d.topic_id);
+              out.num_partitions = d.partitions;
+              out.replication_factor = d.replication_factor;
+              out.configs.emplace();
+              for (auto& e : cluster::describe_topic_configs(self->state.cfg.server, d.configs))
+                out.configs->push_back({std::move(e.name), std::move(e.value), e.read_only,
+                                        static_cast<int8_t>(e.source), e.sensitive});
+              done();
+            },
             [=](caf::error& e) mutable {
               resp->topics[i].error = to_kafka(e);
               resp->topics[i].error_message = describe(e);

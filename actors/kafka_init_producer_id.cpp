@@ -1,4 +1,6 @@
-// InitProducerId (key 22), v0-1: hands an idempotent producer a fresh producer id (epoch 0). Ids come from
+// InitProducerId (key 22), v0-5: hands an idempotent producer a fresh producer id (epoch 0). From v3 the
+// producer may name the id and epoch it has (both or neither, else INVALID_REQUEST, as Kafka); without a
+// transactional id it gets a fresh id all the same, as from Kafka. Ids come from
 // the broker, which reserves them in blocks in SQLite so they never repeat across restarts (on a cluster: in
 // blocks allocated through the metadata quorum; while none can be had the answer is the retriable
 // COORDINATOR_NOT_AVAILABLE). Transactional ids are not supported yet.
@@ -16,6 +18,10 @@ caf::result<kafka_reply> handle_init_producer_id(kafka_handler_ptr self, const k
   if (!decode_body(req, ir))
     return close_connection();
   kafka::init_producer_id_response resp;
+  if ((ir.producer_id == -1) != (ir.producer_epoch == -1)) {
+    resp.error = kafka::error_code::invalid_request;
+    return encode_reply(req.header, resp);
+  }
   if (ir.transactional_id) {
     // Transactions come later; Kafka answers a broker without a transaction coordinator like this.
     resp.error = kafka::error_code::coordinator_not_available;

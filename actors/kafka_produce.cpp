@@ -1,4 +1,4 @@
-// Produce (key 0), v0-7. Each partition's records arrive as one v2 batch (v3+) or as an old message set
+// Produce (key 0), v0-11 (v9+ flexible). Each partition's records arrive as one v2 batch (v3+) or as an old message set
 // (v0-2, magic 0/1: Sarama before 0.11), which is converted here to one v2 batch first (messages/
 // legacy_records.hpp: CRC-32 of every message checked, CORRUPT_MESSAGE otherwise; compressed wrappers
 // inflated). The batch goes unchanged to the
@@ -6,12 +6,17 @@
 // offsets and leader epoch written in place. acks=0 gets no response at all, but the session still waits
 // for the appends, which bounds what one connection can have in flight; an acks=0 request that failed on
 // any partition closes the connection (Kafka's rule: the client's only way to learn of it). Clients may not
-// write to the internal __consumer_offsets (INVALID_TOPIC_EXCEPTION, as Kafka).
+// write to the internal __consumer_offsets (INVALID_TOPIC_EXCEPTION, as Kafka). A refused batch's records
+// at fault (a keyless record on a compacted topic) and the error's text go back in v8+ (KIP-467); from v10 a
+// NOT_LEADER_OR_FOLLOWER partition names its current leader and epoch, and the answer that leader's endpoint
+// (KIP-951), from a cluster node's metadata image (left out when the image has no live leader for it).
 #include "actors/kafka_handler.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "actors/actor_clock.hpp"
+#include "cluster/metadata_image.hpp"
 #include "cluster/offsets_topic.hpp"
 #include "messages/kafka/produce.hpp"
 #include "messages/legacy_records.hpp"
@@ -20,16 +25,53 @@ namespace samsa::actors {
 
 namespace {
 
+// KIP-951: each NOT_LEADER_OR_FOLLOWER partition gets the leader and epoch the image knows, the answer the
+// endpoints of those leaders (live brokers of the directory only).
+void add_current_leaders(kafka::produce_response& resp, const broker_directory& d) {
+  if (!d.image)
+    return;
+  std::vector<int32_t> named;
+  for (auto& t : resp.topics) {
+    const auto* topic = d.image->topic_by_name(t.name);
+    for (auto& p : t.partitions) {
+      if (p.error != kafka::error_code::not_leader_or_follower || !topic || p.index < 0
+          || static_cast<size_t>(p.index) >= topic->partitions.size())
+        continue;
+      const auto& reg = topic->partitions[static_cast<size_t>(p.index)];
+      auto b = std::find_if(d.brokers.begin(), d.brokers.end(), [&](const auto& x) { return x.node_id == reg.leader; });
+      if (reg.leader < 0 || b == d.brokers.end())
+        continue;
+      p.current_leader = kafka::produce_leader{reg.leader, reg.leader_epoch};
+      if (std::find(named.begin(), named.end(), reg.leader) != named.end())
+        continue;
+      named.push_back(reg.leader);
+      resp.node_endpoints.push_back({b->node_id, b->host, b->port, b->rack});
+    }
+  }
+}
+
 struct produce_gather {
   kafka::produce_response resp;
   size_t pending = 0;
   bool respond = true;
   kafka::request_header header;
   caf::response_promise rp;
+  kafka_handler_ptr self = nullptr;
   void done() {
     if (--pending > 0)
       return;
     if (respond) {
+      if (header.api_version >= 10 && self->state.cfg.controller && has_not_leader()) {
+        auto keep = std::make_shared<produce_gather>(std::move(*this));
+        with_broker_directory(
+          keep->self,
+          [keep](broker_directory d) {
+            add_current_leaders(keep->resp, d);
+            keep->rp.deliver(encode_reply(keep->header, keep->resp));
+          },
+          [keep] { keep->rp.deliver(encode_reply(keep->header, keep->resp)); });
+        return;
+      }
       rp.deliver(encode_reply(header, resp));
       return;
     }
@@ -41,6 +83,13 @@ struct produce_gather {
       for (const auto& p : t.partitions)
         r.close = r.close || p.error != kafka::error_code::none;
     rp.deliver(std::move(r));
+  }
+  bool has_not_leader() const {
+    for (const auto& t : resp.topics)
+      for (const auto& p : t.partitions)
+        if (p.error == kafka::error_code::not_leader_or_follower)
+          return true;
+    return false;
   }
 };
 
@@ -65,6 +114,7 @@ caf::result<kafka_reply> handle_produce(kafka_handler_ptr self, const kafka_requ
   auto g = std::make_shared<produce_gather>();
   g->header = req.header;
   g->respond = pr.acks != 0;
+  g->self = self;
   // Shape the response like the request; fill in per partition as answers come.
   std::vector<std::pair<std::string, int32_t>> wanted;
   std::vector<std::pair<size_t, size_t>> slots;
@@ -155,6 +205,10 @@ caf::result<kafka_reply> handle_produce(kafka_handler_ptr self, const kafka_requ
             s.base_offset = r.error == 0 ? r.base_offset : -1;
             s.log_start_offset = r.log_start_offset;
             s.log_append_time_ms = r.log_append_time;
+            if (r.error != 0 && !r.error_message.empty())
+              s.error_message = r.error_message;
+            for (auto& e : r.record_errors)
+              s.record_errors.push_back({e.batch_index, std::move(e.message)});
             g->done();
           },
           [=](caf::error& e) {

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "messages/record_batch.hpp"
+#include "messages/record_compaction.hpp"
 #include "persistence/data_dir.hpp"
 #include "persistence/hw_checkpoint.hpp"
 
@@ -435,6 +436,34 @@ offset_answer not_leader_answer(self_ptr self) {
   return a;
 }
 
+// A compacted topic keeps the latest record per key: a record without one cannot be kept, so Kafka refuses
+// the batch (INVALID_RECORD) naming each keyless record (KIP-467), in Kafka's words. Looks inside
+// compressed batches, inflating up to max.message.bytes (more than that is refused too).
+std::optional<partition_produce_result> refuse_keyless(const partition_replica_state& st, const std::vector<char>& batch) {
+  const auto max_out = static_cast<size_t>(std::max(st.cfg.log.max_message_bytes, 1)) * 4;
+  auto keyless = keyless_records(batch.data(), batch.size(), max_out);
+  if (keyless && keyless->empty())
+    return std::nullopt;
+  const std::string where = st.cfg.topic + "-" + std::to_string(st.cfg.partition);
+  if (!keyless)
+    return produce_failed(st.cfg.partition, api_errc::invalid_batch,
+                          "the records of a batch for compacted topic partition " + where + " could not be read");
+  auto r = produce_failed(st.cfg.partition, api_errc::invalid_batch, "");
+  std::string shown;
+  for (auto index : *keyless) {
+    record_error e;
+    e.batch_index = index;
+    e.message = "Compacted topic cannot accept message without key in topic partition " + where;
+    if (r.record_errors.size() < 3)
+      shown += std::string(shown.empty() ? "" : ", ") + "RecordError(batchIndex=" + std::to_string(index)
+               + ", message='" + e.message + "')";
+    r.record_errors.push_back(std::move(e));
+  }
+  r.error_message = "One or more records have been rejected due to " + std::to_string(keyless->size())
+                    + " record errors in total, and only showing the first three errors at most: [" + shown + "]";
+  return r;
+}
+
 std::string not_leader_text(const partition_replica_state& st) {
   return st.cfg.topic + "-" + std::to_string(st.cfg.partition) + " is a follower here; its leader is node "
          + std::to_string(st.leadership.leader);
@@ -450,6 +479,9 @@ partition_replica_actor::behavior_type leader_behavior(self_ptr self) {
       auto v = validate_client_batch(batch.data(), batch.size(), st.cfg.log.max_message_bytes);
       if (v != batch_error::ok)
         return produce_failed(st.cfg.partition, to_api(v), to_string(v));
+      if (st.log->config().compact_policy)
+        if (auto refused = refuse_keyless(st, batch))
+          return std::move(*refused);
       return leader_append(self, batch, acks, timeout_ms);
     },
     [=](produce_atom, std::vector<record>& records, int16_t acks) -> caf::result<partition_produce_result> {

@@ -298,6 +298,17 @@ typename Inspector::result_type inspect(Inspector& f, produce_request& x) {
   return f(caf::meta::type_name("produce_request"), x.topic, x.partition, x.records, x.acks);
 }
 
+// A record that made the partition refuse its whole batch (Kafka's KIP-467 RecordError): its index in the
+// batch and why (a keyless record on a compacted topic).
+struct record_error {
+  int32_t batch_index = 0;
+  std::string message;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, record_error& x) {
+  return f(caf::meta::type_name("record_error"), x.batch_index, x.message);
+}
+
 struct partition_produce_result {
   int32_t partition = -1;
   int64_t base_offset = -1; // -1 for acks=0
@@ -306,11 +317,12 @@ struct partition_produce_result {
   int64_t log_start_offset = -1;
   uint8_t error = 0;        // api_errc
   std::string error_message;
+  std::vector<record_error> record_errors; // with invalid_batch: the records at fault
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, partition_produce_result& x) {
   return f(caf::meta::type_name("partition_produce_result"), x.partition, x.base_offset, x.record_count,
-           x.log_append_time, x.log_start_offset, x.error, x.error_message);
+           x.log_append_time, x.log_start_offset, x.error, x.error_message, x.record_errors);
 }
 
 struct produce_response {

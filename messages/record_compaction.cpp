@@ -1,6 +1,7 @@
 #include "messages/record_compaction.hpp"
 
 #include "messages/bytes.hpp"
+#include "messages/compression.hpp"
 #include "messages/crc32c.hpp"
 
 namespace samsa {
@@ -42,6 +43,35 @@ std::optional<std::vector<raw_record>> raw_records(const char* p, size_t n) {
     out.push_back(r);
     cur = rend;
   }
+  return out;
+}
+
+std::optional<std::vector<int32_t>> keyless_records(const char* p, size_t n, size_t max_out) {
+  auto h = read_batch_header(p, n);
+  if (!h || h->total_size() > n || h->total_size() < batch_header_size)
+    return std::nullopt;
+  std::vector<char> inflated;
+  if (h->compression() != 0) {
+    // The same batch uncompressed: header (codec bits cleared, length fixed) + the inflated records.
+    auto inner = decompress(h->compression(), p + batch_header_size, h->total_size() - batch_header_size, max_out);
+    if (!inner)
+      return std::nullopt;
+    inflated.assign(p, p + batch_header_size);
+    inflated.insert(inflated.end(), inner->begin(), inner->end());
+    if (inflated.size() - 12 > static_cast<size_t>(INT32_MAX))
+      return std::nullopt;
+    write_i32(inflated.data() + batch_field::batch_length, static_cast<int32_t>(inflated.size() - 12));
+    write_i16(inflated.data() + batch_field::attributes, static_cast<int16_t>(h->attributes & ~7));
+    p = inflated.data();
+    n = inflated.size();
+  }
+  auto records = raw_records(p, n);
+  if (!records)
+    return std::nullopt;
+  std::vector<int32_t> out;
+  for (size_t i = 0; i < records->size(); ++i)
+    if (!(*records)[i].key)
+      out.push_back(static_cast<int32_t>(i));
   return out;
 }
 

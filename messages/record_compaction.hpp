@@ -33,6 +33,12 @@ struct raw_record {
 // caller reads stored batches, whose CRCs the log checks on its own paths).
 std::optional<std::vector<raw_record>> raw_records(const char* p, size_t n);
 
+// The indexes within the batch of the records with a null key in the client batch [p, p + n), looking
+// inside a compressed batch (inflated up to max_out bytes): what a compacted topic must refuse. nullopt
+// when the records cannot be read (malformed framing, a control batch, a payload that does not inflate
+// or inflates beyond max_out).
+std::optional<std::vector<int32_t>> keyless_records(const char* p, size_t n, size_t max_out);
+
 // The batch [p, p + n) with only the records whose keep flag is set (records as raw_records gave
 // them, keep.size() == records.size()); the header as described above, CRC recomputed. With no
 // record kept the result is a header-only batch (records_count 0), which callers drop.

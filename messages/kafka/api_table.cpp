@@ -12,7 +12,7 @@ namespace {
 // advertised (a librdkafka consumer then fails fast instead of joining a phantom group).
 // Flip `implemented` when the broker handles one.
 constexpr api_info rows[] = {
-  {api_key::produce, "Produce", 0, 7, 9, true},
+  {api_key::produce, "Produce", 0, 11, 9, true},
   {api_key::fetch, "Fetch", 0, 11, 12, true},
   {api_key::list_offsets, "ListOffsets", 0, 7, 6, true},
   {api_key::metadata, "Metadata", 0, 12, 9, true},
@@ -26,10 +26,10 @@ constexpr api_info rows[] = {
   {api_key::describe_groups, "DescribeGroups", 0, 4, 5, true},
   {api_key::list_groups, "ListGroups", 0, 2, 3, true},
   {api_key::api_versions, "ApiVersions", 0, 3, 3, true},
-  {api_key::create_topics, "CreateTopics", 0, 4, 5, true},
-  {api_key::delete_topics, "DeleteTopics", 0, 3, 4, true},
+  {api_key::create_topics, "CreateTopics", 0, 7, 5, true},
+  {api_key::delete_topics, "DeleteTopics", 0, 6, 4, true},
   {api_key::delete_records, "DeleteRecords", 0, 2, 2, true},
-  {api_key::init_producer_id, "InitProducerId", 0, 1, 2, true},
+  {api_key::init_producer_id, "InitProducerId", 0, 5, 2, true},
   {api_key::offset_for_leader_epoch, "OffsetForLeaderEpoch", 0, 4, 4, true},
   {api_key::describe_configs, "DescribeConfigs", 0, 4, 4, true},
   {api_key::alter_configs, "AlterConfigs", 0, 2, 2, true},

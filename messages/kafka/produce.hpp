@@ -1,11 +1,12 @@
 #pragma once
 
-// Produce (key 0), versions 0-7 (v9 is the first flexible version). v0-2 carry old message sets
-// (magic 0/1, messages/legacy_records.hpp) and have no transactional_id; v3+ carry v2 record batches.
+// Produce (key 0), versions 0-11 (v9+ flexible). v0-2 carry old message sets (magic 0/1,
+// messages/legacy_records.hpp) and have no transactional_id; v3+ carry v2 record batches.
 // Request: transactional_id, acks, timeout_ms, topics[name, partitions[index, records]].
 // Response: topics[name, partitions[index, error, base_offset, log_append_time_ms (v2+),
-// log_start_offset (v5+)]], throttle_time_ms (v1+). Versions 3-7 differ only in which errors
-// and compression codecs a client accepts, and in the response fields above.
+// log_start_offset (v5+), record_errors[batch_index, message] and error_message (v8+, KIP-467),
+// current_leader (v10+, tag 0)]], throttle_time_ms (v1+), node_endpoints (v10+, tag 0; KIP-951).
+// Versions 3-11 otherwise differ only in which errors and compression codecs a client accepts.
 //
 // Records stay a view into the request frame: the broker checks a v2 batch's header and CRC and
 // appends the bytes as they are, never decoding individual records here (a v0-2 message set is
@@ -41,6 +42,26 @@ struct produce_request {
   std::vector<produce_topic_data> topics;
 };
 
+/// A record that made the broker drop its batch (KIP-467): its index within the batch and why.
+struct produce_record_error {
+  int32_t batch_index = 0;
+  std::optional<std::string> message;
+};
+
+/// KIP-951: the partition's leader as the broker knows it, sent with NOT_LEADER_OR_FOLLOWER.
+struct produce_leader {
+  int32_t leader_id = -1;
+  int32_t leader_epoch = -1;
+};
+
+/// KIP-951: how to reach a leader named in a partition's current_leader.
+struct produce_node_endpoint {
+  int32_t node_id = 0;
+  std::string host;
+  int32_t port = 0;
+  std::optional<std::string> rack;
+};
+
 /// Result for one partition.
 struct produce_partition_response {
   int32_t index = 0;
@@ -48,6 +69,9 @@ struct produce_partition_response {
   int64_t base_offset = -1;
   int64_t log_append_time_ms = -1; // v2+; -1 unless the topic uses LogAppendTime
   int64_t log_start_offset = -1;   // v5+
+  std::vector<produce_record_error> record_errors; // v8+
+  std::optional<std::string> error_message;        // v8+
+  std::optional<produce_leader> current_leader;    // v10+, tagged (absent: not sent)
 };
 
 /// Results for one topic.
@@ -60,6 +84,7 @@ struct produce_topic_response {
 struct produce_response {
   std::vector<produce_topic_response> topics;
   int32_t throttle_time_ms = 0; // v1+
+  std::vector<produce_node_endpoint> node_endpoints; // v10+, tagged (empty: not sent)
 };
 
 bool decode(reader& r, int16_t version, produce_request& req);

@@ -151,12 +151,40 @@ public:
     }
   }
 
+  /// Reads a tagged-field section, handing each field to `field(tag, body)` with `body` a reader over
+  /// exactly that field's bytes; tags the callee does not know it simply ignores. A field body read
+  /// short of its size is fine (later versions may append); a read past it fails this reader.
+  template <class F>
+  void read_tagged_fields(F&& field) {
+    uint32_t n = read_uvarint();
+    for (uint32_t i = 0; i < n && !failed_; ++i) {
+      uint32_t tag = read_uvarint();
+      reader body = sub(read_uvarint());
+      if (failed_)
+        return;
+      field(tag, body);
+      if (body.failed())
+        fail();
+    }
+  }
+
+  /// A reader over the next n bytes; this reader moves past them (fails when fewer are left).
+  reader sub(size_t n) noexcept {
+    if (!need(n))
+      return reader(data_, 0, true);
+    reader out(data_ + pos_, n);
+    pos_ += n;
+    return out;
+  }
+
   void skip(size_t n) noexcept {
     if (need(n))
       pos_ += n;
   }
 
 private:
+  reader(const char* data, size_t size, bool failed) noexcept : data_(data), size_(size), failed_(failed) {}
+
   bool need(size_t n) noexcept {
     if (failed_ || n > size_ - pos_) {
       failed_ = true;
@@ -274,8 +302,22 @@ public:
   }
   void write_compact_array_len(int64_t n) { write_array_len(n, true); }
 
-  /// An empty tagged-field section (all we ever send).
+  /// An empty tagged-field section.
   void write_empty_tagged_fields() { write_uvarint(0); }
+
+  /// One field of a tagged-field section: its tag, the size of its body, the body `body(writer&)` writes.
+  /// A section is write_uvarint(count) followed by count of these in ascending tag order.
+  template <class F>
+  void write_tagged_field(uint32_t tag, F&& body) {
+    std::vector<char> bytes;
+    writer bw(bytes);
+    body(bw);
+    if (bw.failed() || bytes.size() >= 0xffffffffu)
+      return fail();
+    write_uvarint(tag);
+    write_uvarint(static_cast<uint32_t>(bytes.size()));
+    out_.insert(out_.end(), bytes.begin(), bytes.end());
+  }
 
   /// Reserves an int32 (the frame size prefix) and returns its position for patch_i32().
   size_t reserve_size() {

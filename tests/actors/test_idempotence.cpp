@@ -86,3 +86,26 @@ TEST_CASE("retries are deduplicated, gaps refused, state survives clean and uncl
   append(fx, p, idempotent_batch(id, 1, 0, 1));
   CHECK(append(fx, p, idempotent_batch(id, 0, 6, 1)).error == static_cast<uint8_t>(api_errc::invalid_producer_epoch));
 }
+
+TEST_CASE("a compacted topic refuses a batch with keyless records, naming each (INVALID_RECORD, KIP-467)") {
+  broker_fixture fx;
+  topic_spec spec;
+  spec.name = "idem";
+  spec.partitions = 1;
+  spec.configs["cleanup.policy"] = "compact";
+  REQUIRE(fx.ask<topic_description>(create_atom::value, spec));
+  auto p = part(fx);
+  auto refused = append(fx, p, encode_batch({make_record(std::string("k"), "1"), make_record(std::nullopt, "2"),
+                                             make_record(std::nullopt, "3")}, 1000));
+  CHECK(refused.error == static_cast<uint8_t>(api_errc::invalid_batch));
+  REQUIRE(refused.record_errors.size() == 2);
+  CHECK(refused.record_errors[0].batch_index == 1);
+  CHECK(refused.record_errors[1].batch_index == 2);
+  CHECK(refused.record_errors[0].message == "Compacted topic cannot accept message without key in topic partition idem-0");
+  CHECK(refused.error_message.find("rejected due to 2 record errors") != std::string::npos);
+  CHECK(log_end(fx) == 0);
+  auto keyed = append(fx, p, encode_batch({make_record(std::string("k"), "1")}, 1000));
+  CHECK(keyed.error == 0);
+  CHECK(keyed.record_errors.empty());
+  CHECK(log_end(fx) == 1);
+}

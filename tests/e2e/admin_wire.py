@@ -1,7 +1,7 @@
 """Raw Kafka requests and answers for the group and cluster admin APIs, every version samsa advertises
 (stdlib only; used by api_versions_walk.py and cluster_admin_apis.py): OffsetCommit 0-7, OffsetFetch 0-5,
 DescribeLogDirs 0-4, DeleteGroups 0-2, OffsetDelete 0, DescribeCluster 0-1, AlterPartitionReassignments 0,
-ListPartitionReassignments 0. Requests are the minimal valid
+ListPartitionReassignments 0, Produce 0-11, CreateTopics 0-7, DeleteTopics 0-6, InitProducerId 0-5. Requests are the minimal valid
 ones; answers are parsed into plain tuples and dicts. Flexible versions use request header v2 and response
 header v1 (tagged fields), compact strings and arrays."""
 import socket
@@ -435,6 +435,129 @@ def describe_producers(conn, topic, partitions):
             rd.tags()
             out[p] = (err, producers)
         rd.tags()
+    rd.tags()
+    rd.done()
+    return out
+
+
+CREATE_TOPICS, DELETE_TOPICS, INIT_PRODUCER_ID = 19, 20, 22
+FIRST_FLEXIBLE.update({CREATE_TOPICS: 5, DELETE_TOPICS: 4, INIT_PRODUCER_ID: 2})
+
+
+def produce(conn, v, topic, partition, batch, acks=-1):
+    """Produce v3-11 of one v2 batch, no transactional id: (error, base_offset, record_errors, error_message,
+    current_leader); record_errors [(batch_index, message)] and error_message from v8, current_leader
+    (leader_id, epoch) or None from v10 (KIP-951 tag 0)."""
+    flex = flexible(PRODUCE, v)
+    records = (uvarint(len(batch) + 1) if flex else i32(len(batch))) + batch
+    part = i32(partition) + records + (TAGS if flex else b"")
+    body = s_(None, flex) + i16(acks) + i32(10000) + array([s_(topic, flex) + array([part], flex) + (TAGS if flex else b"")],
+                                                             flex) + (TAGS if flex else b"")
+    rd = conn.call(PRODUCE, v, body)
+    if rd is None:
+        return None
+    assert rd.count() == 1 and rd.string() == topic.decode() and rd.count() == 1 and rd.i32() == partition
+    err, base = rd.i16(), rd.i64()
+    rd.i64()  # log_append_time
+    if v >= 5:
+        rd.i64()  # log_start_offset
+    record_errors, message, leader = [], None, None
+    if v >= 8:
+        for _ in range(rd.count()):
+            record_errors.append((rd.i32(), rd.string()))
+            rd.tags()
+        message = rd.string()
+    if flex:
+        for _ in range(rd.uvarint()):
+            tag, size = rd.uvarint(), rd.uvarint()
+            if tag == 0:
+                leader = (rd.i32(), rd.i32())
+                rd.tags()
+            else:
+                rd.p += size
+    rd.tags()
+    rd.i32()  # throttle
+    rd.tags()
+    rd.done()
+    return err, base, record_errors, message, leader
+
+
+def init_producer_id(conn, v, producer_id=-1, epoch=-1):
+    """InitProducerId v0-5 without a transactional id: (error, producer_id, epoch)."""
+    flex = flexible(INIT_PRODUCER_ID, v)
+    body = s_(None, flex) + i32(60000) + (i64(producer_id) + i16(epoch) if v >= 3 else b"") + (TAGS if flex else b"")
+    rd = conn.call(INIT_PRODUCER_ID, v, body)
+    if rd is None:
+        return None
+    rd.i32()
+    out = rd.i16(), rd.i64(), rd.i16()
+    rd.tags()
+    rd.done()
+    return out
+
+
+def create_topics(conn, v, names, partitions, configs=None):
+    """CreateTopics v0-7, replication factor 1: {name: dict(error, message, topic_id, partitions, replication,
+    configs)} (topic_id from v7 as 16 bytes; partitions, replication and configs {name: value} from v5)."""
+    flex = flexible(CREATE_TOPICS, v)
+    cfg = [s_(k, flex) + s_(val, flex) + (TAGS if flex else b"") for k, val in (configs or {}).items()]
+    topics = [s_(n, flex) + i32(partitions) + i16(1) + array([], flex) + array(cfg, flex) + (TAGS if flex else b"")
+              for n in names]
+    body = array(topics, flex) + i32(30000) + (i8(0) if v >= 1 else b"") + (TAGS if flex else b"")
+    rd = conn.call(CREATE_TOPICS, v, body)
+    if rd is None:
+        return None
+    if v >= 2:
+        rd.i32()
+    out = {}
+    for _ in range(rd.count()):
+        t = {}
+        name = rd.string()
+        if v >= 7:
+            t["topic_id"] = rd.d[rd.p:rd.p + 16]
+            rd.p += 16
+        t["error"] = rd.i16()
+        t["message"] = rd.string() if v >= 1 else None
+        if v >= 5:
+            t["partitions"], t["replication"] = rd.i32(), rd.i16()
+            n = rd.count()
+            t["configs"] = None if n < 0 else {}
+            for _ in range(max(n, 0)):
+                key, val = rd.string(), rd.string()
+                rd.i8(), rd.i8(), rd.i8()  # read_only, source, sensitive
+                rd.tags()
+                t["configs"][key] = val
+        rd.tags()
+        out[name] = t
+    rd.tags()
+    rd.done()
+    return out
+
+
+def delete_topics(conn, v, names=(), ids=()):
+    """DeleteTopics v0-6 by name (v6 also by 16-byte topic id): [(name, topic_id, error, message)]."""
+    flex = flexible(DELETE_TOPICS, v)
+    if v >= 6:
+        entries = [cstring(n) + b"\0" * 16 + TAGS for n in names] + [cstring(None) + i + TAGS for i in ids]
+        topics = array(entries, True)
+    else:
+        topics = array([s_(n, flex) for n in names], flex)
+    rd = conn.call(DELETE_TOPICS, v, topics + i32(30000) + (TAGS if flex else b""))
+    if rd is None:
+        return None
+    if v >= 1:
+        rd.i32()
+    out = []
+    for _ in range(rd.count()):
+        name = rd.string()
+        tid = None
+        if v >= 6:
+            tid = rd.d[rd.p:rd.p + 16]
+            rd.p += 16
+        err = rd.i16()
+        msg = rd.string() if v >= 5 else None
+        rd.tags()
+        out.append((name, tid, err, msg))
     rd.tags()
     rd.done()
     return out

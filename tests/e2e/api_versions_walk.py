@@ -1,15 +1,17 @@
 """Driven by api_versions_walk.sh: PORT. Walks ApiVersions and sends every advertised version of the APIs
-issue 12 touched (OffsetCommit, OffsetFetch, DescribeLogDirs, DeleteGroups, OffsetDelete, DescribeCluster) a
-minimal valid request on one connection: each must be answered (a closed connection fails the walk) with the
+issue 12 touched (OffsetCommit, OffsetFetch, DescribeLogDirs, DeleteGroups, OffsetDelete, DescribeCluster, Produce,
+InitProducerId, CreateTopics, DeleteTopics) a minimal valid request on one connection: each must be answered (a closed connection fails the walk) with the
 errors Kafka gives."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from admin_wire import (DELETE_GROUPS, DESCRIBE_CLUSTER, DESCRIBE_LOG_DIRS, FETCH, LIST_OFFSETS, OFFSET_COMMIT,
-                        OFFSET_DELETE, OFFSET_FETCH, PRODUCE, Conn, api_versions, delete_groups, describe_cluster,
-                        describe_log_dirs, fetch_old, list_offsets_v0, message_set, offset_commit, offset_delete,
-                        offset_fetch, produce_legacy)
+from admin_wire import (CREATE_TOPICS, DELETE_GROUPS, DELETE_TOPICS, DESCRIBE_CLUSTER, DESCRIBE_LOG_DIRS, FETCH,
+                        INIT_PRODUCER_ID, LIST_OFFSETS, OFFSET_COMMIT, OFFSET_DELETE, OFFSET_FETCH, PRODUCE, Conn,
+                        api_versions, create_topics, delete_groups, delete_topics, describe_cluster, describe_log_dirs,
+                        fetch_old, init_producer_id, list_offsets_v0, message_set, offset_commit, offset_delete,
+                        offset_fetch, produce, produce_legacy)
+from kafka_wire import record_batch
 
 port = int(sys.argv[1])
 NONE, CORRUPT_MESSAGE, UNKNOWN_TOPIC, INVALID_REQUEST, INVALID_GROUP_ID = 0, 2, 3, 42, 24
@@ -55,6 +57,79 @@ assert answered(list_offsets_v0(conn, b"walk", 0, -1), "ListOffsets v0") == (NON
 assert answered(list_offsets_v0(conn, b"walk", 0, -2), "ListOffsets v0") == (NONE, [0])
 assert list_offsets_v0(conn, b"nope", 0, -1) == (UNKNOWN_TOPIC, [])
 print("Produce v0-2 (message sets converted, bad CRC refused), Fetch v0-3 and ListOffsets v0 answered; end %d" % end)
+
+# Produce v3-11 (v9+ flexible) append a v2 batch each; on the compacted walk-compact a keyless record refuses
+# the batch with INVALID_RECORD, and from v8 the answer names the record (KIP-467). No current leader (v10+,
+# KIP-951) on a single node.
+INVALID_RECORD = 87
+assert adv[PRODUCE][1] == 11, adv[PRODUCE]
+for v in range(3, adv[PRODUCE][1] + 1):
+    got = answered(produce(conn, v, b"walk", 0, record_batch([b"new-v%d" % v])), "Produce v%d" % v)
+    assert got == (NONE, end, [], None, None), (v, got)
+    end += 1
+    err, base, record_errors, message, leader = answered(
+        produce(conn, v, b"walk-compact", 0, record_batch([b"no-key"])), "Produce v%d (keyless)" % v)
+    assert err == INVALID_RECORD and base == -1 and leader is None, (v, err, base, leader)
+    if v >= 8:
+        assert record_errors == [(0, "Compacted topic cannot accept message without key in topic partition "
+                                     "walk-compact-0")], (v, record_errors)
+        assert message.startswith("One or more records have been rejected due to 1 record errors"), (v, message)
+print("Produce v3-%d: appended up to %d; a keyless record on a compacted topic is INVALID_RECORD, named from v8"
+      % (adv[PRODUCE][1], end))
+
+# InitProducerId v0-5 (v2+ flexible, v3+ the producer's id and epoch: both or neither) hand out fresh ids.
+ids = set()
+for v in versions(INIT_PRODUCER_ID):
+    err, pid, epoch = answered(init_producer_id(conn, v), "InitProducerId v%d" % v)
+    assert err == NONE and pid >= 0 and epoch == 0 and pid not in ids, (v, err, pid, epoch)
+    ids.add(pid)
+    if v >= 3:
+        err, again, epoch = answered(init_producer_id(conn, v, pid, 0), "InitProducerId v%d (resume)" % v)
+        assert err == NONE and again >= 0 and again not in ids, (v, err, again)
+        ids.add(again)
+        assert answered(init_producer_id(conn, v, pid, -1), "InitProducerId v%d (half)" % v)[0] == INVALID_REQUEST
+print("InitProducerId v%d-%d: %d fresh producer ids" % (adv[INIT_PRODUCER_ID] + (len(ids),)))
+
+# CreateTopics v0-7 (v5+ flexible) create walk-ct-v<N>; from v5 the answer has partitions, replication factor
+# and configs, from v7 the topic id. DeleteTopics v0-6 (v4+ flexible) delete them, v6 by topic id; an
+# unknown id is UNKNOWN_TOPIC_ID with a null name.
+TOPIC_ALREADY_EXISTS, UNKNOWN_TOPIC_ID = 36, 100
+topic_ids = {}
+for v in versions(CREATE_TOPICS):
+    name = b"walk-ct-v%d" % v
+    got = answered(create_topics(conn, v, [name], 2, {b"retention.ms": b"123456"}), "CreateTopics v%d" % v)
+    t = got[name.decode()]
+    assert t["error"] == NONE and t["message"] is None, (v, t)
+    if v >= 5:
+        assert t["partitions"] == 2 and t["replication"] == 1, (v, t)
+        assert t["configs"]["retention.ms"] == "123456" and t["configs"]["cleanup.policy"] == "delete", (v, t)
+    if v >= 7:
+        assert t["topic_id"] != b"\0" * 16, (v, t)
+        topic_ids[name] = t["topic_id"]
+    again = answered(create_topics(conn, v, [name], 2), "CreateTopics v%d (again)" % v)[name.decode()]
+    assert again["error"] == TOPIC_ALREADY_EXISTS, (v, again)
+    if v >= 5:
+        assert again["partitions"] == -1 and again["configs"] == {}, (v, again)
+print("CreateTopics v%d-%d: created, a second creation TOPIC_ALREADY_EXISTS" % adv[CREATE_TOPICS])
+lo, hi = adv[CREATE_TOPICS]
+names = [b"walk-ct-v%d" % g for g in range(lo, hi + 1)]
+for v in versions(DELETE_TOPICS):
+    mine = names[v:v + 1] if v < adv[DELETE_TOPICS][1] else names[v:]  # the last version: the rest, some by id
+    if v >= 6:
+        by_id = [n for n in mine if n in topic_ids]
+        got = answered(delete_topics(conn, v, [n for n in mine if n not in by_id], [topic_ids[n] for n in by_id]),
+                       "DeleteTopics v%d" % v)
+        assert sorted((n, e) for n, _, e, _ in got) == sorted((n.decode(), NONE) for n in mine), (v, got)
+        unknown = b"\x0f" * 16
+        got = answered(delete_topics(conn, v, ids=[unknown]), "DeleteTopics v6 (unknown id)")
+        assert got == [(None, unknown, UNKNOWN_TOPIC_ID, "This server does not host this topic ID.")], got
+    else:
+        got = answered(delete_topics(conn, v, mine + [b"walk-nope"]), "DeleteTopics v%d" % v)
+        want = [(n.decode(), NONE) for n in mine] + [("walk-nope", UNKNOWN_TOPIC)]
+        assert [(n, e) for n, _, e, _ in got] == want, (v, got)
+        if v >= 5:
+            assert got[-1][3], (v, got)  # an error message
+print("DeleteTopics v%d-%d: topics deleted (v6 by id), unknown ones refused" % adv[DELETE_TOPICS])
 
 # OffsetCommit: every version commits to an existing partition; a missing partition or topic is refused.
 for v in versions(OFFSET_COMMIT):

@@ -234,6 +234,17 @@ case("Produce v7 partition array count -2", CLOSED_OR_ANSWER,
 case("Produce v7 records length overruns the frame", CLOSED_OR_ANSWER,
      after_send(frame(header(0, 7, 23) + string(None) + i16(-1) + i32(1000) + i32(1) + string(TOPIC) + i32(1) +
                       i32(0) + i32(100000) + b"\x00" * 20), corr=23))
+# Produce v9+ is flexible: compact counts (uvarint, length + 1) and a tag section after each struct.
+case("Produce v11 (flexible) compact topic count 2^31 in a small frame", CLOSED_OR_ANSWER,
+     after_send(frame(header(0, 11, 40, flexible=True) + b"\x00" + i16(-1) + i32(1000) + uvarint(1 << 31)),
+                corr=40))
+case("Produce v9 (flexible) records length overruns the frame", CLOSED_OR_ANSWER,
+     after_send(frame(header(0, 9, 41, flexible=True) + b"\x00" + i16(-1) + i32(1000) + uvarint(2) +
+                      uvarint(len(TOPIC) + 1) + TOPIC + uvarint(2) + i32(0) + uvarint(100000) + b"\x00" * 20),
+                corr=41))
+case("Produce v10 (flexible) tag section claiming 2^32 tags", CLOSED_OR_ANSWER,
+     after_send(frame(header(0, 10, 42, flexible=True) + b"\x00" + i16(-1) + i32(1000) + uvarint(1) +
+                      b"\xff\xff\xff\xff\x0f"), corr=42))
 case("Metadata v1 topic name length overruns the frame", CLOSED_OR_ANSWER,
      after_send(frame(header(3, 1, 24) + i32(1) + i16(500) + b"short"), corr=24))
 case("Metadata v4 topic name length -7", CLOSED_OR_ANSWER,

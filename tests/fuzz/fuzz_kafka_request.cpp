@@ -355,7 +355,8 @@ int main(int argc, char** argv) {
         }
         case k::api_key::delete_topics: {
           k::delete_topics_request r;
-          r.topic_names = {"orders", "payments"};
+          r.topic_names = {"orders", "payments"};                          // v0-5
+          r.topics = {{std::string("orders"), k::zero_uuid}, {std::nullopt, k::uuid{1, 2, 3}}}; // v6+
           r.timeout_ms = 30000;
           emit(dir, "delete_topics", key, v, r);
           break;
@@ -366,6 +367,9 @@ int main(int argc, char** argv) {
           r.transactional_id = std::string("tx");
           r.transaction_timeout_ms = 60000;
           emit(dir, "init_producer_id_tx", key, v, r);
+          r.producer_id = 4000; // v3+
+          r.producer_epoch = 2;
+          emit(dir, "init_producer_id_resume", key, v, r);
           break;
         }
         case k::api_key::describe_configs: {

@@ -103,10 +103,135 @@ TEST_CASE("produce: response fields per version") {
   check_hostile<produce_response>(v5, 5);
 }
 
+TEST_CASE("produce: v8 response adds record_errors and error_message") {
+  produce_response resp;
+  produce_partition_response p;
+  p.index = 0;
+  p.error = error_code::invalid_record;
+  p.record_errors = {{1, std::string("no key")}, {3, std::nullopt}};
+  p.error_message = "bad";
+  resp.topics = {{"t", {p}}};
+  // v8: index, error, base, log_append_time, log_start_offset, [batch_index, message], error_message; throttle.
+  auto v8 = bytes({0x00, 0x00, 0x00, 0x01, 0x00, 0x01}) + ascii("t") +
+            bytes({0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x57,
+                   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                   0x00, 0x00, 0x00, 0x02,
+                   0x00, 0x00, 0x00, 0x01, 0x00, 0x06}) + ascii("no key") +
+            bytes({0x00, 0x00, 0x00, 0x03, 0xff, 0xff, 0x00, 0x03}) + ascii("bad") +
+            bytes({0x00, 0x00, 0x00, 0x00});
+  CHECK(encode_to_bytes(8, resp) == v8);
+  auto back = check_reencodes<produce_response>(v8, 8);
+  REQUIRE(back.topics[0].partitions[0].record_errors.size() == 2);
+  CHECK(back.topics[0].partitions[0].record_errors[0].message == std::optional<std::string>("no key"));
+  CHECK_FALSE(back.topics[0].partitions[0].record_errors[1].message.has_value());
+  CHECK(back.topics[0].partitions[0].error_message == std::optional<std::string>("bad"));
+  check_hostile<produce_response>(v8, 8);
+  // v7 has neither field.
+  CHECK(encode_to_bytes(7, resp).size() == v8.size() - 4 - 12 - 6 - 5);
+}
+
+// The flexible request (v9-11) as @platformatic/kafka 1.35 builds it: compact strings and arrays, a tag
+// section closing every struct, the records as compact bytes.
+buffer produce_v9_literal() {
+  return bytes({0x00,                    // transactional_id null (compact 0)
+                0xff, 0xff,              // acks -1
+                0x00, 0x00, 0x75, 0x30,  // timeout 30000
+                0x02,                    // 1 topic
+                0x02}) +                 //
+         ascii("t") +                    //
+         bytes({0x02,                    // 1 partition
+                0x00, 0x00, 0x00, 0x00,  // index 0
+                0x06}) +                 // records: 5 bytes
+         ascii("hello") +                //
+         bytes({0x00,                    // partition tags
+                0x00,                    // topic tags
+                0x00});                  // request tags
+}
+
+TEST_CASE("produce: flexible requests (v9-11) from literal bytes") {
+  buffer b = produce_v9_literal();
+  for (int16_t v = 9; v <= 11; ++v) {
+    auto req = check_reencodes<produce_request>(b, v);
+    CHECK_FALSE(req.transactional_id.has_value());
+    CHECK(req.acks == -1);
+    CHECK(req.timeout_ms == 30000);
+    REQUIRE(req.topics.size() == 1);
+    CHECK(req.topics[0].name == "t");
+    REQUIRE(req.topics[0].partitions.size() == 1);
+    CHECK(req.topics[0].partitions[0].records->view() == "hello");
+    check_hostile<produce_request>(b, v);
+  }
+  // A tagged field a later client adds is skipped.
+  buffer tagged = b;
+  tagged.back() = 0x01;
+  tagged = tagged + bytes({0x05, 0x02, 0xab, 0xcd});
+  auto req = decode_all<produce_request>(tagged, 11);
+  CHECK(req.topics[0].partitions[0].records->view() == "hello");
+  // The classic form is not the flexible one.
+  reader r(b.data(), b.size());
+  produce_request classic;
+  const bool as_classic = decode(r, 8, classic) && r.remaining() == 0;
+  CHECK_FALSE(as_classic);
+  // A transactional id, compact.
+  produce_request txn = req;
+  txn.transactional_id = "tx";
+  auto tb = encode_to_bytes(10, txn);
+  CHECK(tb == bytes({0x03}) + ascii("tx") + buffer(b.begin() + 1, b.end()));
+}
+
+TEST_CASE("produce: flexible responses, KIP-951 tags from v10") {
+  produce_response resp;
+  resp.throttle_time_ms = 0;
+  produce_partition_response p;
+  p.index = 1;
+  p.error = error_code::not_leader_or_follower;
+  p.current_leader = produce_leader{2, 7};
+  resp.topics = {{"t", {p}}};
+  resp.node_endpoints = {{2, "h", 9092, std::nullopt}};
+  auto head = bytes({0x02, 0x02}) + ascii("t") +
+              bytes({0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06,
+                     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,   // base -1
+                     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,   // log append time -1
+                     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,   // log start -1
+                     0x01,                                             // no record errors
+                     0x00});                                           // error_message null
+  // v9: flexible, but no tags yet.
+  auto v9 = head + bytes({0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00});
+  CHECK(encode_to_bytes(9, resp) == v9);
+  auto back9 = check_reencodes<produce_response>(v9, 9);
+  CHECK_FALSE(back9.topics[0].partitions[0].current_leader.has_value());
+  check_hostile<produce_response>(v9, 9);
+  // v10: tag 0 in the partition (leader 2, epoch 7, its own empty tags), tag 0 in the response.
+  auto v10 = head +
+             bytes({0x01, 0x00, 0x09, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x07, 0x00,  // current_leader
+                    0x00,                                                                  // topic tags
+                    0x00, 0x00, 0x00, 0x00,                                                // throttle
+                    0x01, 0x00, 0x0d,                                                      // node_endpoints
+                    0x02, 0x00, 0x00, 0x00, 0x02, 0x02}) + ascii("h") +
+             bytes({0x00, 0x00, 0x23, 0x84, 0x00, 0x00});
+  for (int16_t v : {10, 11}) {
+    CHECK(encode_to_bytes(v, resp) == v10);
+    auto back = check_reencodes<produce_response>(v10, v);
+    REQUIRE(back.topics[0].partitions[0].current_leader.has_value());
+    CHECK(back.topics[0].partitions[0].current_leader->leader_id == 2);
+    CHECK(back.topics[0].partitions[0].current_leader->leader_epoch == 7);
+    REQUIRE(back.node_endpoints.size() == 1);
+    CHECK(back.node_endpoints[0].host == "h");
+    CHECK(back.node_endpoints[0].port == 9092);
+    check_hostile<produce_response>(v10, v);
+  }
+  // Without a leader to name, v10 is v9's bytes.
+  resp.topics[0].partitions[0].current_leader.reset();
+  resp.node_endpoints.clear();
+  CHECK(encode_to_bytes(10, resp) == v9);
+}
+
 TEST_CASE("produce: hostile inputs") {
-  SUBCASE("versions outside 0-7 are refused") {
+  SUBCASE("versions outside 0-11 are refused") {
     buffer b = produce_v3_literal();
-    for (int16_t v : {-1, 8, 9}) {
+    for (int16_t v : {-1, 12, 13}) {
       reader r(b.data(), b.size());
       produce_request req;
       CHECK_FALSE(decode(r, v, req));

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include "messages/bytes.hpp"
+#include "messages/compression.hpp"
+#include "messages/crc32c.hpp"
 #include "messages/record_batch.hpp"
 #include "messages/record_compaction.hpp"
 
@@ -81,4 +83,46 @@ TEST_CASE("filter_batch: kept records keep their offsets; the header keeps the b
   auto none = filter_batch(b.data(), *rs, {false, false, false, false});
   CHECK(none.size() == batch_header_size);
   CHECK(read_batch_header(none.data(), none.size())->records_count == 0);
+}
+
+namespace {
+
+// The batch b with its records compressed by codec c, as a client sends it (header kept, codec bits set,
+// length and CRC fixed).
+std::vector<char> compressed(const std::vector<char>& b, int c) {
+  auto packed = compress(c, b.data() + batch_header_size, b.size() - batch_header_size);
+  REQUIRE(packed);
+  std::vector<char> out(b.begin(), b.begin() + batch_header_size);
+  out.insert(out.end(), packed->begin(), packed->end());
+  write_i32(out.data() + batch_field::batch_length, static_cast<int32_t>(out.size() - 12));
+  write_i16(out.data() + batch_field::attributes, static_cast<int16_t>(read_i16(out.data() + batch_field::attributes) | c));
+  write_u32(out.data() + batch_field::crc,
+            crc32c(out.data() + batch_field::attributes, out.size() - batch_field::attributes));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("keyless_records: the records a compacted topic must refuse, compressed batches too") {
+  auto b = sample_batch(0);
+  auto plain = keyless_records(b.data(), b.size(), 1 << 20);
+  REQUIRE(plain);
+  CHECK(*plain == std::vector<int32_t>{3});
+  auto keyed = encode_batch({rec("a", "1", 100), rec("b", std::nullopt, 101)}, 100);
+  REQUIRE(keyless_records(keyed.data(), keyed.size(), 1 << 20));
+  CHECK(keyless_records(keyed.data(), keyed.size(), 1 << 20)->empty());
+  auto none = encode_batch({rec(std::nullopt, "x", 100), rec(std::nullopt, "y", 101)}, 100);
+  CHECK(*keyless_records(none.data(), none.size(), 1 << 20) == std::vector<int32_t>{0, 1});
+  for (int c : {1, 2, 3, 4}) {
+    INFO("codec " << c);
+    auto z = compressed(b, c);
+    CHECK(validate_client_batch(z.data(), z.size(), 1 << 20) == batch_error::ok);
+    auto found = keyless_records(z.data(), z.size(), 1 << 20);
+    REQUIRE(found);
+    CHECK(*found == std::vector<int32_t>{3});
+    CHECK_FALSE(keyless_records(z.data(), z.size(), 10));  // inflates beyond the bound: unreadable
+  }
+  auto torn = b;
+  torn.resize(b.size() - 3);
+  CHECK_FALSE(keyless_records(torn.data(), torn.size(), 1 << 20));
 }
