@@ -161,6 +161,9 @@ std::string random_incarnation_id() {
   std::string s(22, 'A');
   for (auto& c : s)
     c = alphabet[gen() % 64];
+  // 22 characters carry 132 bits, a Uuid 128: the last character's low 4 bits must be zero, or the id is not
+  // one Kafka's wire can carry (kafka::uuid_from_string refuses it and topic ids went out as zero).
+  s.back() = alphabet[(gen() % 4) * 16];
   return s;
 }
 

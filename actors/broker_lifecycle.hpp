@@ -62,7 +62,7 @@ struct lifecycle_config {
 // The node's endpoints (PLAINTEXT = advertised Kafka listener, NATIVE) and the quorum's voters.
 lifecycle_config lifecycle_config_from(const cluster::server_config& cfg, caf::actor own_controller);
 
-// A random incarnation id (22 characters of base64url, like Kafka's Uuid).
+// A random incarnation id (22 characters of base64url: a valid Kafka Uuid, also used for topic ids).
 std::string random_incarnation_id();
 
 // Owns: the registration (epoch), the target controller, the controller handles found so far.

@@ -15,6 +15,7 @@
 #include "actor_fixture.hpp"
 #include "messages/native_errors.hpp"
 #include "actors/broker_lifecycle.hpp"
+#include "messages/kafka/uuid.hpp"
 #include "actors/controller.hpp"
 #include "actors/quorum_replica.hpp"
 
@@ -337,4 +338,14 @@ TEST_CASE("controller: a controlled shutdown hands a node's partitions over befo
     CHECK(std::find(isr.begin(), isr.end(), victim) == isr.end());
   }
   CHECK(f.state(leader, victim) == "u");
+}
+
+TEST_CASE("incarnation and topic ids are Uuids Kafka's wire can carry (the last character's low bits zero)") {
+  for (int i = 0; i < 200; ++i) {
+    auto id = random_incarnation_id();
+    REQUIRE(id.size() == 22);
+    auto wire = samsa::kafka::uuid_from_string(id);
+    REQUIRE(wire.has_value());
+    CHECK(samsa::kafka::uuid_to_string(*wire) == id);
+  }
 }
