@@ -31,6 +31,7 @@ const producer = (opts) => {
   return p;
 };
 const conn = new k.Connection('e2e-producer-raw');
+process.on('uncaughtException', (e) => fail(`${e} (Kafka error codes ${codes(e)})`));
 try {
   const apis = await admin.listApis();
   for (const [key, max] of [[0, 11], [22, 5], [19, 7], [20, 6]]) {
