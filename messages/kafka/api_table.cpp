@@ -7,10 +7,7 @@ namespace samsa::kafka {
 
 namespace {
 
-// Kept sorted by key.
-// The group APIs have codecs, but the broker has no group coordinator yet, so they are not
-// advertised (a librdkafka consumer then fails fast instead of joining a phantom group).
-// Flip `implemented` when the broker handles one.
+// Kept sorted by key. `implemented`: the broker handles the API (every row here does).
 constexpr api_info rows[] = {
   {api_key::produce, "Produce", 0, 7, 9, true},
   {api_key::fetch, "Fetch", 0, 11, 12, true},
