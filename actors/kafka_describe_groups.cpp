@@ -1,4 +1,4 @@
-// DescribeGroups (key 15), v0-4.
+// DescribeGroups (key 15), v0-5.
 #include "actors/kafka_handler.hpp"
 
 #include <chrono>

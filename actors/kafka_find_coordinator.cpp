@@ -1,9 +1,9 @@
-// FindCoordinator (key 10), v0-2: a single node coordinates every group itself; a cluster node names the
-// live leader of the group's partition of the offsets log (cluster::group_coordinator, the same on every node
-// with the same image). The first request for a group on a cluster without the log creates it, as Kafka
-// does: offsets.topic.num.partitions partitions, offsets.topic.replication.factor replicas (refused while
-// fewer brokers are registered; clients keep retrying on COORDINATOR_NOT_AVAILABLE). Transaction
-// coordinators do not exist yet.
+// FindCoordinator (key 10), v0-4 (v4 asks for a batch of keys and is answered one entry per key): a single
+// node coordinates every group itself; a cluster node names the live leader of the group's partition of the
+// offsets log (cluster::group_coordinator, the same on every node with the same image). The first request
+// for a group on a cluster without the log creates it, as Kafka does: offsets.topic.num.partitions
+// partitions, offsets.topic.replication.factor replicas (refused while fewer brokers are registered; clients
+// keep retrying on COORDINATOR_NOT_AVAILABLE). Transaction coordinators do not exist yet.
 #include "actors/kafka_handler.hpp"
 
 #include <atomic>
@@ -44,55 +44,98 @@ void create_offsets_topic(kafka_handler_ptr self) {
 
 } // namespace
 
+namespace {
+
+// The answer of v0-3: the single key's entry at the top level; v4+ answer the batch.
+kafka_reply answer(const kafka::request_header& header, std::vector<kafka::find_coordinator_entry> entries) {
+  kafka::find_coordinator_response resp;
+  if (header.api_version >= 4) {
+    resp.coordinators = std::move(entries);
+  } else if (!entries.empty()) {
+    auto& e = entries.front();
+    resp.error = e.error;
+    resp.error_message = e.error_message;
+    resp.node_id = e.node_id;
+    resp.host = e.host;
+    resp.port = e.port;
+  }
+  return encode_reply(header, resp);
+}
+
+// What can be said about a key without the cluster's view: a refused key type or an empty group id.
+bool refuse(int8_t key_type, kafka::find_coordinator_entry& e) {
+  if (key_type != 0) {
+    e.error = kafka::error_code::coordinator_not_available;
+    e.error_message = "transactions are not supported yet";
+    return true;
+  }
+  if (e.key.empty()) {
+    e.error = kafka::error_code::invalid_group_id;
+    return true;
+  }
+  return false;
+}
+
+} // namespace
+
 caf::result<kafka_reply> handle_find_coordinator(kafka_handler_ptr self, const kafka_request& req) {
   kafka::find_coordinator_request fr;
   if (!decode_body(req, fr))
     return close_connection();
-  kafka::find_coordinator_response resp;
   auto& server = self->state.cfg.server;
-  if (fr.key_type != 0) {
-    resp.error = kafka::error_code::coordinator_not_available;
-    resp.error_message = "transactions are not supported yet";
-    return encode_reply(req.header, resp);
+  std::vector<kafka::find_coordinator_entry> entries;
+  for (auto& key : fr.keys(req.header.api_version)) {
+    entries.emplace_back();
+    entries.back().key = key;
   }
-  if (fr.key.empty()) {
-    resp.error = kafka::error_code::invalid_group_id;
-    return encode_reply(req.header, resp);
+  bool ask_view = false;
+  for (auto& e : entries) {
+    if (refuse(fr.key_type, e))
+      continue;
+    if (!self->state.cfg.controller) {
+      e.node_id = server.node_id;
+      e.host = server.advertised_host();
+      e.port = server.advertised_port();
+    } else {
+      ask_view = true;
+    }
   }
-  if (!self->state.cfg.controller) {
-    resp.node_id = server.node_id;
-    resp.host = server.advertised_host();
-    resp.port = server.advertised_port();
-    return encode_reply(req.header, resp);
-  }
+  if (!ask_view)
+    return answer(req.header, std::move(entries));
   auto rp = self->make_response_promise<kafka_reply>();
   auto header = req.header;
-  auto group = fr.key;
   self->request(caf::actor_cast<controller_actor>(self->state.cfg.controller), timeouts::request, view_atom::value)
     .then(
       [=](cluster_view& view) mutable {
-        kafka::find_coordinator_response resp;
-        auto node = cluster::group_coordinator(*view.image, group);
-        auto ep = node >= 0 ? cluster::endpoint_of(*view.image, node, "PLAINTEXT") : std::nullopt;
-        if (!view.image->topic_by_name(cluster::offsets_topic)) {
-          resp.error = kafka::error_code::coordinator_not_available;
-          resp.error_message = "creating the offsets topic " + std::string{cluster::offsets_topic};
-          create_offsets_topic(self);
-        } else if (!ep) {
-          resp.error = kafka::error_code::coordinator_not_available;
-          resp.error_message = "the group's partition of " + std::string{cluster::offsets_topic}
-                               + " has no live leader right now";
-        } else {
-          resp.node_id = node;
-          resp.host = ep->host;
-          resp.port = ep->port;
+        bool create = false;
+        for (auto& e : entries) {
+          if (e.error != kafka::error_code::none)
+            continue;
+          auto node = cluster::group_coordinator(*view.image, e.key);
+          auto ep = node >= 0 ? cluster::endpoint_of(*view.image, node, "PLAINTEXT") : std::nullopt;
+          if (!view.image->topic_by_name(cluster::offsets_topic)) {
+            e.error = kafka::error_code::coordinator_not_available;
+            e.error_message = "creating the offsets topic " + std::string{cluster::offsets_topic};
+            create = true;
+          } else if (!ep) {
+            e.error = kafka::error_code::coordinator_not_available;
+            e.error_message = "the group's partition of " + std::string{cluster::offsets_topic}
+                              + " has no live leader right now";
+          } else {
+            e.node_id = node;
+            e.host = ep->host;
+            e.port = ep->port;
+          }
         }
-        rp.deliver(encode_reply(header, resp));
+        if (create)
+          create_offsets_topic(self);
+        rp.deliver(answer(header, std::move(entries)));
       },
       [=](caf::error&) mutable {
-        kafka::find_coordinator_response resp;
-        resp.error = kafka::error_code::coordinator_not_available;
-        rp.deliver(encode_reply(header, resp));
+        for (auto& e : entries)
+          if (e.error == kafka::error_code::none)
+            e.error = kafka::error_code::coordinator_not_available;
+        rp.deliver(answer(header, std::move(entries)));
       });
   return rp;
 }

@@ -1,4 +1,4 @@
-// Heartbeat (key 12), v0-3: REBALANCE_IN_PROGRESS tells a member to rejoin.
+// Heartbeat (key 12), v0-4: REBALANCE_IN_PROGRESS tells a member to rejoin.
 #include "actors/kafka_handler.hpp"
 
 #include <chrono>

@@ -1,4 +1,4 @@
-// JoinGroup (key 11), v0-5: parks in the group's coordinator actor until the rebalance completes.
+// JoinGroup (key 11), v0-9: parks in the group's coordinator actor until the rebalance completes.
 #include "actors/kafka_handler.hpp"
 
 #include <chrono>
@@ -46,6 +46,8 @@ caf::result<kafka_reply> handle_join_group(kafka_handler_ptr self, const kafka_r
           kafka::join_group_response resp;
           resp.error = to_kafka(r.error);
           resp.generation_id = r.generation_id;
+          if (r.error == cluster::group_errc::none)
+            resp.protocol_type = cj.protocol_type; // a joined member's type is the group's
           resp.protocol_name = r.protocol_name;
           resp.leader = r.leader_id;
           resp.member_id = r.member_id;

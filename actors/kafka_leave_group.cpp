@@ -1,4 +1,4 @@
-// LeaveGroup (key 13), v0-3: v0-2 name one member, v3 a batch (static members by instance id).
+// LeaveGroup (key 13), v0-5: v0-2 name one member, v3+ a batch (static members by instance id).
 #include "actors/kafka_handler.hpp"
 
 #include <chrono>

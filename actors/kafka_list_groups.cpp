@@ -1,6 +1,9 @@
-// ListGroups (key 16), v0-2.
+// ListGroups (key 16), v0-4: every group this node coordinates; v4 names each group's state and may ask only
+// for groups in some states (Kafka's state names, compared case-insensitively as Kafka 3.9 does).
 #include "actors/kafka_handler.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 
 #include "actors/actor_clock.hpp"
@@ -9,18 +12,33 @@
 
 namespace samsa::actors {
 
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+} // namespace
+
 caf::result<kafka_reply> handle_list_groups(kafka_handler_ptr self, const kafka_request& req) {
   kafka::list_groups_request lr;
   if (!decode_body(req, lr))
     return close_connection();
   auto header = req.header;
+  std::vector<std::string> states;
+  for (auto& s : lr.states_filter)
+    states.push_back(lower(s));
   auto rp = self->make_response_promise<kafka_reply>();
   self->request(self->state.cfg.groups, timeouts::request, list_atom::value)
     .then(
       [=](std::vector<group_info>& groups) mutable {
         kafka::list_groups_response resp;
-        for (auto& g : groups)
-          resp.groups.push_back({g.group_id, g.protocol_type});
+        for (auto& g : groups) {
+          if (!states.empty() && std::find(states.begin(), states.end(), lower(g.state)) == states.end())
+            continue;
+          resp.groups.push_back({g.group_id, g.protocol_type, g.state});
+        }
         rp.deliver(encode_reply(header, resp));
       },
       [=](caf::error&) mutable {

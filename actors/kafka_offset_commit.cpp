@@ -1,8 +1,10 @@
-// OffsetCommit (key 8), v0-7: partitions that do not exist are refused with UNKNOWN_TOPIC_OR_PARTITION (as
+// OffsetCommit (key 8), v0-9: partitions that do not exist are refused with UNKNOWN_TOPIC_OR_PARTITION (as
 // Kafka does, before the group is asked); the others are validated against the group's generation by its
 // coordinator actor, then written to SQLite by the node's group registry (bursts share one transaction).
 // v0 (no generation or member: a standalone commit) and v1 (Sarama's default; its per-partition commit
 // timestamp is ignored, the broker stamps commits) go to the same store as v2+, as they do in Kafka 3.x.
+// v9 is the first version of the new consumer protocol (KIP-848); for a classic group its generation field is
+// the generation, checked like v8's, as Kafka 3.9 accepts it.
 #include "actors/kafka_handler.hpp"
 
 #include <chrono>

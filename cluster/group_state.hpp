@@ -166,6 +166,7 @@ private:
                                  const std::optional<std::string>& instance_id);
   join_response current_join_response(const group_member& m) const;
   static join_response join_error(std::string member_id, group_errc e);
+  sync_response synced(const std::string& assignment) const; // a successful SyncGroup answer
 
   // --- rebalance machinery (group_state.cpp) ---
   void maybe_prepare_rebalance(int64_t now_ms, group_effects& fx);

@@ -8,6 +8,10 @@
 
 namespace samsa::cluster {
 
+sync_response group::synced(const std::string& assignment) const {
+  return sync_response{group_errc::none, assignment, protocol_type_, protocol_};
+}
+
 sync_result group::sync(const sync_request& req, int64_t now_ms) {
   sync_result r;
   r.member_id = req.member_id;
@@ -24,13 +28,17 @@ sync_result group::sync(const sync_request& req, int64_t now_ms) {
     return fail(group_errc::unknown_member_id);
   if (req.generation_id != generation_)
     return fail(group_errc::illegal_generation);
+  // v5: a protocol type or name the member names must be the group's (Kafka checks after the generation).
+  if ((req.protocol_type && *req.protocol_type != protocol_type_)
+      || (req.protocol_name && *req.protocol_name != protocol_))
+    return fail(group_errc::inconsistent_group_protocol);
 
   switch (state_) {
     case group_state::preparing_rebalance: return fail(group_errc::rebalance_in_progress);
     case group_state::stable:
       // Late follower (the leader already synced) or a retry: the assignment is known.
       m->last_heartbeat_ms = now_ms;
-      r.response = sync_response{group_errc::none, m->assignment};
+      r.response = synced(m->assignment);
       return r;
     case group_state::completing_rebalance: break;
     case group_state::empty:
@@ -64,9 +72,9 @@ sync_result group::sync(const sync_request& req, int64_t now_ms) {
     member.awaiting_sync = false;
     member.last_heartbeat_ms = now_ms;
     if (member.member_id == req.member_id)
-      r.response = sync_response{group_errc::none, member.assignment};
+      r.response = synced(member.assignment);
     else
-      fx.syncs.push_back({member.member_id, {group_errc::none, member.assignment}});
+      fx.syncs.push_back({member.member_id, synced(member.assignment)});
   }
   return r;
 }

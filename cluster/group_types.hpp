@@ -40,7 +40,7 @@ struct group_protocol {
   }
 };
 
-// JoinGroup request (v0-5). `version` matters only for MEMBER_ID_REQUIRED (v4+).
+// JoinGroup request (v0-9). `version` matters only for MEMBER_ID_REQUIRED (v4+).
 struct join_request {
   int16_t version = 5;
   std::string member_id; // empty: a member joining for the first time
@@ -76,21 +76,27 @@ struct sync_assignment {
   std::string assignment;
 };
 
-// SyncGroup request (v0-3).
+// SyncGroup request (v0-5). v5 names the protocol type and name the member believes in; set ones must be the
+// group's (INCONSISTENT_GROUP_PROTOCOL otherwise).
 struct sync_request {
   int32_t generation_id = -1;
   std::string member_id;
   std::optional<std::string> group_instance_id;
   std::vector<sync_assignment> assignments; // leader only; empty from followers
+  std::optional<std::string> protocol_type;
+  std::optional<std::string> protocol_name;
 };
 
-// SyncGroup response.
+// SyncGroup response. A successful one names the group's protocol type and selected protocol (v5 answers
+// them); an error leaves them empty.
 struct sync_response {
   group_errc error = group_errc::none;
   std::string assignment;
+  std::string protocol_type;
+  std::string protocol_name;
 };
 
-// Heartbeat request (v0-3).
+// Heartbeat request (v0-4).
 struct heartbeat_request {
   int32_t generation_id = -1;
   std::string member_id;

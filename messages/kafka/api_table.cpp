@@ -7,24 +7,21 @@ namespace samsa::kafka {
 
 namespace {
 
-// Kept sorted by key.
-// The group APIs have codecs, but the broker has no group coordinator yet, so they are not
-// advertised (a librdkafka consumer then fails fast instead of joining a phantom group).
-// Flip `implemented` when the broker handles one.
+// Kept sorted by key. `implemented`: the broker handles the API (every row here does).
 constexpr api_info rows[] = {
   {api_key::produce, "Produce", 0, 11, 9, true},
   {api_key::fetch, "Fetch", 0, 11, 12, true},
   {api_key::list_offsets, "ListOffsets", 0, 7, 6, true},
   {api_key::metadata, "Metadata", 0, 12, 9, true},
-  {api_key::offset_commit, "OffsetCommit", 0, 7, 8, true},
-  {api_key::offset_fetch, "OffsetFetch", 0, 5, 6, true},
-  {api_key::find_coordinator, "FindCoordinator", 0, 2, 3, true},
-  {api_key::join_group, "JoinGroup", 0, 5, 6, true},
-  {api_key::heartbeat, "Heartbeat", 0, 3, 4, true},
-  {api_key::leave_group, "LeaveGroup", 0, 3, 4, true},
-  {api_key::sync_group, "SyncGroup", 0, 3, 4, true},
-  {api_key::describe_groups, "DescribeGroups", 0, 4, 5, true},
-  {api_key::list_groups, "ListGroups", 0, 2, 3, true},
+  {api_key::offset_commit, "OffsetCommit", 0, 9, 8, true},
+  {api_key::offset_fetch, "OffsetFetch", 0, 9, 6, true},
+  {api_key::find_coordinator, "FindCoordinator", 0, 4, 3, true},
+  {api_key::join_group, "JoinGroup", 0, 9, 6, true},
+  {api_key::heartbeat, "Heartbeat", 0, 4, 4, true},
+  {api_key::leave_group, "LeaveGroup", 0, 5, 4, true},
+  {api_key::sync_group, "SyncGroup", 0, 5, 4, true},
+  {api_key::describe_groups, "DescribeGroups", 0, 5, 5, true},
+  {api_key::list_groups, "ListGroups", 0, 4, 3, true},
   {api_key::api_versions, "ApiVersions", 0, 3, 3, true},
   {api_key::create_topics, "CreateTopics", 0, 7, 5, true},
   {api_key::delete_topics, "DeleteTopics", 0, 6, 4, true},

@@ -1,6 +1,6 @@
 #pragma once
 
-// DescribeGroups (key 15), versions 0-4 (v5 is the first flexible version). Request: groups,
+// DescribeGroups (key 15), versions 0-5 (v5 is flexible, otherwise like v4). Request: groups,
 // include_authorized_operations (v3+). Response: throttle_time_ms (v1+), groups[error,
 // group_id, group_state, protocol_type, protocol_data, members[member_id, group_instance_id
 // (v4+), client_id, client_host, member_metadata, member_assignment], authorized_operations

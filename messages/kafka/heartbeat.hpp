@@ -1,6 +1,6 @@
 #pragma once
 
-// Heartbeat (key 12), versions 0-3 (v4 is the first flexible version). Request: group_id,
+// Heartbeat (key 12), versions 0-4 (v4 is flexible, otherwise like v3). Request: group_id,
 // generation_id, member_id, group_instance_id (v3+). Response: throttle_time_ms (v1+), error
 // (REBALANCE_IN_PROGRESS tells the member to rejoin).
 

@@ -1,8 +1,8 @@
 #pragma once
 
-// LeaveGroup (key 13), versions 0-3 (v4 is the first flexible version). v0-v2 remove one
-// member (member_id); v3 removes a batch of members identified by member id and/or static
-// group_instance_id, and answers per member. Response: throttle_time_ms (v1+), error,
+// LeaveGroup (key 13), versions 0-5 (v4+ flexible). v0-v2 remove one member (member_id); v3+ remove a
+// batch of members identified by member id and/or static group_instance_id, each with a reason (v5+,
+// nullable, for the broker's log), and answer per member. Response: throttle_time_ms (v1+), error,
 // members[member_id, group_instance_id, error] (v3+).
 
 #include <cstdint>
@@ -19,6 +19,7 @@ namespace samsa::kafka {
 struct leave_group_member {
   std::string member_id;
   std::optional<std::string> group_instance_id;
+  std::optional<std::string> reason; // v5+
 };
 
 /// LeaveGroup request. Exactly one of `member_id` (v0-2) or `members` (v3+) is on the wire.

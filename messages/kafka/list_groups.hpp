@@ -1,8 +1,8 @@
 #pragma once
 
-// ListGroups (key 16), versions 0-2 (identical layouts; v3 is the first flexible version).
-// The request body is empty. Response: throttle_time_ms (v1+), error, groups[group_id,
-// protocol_type].
+// ListGroups (key 16), versions 0-4 (v0-2 identical layouts; v3+ flexible). Request: nothing before v4;
+// states_filter (v4+: only groups in one of these states, compared case-insensitively; empty = all).
+// Response: throttle_time_ms (v1+), error, groups[group_id, protocol_type, group_state (v4+)].
 
 #include <cstdint>
 #include <string>
@@ -13,13 +13,16 @@
 
 namespace samsa::kafka {
 
-/// ListGroups request: no fields before v4 (states filter), which we do not support.
-struct list_groups_request {};
+/// ListGroups request.
+struct list_groups_request {
+  std::vector<std::string> states_filter; // v4+
+};
 
 /// One group the coordinator knows.
 struct listed_group {
   std::string group_id;
   std::string protocol_type;
+  std::string group_state; // v4+
 };
 
 /// ListGroups response body.

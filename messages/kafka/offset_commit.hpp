@@ -1,11 +1,12 @@
 #pragma once
 
-// OffsetCommit (key 8), versions 0-7 (v8 is the first flexible version). Request: group_id,
-// generation_id and member_id (v1+), group_instance_id (v7+), retention_time_ms (v2-4 only),
-// topics[name, partitions[partition_index, committed_offset, commit_timestamp (v1 only),
-// committed_leader_epoch (v6+), committed_metadata]]. Response: throttle_time_ms (v3+),
-// topics[name, partitions[partition_index, error]]. Standalone consumers commit with generation -1
-// and empty member, which is what v0 means. Sarama commits with v1 by default.
+// OffsetCommit (key 8), versions 0-9 (v8+ flexible). Request: group_id, generation_id and member_id (v1+;
+// v9 calls the generation the member epoch of the new consumer protocol, which a classic group reads as its
+// generation, as Kafka 3.9 does), group_instance_id (v7+), retention_time_ms (v2-4 only), topics[name,
+// partitions[partition_index, committed_offset, commit_timestamp (v1 only), committed_leader_epoch (v6+),
+// committed_metadata]]. Response: throttle_time_ms (v3+), topics[name, partitions[partition_index, error]].
+// Standalone consumers commit with generation -1 and empty member, which is what v0 means. Sarama commits
+// with v1 by default.
 
 #include <cstdint>
 #include <optional>

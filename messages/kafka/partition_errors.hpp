@@ -1,7 +1,7 @@
 #pragma once
 
-// The answer shape several APIs share in their classic versions: topics[name, partitions[partition_index,
-// error]] (OffsetCommit v0-7, OffsetDelete v0).
+// The answer shape several APIs share: topics[name, partitions[partition_index, error]] (OffsetCommit v0-9,
+// OffsetDelete v0), classic or flexible (compact strings and arrays, a tag section closing each struct).
 
 #include <cstdint>
 #include <string>
@@ -24,7 +24,7 @@ struct topic_partition_errors {
   std::vector<partition_error> partitions;
 };
 
-void write_topic_partition_errors(writer& w, const std::vector<topic_partition_errors>& topics);
-void read_topic_partition_errors(reader& r, std::vector<topic_partition_errors>& topics);
+void write_topic_partition_errors(writer& w, const std::vector<topic_partition_errors>& topics, bool flex = false);
+void read_topic_partition_errors(reader& r, std::vector<topic_partition_errors>& topics, bool flex = false);
 
 } // namespace samsa::kafka

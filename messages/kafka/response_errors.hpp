@@ -4,8 +4,8 @@
 // request as failed when its answer names any error, as Kafka's RequestMetrics count error codes.
 //
 // Generic over the response structs of this folder: a struct's `error` field (an error_code) is checked,
-// and its lists named topics, partitions, responses, results, groups or members are searched the same
-// way. A new response type needs nothing here as long as it follows those names.
+// and its lists named topics, partitions, responses, results, groups, members or coordinators are searched
+// the same way. A new response type needs nothing here as long as it follows those names.
 #include <type_traits>
 #include <utility>
 
@@ -53,6 +53,7 @@ SAMSA_KAFKA_ERRORS_IN(responses)
 SAMSA_KAFKA_ERRORS_IN(results)
 SAMSA_KAFKA_ERRORS_IN(groups)
 SAMSA_KAFKA_ERRORS_IN(members)
+SAMSA_KAFKA_ERRORS_IN(coordinators)
 #undef SAMSA_KAFKA_ERRORS_IN
 
 } // namespace detail
@@ -61,7 +62,8 @@ template <class T>
 bool carries_error(const T& x) {
   using namespace detail;
   return own_error(x) || errors_in_topics(x) || errors_in_partitions(x) || errors_in_responses(x)
-         || errors_in_results(x) || errors_in_groups(x) || errors_in_members(x);
+         || errors_in_results(x) || errors_in_groups(x) || errors_in_members(x)
+         || errors_in_coordinators(x);
 }
 
 } // namespace samsa::kafka

@@ -353,3 +353,29 @@ TEST_CASE("group membership: snapshot and restore") {
   CHECK(empty.state() == group_state::empty);
   CHECK(empty.generation_id() == 4);
 }
+
+TEST_CASE("group membership: SyncGroup v5 names the group's protocol type and name, or is refused") {
+  shell s(test_config(100));
+  auto ids = form_group(s, 2);
+  int32_t gen = s.g.generation_id();
+  auto sync_v5 = [&](const std::string& id, std::optional<std::string> type, std::optional<std::string> name) {
+    auto r = s.g.sync({gen, id, std::nullopt, {}, std::move(type), std::move(name)}, s.now);
+    s.deliver(r.effects);
+    REQUIRE(r.response);
+    return *r.response;
+  };
+  auto ok = sync_v5(ids[1], std::string("consumer"), std::string("range"));
+  CHECK(ok.error == group_errc::none);
+  CHECK(ok.assignment == "p-" + ids[1]);
+  CHECK(ok.protocol_type == "consumer");
+  CHECK(ok.protocol_name == "range");
+  CHECK(sync_v5(ids[1], std::nullopt, std::nullopt).error == group_errc::none); // null: not checked
+  CHECK(sync_v5(ids[1], std::string("connect"), std::string("range")).error == group_errc::inconsistent_group_protocol);
+  CHECK(sync_v5(ids[1], std::string("consumer"), std::string("roundrobin")).error
+        == group_errc::inconsistent_group_protocol);
+  // The generation is checked first, as in Kafka.
+  auto stale = s.g.sync({gen - 1, ids[1], std::nullopt, {}, std::string("connect"), std::nullopt}, s.now);
+  REQUIRE(stale.response);
+  CHECK(stale.response->error == group_errc::illegal_generation);
+  CHECK(s.g.state() == group_state::stable);
+}

@@ -122,23 +122,29 @@ def api_versions(conn):
 
 
 def partition_errors(rd):
-    """topics[name, partitions[index, error]] as {(topic, partition): error}."""
+    """topics[name, partitions[index, error]] as {(topic, partition): error} (tag sections when flexible)."""
     out = {}
     for _ in range(rd.count()):
         t = rd.string()
         for _ in range(rd.count()):
             p = rd.i32()
             out[(t.encode(), p)] = rd.i16()
+            if rd.flex:
+                rd.tags()
+        if rd.flex:
+            rd.tags()
     return out
 
 
 def offset_commit(conn, v, group, commits, generation=-1, member=b""):
     """commits: [(topic, partition, offset)]; returns {(topic, partition): error}."""
-    body = string(group)
+    flex = flexible(OFFSET_COMMIT, v)
+    tags = TAGS if flex else b""
+    body = s_(group, flex)
     if v >= 1:
-        body += i32(generation) + string(member)
+        body += i32(generation) + s_(member, flex)
     if v >= 7:
-        body += i16(-1)  # group_instance_id null
+        body += cstring(None) if flex else i16(-1)  # group_instance_id null
     if 2 <= v <= 4:
         body += i64(-1)  # retention
     topics = {}
@@ -148,27 +154,42 @@ def offset_commit(conn, v, group, commits, generation=-1, member=b""):
             part += i64(-1)  # commit timestamp
         if v >= 6:
             part += i32(-1)  # leader epoch
-        part += string(b"")
+        part += s_(b"", flex) + tags
         topics.setdefault(t, []).append(part)
-    body += array([string(t) + array(ps, False) for t, ps in topics.items()], False)
+    body += array([s_(t, flex) + array(ps, flex) + tags for t, ps in topics.items()], flex) + tags
     rd = conn.call(OFFSET_COMMIT, v, body)
     if rd is None:
         return None
     if v >= 3:
         rd.i32()
     out = partition_errors(rd)
+    if flex:
+        rd.tags()
     rd.done()
     return out
 
 
 def offset_fetch(conn, v, group, topic, partitions):
-    """{partition: (offset, error)} plus the group error (0 before v2) as key None."""
-    body = string(group) + array([string(topic) + array([i32(p) for p in partitions], False)], False)
-    rd = conn.call(OFFSET_FETCH, v, body)
+    """{partition: (offset, error)} plus the group error (0 before v2) as key None. v8+ ask for the one group
+    in the groups array (v9 with a null member id and epoch -1)."""
+    flex = flexible(OFFSET_FETCH, v)
+    tags = TAGS if flex else b""
+    topics = array([s_(topic, flex) + array([i32(p) for p in partitions], flex) + tags], flex)
+    if v >= 8:
+        g = cstring(group) + (cstring(None) + i32(-1) if v >= 9 else b"") + topics + tags
+        body = array([g], True)
+    else:
+        body = s_(group, flex) + topics
+    if v >= 7:
+        body += b"\0"  # require_stable false
+    rd = conn.call(OFFSET_FETCH, v, body + tags)
     if rd is None:
         return None
     if v >= 3:
         rd.i32()
+    if v >= 8:
+        assert rd.count() == 1, "one group answered"
+        assert rd.string() == group.decode()
     out = {}
     for _ in range(rd.count()):
         rd.string()
@@ -178,7 +199,15 @@ def offset_fetch(conn, v, group, topic, partitions):
                 rd.i32()
             rd.string()
             out[p] = (off, rd.i16())
+            if flex:
+                rd.tags()
+        if flex:
+            rd.tags()
     out[None] = rd.i16() if v >= 2 else 0
+    if v >= 8:
+        rd.tags()
+    if flex:
+        rd.tags()
     rd.done()
     return out
 

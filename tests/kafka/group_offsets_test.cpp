@@ -159,3 +159,119 @@ TEST_CASE("offset_fetch: responses") {
     check_hostile<offset_fetch_response>(b, v);
   }
 }
+
+// ---- flexible versions (KIP-482) ----
+
+TEST_CASE("offset_commit: v8 and v9 (flexible; v9 the same layout, for the new consumer protocol)") {
+  // v9 as @platformatic/kafka sends it: group "g", generation 3, member "m1", no instance, topic "t"
+  // partition 0 offset 5 leader epoch -1 metadata null.
+  auto v9 = bytes({0x02}) + ascii("g") + bytes({0x00, 0x00, 0x00, 0x03, 0x03}) + ascii("m1") +
+            bytes({0x00, 0x02, 0x02}) + ascii("t") +
+            bytes({0x02, 0x00, 0x00, 0x00, 0x00,                           // 1 partition: 0
+                   0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05,         // offset 5
+                   0xff, 0xff, 0xff, 0xff, 0x00, 0x00,                     // epoch -1, metadata null, tags
+                   0x00, 0x00});                                           // topic tags, request tags
+  for (int16_t v : {8, 9}) {
+    INFO("version " << v);
+    auto req = check_reencodes<offset_commit_request>(v9, v);
+    CHECK(req.group_id == "g");
+    CHECK(req.generation_id == 3);
+    CHECK(req.member_id == "m1");
+    CHECK(req.retention_time_ms == -1);
+    REQUIRE(req.topics.size() == 1);
+    CHECK(req.topics[0].name == "t");
+    REQUIRE(req.topics[0].partitions.size() == 1);
+    CHECK(req.topics[0].partitions[0].committed_offset == 5);
+    CHECK_FALSE(req.topics[0].partitions[0].committed_metadata.has_value());
+    check_hostile<offset_commit_request>(v9, v);
+  }
+
+  offset_commit_response resp;
+  resp.throttle_time_ms = 1;
+  resp.topics = {{"t", {{0, error_code::none}, {1, error_code::unknown_topic_or_partition}}}};
+  auto r8 = bytes({0x00, 0x00, 0x00, 0x01, 0x02, 0x02}) + ascii("t") +
+            bytes({0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x03, 0x00,
+                   0x00, 0x00});
+  CHECK(encode_to_bytes(8, resp) == r8);
+  CHECK(encode_to_bytes(9, resp) == r8);
+  CHECK(check_reencodes<offset_commit_response>(r8, 9).topics[0].partitions[1].error ==
+        error_code::unknown_topic_or_partition);
+  check_hostile<offset_commit_response>(r8, 8);
+}
+
+TEST_CASE("offset_fetch: v6 and v7 (flexible, one group; v7 require_stable)") {
+  auto v7 = bytes({0x02}) + ascii("g") + bytes({0x02, 0x02}) + ascii("t") +
+            bytes({0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00});
+  auto req = check_reencodes<offset_fetch_request>(v7, 7);
+  CHECK(req.group_id == "g");
+  REQUIRE(req.topics.has_value());
+  CHECK(req.topics->at(0).partition_indexes == std::vector<int32_t>{0, 1});
+  CHECK(req.require_stable);
+  check_hostile<offset_fetch_request>(v7, 7);
+  auto groups = req.all_groups(7);
+  REQUIRE(groups.size() == 1);
+  CHECK(groups[0].group_id == "g");
+  auto v6 = encode_to_bytes(6, req);
+  CHECK(v6 == buffer(v7.begin(), v7.end() - 2) + bytes({0x00}));
+  CHECK_FALSE(check_reencodes<offset_fetch_request>(v6, 6).require_stable);
+  auto all = bytes({0x02}) + ascii("g") + bytes({0x00, 0x00, 0x00});
+  CHECK_FALSE(check_reencodes<offset_fetch_request>(all, 7).topics.has_value());
+
+  offset_fetch_response resp;
+  resp.throttle_time_ms = 2;
+  resp.topics = {{"t", {{0, 10, 3, std::string("m"), error_code::none}}}};
+  resp.error = error_code::none;
+  auto r6 = bytes({0x00, 0x00, 0x00, 0x02, 0x02, 0x02}) + ascii("t") +
+            bytes({0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a,
+                   0x00, 0x00, 0x00, 0x03, 0x02}) + ascii("m") + bytes({0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00});
+  CHECK(encode_to_bytes(6, resp) == r6);
+  auto back = check_reencodes<offset_fetch_response>(r6, 7);
+  CHECK(back.topics.at(0).partitions.at(0).committed_leader_epoch == 3);
+  check_hostile<offset_fetch_response>(r6, 6);
+}
+
+TEST_CASE("offset_fetch: v8 and v9 (several groups, per-group errors; v9 member id and epoch)") {
+  // v9 as @platformatic/kafka sends it: groups "g" (member null, epoch -1, topic "t" partition 0) and "h"
+  // (every topic), require_stable false.
+  auto v9 = bytes({0x03, 0x02}) + ascii("g") + bytes({0x00, 0xff, 0xff, 0xff, 0xff, 0x02, 0x02}) + ascii("t") +
+            bytes({0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02}) + ascii("h") +
+            bytes({0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00});
+  auto req = check_reencodes<offset_fetch_request>(v9, 9);
+  REQUIRE(req.groups.size() == 2);
+  CHECK(req.groups[0].group_id == "g");
+  CHECK_FALSE(req.groups[0].member_id.has_value());
+  CHECK(req.groups[0].member_epoch == -1);
+  REQUIRE(req.groups[0].topics.has_value());
+  CHECK(req.groups[0].topics->at(0).partition_indexes == std::vector<int32_t>{0});
+  CHECK_FALSE(req.groups[1].topics.has_value());
+  CHECK_FALSE(req.require_stable);
+  CHECK(req.all_groups(9).size() == 2);
+  check_hostile<offset_fetch_request>(v9, 9);
+  // v8 has no member id or epoch.
+  req.groups[0].member_id = "m1";
+  req.groups[0].member_epoch = 4;
+  auto v8 = encode_to_bytes(8, req);
+  CHECK(v8 == bytes({0x03, 0x02}) + ascii("g") + bytes({0x02, 0x02}) + ascii("t") +
+                  bytes({0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02}) + ascii("h") +
+                  bytes({0x00, 0x00, 0x00, 0x00}));
+  auto back8 = check_reencodes<offset_fetch_request>(v8, 8);
+  CHECK_FALSE(back8.groups[0].member_id.has_value());
+  CHECK(check_reencodes<offset_fetch_request>(encode_to_bytes(9, req), 9).groups[0].member_epoch == 4);
+
+  offset_fetch_response resp;
+  resp.throttle_time_ms = 0;
+  resp.groups = {{"g", {{"t", {{0, 10, -1, std::string(""), error_code::none}}}}, error_code::none},
+                 {"h", {}, error_code::not_coordinator}};
+  auto r9 = bytes({0x00, 0x00, 0x00, 0x00, 0x03, 0x02}) + ascii("g") + bytes({0x02, 0x02}) + ascii("t") +
+            bytes({0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, // p0 offset 10
+                   0xff, 0xff, 0xff, 0xff, 0x01, 0x00, 0x00, 0x00,  // epoch -1, "", error, tags (partition)
+                   0x00, 0x00, 0x00, 0x00,                          // topic tags, group error, group tags
+                   0x02}) + ascii("h") + bytes({0x01, 0x00, 0x10, 0x00, 0x00});
+  CHECK(encode_to_bytes(9, resp) == r9);
+  CHECK(encode_to_bytes(8, resp) == r9);
+  auto back = check_reencodes<offset_fetch_response>(r9, 8);
+  REQUIRE(back.groups.size() == 2);
+  CHECK(back.groups[0].topics.at(0).partitions.at(0).committed_offset == 10);
+  CHECK(back.groups[1].error == error_code::not_coordinator);
+  check_hostile<offset_fetch_response>(r9, 9);
+}
