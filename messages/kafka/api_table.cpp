@@ -13,8 +13,8 @@ namespace {
 // Flip `implemented` when the broker handles one.
 constexpr api_info rows[] = {
   {api_key::produce, "Produce", 0, 7, 9, true},
-  {api_key::fetch, "Fetch", 0, 11, 12, true},
-  {api_key::list_offsets, "ListOffsets", 0, 7, 6, true},
+  {api_key::fetch, "Fetch", 0, 16, 12, true},
+  {api_key::list_offsets, "ListOffsets", 0, 8, 6, true},
   {api_key::metadata, "Metadata", 0, 12, 9, true},
   {api_key::offset_commit, "OffsetCommit", 0, 7, 8, true},
   {api_key::offset_fetch, "OffsetFetch", 0, 5, 6, true},
