@@ -23,6 +23,7 @@
 #include "messages/kafka/metadata.hpp"
 #include "messages/kafka/request_header.hpp"
 #include "messages/kafka/response_errors.hpp"
+#include "messages/kafka/uuid.hpp"
 #include "messages/kafka/wire.hpp"
 
 namespace samsa::actors {
@@ -40,6 +41,10 @@ struct kafka_handler_state {
   // Partition actors this connection has used, so the hot path skips the broker.
   std::map<std::pair<std::string, int32_t>, partition_actor> partitions;
   std::map<std::string, caf::actor> groups; // group coordinators this connection has used (monitored)
+  // Topic names of the ids this connection has asked for (Fetch v13+), with when they were looked up
+  // (actor clock): an entry older than kafka_topic_id_ttl_ms is looked up again, so a topic deleted (or
+  // deleted and created again under the same name) is noticed.
+  std::map<kafka::uuid, std::pair<std::string, int64_t>> topic_names;
   static inline const char* name = "samsa.kafka_handler";
 };
 
@@ -128,6 +133,13 @@ struct broker_directory {
 };
 void with_broker_directory(kafka_handler_ptr self, std::function<void(broker_directory)> then,
                            std::function<void()> failed);
+
+// The names of topic ids (Fetch v13+), one per id, empty for an id this node does not know; from the
+// connection's cache (see topic_names) or else from the metadata image (a cluster node) or the broker's
+// topics (a single node).
+constexpr int64_t kafka_topic_id_ttl_ms = 5000;
+void topic_names_by_id(kafka_handler_ptr self, std::vector<kafka::uuid> ids,
+                       std::function<void(std::vector<std::string>)> then);
 
 // Group state machine errors as Kafka error codes.
 kafka::error_code to_kafka(cluster::group_errc e);

@@ -1,5 +1,6 @@
-// ListOffsets (key 2), v1-7: earliest (-2), latest (-1), the record with the largest timestamp (-3) or
-// the first offset at or after a timestamp, with the leader epoch of the answer (v4+). A request that
+// ListOffsets (key 2), v0-8: earliest (-2), latest (-1), the record with the largest timestamp (-3, v7+), the
+// earliest local offset (-4, v8+: the log start, samsa has no remote tier) or the first offset at or after a
+// timestamp, with the leader epoch of the answer (v4+). A request that
 // names a current leader epoch (v4+) other than the partition's is fenced as Kafka fences it.
 #include "actors/kafka_handler.hpp"
 
@@ -27,7 +28,9 @@ caf::result<kafka_reply> handle_list_offsets(kafka_handler_ptr self, const kafka
       pr.partition_index = p.partition_index;
       tr.partitions.push_back(pr);
       wanted.emplace_back(t.name, p.partition_index);
-      timestamps.push_back(p.timestamp);
+      // v8+ -4: the local log's start, which is the log's start here (an older version's -4 stays invalid).
+      const bool local = req.header.api_version >= 8 && p.timestamp == kafka::list_offsets_earliest_local;
+      timestamps.push_back(local ? kafka::list_offsets_earliest : p.timestamp);
       epochs.push_back(p.current_leader_epoch);
       slots.emplace_back(resp->topics.size(), tr.partitions.size() - 1);
     }

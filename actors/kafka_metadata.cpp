@@ -250,6 +250,67 @@ void with_broker_directory(kafka_handler_ptr self, std::function<void(broker_dir
       [=](caf::error&) mutable { failed(); });
 }
 
+void topic_names_by_id(kafka_handler_ptr self, std::vector<kafka::uuid> ids,
+                       std::function<void(std::vector<std::string>)> then) {
+  auto now = actor_clock_ms(self);
+  auto& cache = self->state.topic_names;
+  std::vector<std::string> names(ids.size());
+  bool missing = false;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto c = cache.find(ids[i]);
+    if (c != cache.end() && now - c->second.second < kafka_topic_id_ttl_ms)
+      names[i] = c->second.first;
+    else
+      missing = true;
+  }
+  if (!missing) {
+    then(std::move(names));
+    return;
+  }
+  // Every id looked up again at once (one question), remembered for the next fetches.
+  auto learn = [self, ids, now, then](std::function<std::string(const std::string&)> name_of) {
+    auto& cache = self->state.topic_names;
+    if (cache.size() > 10000)
+      cache.clear(); // bounded: a client naming many made-up ids costs lookups, not memory
+    std::vector<std::string> names(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      names[i] = name_of(kafka::uuid_to_string(ids[i]));
+      if (names[i].empty())
+        cache.erase(ids[i]);
+      else
+        cache[ids[i]] = {names[i], now};
+    }
+    then(std::move(names));
+  };
+  auto unknown = [learn](caf::error&) { learn([](const std::string&) { return std::string{}; }); };
+  if (self->state.cfg.controller) {
+    self->request(caf::actor_cast<controller_actor>(self->state.cfg.controller), timeouts::request, view_atom::value)
+      .then(
+        [learn](cluster_view& view) {
+          auto img = view.image;
+          learn([img](const std::string& id) {
+            auto t = img ? img->topic_by_id(id) : nullptr;
+            return t ? t->name : std::string{};
+          });
+        },
+        unknown);
+    return;
+  }
+  self->request(self->state.cfg.broker, timeouts::request, describe_atom::value, std::vector<std::string>{})
+    .then(
+      [learn](std::vector<topic_description>& topics) {
+        std::map<std::string, std::string> by_id;
+        for (auto& d : topics)
+          if (!d.topic_id.empty())
+            by_id.emplace(d.topic_id, d.name);
+        learn([&by_id](const std::string& id) {
+          auto i = by_id.find(id);
+          return i != by_id.end() ? i->second : std::string{};
+        });
+      },
+      unknown);
+}
+
 caf::result<kafka_reply> handle_metadata(kafka_handler_ptr self, const kafka_request& req) {
   kafka::metadata_request mr;
   auto version = req.header.api_version;

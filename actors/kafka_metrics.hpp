@@ -38,6 +38,13 @@ public:
   std::atomic<int64_t> connections_open{0};
   std::atomic<uint64_t> connections_accepted{0};
 
+  // Incremental fetch sessions (KIP-227, actors/fetch_sessions.hpp): opened by full fetches, incremental
+  // fetches answered, FETCH_SESSION_ID_NOT_FOUND / INVALID_FETCH_SESSION_EPOCH answers, sessions cached now.
+  std::atomic<uint64_t> fetch_sessions_created{0};
+  std::atomic<uint64_t> fetch_sessions_incremental{0};
+  std::atomic<uint64_t> fetch_session_errors{0};
+  std::atomic<int64_t> fetch_sessions_open{0};
+
 private:
   kafka_api_stats& stats_for(int16_t api_key) {
     return api_key >= 0 && api_key < max_api_key ? per_api_[static_cast<size_t>(api_key)] : other_;

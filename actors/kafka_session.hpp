@@ -36,6 +36,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/actor_clock.hpp"
+#include "actors/fetch_sessions.hpp"
 #include "actors/kafka_metrics.hpp"
 #include "cluster/server_config.hpp"
 #include "messages/native_api.hpp"
@@ -48,6 +49,8 @@ struct kafka_listener_config {
   caf::actor groups; // the node's group registry
   caf::actor controller; // cluster node: its controller (controller_actor), for the metadata image; else null
   std::shared_ptr<kafka_metrics> metrics; // request and connection counters for /metrics; null: none
+  // The node's incremental fetch sessions (KIP-227); null: every fetch is answered sessionless (session id 0).
+  std::shared_ptr<shared_fetch_sessions> fetch_sessions;
 };
 
 // What the request handler answers for one frame.

@@ -114,7 +114,8 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
         .receive([&](caf::actor& g) { groups = std::move(g); }, [](caf::error&) {});
     }
     auto kafka_stats = std::make_shared<kafka_metrics>();
-    auto kafka = start_kafka_listener(sys, kafka_listener_config{node.broker, cfg, groups, node.controller, kafka_stats});
+    auto kafka = start_kafka_listener(sys, kafka_listener_config{node.broker, cfg, groups, node.controller, kafka_stats,
+                                                                 std::make_shared<shared_fetch_sessions>()});
     if (!kafka) {
       sys.middleman().unpublish(node.broker, node.native_port);
       caf::anon_send_exit(node.broker, caf::exit_reason::user_shutdown);

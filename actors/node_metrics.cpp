@@ -124,6 +124,15 @@ void add_connections(exposition& e, const kafka_metrics* k) {
             static_cast<double>(k->connections_open.load(std::memory_order_relaxed)));
     e.counter("samsa_connections_accepted_total", accepted_help, {{"listener", "kafka"}},
               static_cast<double>(k->connections_accepted.load(std::memory_order_relaxed)));
+    e.counter("samsa_kafka_fetch_sessions_created_total", "Incremental fetch sessions (KIP-227) opened by full fetches.",
+              {}, static_cast<double>(k->fetch_sessions_created.load(std::memory_order_relaxed)));
+    e.counter("samsa_kafka_fetch_sessions_incremental_total", "Incremental fetches answered within a fetch session.",
+              {}, static_cast<double>(k->fetch_sessions_incremental.load(std::memory_order_relaxed)));
+    e.counter("samsa_kafka_fetch_session_errors_total",
+              "Fetches answered FETCH_SESSION_ID_NOT_FOUND or INVALID_FETCH_SESSION_EPOCH.", {},
+              static_cast<double>(k->fetch_session_errors.load(std::memory_order_relaxed)));
+    e.gauge("samsa_kafka_fetch_sessions", "Incremental fetch sessions cached now.", {},
+            static_cast<double>(k->fetch_sessions_open.load(std::memory_order_relaxed)));
   }
   auto native = native_inbound_connections();
   e.gauge("samsa_connections_open", open_help, {{"listener", "native"}}, static_cast<double>(native.open));

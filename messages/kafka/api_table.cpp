@@ -10,8 +10,8 @@ namespace {
 // Kept sorted by key. `implemented`: the broker handles the API (every row here does).
 constexpr api_info rows[] = {
   {api_key::produce, "Produce", 0, 11, 9, true},
-  {api_key::fetch, "Fetch", 0, 11, 12, true},
-  {api_key::list_offsets, "ListOffsets", 0, 7, 6, true},
+  {api_key::fetch, "Fetch", 0, 16, 12, true},
+  {api_key::list_offsets, "ListOffsets", 0, 8, 6, true},
   {api_key::metadata, "Metadata", 0, 12, 9, true},
   {api_key::offset_commit, "OffsetCommit", 0, 9, 8, true},
   {api_key::offset_fetch, "OffsetFetch", 0, 9, 6, true},

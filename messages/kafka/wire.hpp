@@ -182,6 +182,19 @@ public:
       pos_ += n;
   }
 
+  /// A reader over the next `n` bytes, which this one steps over (a tagged field's value). A failed reader
+  /// when fewer are left.
+  reader take(size_t n) noexcept {
+    if (!need(n)) {
+      reader empty{data_, 0};
+      empty.fail();
+      return empty;
+    }
+    reader sub{data_ + pos_, n};
+    pos_ += n;
+    return sub;
+  }
+
 private:
   reader(const char* data, size_t size, bool failed) noexcept : data_(data), size_(size), failed_(failed) {}
 
@@ -319,6 +332,9 @@ public:
     out_.insert(out_.end(), bytes.begin(), bytes.end());
   }
 
+  /// Raw bytes, no length (a tagged field's value encoded apart).
+  void write_raw(const char* data, size_t n) { out_.insert(out_.end(), data, data + n); }
+
   /// Reserves an int32 (the frame size prefix) and returns its position for patch_i32().
   size_t reserve_size() {
     size_t pos = out_.size();
@@ -366,6 +382,36 @@ inline void end_struct(reader& r, bool flexible) {
 inline void end_struct(writer& w, bool flexible) {
   if (flexible)
     w.write_empty_tagged_fields();
+}
+
+/// Reads a tagged-field section, calling `field(tag, reader&)` with a reader over each field's value; a
+/// field it does not know it leaves unread (skipped). A value that fails to decode, or whose known field
+/// does not use every byte, fails the whole section.
+template <class F>
+void read_tagged_fields(reader& r, F&& field) {
+  uint32_t n = r.read_uvarint();
+  for (uint32_t i = 0; i < n && !r.failed(); ++i) {
+    uint32_t tag = r.read_uvarint();
+    reader value = r.take(r.read_uvarint());
+    if (r.failed())
+      return;
+    if (field(tag, value) && (value.failed() || value.remaining() != 0))
+      return r.fail();
+  }
+}
+
+/// Writes one tagged field (tag, size, value) whose value `body(writer&)` encodes; the caller writes the
+/// section's field count first and the fields in ascending tag order.
+template <class F>
+void write_tagged_field(writer& w, uint32_t tag, F&& body) {
+  std::vector<char> value;
+  writer vw{value};
+  body(vw);
+  if (vw.failed())
+    return w.fail();
+  w.write_uvarint(tag);
+  w.write_uvarint(static_cast<uint32_t>(value.size()));
+  w.write_raw(value.data(), value.size());
 }
 
 /// Owned opaque bytes (group protocol metadata and assignments outlive their request frame).

@@ -78,7 +78,8 @@ class Reader:
         if self.flex:
             for _ in range(self.uvarint()):
                 self.uvarint()
-                self.p += self.uvarint()
+                n = self.uvarint()  # read before the += (which takes self.p first)
+                self.p += n
 
     def done(self):
         assert self.p == len(self.d), "%d bytes left over" % (len(self.d) - self.p)

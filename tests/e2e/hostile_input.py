@@ -254,6 +254,34 @@ case("Metadata v1 trailing garbage after the body", CLOSED_OR_ANSWER,
 case("Fetch v4 with partition count 2^30", CLOSED_OR_ANSWER,
      after_send(frame(header(1, 4, 27) + i32(-1) + i32(500) + i32(1) + i32(1024) + i8(0) + i32(1) + string(TOPIC) +
                       i32(1 << 30)), corr=27))
+case("Fetch v13 (flexible) with topic count 2^30", CLOSED_OR_ANSWER,
+     after_send(frame(header(1, 13, 34, flexible=True) + i32(-1) + i32(500) + i32(1) + i32(1024) + i8(0) + i32(0) +
+                      i32(-1) + uvarint(1 << 30)), corr=34))
+case("Fetch v16 with a replica_state tag cut short", CLOSED_OR_ANSWER,
+     after_send(frame(header(1, 16, 35, flexible=True) + i32(500) + i32(1) + i32(1024) + i8(0) + i32(0) + i32(-1) +
+                      uvarint(1) + uvarint(1) + compact_string(b"") + uvarint(1) + uvarint(1) + uvarint(13) +
+                      i32(2)), corr=35))
+
+
+def fetch_session_unknown(s):
+    """An incremental Fetch v12 (epoch 1) of a session nobody opened: FETCH_SESSION_ID_NOT_FOUND (70) at the top,
+    no partitions, the connection kept."""
+    send(s, frame(header(1, 12, 36, flexible=True) + i32(-1) + i32(0) + i32(1) + i32(1024) + i8(0) + i32(12345) +
+                  i32(1) + uvarint(1) + uvarint(1) + compact_string(b"") + b"\x00"))
+    r = read_response(s)
+    if r is None:
+        return "closed"
+    corr, = struct.unpack_from(">i", r)
+    # correlation id, header tags (0), throttle, error, session id, topics (compact 1 = none), tags
+    err, sid = struct.unpack_from(">hi", r, 4 + 1 + 4)
+    assert corr == 36 and err == 70 and sid == 0, (corr, err, sid)
+    print("     incremental fetch of an unknown session -> error %d" % err)
+    return "answer"
+
+
+case("Fetch v12 incremental of an unknown session -> error 70", ("answer",), fetch_session_unknown)
+
+
 def create_huge_topic(s):
     send(s, frame(header(19, 2, 28) + i32(1) + string(b"huge-topic") + i32(1000000) + i16(1) + i32(0) + i32(0) +
                   i32(30000) + i8(0)))

@@ -66,13 +66,13 @@ def confluent_lookup(topic, ts):
     return got.offset
 
 
-def list_offsets_v7(topic, ts, current_epoch=-1):
-    """ListOffsets v7 (flexible: request header v2, compact encodings, tagged fields) for partition 0:
-    (error, timestamp, offset, leader_epoch)."""
+def list_offsets_v7(topic, ts, current_epoch=-1, version=7):
+    """ListOffsets v7 (or v8: the same layout) (flexible: request header v2, compact encodings, tagged
+    fields) for partition 0: (error, timestamp, offset, leader_epoch)."""
     s = connect(port)
     body = (i32(-1) + i8(0) + uvarint(2) + uvarint(len(topic) + 1) + topic + uvarint(2) + i32(0) +
             i32(current_epoch) + i64(ts) + b"\0" + b"\0" + b"\0")
-    s.sendall(frame(i16(2) + i16(7) + i32(7) + string(b"e2e") + b"\0" + body))
+    s.sendall(frame(i16(2) + i16(version) + i32(7) + string(b"e2e") + b"\0" + body))
     r = read_response(s)
     s.close()
     assert r is not None, "ListOffsets v7 closed the connection"
@@ -118,3 +118,7 @@ assert (err, off) == (0, 100), (err, off)
 err, _, _, _ = list_offsets_v7(b"times", -1, current_epoch=epoch + 1)
 assert err == 74 + 1, "a newer leader epoch than the broker's: UNKNOWN_LEADER_EPOCH, got %d" % err
 print("ListOffsets v7: leader epoch %d, max timestamp -3 answered" % epoch)
+# v8's earliest local offset (-4) is the log start (no remote tier); v7 knows no -4.
+assert list_offsets_v7(b"times", -4, version=8)[::2] == list_offsets_v7(b"times", -2, version=8)[::2] == (0, 0)
+assert list_offsets_v7(b"times", -4)[0] != 0, "ListOffsets v7 with -4 answered without error"
+print("ListOffsets v8: earliest local (-4) answered like earliest (-2)")

@@ -19,8 +19,8 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
     int16_t min, max, flex;
   };
   const expect rows[] = {
-    {api_key::produce, 0, 11, 9},         {api_key::fetch, 0, 11, 12},
-    {api_key::list_offsets, 0, 7, 6},     {api_key::metadata, 0, 12, 9},
+    {api_key::produce, 0, 11, 9},         {api_key::fetch, 0, 16, 12},
+    {api_key::list_offsets, 0, 8, 6},     {api_key::metadata, 0, 12, 9},
     {api_key::offset_commit, 0, 9, 8},    {api_key::offset_fetch, 0, 9, 6},
     {api_key::find_coordinator, 0, 4, 3}, {api_key::join_group, 0, 9, 6},
     {api_key::heartbeat, 0, 4, 4},        {api_key::leave_group, 0, 5, 4},
@@ -45,6 +45,7 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
     CHECK(row->first_flexible == e.flex);
     // Only APIs whose codec implements the flexible encoding may advertise a flexible version.
     if (e.key != api_key::api_versions && e.key != api_key::list_offsets && e.key != api_key::metadata &&
+        e.key != api_key::fetch &&
         e.key != api_key::describe_configs && e.key != api_key::describe_log_dirs &&
         e.key != api_key::offset_for_leader_epoch &&
         e.key != api_key::delete_groups && e.key != api_key::describe_cluster &&
@@ -66,8 +67,10 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
   }
   CHECK(find_api(int16_t{4}) == nullptr); // LeaderAndIsr: not ours
   CHECK(find_api(int16_t{-1}) == nullptr);
-  CHECK(is_supported(api_key::fetch, 11));
-  CHECK_FALSE(is_supported(api_key::fetch, 12));
+  CHECK(is_supported(api_key::fetch, 16));
+  CHECK_FALSE(is_supported(api_key::fetch, 17));
+  CHECK(is_flexible(1, 12));
+  CHECK_FALSE(is_flexible(1, 11));
   CHECK(is_supported(api_key::produce, 0)); // message sets, converted (messages/legacy_records.hpp)
   CHECK(is_flexible(18, 3));
   CHECK_FALSE(is_flexible(18, 2));

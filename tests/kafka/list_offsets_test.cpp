@@ -92,7 +92,7 @@ TEST_CASE("list_offsets: v4 request carries the current leader epoch, v4 respons
   CHECK(encode_to_bytes(3, resp).size() == resp_b.size() - 4);
 }
 
-TEST_CASE("list_offsets: v6 and v7 are flexible (compact strings and arrays, tagged fields)") {
+TEST_CASE("list_offsets: v6, v7 and v8 are flexible (compact strings and arrays, tagged fields)") {
   auto req_b = bytes({0xff, 0xff, 0xff, 0xff, 0x00,     // replica -1, read_uncommitted
                       0x02, 0x02}) + ascii("t") +        // 1 topic, name "t" (compact)
                bytes({0x02,                              // 1 partition
@@ -102,11 +102,16 @@ TEST_CASE("list_offsets: v6 and v7 are flexible (compact strings and arrays, tag
                       0x00,                              // partition tags
                       0x00,                              // topic tags
                       0x00});                            // request tags
-  for (int16_t v : {6, 7}) {
+  for (int16_t v : {6, 7, 8}) {
     auto req = check_reencodes<list_offsets_request>(req_b, v);
     CHECK(req.topics.at(0).partitions.at(0).timestamp == list_offsets_max_timestamp);
     check_hostile<list_offsets_request>(req_b, v);
   }
+  // v8's earliest-local spec (-4) is a timestamp like the others on the wire.
+  auto local_b = req_b;
+  local_b[local_b.size() - 4] = static_cast<char>(0xfc);
+  CHECK(check_reencodes<list_offsets_request>(local_b, 8).topics[0].partitions[0].timestamp ==
+        list_offsets_earliest_local);
   // A tagged field a newer client adds is skipped.
   auto tagged = req_b;
   tagged.back() = 0x01;
@@ -126,7 +131,9 @@ TEST_CASE("list_offsets: v6 and v7 are flexible (compact strings and arrays, tag
                        0x00, 0x00, 0x00});
   CHECK(encode_to_bytes(7, resp) == resp_b);
   CHECK(check_reencodes<list_offsets_response>(resp_b, 6).topics[0].partitions[0].offset == 3);
+  CHECK(encode_to_bytes(8, resp) == resp_b);
   check_hostile<list_offsets_response>(resp_b, 7);
+  check_hostile<list_offsets_response>(resp_b, 8);
 }
 
 TEST_CASE("list_offsets: v0 asks with max_num_offsets and is answered with an offset array") {
@@ -159,9 +166,9 @@ TEST_CASE("list_offsets: v0 asks with max_num_offsets and is answered with an of
   CHECK(back.topics[0].partitions[1].offset == -1);
 }
 
-TEST_CASE("list_offsets: v8 is refused") {
+TEST_CASE("list_offsets: v9 is refused") {
   auto b = bytes({0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00});
-  for (int16_t v : {8}) {
+  for (int16_t v : {9}) {
     reader r(b.data(), b.size());
     list_offsets_request req;
     CHECK_FALSE(decode(r, v, req));
