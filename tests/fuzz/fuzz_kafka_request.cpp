@@ -238,9 +238,9 @@ int main(int argc, char** argv) {
           k::fetch_request r;
           r.max_wait_ms = 500;
           r.min_bytes = 1;
-          r.topics.push_back({"orders", {{0, -1, 5, -1, 1048576}, {3, 2, 0, 0, 100}}});
+          r.topics.push_back({"orders", {}, {{0, -1, 5, -1, -1, 1048576}, {3, 2, 0, -1, 0, 100}}});
           if (v >= 7)
-            r.forgotten_topics_data.push_back({"old", {1, 2}});
+            r.forgotten_topics_data.push_back({"old", {}, {1, 2}});
           if (v >= 11)
             r.rack_id = "rack-a";
           emit(dir, "fetch", key, v, r);
