@@ -100,7 +100,7 @@ caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::
 }
 
 caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::server_config& cfg, node_data data,
-                                         caf::actor quorum, caf::actor controller) {
+                                         caf::actor quorum, caf::actor controller, std::string incarnation_id) {
   group_registry_config gcfg;
   gcfg.db_file = data_dir(cfg) / "metadata.db";
   gcfg.group.initial_rebalance_delay_ms = cfg.group_initial_rebalance_delay_ms;
@@ -113,12 +113,14 @@ caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::
     return groups.error();
   }
   return sys.spawn(broker, cfg, std::make_shared<node_data>(std::move(data)), *groups, std::move(quorum),
-                   std::move(controller));
+                   std::move(controller), std::move(incarnation_id));
 }
 
 broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, std::shared_ptr<node_data> data,
-                                   caf::actor groups, caf::actor quorum, caf::actor controller) {
+                                   caf::actor groups, caf::actor quorum, caf::actor controller,
+                                   std::string incarnation_id) {
   auto& st = self->state;
+  st.incarnation_id = std::move(incarnation_id);
   st.lock = std::move(data->lock);
   st.producer_id_limit = std::move(data->producer_id_limit);
   st.store = std::move(data->store);

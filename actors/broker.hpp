@@ -41,6 +41,11 @@ struct broker_state {
   caf::actor quorum; // the node's controller quorum member (quorum_actor), or null without a quorum
   caf::actor controller; // the node's controller actor (controller_actor), or null without a quorum
   bool catching_up_logged = false;
+  // cluster node: the incarnation this process registered as (empty: not checked). Until an image holds that
+  // registration, images are the last run's view replayed from the local log: its leaderships are stale.
+  std::string incarnation_id;
+  bool registered_seen = false;
+  bool registration_wait_logged = false;
   image_ptr image;       // cluster node: the newest metadata image (null until the first arrives)
   std::vector<caf::typed_response_promise<int64_t>> producer_id_waiters; // cluster: waiting for a block
   std::map<int32_t, caf::actor> peers; // cluster: other nodes' brokers (broker_replication)
@@ -67,12 +72,16 @@ caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::
 // The same with the data directory already opened (open_node_data), for callers that need the metadata
 // database migrated before the broker exists (the quorum's SQLite store lives in it).
 // `controller`: the node's controller actor (actors/controller), handed out on controller_atom.
+// `incarnation_id`: the id this process registers with (broker_lifecycle); when set, the broker acts on no
+// metadata image before one holds this incarnation's registration (see on_image).
 caf::expected<broker_actor> spawn_broker(caf::actor_system& sys, const cluster::server_config& cfg, node_data data,
-                                         caf::actor quorum, caf::actor controller = {});
+                                         caf::actor quorum, caf::actor controller = {},
+                                         std::string incarnation_id = {});
 
 using broker_ptr = broker_actor::stateful_pointer<broker_state>;
 
 broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, std::shared_ptr<node_data> data,
-                                   caf::actor groups, caf::actor quorum, caf::actor controller);
+                                   caf::actor groups, caf::actor quorum, caf::actor controller,
+                                   std::string incarnation_id);
 
 } // namespace samsa::actors

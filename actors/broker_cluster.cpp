@@ -113,6 +113,24 @@ void on_image(broker_ptr self, image_ptr img) {
     }
     return;
   }
+  // After a restart the replayed log is the last run's view: this node may still lead partitions in it (and
+  // coordinate groups) that the quorum has since moved away. Until an image holds this process's own
+  // registration (the controller fences a new incarnation and moves its leaderships in the same commit),
+  // nothing is opened or served as leader: a restarted node never acts as a stale leader or coordinator.
+  if (!st.incarnation_id.empty() && !st.registered_seen) {
+    auto b = img->broker(st.cfg.node_id);
+    if (!b || b->incarnation_id != st.incarnation_id) {
+      if (!st.registration_wait_logged) {
+        st.registration_wait_logged = true;
+        spdlog::info("cluster: waiting for this node's registration (incarnation {}) in the metadata log before "
+                     "acting on it (at offset {})", st.incarnation_id, img->offset());
+      }
+      return;
+    }
+    st.registered_seen = true;
+    spdlog::info("cluster: this node's registration is in the metadata log at offset {}: acting on it",
+                 img->offset());
+  }
   st.image = img;
   bool changed = false;
   const auto self_id = st.cfg.node_id;

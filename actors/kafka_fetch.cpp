@@ -47,7 +47,8 @@ struct fetch_slot {
   int32_t last_fetched_epoch = -1; // v12+, kept in the session
   int64_t log_start_offset = -1;   // v5+, kept in the session
   partition_actor actor;
-  fetch_response result;
+  uint8_t resolve_error = 0; // why `actor` is null (NOT_LEADER_OR_FOLLOWER on a cluster node that does not lead)
+  fetch_response result;     // reset by every read pass (read_all)
   int32_t budget = 0;   // what this partition may read in the current wave
   bool min_one = false; // ... and whether it gets one batch even above that
 };
@@ -86,7 +87,7 @@ kafka::fetch_partition_data partition_answer(const fetch_slot& s) {
   if (s.topic.empty()) {
     pd.error = kafka::error_code::unknown_topic_id;
   } else if (!s.actor) {
-    pd.error = s.result.error != 0 ? to_kafka(s.result.error) : kafka::error_code::unknown_topic_or_partition;
+    pd.error = s.resolve_error != 0 ? to_kafka(s.resolve_error) : kafka::error_code::unknown_topic_or_partition;
   } else {
     pd.error = to_kafka(s.result.error);
     pd.high_watermark = s.result.high_watermark;
@@ -390,7 +391,7 @@ void read_partitions(kafka_handler_ptr self, const job_ptr& job) {
       auto& slot = job->slots[slot_of[n]];
       slot.actor = std::move(actors[n]);
       if (!slot.actor)
-        slot.result.error = static_cast<uint8_t>(errors[n]);
+        slot.resolve_error = static_cast<uint8_t>(errors[n]);
     }
     read_all(self, job, [=] {
       auto min_bytes = std::max<int32_t>(job->request.min_bytes, 1);

@@ -115,8 +115,18 @@ void with_group(kafka_handler_ptr self, const std::string& group_id,
             self->monitor(g);
           then(g, kafka::error_code::none);
         },
-        [=](caf::error&) { then(caf::actor{}, kafka::error_code::coordinator_not_available); });
+        [=](caf::error& e) { then(caf::actor{}, coordinator_error(e)); });
   });
+}
+
+kafka::error_code coordinator_error(const caf::error& e) {
+  // The image names this node, but its registry has not taken the offsets log's leadership yet
+  // (NOT_COORDINATOR: clients look the coordinator up again) or is still reading it (LOAD_IN_PROGRESS:
+  // clients retry); librdkafka's committed() gives up on COORDINATOR_NOT_AVAILABLE instead.
+  auto code = to_kafka(e);
+  if (code == kafka::error_code::not_coordinator || code == kafka::error_code::coordinator_load_in_progress)
+    return code;
+  return kafka::error_code::coordinator_not_available;
 }
 
 void forget_partition(kafka_handler_ptr self, const std::string& topic, int32_t partition) {

@@ -115,6 +115,10 @@ void partitions_exist(kafka_handler_ptr self, std::vector<std::pair<std::string,
 // hash to, cluster::group_coordinator), or coordinator_not_available (no live broker known yet).
 void check_coordinator(kafka_handler_ptr self, const std::string& group_id, std::function<void(kafka::error_code)> then);
 
+// A group registry's refusal as the Kafka error a client retries on: NOT_COORDINATOR and
+// COORDINATOR_LOAD_IN_PROGRESS as they are, anything else COORDINATOR_NOT_AVAILABLE.
+kafka::error_code coordinator_error(const caf::error& e);
+
 // Finds the coordinator actor of a group (cache first, then the node's registry) once check_coordinator
 // says this node coordinates it, and calls `then` with it; a null handle and the Kafka error otherwise.
 void with_group(kafka_handler_ptr self, const std::string& group_id,

@@ -85,10 +85,10 @@ void fetch_group(kafka_handler_ptr self, const kafka::offset_fetch_group& asked,
           }
           then(std::move(resp));
         },
-        [=](caf::error&) mutable {
+        [=](caf::error& e) mutable {
           kafka::offset_fetch_group_response resp;
           resp.group_id = group;
-          resp.error = kafka::error_code::coordinator_not_available;
+          resp.error = coordinator_error(e);
           then(std::move(resp));
         });
   });

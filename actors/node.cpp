@@ -66,6 +66,7 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
   auto data = open_node_data(sys, cfg);
   if (!data)
     return data.error();
+  std::string incarnation;
   if (cfg.runs_quorum()) {
     std::string err;
     auto storage = open_sqlite_quorum_storage(data_dir(cfg) / "metadata.db", &err);
@@ -80,7 +81,10 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
     auto quorum_cell = std::make_shared<quorum_actor>();
     auto ctl = spawn_controller(sys, controller_config_from(cfg), quorum_cell);
     node.controller = caf::actor_cast<caf::actor>(ctl);
-    auto life = spawn_broker_lifecycle(sys, lifecycle_config_from(cfg, node.controller));
+    auto life_cfg = lifecycle_config_from(cfg, node.controller);
+    life_cfg.incarnation_id = random_incarnation_id();
+    incarnation = life_cfg.incarnation_id; // the broker waits for an image that holds this registration
+    auto life = spawn_broker_lifecycle(sys, std::move(life_cfg));
     node.lifecycle = caf::actor_cast<caf::actor>(life);
     *quorum_cell = spawn_quorum_replica(sys, quorum_config_from(cfg), std::move(storage),
                                         metadata_hooks(cfg.node_id, ctl, {node.lifecycle}));
@@ -91,7 +95,8 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
       spdlog::info("quorum: node {} is a learner (process.roles=broker): it follows the metadata log of {} without "
                    "voting and never becomes the controller", cfg.node_id, cfg.controller_quorum_voters);
   }
-  auto broker = spawn_broker(sys, cfg, std::move(*data), caf::actor_cast<caf::actor>(node.quorum), node.controller);
+  auto broker = spawn_broker(sys, cfg, std::move(*data), caf::actor_cast<caf::actor>(node.quorum), node.controller,
+                             incarnation);
   if (!broker) {
     stop_control_plane(sys, node);
     return broker.error();

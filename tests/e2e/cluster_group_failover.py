@@ -7,6 +7,7 @@
                                          PAUSE seconds between records keep it running through a fault
   committed PORTS TOPIC GROUP        -> "p:o,p:o,..." the group's committed offsets
 """
+import os
 import sys
 import time
 
@@ -24,6 +25,15 @@ def consumer(ports, group, **extra):
             "enable.auto.commit": False, "auto.offset.reset": "earliest", "session.timeout.ms": 10000,
             "topic.metadata.refresh.interval.ms": 1000}
     conf.update(extra)
+    if os.environ.get("RDKAFKA_DEBUG_FILE"):  # diagnosis: librdkafka's debug log into a file
+        import logging
+        log = logging.getLogger("rdkafka")
+        log.setLevel(logging.DEBUG)
+        h = logging.FileHandler(os.environ["RDKAFKA_DEBUG_FILE"])
+        h.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        log.addHandler(h)
+        conf["debug"] = "cgrp,fetch,topic,broker,protocol"
+        return Consumer(conf, logger=log)
     return Consumer(conf)
 
 

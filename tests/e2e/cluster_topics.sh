@@ -4,7 +4,7 @@
 # created through one node with replication factor 3 is placed on all three and described alike by every
 # node (time until all show it printed); all report one cluster id; RF 4 is refused with INVALID_REPLICATION_FACTOR; acks=all writes
 # through one bootstrap node reach every partition's leader and a consumer group through another reads them
-# all; a Produce sent straight to a node that does not lead the partition gets NOT_LEADER_OR_FOLLOWER (6),
+# all; a Produce or a Fetch sent straight to a node that does not lead the partition gets NOT_LEADER_OR_FOLLOWER (6),
 # a group request to a node that does not coordinate the group NOT_COORDINATOR (16); cluster status counts
 # no partition as under-replicated (every replica is in the ISR at creation). kill -9 of the quorum leader:
 # a topic is still created through another node; the killed node restarts, is unfenced and learns the new
@@ -83,6 +83,9 @@ other=$(( l0 % 3 + 1 ))
 out=$($CHECK produce_raw "${KAFKA[$other]}" orders 0)
 [ "$out" = "error_code=6" ] || fail "Produce of orders-0 (led by node $l0) sent to node $other: $out"
 echo "orders-0 is led by node $l0; a Produce sent to node $other: $out (NOT_LEADER_OR_FOLLOWER)"
+out=$($CHECK fetch_raw "${KAFKA[$other]}" orders 0)
+[ "$out" = "error_code=6" ] || fail "Fetch of orders-0 (led by node $l0) sent to node $other: $out (expected 6)"
+echo "a Fetch of orders-0 sent to node $other: $out (NOT_LEADER_OR_FOLLOWER)"
 out=$($CHECK coordinator_check g1 "${KAFKA[1]}" "${KAFKA[2]}" "${KAFKA[3]}")
 echo "group g1: $out (16 = NOT_COORDINATOR)"
 grep -Eq "^coordinator=[123] others=16,16$" <<<"$out" || fail "group requests to non-coordinators: $out"

@@ -4,8 +4,8 @@ import struct
 import sys
 import time
 
-from kafka_wire import (connect, find_coordinator, frame, header, i32, produce_request, read_response, record_batch,
-                        string)
+from kafka_wire import (connect, fetch_request, find_coordinator, frame, header, i32, parse_fetch_v4, produce_request,
+                        read_response, record_batch, string)
 
 
 def brokers(port):
@@ -80,6 +80,15 @@ def produce_raw(port, topic, partition):
     print("error_code=%d" % code)
 
 
+def fetch_raw(port, topic, partition):
+    """One Fetch v4 straight to this node, whatever leads the partition: the partition's error code."""
+    s = connect(int(port))
+    s.sendall(fetch_request(8, topic.encode(), int(partition), 0, 1 << 20, 1 << 20))
+    _, parts = parse_fetch_v4(read_response(s))
+    s.close()
+    print("error_code=%d" % parts[0][2])
+
+
 def _string(payload, pos):
     n, = struct.unpack_from(">h", payload, pos)
     if n < 0:
@@ -133,4 +142,4 @@ def create_retrying(port, topic, partitions, rf, seconds):
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"brokers": brokers, "cluster_id": cluster_id, "create": create, "delete": delete, "produce": produce, "consume": consume,
-     "produce_raw": produce_raw, "coordinator_check": coordinator_check, "create_retrying": create_retrying}[cmd](*args)
+     "produce_raw": produce_raw, "fetch_raw": fetch_raw, "coordinator_check": coordinator_check, "create_retrying": create_retrying}[cmd](*args)

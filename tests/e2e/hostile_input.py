@@ -190,7 +190,7 @@ case("unknown api key 9999", CLOSED_OR_ANSWER, after_send(frame(header(9999, 0, 
 case("unknown api key -1", CLOSED_OR_ANSWER, after_send(frame(header(-1, 0, 12)), corr=12))
 case("Produce v99", CLOSED_OR_ANSWER, after_send(frame(header(0, 99, 13) + b"\x00" * 32), corr=13))
 case("Fetch v-1", CLOSED_OR_ANSWER, after_send(frame(header(1, -1, 14) + b"\x00" * 32), corr=14))
-case("Metadata v9 (flexible, not supported)", CLOSED_OR_ANSWER,
+case("Metadata v9 (flexible) one byte short of its tagged fields", CLOSED_OR_ANSWER,
      after_send(frame(header(3, 9, 15, flexible=True) + b"\x01\x00\x00\x00"), corr=15))
 
 
