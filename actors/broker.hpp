@@ -42,7 +42,7 @@ struct broker_state {
   caf::actor controller; // the node's controller actor (controller_actor), or null without a quorum
   bool catching_up_logged = false;
   image_ptr image;       // cluster node: the newest metadata image (null until the first arrives)
-  std::vector<caf::typed_response_promise<int64_t>> producer_id_waiters; // cluster: waiting for a block
+  std::vector<caf::typed_response_promise<producer_id_t>> producer_id_waiters; // cluster: waiting for a block
   std::map<int32_t, caf::actor> peers; // cluster: other nodes' brokers (broker_replication)
   struct remote_replica {
     int32_t leader_epoch = -1;
