@@ -244,7 +244,7 @@ broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, 
     [=](groups_atom, commit_atom, std::string& group, int32_t generation, std::string& member,
         std::vector<partition_offset>& offsets) { return native_commit(self, group, generation, member, offsets); },
     [=](groups_atom, committed_atom, std::string& group) { return native_committed(self, group); },
-    [=](producer_id_atom) -> caf::result<int64_t> {
+    [=](producer_id_atom) -> caf::result<producer_id_t> {
       auto& st = self->state;
       if (clustered(st))
         return cluster_producer_id(self);
@@ -258,7 +258,7 @@ broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, 
         st.producer_id_block_end = *first + block;
         st.producer_id_limit->store(st.producer_id_block_end);
       }
-      return st.next_producer_id++;
+      return producer_id_t{st.next_producer_id++};
     },
   };
 }

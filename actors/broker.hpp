@@ -47,7 +47,7 @@ struct broker_state {
   bool registered_seen = false;
   bool registration_wait_logged = false;
   image_ptr image;       // cluster node: the newest metadata image (null until the first arrives)
-  std::vector<caf::typed_response_promise<int64_t>> producer_id_waiters; // cluster: waiting for a block
+  std::vector<caf::typed_response_promise<producer_id_t>> producer_id_waiters; // cluster: waiting for a block
   std::map<int32_t, caf::actor> peers; // cluster: other nodes' brokers (broker_replication)
   struct remote_replica {
     int32_t leader_epoch = -1;

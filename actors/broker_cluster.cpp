@@ -338,11 +338,11 @@ caf::result<std::vector<reassignment_info>> cluster_reassignments(broker_ptr sel
   return ask_controller<std::vector<reassignment_info>>(self, reassign_atom::value, list_atom::value, std::move(topics));
 }
 
-caf::result<int64_t> cluster_producer_id(broker_ptr self) {
+caf::result<producer_id_t> cluster_producer_id(broker_ptr self) {
   auto& st = self->state;
   if (st.next_producer_id < st.producer_id_block_end)
-    return st.next_producer_id++;
-  auto rp = self->make_response_promise<int64_t>();
+    return producer_id_t{st.next_producer_id++};
+  auto rp = self->make_response_promise<producer_id_t>();
   st.producer_id_waiters.push_back(rp);
   if (st.producer_id_waiters.size() > 1)
     return rp; // a block is being allocated
@@ -358,19 +358,19 @@ caf::result<int64_t> cluster_producer_id(broker_ptr self) {
     return rp;
   }
   self->request(caf::actor_cast<controller_actor>(st.controller), timeouts::request, producer_id_atom::value,
-                st.cfg.node_id, me->broker_epoch)
+                broker_id_t{st.cfg.node_id}, me->broker_epoch)
     .then(
-      [=](int64_t first) {
+      [=](producer_id_t first) {
         auto& st = self->state;
-        st.next_producer_id = first;
-        st.producer_id_block_end = first + cluster::producer_id_block;
+        st.next_producer_id = first.value;
+        st.producer_id_block_end = first.value + cluster::producer_id_block;
         if (st.producer_id_limit->load() < st.producer_id_block_end)
           st.producer_id_limit->store(st.producer_id_block_end);
         auto waiters = std::move(st.producer_id_waiters);
         st.producer_id_waiters.clear();
         for (auto& w : waiters) {
           if (st.next_producer_id < st.producer_id_block_end)
-            w.deliver(st.next_producer_id++);
+            w.deliver(producer_id_t{st.next_producer_id++});
           else // more waiters than a block holds: they ask again
             w.deliver(make_error(api_errc::leader_not_available, "producer ids are being allocated; retry"));
         }

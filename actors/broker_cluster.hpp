@@ -38,6 +38,6 @@ caf::result<std::vector<topic_description>> cluster_describe_topics(broker_ptr s
 caf::result<std::vector<reassignment_outcome>> cluster_reassign(broker_ptr self, std::vector<partition_reassignment> reqs);
 caf::result<std::vector<reassignment_info>> cluster_reassignments(broker_ptr self, std::vector<std::string> topics);
 // The next producer id from this node's block; a new block from the controller when it is used up.
-caf::result<int64_t> cluster_producer_id(broker_ptr self);
+caf::result<producer_id_t> cluster_producer_id(broker_ptr self);
 
 } // namespace samsa::actors

@@ -32,11 +32,11 @@ partition_leadership leadership_of(const broker_state& st, const cluster::topic_
   const auto& reg = t.partitions[p];
   partition_leadership l;
   l.topic_id = t.topic_id;
-  l.replicas = reg.replicas;
-  l.isr = reg.isr;
-  l.leader = reg.leader;
-  l.leader_epoch = reg.leader_epoch;
-  l.partition_epoch = reg.partition_epoch;
+  l.replicas = to_broker_ids(reg.replicas);
+  l.isr = to_broker_ids(reg.isr);
+  l.leader = broker_id_t{reg.leader};
+  l.leader_epoch = leader_epoch_t{reg.leader_epoch};
+  l.partition_epoch = partition_epoch_t{reg.partition_epoch};
   l.min_insync_replicas = topic_min_isr(st, t.name);
   return l;
 }

@@ -317,17 +317,18 @@ caf::result<bool> delete_topic(controller_ptr self, std::string& name) {
   return rp;
 }
 
-caf::result<int64_t> allocate_producer_ids(controller_ptr self, int32_t node, int64_t epoch) {
+caf::result<producer_id_t> allocate_producer_ids(controller_ptr self, broker_id_t node_id, int64_t epoch) {
   auto& st = self->state;
   if (!active(self))
-    return forward_to_leader<int64_t>(self, producer_id_atom::value, node, epoch);
+    return forward_to_leader<producer_id_t>(self, producer_id_atom::value, node_id, epoch);
+  const int32_t node = node_id.value; // the image and replication_control keep plain node ids
   auto b = st.image->broker(node);
   if (!b || b->broker_epoch != epoch)
     return make_error(api_errc::invalid_request, "node " + std::to_string(node) + " is not registered with broker epoch "
                                                    + std::to_string(epoch));
   auto d = st.topics.allocate_producer_ids(*st.image, node, epoch);
-  auto rp = self->make_response_promise<int64_t>();
-  auto first = d.first;
+  auto rp = self->make_response_promise<producer_id_t>();
+  auto first = producer_id_t{d.first};
   propose(self, d.records, [=](caf::expected<int64_t> idx) mutable {
     if (idx)
       rp.deliver(first);
@@ -424,7 +425,7 @@ controller_actor::behavior_type controller(controller_ptr self, controller_confi
         return forward_to_leader<topic_description>(self, create_atom::value, std::move(inc));
       return create_partitions(self, inc);
     },
-    [=](producer_id_atom, int32_t node, int64_t epoch) { return allocate_producer_ids(self, node, epoch); },
+    [=](producer_id_atom, broker_id_t node, int64_t epoch) { return allocate_producer_ids(self, node, epoch); },
     [=](alter_isr_atom, alter_partition_request& req) -> caf::result<alter_partition_reply> {
       if (!active(self))
         return forward_to_leader<alter_partition_reply>(self, alter_isr_atom::value, std::move(req));

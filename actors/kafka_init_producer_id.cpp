@@ -31,9 +31,9 @@ caf::result<kafka_reply> handle_init_producer_id(kafka_handler_ptr self, const k
   auto header = req.header;
   self->request(self->state.cfg.broker, timeouts::request, producer_id_atom::value)
     .then(
-      [=](int64_t id) mutable {
+      [=](producer_id_t id) mutable {
         kafka::init_producer_id_response r;
-        r.producer_id = id;
+        r.producer_id = id.value;
         r.producer_epoch = 0;
         rp.deliver(encode_reply(header, r));
       },

@@ -51,17 +51,17 @@ caf::result<kafka_reply> handle_offset_for_leader_epoch(kafka_handler_ptr self, 
       epoch_end_request er;
       er.topic = wanted[i].first;
       er.partition = wanted[i].second;
-      er.replica_id = -1;
-      er.current_leader_epoch = asked[i].current_leader_epoch;
-      er.epoch = asked[i].leader_epoch;
+      er.replica_id = no_broker; // a client
+      er.current_leader_epoch = leader_epoch_t{asked[i].current_leader_epoch};
+      er.epoch = leader_epoch_t{asked[i].leader_epoch};
       self->request(caf::actor_cast<partition_replica_actor>(actors[i]), timeouts::request, epoch_end_atom::value, er)
         .then(
           [=](epoch_end_response& a) mutable {
             auto& s = resp->topics[where.first].partitions[where.second];
             s.error = to_kafka(static_cast<api_errc>(a.error));
             if (a.error == 0) {
-              s.leader_epoch = a.epoch;
-              s.end_offset = a.end_offset;
+              s.leader_epoch = a.epoch.value;
+              s.end_offset = a.end_offset.value;
             }
             done();
           },

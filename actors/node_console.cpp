@@ -47,7 +47,7 @@ struct asker {
   bool complete = true;
   caf::error error; // the last failure
 
-  explicit asker(caf::actor_system& sys) : self(sys) {}
+  explicit asker(caf::actor_system& sys) : self(sys), deadline(sys.clock()) {}
 
   // Asks `to` within what is left of the budget; false (and `error` set) when it failed or the budget is
   // spent. on_answer takes the reply's exact types.

@@ -157,7 +157,7 @@ void add_process(exposition& e) {
 
 std::string node_metrics::render() {
   std::lock_guard<std::mutex> guard{one_at_a_time_};
-  collect_deadline d;
+  collect_deadline d{sys_.clock()};
   bool complete = true;
   caf::scoped_actor self{sys_};
   // Asks the broker one question within what is left of the budget.

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include <caf/actor_clock.hpp>
 #include <caf/actor_system.hpp>
 
 #include "actors/kafka_metrics.hpp"
@@ -28,12 +29,15 @@ namespace samsa::actors {
 
 constexpr auto collect_budget = std::chrono::seconds(3);
 
-// The one deadline shared by every question of a collection (a scrape, a console request).
+// The one deadline shared by every question of a collection (a scrape, a console request), on the actor
+// system's clock (the one that times the requests out; actors/actor_clock.hpp).
 struct collect_deadline {
-  std::chrono::steady_clock::time_point at = std::chrono::steady_clock::now() + collect_budget;
+  explicit collect_deadline(const caf::actor_clock& c) : clock(&c), at(c.now() + collect_budget) {}
+  const caf::actor_clock* clock;
+  caf::actor_clock::time_point at;
   // What is left of the budget, or nullopt when it is spent (then nothing more is asked).
   std::optional<std::chrono::milliseconds> left() const {
-    auto rest = std::chrono::duration_cast<std::chrono::milliseconds>(at - std::chrono::steady_clock::now());
+    auto rest = std::chrono::duration_cast<std::chrono::milliseconds>(at - clock->now());
     if (rest.count() <= 0)
       return std::nullopt;
     return rest;

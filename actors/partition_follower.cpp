@@ -45,7 +45,7 @@ void after_truncation(self_ptr self, int64_t old_end) {
     return;
   spdlog::info("{}: {} from {} to {} (leader epoch {})", name_of(st),
                end < old_end ? "truncated" : "restarted at the leader's log start", old_end, end,
-               st.leadership.leader_epoch);
+               st.leadership.leader_epoch.value);
   st.producers = recover_producer_state(st.cfg.dir, *st.log);
   st.producers_dirty = true;
   const auto hw = std::clamp(st.high_watermark, st.log->log_start_offset(), end);
@@ -68,7 +68,7 @@ Request to_leader(const partition_replica_state& st) {
 }
 
 // KIP-101/279: ask the leader where `epoch` ends, cut, and ask again while the plan says so.
-void truncate_by_epoch(self_ptr self, int32_t epoch) {
+void truncate_by_epoch(self_ptr self, leader_epoch_t epoch) {
   auto& st = self->state;
   auto generation = st.generation;
   auto req = to_leader<epoch_end_request>(st);
@@ -87,7 +87,7 @@ void truncate_by_epoch(self_ptr self, int32_t epoch) {
         }
         auto old_end = st.log->log_end_offset();
         auto step = replica::plan_truncation(st.log->epochs(), old_end, st.high_watermark,
-                                             replica::epoch_end_offset{r.epoch, r.end_offset});
+                                             replica::epoch_end_offset{r.epoch.value, r.end_offset.value});
         if (step.truncate_to < old_end) {
           if (auto e = st.log->truncate_to(step.truncate_to); e != persistence::errc::ok) {
             spdlog::error("{}: cannot truncate to {}: {}", name_of(st), step.truncate_to, persistence::to_string(e));
@@ -97,7 +97,7 @@ void truncate_by_epoch(self_ptr self, int32_t epoch) {
           after_truncation(self, old_end);
         }
         if (step.ask_next)
-          truncate_by_epoch(self, *step.ask_next);
+          truncate_by_epoch(self, leader_epoch_t{*step.ask_next});
         else
           fetch(self);
       },
@@ -105,7 +105,8 @@ void truncate_by_epoch(self_ptr self, int32_t epoch) {
         auto& st = self->state;
         if (generation != st.generation)
           return;
-        spdlog::debug("{}: OffsetsForLeaderEpoch to node {} failed: {}", name_of(st), st.leadership.leader, describe(e));
+        spdlog::debug("{}: OffsetsForLeaderEpoch to node {} failed: {}", name_of(st), st.leadership.leader.value,
+                      describe(e));
         st.leader_broker = nullptr;
         retry_later(self, connection_backoff_ms);
       });
@@ -116,11 +117,12 @@ void on_fetched(self_ptr self, replica_fetch_response& r) {
   auto code = static_cast<api_errc>(r.error);
   if (code == api_errc::offset_out_of_range) {
     const auto end = st.log->log_end_offset();
-    if (end < r.log_start_offset) {
+    const auto leader_start = r.log_start_offset.value;
+    if (end < leader_start) {
       // The leader deleted what this replica would fetch next (retention): start over at its log start.
       spdlog::info("{}: log end {} is below the leader's log start {}: starting over there", name_of(st), end,
-                   r.log_start_offset);
-      if (st.log->truncate_to(r.log_start_offset) == persistence::errc::ok)
+                   leader_start);
+      if (st.log->truncate_to(leader_start) == persistence::errc::ok)
         after_truncation(self, end);
       fetch(self);
     } else {
@@ -130,15 +132,16 @@ void on_fetched(self_ptr self, replica_fetch_response& r) {
     return;
   }
   if (code != api_errc::ok) {
-    spdlog::debug("{}: fetch from node {} answered {}", name_of(st), st.leadership.leader, to_string(code));
+    spdlog::debug("{}: fetch from node {} answered {}", name_of(st), st.leadership.leader.value, to_string(code));
     retry_later(self, epoch_backoff_ms);
     return;
   }
-  if (r.log_start_offset > st.log->log_start_offset() && r.log_start_offset <= st.log->log_end_offset()) {
+  if (const auto leader_start = r.log_start_offset.value;
+      leader_start > st.log->log_start_offset() && leader_start <= st.log->log_end_offset()) {
     // The leader deleted records (DeleteRecords) or expired segments: follow its log start, as Kafka's
     // followers do from the fetch answer's log_start_offset.
-    if (auto e = st.log->advance_log_start(r.log_start_offset); e != persistence::errc::ok)
-      spdlog::warn("{}: cannot move the log start to the leader's {}: {}", name_of(st), r.log_start_offset,
+    if (auto e = st.log->advance_log_start(leader_start); e != persistence::errc::ok)
+      spdlog::warn("{}: cannot move the log start to the leader's {}: {}", name_of(st), leader_start,
                    persistence::to_string(e));
   }
   if (!r.records.empty()) {
@@ -153,7 +156,7 @@ void on_fetched(self_ptr self, replica_fetch_response& r) {
     }
     if (e != persistence::errc::ok) {
       spdlog::warn("{}: cannot append {} bytes fetched from node {}: {}", name_of(st), r.records.size(),
-                   st.leadership.leader, persistence::to_string(e));
+                   st.leadership.leader.value, persistence::to_string(e));
       retry_later(self, connection_backoff_ms);
       return;
     }
@@ -165,7 +168,7 @@ void on_fetched(self_ptr self, replica_fetch_response& r) {
     st.records_in += info.record_count;
     st.bytes_in += static_cast<int64_t>(r.records.size());
   }
-  auto hw = std::min(r.high_watermark, st.log->log_end_offset());
+  auto hw = std::min(r.high_watermark.value, st.log->log_end_offset());
   if (hw > st.high_watermark) {
     st.high_watermark = hw;
     st.hw_dirty = true;
@@ -179,7 +182,7 @@ void fetch(self_ptr self) {
   auto generation = st.generation;
   auto req = to_leader<replica_fetch_request>(st);
   req.leader_epoch = st.leadership.leader_epoch;
-  req.fetch_offset = st.log->log_end_offset();
+  req.fetch_offset = offset_t{st.log->log_end_offset()};
   req.max_bytes = st.cfg.replica_fetch_max_bytes;
   req.max_wait_ms = st.cfg.replica_fetch_wait_max_ms;
   auto timeout = milliseconds(int64_t{req.max_wait_ms} + 10000);
@@ -193,7 +196,7 @@ void fetch(self_ptr self) {
         auto& st = self->state;
         if (generation != st.generation)
           return;
-        spdlog::debug("{}: fetch from node {} failed: {}", name_of(st), st.leadership.leader, describe(e));
+        spdlog::debug("{}: fetch from node {} failed: {}", name_of(st), st.leadership.leader.value, describe(e));
         st.leader_broker = nullptr;
         retry_later(self, connection_backoff_ms);
       });
@@ -202,7 +205,7 @@ void fetch(self_ptr self) {
 // With the leader's broker known: truncate first (every start of following), then fetch.
 void truncate_then_fetch(self_ptr self) {
   if (auto ask = replica::epoch_to_ask(self->state.log->epochs()))
-    truncate_by_epoch(self, *ask);
+    truncate_by_epoch(self, leader_epoch_t{*ask});
   else
     fetch(self); // an empty log: nothing to cut
 }
@@ -212,7 +215,7 @@ void truncate_then_fetch(self_ptr self) {
 void start_following(self_ptr self) {
   auto& st = self->state;
   const auto leader = st.leadership.leader;
-  if (leader < 0 || leader == st.cfg.node_id)
+  if (leader.value < 0 || leader == st.cfg.node_id)
     return; // no leader: the next image names one
   if (st.leader_broker) {
     truncate_then_fetch(self);
@@ -222,7 +225,7 @@ void start_following(self_ptr self) {
   if (!broker)
     return; // the node is stopping
   auto generation = st.generation;
-  self->request(broker, lookup_timeout, peer_atom::value, leader)
+  self->request(broker, lookup_timeout, peer_atom::value, leader.value) // peer_atom takes a plain node id
     .then(
       [=](caf::actor& peer) {
         auto& st = self->state;
@@ -235,7 +238,7 @@ void start_following(self_ptr self) {
         auto& st = self->state;
         if (generation != st.generation)
           return;
-        spdlog::debug("{}: leader node {} not reachable yet: {}", name_of(st), leader, describe(e));
+        spdlog::debug("{}: leader node {} not reachable yet: {}", name_of(st), leader.value, describe(e));
         retry_later(self, connection_backoff_ms);
       });
 }

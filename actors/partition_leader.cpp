@@ -43,7 +43,7 @@ void send_proposal(self_ptr self, const replica::alter_partition_proposal& p) {
   if (!controller)
     return; // a single node has no followers, so its tracker never proposes
   alter_partition_request req;
-  req.leader_id = st.cfg.node_id;
+  req.leader_id = st.cfg.node_id.value;
   req.topic = st.cfg.topic;
   req.topic_id = st.leadership.topic_id;
   req.partition = st.cfg.partition;
@@ -126,13 +126,13 @@ void start_leading(self_ptr self) {
   const auto& l = st.leadership;
   const auto now = actor_clock_ms(self);
   replica::leader_start start;
-  start.self = st.cfg.node_id;
-  start.replicas = l.replicas;
-  start.isr = l.isr;
+  start.self = st.cfg.node_id.value;
+  start.replicas = to_ints(l.replicas);
+  start.isr = to_ints(l.isr);
   if (std::find(start.isr.begin(), start.isr.end(), start.self) == start.isr.end())
     start.isr.insert(start.isr.begin(), start.self); // elected unclean: the image's ISR names it already
-  start.leader_epoch = l.leader_epoch;
-  start.partition_epoch = l.partition_epoch;
+  start.leader_epoch = l.leader_epoch.value;
+  start.partition_epoch = l.partition_epoch.value;
   start.log_end = st.log->log_end_offset();
   start.high_watermark = std::min(st.high_watermark, start.log_end);
   replica::isr_config c;
@@ -228,7 +228,7 @@ caf::result<partition_produce_result> leader_append(self_ptr self, std::vector<c
   }
   persistence::append_info info;
   auto now = wall_clock_ms(); // log append time and producer timestamps: wall time, as in Kafka
-  auto e = st.log->append_as_leader(batch, st.leadership.leader_epoch, now, info);
+  auto e = st.log->append_as_leader(batch, st.leadership.leader_epoch.value, now, info);
   if (auto line = st.health.on_append(e)) {
     if (line->error)
       spdlog::error("{}", line->text);
@@ -256,7 +256,7 @@ caf::result<partition_produce_result> leader_append(self_ptr self, std::vector<c
   return wait_for_hw(std::move(r), info.last_offset);
 }
 
-api_errc check_leader_epoch(const partition_replica_state& st, int32_t epoch) {
+api_errc check_leader_epoch(const partition_replica_state& st, leader_epoch_t epoch) {
   if (epoch < st.leadership.leader_epoch)
     return api_errc::fenced_leader_epoch;
   if (epoch > st.leadership.leader_epoch)
@@ -271,14 +271,14 @@ replica_fetch_response read_for_follower(self_ptr self, const replica_fetch_requ
   auto& st = self->state;
   replica_fetch_response r;
   r.leader_epoch = st.leadership.leader_epoch;
-  r.log_start_offset = st.log->log_start_offset();
-  r.log_end_offset = st.log->log_end_offset();
-  r.high_watermark = st.high_watermark;
+  r.log_start_offset = offset_t{st.log->log_start_offset()};
+  r.log_end_offset = offset_t{st.log->log_end_offset()};
+  r.high_watermark = offset_t{st.high_watermark};
   if (req.fetch_offset < r.log_start_offset || req.fetch_offset > r.log_end_offset) {
     r.error = static_cast<uint8_t>(api_errc::offset_out_of_range);
     return r;
   }
-  auto e = st.log->read(req.fetch_offset, std::max(req.max_bytes, 1), r.records);
+  auto e = st.log->read(req.fetch_offset.value, std::max(req.max_bytes, 1), r.records);
   if (e != persistence::errc::ok) {
     r.records.clear();
     r.error = static_cast<uint8_t>(to_api_errc(e));
@@ -337,8 +337,9 @@ caf::result<replica_fetch_response> serve_replica_fetch(self_ptr self, replica_f
     r.leader_epoch = st.leadership.leader_epoch;
     return r;
   }
-  if (req.fetch_offset >= st.log->log_start_offset() && req.fetch_offset <= st.log->log_end_offset() && st.isr)
-    apply_isr_effects(self, st.isr->on_follower_fetch(req.replica_id, req.fetch_offset, actor_clock_ms(self)));
+  const auto at = req.fetch_offset.value;
+  if (at >= st.log->log_start_offset() && at <= st.log->log_end_offset() && st.isr)
+    apply_isr_effects(self, st.isr->on_follower_fetch(req.replica_id.value, at, actor_clock_ms(self)));
   auto r = read_for_follower(self, req);
   if (r.error != 0 || !r.records.empty() || req.max_wait_ms <= 0)
     return r;
@@ -356,15 +357,15 @@ epoch_end_response answer_epoch_end(self_ptr self, const epoch_end_request& req)
   auto& st = self->state;
   epoch_end_response r;
   // A follower always names the epoch it follows; a client may leave it out (-1, OffsetForLeaderEpoch v0-1).
-  if (auto e = req.current_leader_epoch < 0 ? api_errc::ok : check_leader_epoch(st, req.current_leader_epoch);
+  if (auto e = req.current_leader_epoch.value < 0 ? api_errc::ok : check_leader_epoch(st, req.current_leader_epoch);
       e != api_errc::ok) {
     r.error = static_cast<uint8_t>(e);
     return r;
   }
-  auto a = replica::answer_for_epoch(st.log->epochs(), req.epoch, st.log->log_end_offset(),
-                                     st.leadership.leader_epoch);
-  r.epoch = a.epoch;
-  r.end_offset = a.end_offset;
+  auto a = replica::answer_for_epoch(st.log->epochs(), req.epoch.value, st.log->log_end_offset(),
+                                     st.leadership.leader_epoch.value);
+  r.epoch = leader_epoch_t{a.epoch};
+  r.end_offset = offset_t{a.end_offset};
   return r;
 }
 

@@ -97,7 +97,7 @@ partition_actor open_partition(caf::actor_system& sys, const cluster::server_con
   pc.partition = p;
   pc.dir = partition_dir(cfg, rec.name, p);
   pc.log = cluster::partition_log_config(cfg, rec.name, rec.configs);
-  pc.node_id = cfg.node_id;
+  pc.node_id = broker_id_t{cfg.node_id};
   pc.min_insync_replicas = cfg.min_insync_replicas;
   if (auto i = rec.configs.find("min.insync.replicas"); i != rec.configs.end())
     pc.min_insync_replicas = std::stoi(i->second);

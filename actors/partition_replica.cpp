@@ -172,11 +172,11 @@ void publish_progress(self_ptr self) {
     return;
   auto& last = st.published;
   bool leader = st.role == replica_role::leader;
-  if (last.replica && last.high_watermark == st.high_watermark && last.leader_epoch == st.leadership.leader_epoch
+  if (last.replica && last.high_watermark == st.high_watermark && last.leader_epoch == st.leadership.leader_epoch.value
       && last.leader == leader)
     return;
   last.partition = st.cfg.partition;
-  last.leader_epoch = st.leadership.leader_epoch;
+  last.leader_epoch = st.leadership.leader_epoch.value;
   last.leader = leader;
   last.high_watermark = st.high_watermark;
   last.log_end_offset = st.log->log_end_offset();
@@ -299,10 +299,10 @@ partition_replica_actor::behavior_type role_behavior(self_ptr self, Append appen
       auto& st = self->state;
       partition_state s;
       s.partition = st.cfg.partition;
-      s.leader = st.leadership.leader;
-      s.leader_epoch = st.leadership.leader_epoch;
-      s.replicas = st.leadership.replicas;
-      s.isr = st.isr ? st.isr->isr() : st.leadership.isr;
+      s.leader = st.leadership.leader.value;
+      s.leader_epoch = st.leadership.leader_epoch.value;
+      s.replicas = to_ints(st.leadership.replicas);
+      s.isr = st.isr ? st.isr->isr() : to_ints(st.leadership.isr);
       s.log_start_offset = st.log->log_start_offset();
       s.log_end_offset = st.log->log_end_offset();
       s.high_watermark = st.high_watermark;
@@ -378,7 +378,7 @@ offset_answer list_offsets(self_ptr self, int64_t timestamp) {
   auto& st = self->state;
   auto& log = *st.log;
   offset_answer a;
-  a.current_leader_epoch = st.leadership.leader_epoch;
+  a.current_leader_epoch = st.leadership.leader_epoch.value;
   auto found = [&](const std::optional<persistence::timestamp_hit>& hit) {
     if (!hit || hit->offset >= st.high_watermark)
       return;
@@ -410,7 +410,7 @@ offset_answer list_offsets(self_ptr self, int64_t timestamp) {
 offset_answer delete_records(self_ptr self, int64_t offset) {
   auto& st = self->state;
   offset_answer a;
-  a.current_leader_epoch = st.leadership.leader_epoch;
+  a.current_leader_epoch = st.leadership.leader_epoch.value;
   const int64_t target = offset == -1 ? st.high_watermark : offset;
   if (target < 0 || target > st.high_watermark) {
     a.error = static_cast<uint8_t>(api_errc::offset_out_of_range);
@@ -432,7 +432,7 @@ offset_answer delete_records(self_ptr self, int64_t offset) {
 offset_answer not_leader_answer(self_ptr self) {
   offset_answer a;
   a.error = static_cast<uint8_t>(api_errc::not_leader_or_follower);
-  a.current_leader_epoch = self->state.leadership.leader_epoch;
+  a.current_leader_epoch = self->state.leadership.leader_epoch.value;
   return a;
 }
 
@@ -466,7 +466,7 @@ std::optional<partition_produce_result> refuse_keyless(const partition_replica_s
 
 std::string not_leader_text(const partition_replica_state& st) {
   return st.cfg.topic + "-" + std::to_string(st.cfg.partition) + " is a follower here; its leader is node "
-         + std::to_string(st.leadership.leader);
+         + std::to_string(st.leadership.leader.value);
 }
 
 } // namespace
@@ -499,7 +499,7 @@ partition_replica_actor::behavior_type leader_behavior(self_ptr self) {
       if (req.max_bytes < 0 || req.max_wait_ms < 0)
         return fetch_failed(req.partition, api_errc::invalid_request);
       if (req.current_leader_epoch >= 0)
-        if (auto e = check_leader_epoch(self->state, req.current_leader_epoch); e != api_errc::ok)
+        if (auto e = check_leader_epoch(self->state, leader_epoch_t{req.current_leader_epoch}); e != api_errc::ok)
           return fetch_failed(req.partition, e);
       fetch_response resp;
       if (try_answer(self, req, resp, false)) {
@@ -566,7 +566,7 @@ void on_leadership(self_ptr self, partition_leadership l) {
     // The same epoch: only the ISR (and the partition epoch) can have changed.
     if (st.role == replica_role::leader && st.isr) {
       cluster::replica::isr_effects out;
-      st.isr->apply_partition_change(l.isr, l.leader_epoch, l.partition_epoch, out);
+      st.isr->apply_partition_change(to_ints(l.isr), l.leader_epoch.value, l.partition_epoch.value, out);
       apply_isr_effects(self, std::move(out));
     }
     if (l.partition_epoch > st.leadership.partition_epoch)
@@ -575,9 +575,10 @@ void on_leadership(self_ptr self, partition_leadership l) {
   }
   const auto old_role = st.role;
   const auto old_epoch = st.leadership.leader_epoch;
-  const std::string was = old_epoch < 0 ? std::string{"opened"}
-                                        : (old_role == replica_role::leader ? "was leader" : "was follower")
-                                            + std::string{" at epoch "} + std::to_string(old_epoch);
+  const std::string was = old_epoch == no_leader_epoch
+                            ? std::string{"opened"}
+                            : (old_role == replica_role::leader ? "was leader" : "was follower")
+                                + std::string{" at epoch "} + std::to_string(old_epoch.value);
   if (old_role == replica_role::leader)
     stop_leading(self);
   fail_waiting(self, api_errc::not_leader_or_follower);
@@ -586,16 +587,17 @@ void on_leadership(self_ptr self, partition_leadership l) {
   if (st.leadership.leader == st.cfg.node_id) {
     st.role = replica_role::leader;
     // A single node's replicas all start as leaders: only a change of leadership is worth a line.
-    auto level = old_epoch < 0 && st.leadership.replicas.size() == 1 ? spdlog::level::debug : spdlog::level::info;
+    auto level = old_epoch == no_leader_epoch && st.leadership.replicas.size() == 1 ? spdlog::level::debug
+                                                                                   : spdlog::level::info;
     spdlog::log(level, "{}-{}: leader at epoch {} ({}), log end {}, high watermark {}", st.cfg.topic, st.cfg.partition,
-                st.leadership.leader_epoch, was, st.log->log_end_offset(), st.high_watermark);
+                st.leadership.leader_epoch.value, was, st.log->log_end_offset(), st.high_watermark);
     self->become(leader_behavior(self));
     start_leading(self);
   } else {
     st.role = replica_role::follower;
     st.leader_broker = nullptr;
     spdlog::info("{}-{}: follower of node {} at epoch {} ({}), log end {}", st.cfg.topic, st.cfg.partition,
-                 st.leadership.leader, st.leadership.leader_epoch, was, st.log->log_end_offset());
+                 st.leadership.leader.value, st.leadership.leader_epoch.value, was, st.log->log_end_offset());
     self->become(follower_behavior(self));
     start_following(self);
   }
@@ -631,7 +633,7 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
     l.min_insync_replicas = st.cfg.min_insync_replicas;
   }
   // Start below any epoch, so the first leadership always switches the role.
-  st.leadership.leader_epoch = -1;
+  st.leadership.leader_epoch = no_leader_epoch;
   on_leadership(self, st.cfg.leadership);
   return st.role == replica_role::leader ? leader_behavior(self) : follower_behavior(self);
 }

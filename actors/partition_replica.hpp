@@ -69,8 +69,8 @@ struct partition_replica_config {
   int32_t partition = 0;
   std::filesystem::path dir;
   persistence::log_config log;
-  int32_t node_id = 1;
-  int32_t leader_epoch = 0; // a single node's epoch (leadership is empty); a cluster's comes with leadership
+  broker_id_t node_id{1};
+  leader_epoch_t leader_epoch{0}; // a single node's epoch (leadership is empty); a cluster's comes with leadership
   int32_t min_insync_replicas = 1;
   // The image's registration at open (cluster); empty replicas: a single node, this node leads alone.
   partition_leadership leadership;
@@ -208,7 +208,7 @@ void release_replica_waiting(partition_replica_ptr self, bool deadline_passed);
 // A parked replica fetch's wait ended: answer it (false: no such id).
 bool expire_replica_fetch(partition_replica_ptr self, uint64_t id);
 // The in-band error of a request naming leader epoch `epoch` (fenced / unknown), ok when it matches.
-api_errc check_leader_epoch(const partition_replica_state& st, int32_t epoch);
+api_errc check_leader_epoch(const partition_replica_state& st, leader_epoch_t epoch);
 
 } // namespace samsa::actors
 

@@ -1,8 +1,9 @@
 #pragma once
 // Messages between the nodes of a samsa cluster (docs/cluster-design.md §2), separate from the public
-// native API: the CAF 0.17 inspect() overloads of the Raft value types (messages/raft_types.hpp), the
-// quorum replica's status, and the typed interface of actors/quorum_replica. Every type here that crosses
-// nodes is registered by register_samsa_types() (messages/type_registry.cpp), like the native API's.
+// native API: the CAF 0.17 inspect() overloads of the Raft value types (messages/raft_types.hpp; the strong
+// ids' own is in messages/ids.hpp), the quorum replica's status, and the typed interface of
+// actors/quorum_replica. Every type here that crosses nodes is registered by register_samsa_types()
+// (messages/type_registry.cpp), like the native API's.
 //
 // Wire shape of a Raft message: (raft_atom, node_id_t from, raft::message). CAF 0.17's inspect knows no
 // std::variant, so raft::message is carried as (alternative index: uint8, alternative): the index is the
@@ -55,10 +56,7 @@ namespace samsa::raft {
 
 // -- inspect() of the Raft value types ----------------------------------------------------------------
 
-template <class Inspector, class Tag, class Rep>
-typename Inspector::result_type inspect(Inspector& f, named_type<Tag, Rep>& x) {
-  return f(x.value);
-}
+// term_t, log_index_t and node_id_t are named_types: their inspect() is in messages/ids.hpp.
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, log_entry& x) {
@@ -350,7 +348,7 @@ using controller_actor = caf::typed_actor<
   caf::replies_to<alter_atom, topic_config_change>::with<topic_description>,
   caf::replies_to<create_atom, partition_increase>::with<topic_description>,
   // (node id, broker epoch) -> the first id of a block of cluster::producer_id_block ids.
-  caf::replies_to<producer_id_atom, int32_t, int64_t>::with<int64_t>,
+  caf::replies_to<producer_id_atom, broker_id_t, int64_t>::with<producer_id_t>,
   // AlterPartition from a partition leader (forwarded like create): the committed partition, or an error:
   // not_leader_or_follower (the sender does not lead it, or names a leader epoch newer than the
   // controller's), fenced_leader_epoch (stale leader epoch), invalid_update_version (another partition

@@ -573,7 +573,7 @@ using broker_actor = caf::typed_actor<
   caf::replies_to<partition_atom, std::string, int32_t>::with<partition_actor>,
   caf::replies_to<info_atom>::with<cluster_info>,
   // A fresh producer id for an idempotent producer; never repeats on this node.
-  caf::replies_to<producer_id_atom>::with<int64_t>,
+  caf::replies_to<producer_id_atom>::with<producer_id_t>,
   // Consumer groups: the node's group registry (local use), listing, describing, resetting offsets
   // (refused with non_empty_group while the group has members).
   caf::replies_to<groups_atom>::with<caf::actor>,

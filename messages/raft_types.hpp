@@ -12,22 +12,13 @@
 #include <variant>
 #include <vector>
 
+#include "messages/ids.hpp"
+
 namespace samsa::raft {
 
-// A value of `Rep` that cannot be mixed up with another strong type of the same
-// representation (a term is not an index). Ordered so it can key maps and be compared.
-template <class Tag, class Rep>
-struct named_type {
-  Rep value{};
-  constexpr named_type() = default;
-  constexpr explicit named_type(Rep v) : value(v) {}
-  friend constexpr bool operator==(named_type a, named_type b) { return a.value == b.value; }
-  friend constexpr bool operator!=(named_type a, named_type b) { return a.value != b.value; }
-  friend constexpr bool operator<(named_type a, named_type b) { return a.value < b.value; }
-  friend constexpr bool operator<=(named_type a, named_type b) { return a.value <= b.value; }
-  friend constexpr bool operator>(named_type a, named_type b) { return a.value > b.value; }
-  friend constexpr bool operator>=(named_type a, named_type b) { return a.value >= b.value; }
-};
+// The strong-type template is samsa::named_type (messages/ids.hpp), shared with the data plane's offsets,
+// epochs and broker ids.
+using samsa::named_type;
 
 using term_t = named_type<struct term_tag, int64_t>;           // election term, 0 = none yet
 using log_index_t = named_type<struct log_index_tag, int64_t>; // 1-based, 0 = before the log

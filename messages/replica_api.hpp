@@ -7,12 +7,16 @@
 //
 // Per-partition outcomes are in-band error codes (api_errc), like the data operations of the native API: a
 // follower needs the leader's log start and epoch with an OFFSET_OUT_OF_RANGE, not a bare error.
+//
+// Offsets, epochs and broker ids are the strong types of messages/ids.hpp (serialized as their integers).
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
+
+#include "messages/ids.hpp"
 
 namespace samsa {
 
@@ -25,9 +29,9 @@ using peer_atom = caf::atom_constant<caf::atom("peer")>;
 struct replica_fetch_request {
   std::string topic;
   int32_t partition = 0;
-  int32_t replica_id = -1;      // the follower's node
-  int32_t leader_epoch = -1;    // the epoch the follower follows: checked (fenced / unknown leader epoch)
-  int64_t fetch_offset = 0;     // the follower's log end offset
+  broker_id_t replica_id = no_broker;        // the follower's node
+  leader_epoch_t leader_epoch = no_leader_epoch; // the epoch the follower follows: checked (fenced / unknown)
+  offset_t fetch_offset{0};                  // the follower's log end offset
   int32_t max_bytes = 1048576;  // replica.fetch.max.bytes: at least one whole batch is always sent
   int32_t max_wait_ms = 500;    // replica.fetch.wait.max.ms: long poll while nothing is new
 };
@@ -39,10 +43,10 @@ typename Inspector::result_type inspect(Inspector& f, replica_fetch_request& x) 
 
 struct replica_fetch_response {
   uint8_t error = 0;             // api_errc
-  int32_t leader_epoch = -1;     // the answering replica's epoch
-  int64_t high_watermark = 0;
-  int64_t log_start_offset = 0;
-  int64_t log_end_offset = 0;
+  leader_epoch_t leader_epoch = no_leader_epoch; // the answering replica's epoch
+  offset_t high_watermark{0};
+  offset_t log_start_offset{0};
+  offset_t log_end_offset{0};
   std::vector<char> records;     // whole batches from fetch_offset, offsets and epochs as the leader stored them
 };
 template <class Inspector>
@@ -55,9 +59,9 @@ typename Inspector::result_type inspect(Inspector& f, replica_fetch_response& x)
 struct epoch_end_request {
   std::string topic;
   int32_t partition = 0;
-  int32_t replica_id = -1;
-  int32_t current_leader_epoch = -1; // the epoch the follower follows (checked like a fetch's)
-  int32_t epoch = -1;                // the epoch asked about
+  broker_id_t replica_id = no_broker;                    // no_broker: a client (OffsetForLeaderEpoch)
+  leader_epoch_t current_leader_epoch = no_leader_epoch; // the epoch the asker follows (checked like a fetch's)
+  leader_epoch_t epoch = no_leader_epoch;                // the epoch asked about
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, epoch_end_request& x) {
@@ -67,8 +71,8 @@ typename Inspector::result_type inspect(Inspector& f, epoch_end_request& x) {
 
 struct epoch_end_response {
   uint8_t error = 0;       // api_errc
-  int32_t epoch = -1;      // the largest epoch at or below the one asked that the leader knows (-1: none)
-  int64_t end_offset = -1; // where it ends in the leader's log (-1: undefined)
+  leader_epoch_t epoch = no_leader_epoch; // the largest epoch at or below the one asked that the leader knows
+  offset_t end_offset{-1};                // where it ends in the leader's log (-1: undefined)
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, epoch_end_response& x) {
@@ -79,11 +83,11 @@ typename Inspector::result_type inspect(Inspector& f, epoch_end_response& x) {
 // node's broker after each image that changes it; a lower leader epoch than the replica's is ignored).
 struct partition_leadership {
   std::string topic_id;
-  std::vector<int32_t> replicas; // assignment order
-  std::vector<int32_t> isr;
-  int32_t leader = -1;           // -1: none
-  int32_t leader_epoch = 0;
-  int32_t partition_epoch = 0;
+  std::vector<broker_id_t> replicas; // assignment order
+  std::vector<broker_id_t> isr;
+  broker_id_t leader = no_broker;
+  leader_epoch_t leader_epoch{0};
+  partition_epoch_t partition_epoch{0};
   int32_t min_insync_replicas = 1; // of the topic, at this image
 };
 template <class Inspector>

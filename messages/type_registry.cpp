@@ -25,6 +25,12 @@ void register_samsa_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<produce_response>("samsa::produce_response");
   cfg.add_message_type<fetch_request>("samsa::fetch_request");
   cfg.add_message_type<fetch_response>("samsa::fetch_response");
+  // The strong ids (messages/ids.hpp): carried inside the structs below, and on their own in a few messages.
+  cfg.add_message_type<offset_t>("samsa::offset");
+  cfg.add_message_type<leader_epoch_t>("samsa::leader_epoch");
+  cfg.add_message_type<partition_epoch_t>("samsa::partition_epoch");
+  cfg.add_message_type<broker_id_t>("samsa::broker_id");
+  cfg.add_message_type<producer_id_t>("samsa::producer_id");
   cfg.add_message_type<replica_fetch_request>("samsa::replica_fetch_request");
   cfg.add_message_type<replica_fetch_response>("samsa::replica_fetch_response");
   cfg.add_message_type<epoch_end_request>("samsa::epoch_end_request");

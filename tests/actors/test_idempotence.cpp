@@ -44,9 +44,9 @@ TEST_CASE("retries are deduplicated, gaps refused, state survives clean and uncl
   REQUIRE(fx.ask<topic_description>(create_atom::value, spec));
   auto p = part(fx);
   // Ids come from InitProducerId; one this node never issued is refused before it costs any state.
-  auto issued = fx.ask<int64_t>(producer_id_atom::value);
+  auto issued = fx.ask<producer_id_t>(producer_id_atom::value);
   REQUIRE(issued);
-  const int64_t id = *issued;
+  const int64_t id = issued->value;
   auto forged = append(fx, p, idempotent_batch(id + 1'000'000, 0, 0, 3));
   CHECK(forged.error == static_cast<uint8_t>(api_errc::unknown_producer_id));
   CHECK(log_end(fx) == 0);

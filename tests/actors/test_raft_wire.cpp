@@ -12,6 +12,7 @@
 #include <caf/binary_serializer.hpp>
 #include <caf/message.hpp>
 
+#include "caf_wire_support.hpp"
 #include "messages/cluster_api.hpp"
 #include "messages/type_registry.hpp"
 
@@ -20,12 +21,8 @@ using namespace samsa::raft;
 
 namespace {
 
-struct wire_config : caf::actor_system_config {
-  wire_config() {
-    register_samsa_types(*this);
-    set("logger.verbosity", caf::atom("quiet"));
-  }
-};
+using test::through_bytes;
+using test::wire_config;
 
 log_entry entry(int64_t term, int64_t index, entry_kind kind, std::string data) {
   return log_entry{term_t{term}, log_index_t{index}, kind, std::move(data)};
@@ -48,19 +45,6 @@ std::pair<node_id_t, message> round_trip(caf::actor_system& sys, node_id_t from,
   REQUIRE(decoded.match_element<node_id_t>(1));
   REQUIRE(decoded.match_element<message>(2));
   return {decoded.get_as<node_id_t>(1), decoded.get_as<message>(2)};
-}
-
-// A whole caf::message through bytes and back, as BASP ships it.
-caf::message through_bytes(caf::actor_system& sys, const caf::message& original) {
-  std::vector<char> buf;
-  caf::binary_serializer sink{sys, buf};
-  auto err = sink(original);
-  REQUIRE_MESSAGE(!err, sys.render(err));
-  caf::message decoded;
-  caf::binary_deserializer source{sys, buf};
-  err = source(decoded);
-  REQUIRE_MESSAGE(!err, sys.render(err));
-  return decoded;
 }
 
 } // namespace

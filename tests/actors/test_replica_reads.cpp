@@ -22,11 +22,11 @@ struct replica_fixture {
     pc.topic = "t";
     pc.partition = 0;
     pc.dir = dir / "t-0";
-    pc.node_id = 1;
-    pc.leadership.leader = 1;
-    pc.leadership.leader_epoch = 1;
-    pc.leadership.replicas = {1, 2, 3};
-    pc.leadership.isr = {1, 2, 3};
+    pc.node_id = broker_id_t{1};
+    pc.leadership.leader = broker_id_t{1};
+    pc.leadership.leader_epoch = leader_epoch_t{1};
+    pc.leadership.replicas = to_broker_ids({1, 2, 3});
+    pc.leadership.isr = to_broker_ids({1, 2, 3});
     pc.leadership.min_insync_replicas = 1;
     auto r = actors::spawn_partition_replica(sys, pc);
     REQUIRE(r);
