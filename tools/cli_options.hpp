@@ -97,6 +97,11 @@ std::string command_help(const std::string& path, const command_spec& spec);
 std::string group_help(const command_group& g);
 // `samsa --help`: every command with one line, how to get more, exit codes.
 std::string top_help(const std::vector<command_group>& commands);
+// `samsa completion bash`: a bash completion script generated from `commands` (command words, subcommands,
+// each command's options; file names after options whose value is a FILE or DIR), so it cannot drift from the
+// tables. The Debian package installs it as /usr/share/bash-completion/completions/samsa.
+std::string bash_completion(const std::vector<command_group>& commands);
+
 // The exit-code paragraph shared by every help page.
 std::string exit_codes_text();
 

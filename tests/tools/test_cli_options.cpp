@@ -2,6 +2,7 @@
 // list: every option of every table is in its help, an option not in the table is refused.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -188,4 +189,44 @@ TEST_CASE("samsa groups delete: one GROUP, --broker, nothing else") {
       CHECK(parse_command(c, {"a", "--topic", "t"}).error.rfind("unknown option '--topic'", 0) == 0);
     }
   }
+}
+
+TEST_CASE("samsa completion bash: every command, subcommand and option of the tables, and nothing for a typo") {
+  auto script = bash_completion(samsa_commands());
+  CHECK(script.find("complete -F _samsa samsa\n") != std::string::npos);
+  auto top = script.find("compgen -W \"");
+  REQUIRE(top != std::string::npos);
+  top += 12; // the first compgen: the words after "samsa"
+  auto top_words = " " + script.substr(top, script.find('"', top) - top) + " ";
+  for (const auto& g : samsa_commands()) {
+    CAPTURE(g.name);
+    CHECK(top_words.find(" " + g.name + " ") != std::string::npos);
+    auto branch = script.find("\n  " + g.name + ")");
+    REQUIRE(branch != std::string::npos);
+    for (const auto& c : g.subcommands) {
+      CAPTURE(c.name);
+      std::string opts = "--help";
+      for (const auto& o : c.options)
+        opts += " " + o.name;
+      // A leaf's options are on its own branch line; a group lists its subcommands, then one line for each.
+      auto line = g.leaf() ? "\n  " + g.name + ") opts=\"" + opts + "\"" : "\n    " + c.name + ") opts=\"" + opts + "\"";
+      CHECK(script.find(line, branch) != std::string::npos);
+      if (!g.leaf()) { // offered as the word after the group's name
+        auto subs = script.substr(branch, script.find("case \"$sub\"", branch) - branch);
+        std::replace(subs.begin(), subs.end(), '"', ' ');
+        CHECK(subs.find(" " + c.name + " ") != std::string::npos);
+      }
+    }
+  }
+  // `broker --config FILE` completes file names; `--set key=value` completes nothing.
+  CHECK(script.find("\n  broker) opts=\"--help --config --set\" valued=\"--config --set\" files=\"--config\"")
+        != std::string::npos);
+  fixture f;
+  std::string out, err;
+  CHECK(f.run({"completion", "bash"}, &out) == exit_ok);
+  CHECK(out == bash_completion(f.commands));
+  CHECK(f.run({"completion", "zsh"}, nullptr, &err) == exit_usage);
+  CHECK(f.run({"completoin"}, nullptr, &err) == exit_usage);
+  CHECK(err.rfind("error: unknown command 'completoin'; did you mean 'completion'?\n", 0) == 0);
+  CHECK(f.calls.empty());
 }
