@@ -5,7 +5,8 @@
 #   2. election after SIGSTOP of the quorum leader (SIGCONT once the survivors agree),
 #   3. a topic created through one node until all three nodes have it (their logs) and describe it,
 #   4. fencing of a follower broker after kill -9 (connection drop) and after SIGSTOP (session timeout), and
-#      of the quorum leader's own broker after kill -9 (the new controller never watched it: session timeout).
+#      of the quorum leader's own broker after kill -9 (the new controller never watched its lifecycle: the
+#      quorum's lost connection to it fences it once that controller is active).
 # Times come from the nodes' own log lines (spdlog, millisecond timestamps) against the time of the kill,
 # so polling does not blur them; the polled figures are printed beside them. Between rounds the cluster is
 # back to stable: one leader named alike by all three nodes, three unfenced brokers on every node.
@@ -188,12 +189,14 @@ topic_round() { # ROUND
 }
 
 # The first log line of one of NODES (at or after T0) saying the controller fences broker ID at EPOCH:
-# "MS HOW NODE", HOW 0 for "connection lost" (its lifecycle's monitor fired), 1 for "session expired".
+# "MS HOW NODE", HOW 0 for "connection lost" (its lifecycle's monitor fired), 1 for "session expired", 2 for
+# "quorum connection lost" (the quorum lost its peer: how a new controller fences the old one's node).
 wait_fenced() { # MAX_SECONDS T0 ID EPOCH NODE...
   local deadline=$(( $(now_ms) + $1 * 1000 )) t0=$2 id=$3 epoch=$4 i got; shift 4
   while [ "$(now_ms)" -lt "$deadline" ]; do
     for i in "$@"; do
-      got=$(log_ms "$i" "$t0" "controller: node $id's broker (epoch $epoch) is gone" "fence_broker node $id epoch $epoch")
+      got=$(log_ms "$i" "$t0" "controller: node $id's broker (epoch $epoch) is gone" "fence_broker node $id epoch $epoch" \
+                   "controller: the connection to node $id is down: fencing its broker (epoch $epoch)")
       [ -z "$got" ] || { echo "$got $i"; return 0; }
     done
     sleep 0.05
@@ -219,13 +222,13 @@ fence_round() { # KIND(kill|stop|leader) ROUND
   if [ "$kind" = stop ]; then kill -STOP "${PID[$victim]}"; else kill_node "$victim"; fi
   got=$(wait_fenced 40 "$t0" "$victim" "$epoch" $(others "$victim")) || fail "fence $kind round $r: node $victim not fenced in 40 s"
   read -r ms how by <<<"$got"
-  how=$([ "$how" = 0 ] && echo "connection lost" || echo "session expired")
+  case $how in 0) how="connection lost" ;; 1) how="session expired" ;; *) how="quorum connection lost" ;; esac
   t1=$(now_ms)
   if [ "$kind" = stop ]; then kill -CONT "${PID[$victim]}"; else start_node "$victim"; wait_started "$victim"; fi
   wait_stable "bringing node $victim back" >/dev/null
   record "fence.$kind" $(( ms - t0 ))
   record "fence.$kind.back" $(( $(now_ms) - t1 ))
-  [ "$kind" != kill ] || [ "$how" = "connection lost" ] || record "fence.kill.by_session" $(( ms - t0 ))
+  [ "$kind" != kill ] || [ "$how" != "session expired" ] || record "fence.kill.by_session" $(( ms - t0 ))
   log "fence $kind round $r: node $victim (epoch $epoch) fenced by node $by ($how) after $(( ms - t0 )) ms;" \
       "unfenced everywhere $(( $(now_ms) - t1 )) ms after its $([ "$kind" = stop ] && echo SIGCONT || echo restart)"
 }
@@ -272,7 +275,7 @@ rows = [
     ("fence.kill.back", "the killed follower restarted -> unfenced on all 3 nodes", "polled, includes process start"),
     ("fence.stop", "SIGSTOP of a follower broker -> fenced (session expired)", "the controller's 'session expired' line"),
     ("fence.stop.back", "SIGCONT -> unfenced on all 3 nodes", "polled"),
-    ("fence.leader", "kill -9 of the quorum leader -> its broker fenced", "the new controller's 'session expired' line: it never watched that broker"),
+    ("fence.leader", "kill -9 of the quorum leader -> its broker fenced", "the new controller's line: the quorum's lost connection to that node ('the connection to node N is down'), else its session"),
     ("fence.leader.back", "the killed leader restarted -> unfenced on all 3 nodes", "polled, includes process start"),
     ("cli", "one `samsa cluster status` call (the polling's unit)", "for scale"),
 ]
