@@ -137,7 +137,17 @@ void resolve_partitions(kafka_handler_ptr self, std::vector<std::pair<std::strin
                         std::function<void(std::vector<partition_actor>, std::vector<api_errc>)> then) {
   auto out = std::make_shared<std::vector<partition_actor>>(wanted.size());
   auto errors = std::make_shared<std::vector<api_errc>>(wanted.size(), api_errc::ok);
-  auto cb = std::make_shared<std::function<void(std::vector<partition_actor>, std::vector<api_errc>)>>(std::move(then));
+  auto then_cb = std::make_shared<std::function<void(std::vector<partition_actor>, std::vector<api_errc>)>>(std::move(then));
+  // In call order, whatever order the lookups finish in (ordered_completions.hpp).
+  auto ticket = self->state.resolve_order.take();
+  auto cb = std::make_shared<std::function<void(std::vector<partition_actor>, std::vector<api_errc>)>>(
+    [self, ticket, then_cb](std::vector<partition_actor> actors, std::vector<api_errc> errs) {
+      auto args = std::make_shared<std::pair<std::vector<partition_actor>, std::vector<api_errc>>>(std::move(actors),
+                                                                                                   std::move(errs));
+      self->state.resolve_order.complete(ticket, [then_cb, args] {
+        (*then_cb)(std::move(args->first), std::move(args->second));
+      });
+    });
   std::vector<size_t> missing;
   auto& cache = self->state.partitions;
   for (size_t i = 0; i < wanted.size(); ++i) {

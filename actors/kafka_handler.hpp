@@ -16,6 +16,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/ordered_completions.hpp"
 #include "actors/kafka_session.hpp"
 #include "cluster/group_errc.hpp"
 #include "messages/kafka/alter_configs.hpp"
@@ -40,6 +41,9 @@ struct kafka_handler_state {
   std::deque<std::pair<int64_t, std::function<void()>>> fetch_waiting;
   // Partition actors this connection has used, so the hot path skips the broker.
   std::map<std::pair<std::string, int32_t>, partition_actor> partitions;
+  // resolve_partitions answers in call order (request order): a lookup answered from `partitions` waits for
+  // an earlier one still asking the broker, so appends reach a partition in the order they were sent.
+  ordered_completions resolve_order;
   std::map<std::string, caf::actor> groups; // group coordinators this connection has used (monitored)
   // Topic names of the ids this connection has asked for (Fetch v13+), with when they were looked up
   // (actor clock): an entry older than kafka_topic_id_ttl_ms is looked up again, so a topic deleted (or
