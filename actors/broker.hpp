@@ -42,9 +42,9 @@ struct broker_state {
   caf::actor controller; // the node's controller actor (controller_actor), or null without a quorum
   bool catching_up_logged = false;
   // cluster node: the incarnation this process registered as (empty: not checked). Until an image holds that
-  // registration, images are the last run's view replayed from the local log: its leaderships are stale.
+  // registration, images are the last run's view replayed from the local log: its leaderships are stale, and
+  // `image` stays null (on_image).
   std::string incarnation_id;
-  bool registered_seen = false;
   bool registration_wait_logged = false;
   image_ptr image;       // cluster node: the newest metadata image (null until the first arrives)
   std::vector<caf::typed_response_promise<producer_id_t>> producer_id_waiters; // cluster: waiting for a block

@@ -117,7 +117,7 @@ void on_image(broker_ptr self, image_ptr img) {
   // coordinate groups) that the quorum has since moved away. Until an image holds this process's own
   // registration (the controller fences a new incarnation and moves its leaderships in the same commit),
   // nothing is opened or served as leader: a restarted node never acts as a stale leader or coordinator.
-  if (!st.incarnation_id.empty() && !st.registered_seen) {
+  if (first && !st.incarnation_id.empty()) { // once an image was accepted, every later one holds it too
     auto b = img->broker(st.cfg.node_id);
     if (!b || b->incarnation_id != st.incarnation_id) {
       if (!st.registration_wait_logged) {
@@ -127,7 +127,6 @@ void on_image(broker_ptr self, image_ptr img) {
       }
       return;
     }
-    st.registered_seen = true;
     spdlog::info("cluster: this node's registration is in the metadata log at offset {}: acting on it",
                  img->offset());
   }

@@ -137,15 +137,14 @@ void resolve_partitions(kafka_handler_ptr self, std::vector<std::pair<std::strin
                         std::function<void(std::vector<partition_actor>, std::vector<api_errc>)> then) {
   auto out = std::make_shared<std::vector<partition_actor>>(wanted.size());
   auto errors = std::make_shared<std::vector<api_errc>>(wanted.size(), api_errc::ok);
-  auto then_cb = std::make_shared<std::function<void(std::vector<partition_actor>, std::vector<api_errc>)>>(std::move(then));
+  using callback = std::function<void(std::vector<partition_actor>, std::vector<api_errc>)>;
   // In call order, whatever order the lookups finish in (ordered_completions.hpp).
   auto ticket = self->state.resolve_order.take();
-  auto cb = std::make_shared<std::function<void(std::vector<partition_actor>, std::vector<api_errc>)>>(
-    [self, ticket, then_cb](std::vector<partition_actor> actors, std::vector<api_errc> errs) {
-      auto args = std::make_shared<std::pair<std::vector<partition_actor>, std::vector<api_errc>>>(std::move(actors),
-                                                                                                   std::move(errs));
-      self->state.resolve_order.complete(ticket, [then_cb, args] {
-        (*then_cb)(std::move(args->first), std::move(args->second));
+  auto cb = std::make_shared<callback>(
+    [self, ticket, then = std::make_shared<callback>(std::move(then))](std::vector<partition_actor> actors,
+                                                                      std::vector<api_errc> errs) {
+      self->state.resolve_order.complete(ticket, [then, actors = std::move(actors), errs = std::move(errs)]() mutable {
+        (*then)(std::move(actors), std::move(errs));
       });
     });
   std::vector<size_t> missing;

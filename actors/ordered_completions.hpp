@@ -21,7 +21,12 @@ public:
   // Runs `run` once every earlier ticket has run (at once when they all have). `run` may take and
   // complete tickets itself.
   void complete(uint64_t ticket, std::function<void()> run) {
-    ready_.emplace(ticket, std::move(run));
+    if (ticket != next_to_run_) {
+      ready_.emplace(ticket, std::move(run));
+      return;
+    }
+    ++next_to_run_; // the common case (nothing earlier outstanding): no map node
+    run();
     while (!ready_.empty() && ready_.begin()->first == next_to_run_) {
       auto f = std::move(ready_.begin()->second);
       ready_.erase(ready_.begin());

@@ -6,6 +6,7 @@
                                          "consumed=N commits_failed=F last=p:o,p:o..." (last acknowledged commits);
                                          PAUSE seconds between records keep it running through a fault
   committed PORTS TOPIC GROUP        -> "p:o,p:o,..." the group's committed offsets
+RDKAFKA_DEBUG_FILE=PATH (diagnosis, off by default): librdkafka's cgrp/fetch/broker debug log goes to PATH.
 """
 import os
 import sys
