@@ -77,18 +77,33 @@ restart_line=$(( $(wc -l <"$WORK/node$c1.log") + 1 ))
 start_node "$c1" "${SETS[@]}"
 wait_started "$c1"
 : >"$WORK/consumed2.txt"
-$GROUPS_PY consume "$LIVE" work G "$rest" "$WORK/consumed2.txt" 0.01 >"$WORK/second.txt" &
+# The second consumer keeps librdkafka's group/fetch debug log (rarely, it once read nothing for 85 s after the
+# second kill; if that happens again, the failure shows what the client was waiting for).
+RDKAFKA_DEBUG_FILE="${RDKAFKA_DEBUG_FILE:-$WORK/rdkafka-second.log}" \
+  $GROUPS_PY consume "$LIVE" work G "$rest" "$WORK/consumed2.txt" 0.01 >"$WORK/second.txt" &
 consumer=$!
+second_failed() { # WHAT: the client's last group and fetch states, each node's group G lines, then fail
+  local log="${RDKAFKA_DEBUG_FILE:-$WORK/rdkafka-second.log}"
+  echo "--- librdkafka (second consumer), last group/fetch state lines:" >&2
+  grep -E "CGRPSTATE|JOINSTATE|CGRPCOORD|COORD|ASSIGN|REBALANCE|HEARTBEAT|FETCHERR|OFFSET|Fetch backoff|NOTCOORD|UNKNOWN_MEMBER|ILLEGAL_GEN" \
+    "$log" 2>/dev/null | tail -60 >&2 || true
+  for i in 1 2 3; do
+    echo "--- node $i, group and offsets-log lines:" >&2
+    grep -E "group G|__consumer_offsets-[0-9]+: (leader|follower)|fenced|incarnation" "$WORK/node$i.log" 2>/dev/null | tail -15 >&2 || true
+  done
+  fail "$1"
+}
 third_done() { [ "$(wc -l <"$WORK/consumed2.txt")" -ge $(( rest / 3 )) ]; }
-wait_for 60 third_done >/dev/null || fail "second consumer: $(wc -l <"$WORK/consumed2.txt") records in 60 s"
+wait_for 60 third_done >/dev/null || second_failed "second consumer: $(wc -l <"$WORK/consumed2.txt") records in 60 s"
 c3=$(coordinator "${KAFKA[$c1]}")
 [ -n "$c3" ] || fail "no coordinator for G with all nodes up"
 kill_node "$c3"
 echo "kill -9 of node $c3 (coordinator) after the second consumer read $(wc -l <"$WORK/consumed2.txt") records"
 restart3_line=$(( $(wc -l <"$WORK/node$c3.log") + 1 ))
 start_node "$c3" "${SETS[@]}"
-wait "$consumer" || fail "second consumer failed: $(cat "$WORK/second.txt")"
+wait "$consumer" || second_failed "second consumer failed: $(cat "$WORK/second.txt")"
 echo "second consumer: $(cat "$WORK/second.txt")"
+grep -q "^consumed=$rest " "$WORK/second.txt" || second_failed "second consumer read too little in 90 s: $(cat "$WORK/second.txt")"
 
 $PY - "$WORK/consumed1.txt" "$WORK/consumed2.txt" "$total" "$last1" <<'EOF' || fail "records re-read or skipped"
 import sys
