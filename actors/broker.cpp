@@ -230,7 +230,15 @@ broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, 
       return ask_groups<std::vector<group_info>>(self, list_atom::value);
     },
     [=](groups_atom, describe_atom, std::string& group) -> caf::result<group_info> {
-      return ask_groups<group_info>(self, describe_atom::value, std::move(group));
+      auto rp = self->make_response_promise<group_info>();
+      self->request(self->state.groups, request_timeout, describe_atom::value, std::move(group))
+        .then(
+          [=](group_info& g) mutable {
+            g.coordinator = self->state.cfg.node_id; // the registry answers only for groups this node coordinates
+            rp.deliver(std::move(g));
+          },
+          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+      return rp;
     },
     [=](groups_atom, reset_atom, std::string& group, std::vector<partition_offset>& target) -> caf::result<bool> {
       return ask_groups<bool>(self, reset_atom::value, std::move(group), std::move(target));

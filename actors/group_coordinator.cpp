@@ -249,18 +249,48 @@ void flush_commits(registry_ptr self) {
   st.pending.clear();
 }
 
+// Why an admin change to `group` is refused while it has members, with what to do: a consumer that stopped
+// without leaving stays a member until its session timeout has passed without a heartbeat.
+std::string non_empty_reason(const std::string& group, const cluster::group_description& d) {
+  int32_t longest = 0;
+  for (auto& m : d.members)
+    longest = std::max(longest, m.session_timeout_ms);
+  auto n = d.members.size();
+  std::string who;
+  for (size_t i = 0; i < n && i < 3; ++i)
+    who += (i ? ", " : "") + d.members[i].member_id + " (" + d.members[i].client_id + "@" + d.members[i].client_host + ")";
+  if (n > 3)
+    who += ", ...";
+  return "group '" + group + "' has " + std::to_string(n) + (n == 1 ? " active member: " : " active members: ") + who
+         + "; stop its consumers first. A consumer that stopped without leaving the group stays a member until "
+           "its session timeout ("
+         + std::to_string(longest) + " ms) passes without a heartbeat; retry after that";
+}
+
+// A group that has committed offsets but no live state here: Empty, no members.
+group_info empty_group_info(const std::string& id, std::vector<partition_offset> committed) {
+  group_info g;
+  g.group_id = id;
+  g.state = "Empty";
+  g.protocol_type = "consumer";
+  g.committed = std::move(committed);
+  return g;
+}
+
 group_info to_group_info(const std::string& id, const cluster::group_description& d) {
   group_info g;
   g.group_id = id;
   g.state = d.state;
   g.protocol_type = d.protocol_type;
   g.protocol = d.protocol;
+  g.generation_id = d.generation_id;
   for (auto& m : d.members) {
     group_member_info mi;
     mi.member_id = m.member_id;
     mi.group_instance_id = m.group_instance_id.value_or("");
     mi.client_id = m.client_id;
     mi.client_host = m.client_host;
+    mi.session_timeout_ms = m.session_timeout_ms;
     if (d.protocol_type == cluster::consumer_protocol_type) {
       if (auto a = cluster::decode_assignment(m.assignment))
         for (auto& tp : cluster::flatten(a->assigned_partitions))
@@ -475,7 +505,7 @@ caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
       auto out = std::make_shared<std::vector<group_info>>();
       for (auto& g : st.offsets->groups())
         if (!st.groups.count(g) && !owner_error(st, g)) // a cluster node lists the groups it coordinates
-          out->push_back(group_info{g, "Empty", "consumer", "", {}, {}});
+          out->push_back(empty_group_info(g, {}));
       if (st.groups.empty())
         return *out;
       auto rp = self->make_response_promise();
@@ -509,7 +539,7 @@ caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
       if (i == st.groups.end()) {
         if (committed.empty())
           return make_error(api_errc::unknown_group, "unknown consumer group '" + group + "'");
-        return group_info{group, "Empty", "consumer", "", {}, std::move(offsets)};
+        return empty_group_info(group, std::move(offsets));
       }
       auto rp = self->make_response_promise();
       self->request(i->second, timeouts::describe, describe_atom::value)
@@ -555,9 +585,7 @@ caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
         .then(
           [=](cluster::group_description& d) mutable {
             if (!d.members.empty())
-              rp.deliver(make_error(api_errc::non_empty_group, "group '" + group + "' has "
-                                                                 + std::to_string(d.members.size())
-                                                                 + " active members; stop them first"));
+              rp.deliver(make_error(api_errc::non_empty_group, non_empty_reason(group, d)));
             else
               write();
           },

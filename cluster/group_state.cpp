@@ -455,9 +455,10 @@ group_description group::describe() const {
   bool stable = state_ == group_state::stable;
   if (stable)
     d.protocol = protocol_;
+  d.generation_id = generation_;
   for (const auto& m : members_) {
     group_member_description md{m.member_id, m.group_instance_id, m.client_id, m.client_host,
-                                {}, {}};
+                                {}, {}, m.session_timeout_ms};
     if (stable) {
       md.metadata = m.metadata(protocol_);
       md.assignment = m.assignment;

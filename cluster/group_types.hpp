@@ -170,6 +170,7 @@ struct group_member_description {
   std::string client_host;
   std::string metadata;
   std::string assignment;
+  int32_t session_timeout_ms = 0; // how long the member stays after its last heartbeat
 };
 
 // DescribeGroups view of the group (ListGroups needs only protocol_type).
@@ -177,6 +178,7 @@ struct group_description {
   std::string state; // Kafka's name: "Stable", "PreparingRebalance", ...
   std::string protocol_type;
   std::string protocol; // selected protocol; empty unless Stable
+  int32_t generation_id = 0;
   std::vector<group_member_description> members;
 };
 

@@ -430,11 +430,12 @@ struct group_member_info {
   std::string client_id;
   std::string client_host;
   std::vector<partition_offset> assignment; // offset unused (-1)
+  int32_t session_timeout_ms = 0;           // a member that stops heartbeating is removed after this
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, group_member_info& x) {
   return f(caf::meta::type_name("group_member_info"), x.member_id, x.group_instance_id, x.client_id, x.client_host,
-           x.assignment);
+           x.assignment, x.session_timeout_ms);
 }
 
 // A consumer group as `samsa groups describe` shows it; committed holds the committed offsets.
@@ -443,13 +444,15 @@ struct group_info {
   std::string state;
   std::string protocol_type;
   std::string protocol;
+  int32_t generation_id = 0;
+  int32_t coordinator = -1; // the node id of the group's coordinator (the answering node), -1 unknown
   std::vector<group_member_info> members;
   std::vector<partition_offset> committed;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, group_info& x) {
-  return f(caf::meta::type_name("group_info"), x.group_id, x.state, x.protocol_type, x.protocol, x.members,
-           x.committed);
+  return f(caf::meta::type_name("group_info"), x.group_id, x.state, x.protocol_type, x.protocol, x.generation_id,
+           x.coordinator, x.members, x.committed);
 }
 
 // The group membership protocol for native consumers (the same one Kafka clients speak; error codes are

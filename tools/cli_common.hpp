@@ -67,6 +67,8 @@ int topics_describe_configs(caf::scoped_actor& self, const broker_actor& b, cons
 command_group produce_command();
 command_group consume_command();
 command_group groups_commands();
+// `groups reset-offsets` (cli_groups_reset.cpp), listed by groups_commands().
+command_spec reset_offsets_command();
 command_group cluster_commands();
 command_group experiment_commands();
 

@@ -9,20 +9,23 @@
 #include <caf/scoped_actor.hpp>
 
 #include "actors/group_coordinator.hpp"
+#include <nlohmann/json.hpp>
+
 #include "tools/cli_common.hpp"
+#include "tools/cli_groups.hpp"
 
 namespace samsa::cli {
 
 namespace {
+constexpr auto timeout = group_request_timeout;
+int fail(const std::string& what, const caf::error& e) { return group_failure(what, e); }
+} // namespace
 
-constexpr auto timeout = std::chrono::seconds(60);
-
-int fail(const std::string& what, const caf::error& e) {
+int group_failure(const std::string& what, const caf::error& e) {
   std::cerr << "error: " << what << ": " << describe(e) << "\n";
   return 1;
 }
 
-// Log end offsets of every partition of `topic`, -1 where unknown.
 std::map<int32_t, int64_t> log_ends(caf::scoped_actor& self, const broker_actor& b, const std::string& topic,
                                     int32_t partitions) {
   std::map<int32_t, int64_t> out;
@@ -42,16 +45,23 @@ int32_t partition_count(caf::scoped_actor& self, const broker_actor& b, const st
   return n;
 }
 
-int describe_group(caf::scoped_actor& self, const broker_actor& b, const std::string& group) {
-  group_info g;
-  caf::error err;
-  self->request(b, timeout, groups_atom::value, describe_atom::value, group)
-    .receive([&](group_info& x) { g = std::move(x); }, [&](caf::error& e) { err = std::move(e); });
-  if (err)
-    return fail("cannot describe group " + group, err);
-  std::cout << "Group " << g.group_id << "  state " << g.state << "  protocol "
-            << (g.protocol.empty() ? "-" : g.protocol) << "  members " << g.members.size() << "\n\n";
-  // Who owns each partition.
+namespace {
+
+// One row of the offsets table: a partition the group has a committed offset for or a member owns.
+struct offset_row {
+  std::string topic;
+  int32_t partition = 0;
+  std::optional<int64_t> committed;
+  int64_t log_end = -1; // -1: unknown
+  std::string owner;    // member id, empty when unowned
+  std::optional<int64_t> lag() const {
+    if (!committed || log_end < 0)
+      return std::nullopt;
+    return log_end - *committed;
+  }
+};
+
+std::vector<offset_row> offset_rows(caf::scoped_actor& self, const broker_actor& b, const group_info& g) {
   std::map<std::pair<std::string, int32_t>, const group_member_info*> owner;
   std::map<std::string, int32_t> topics;
   for (auto& m : g.members)
@@ -64,8 +74,7 @@ int describe_group(caf::scoped_actor& self, const broker_actor& b, const std::st
     committed[{c.topic, c.partition}] = c.offset;
     topics[c.topic] = 0;
   }
-  std::cout << std::left << std::setw(24) << "TOPIC" << std::setw(10) << "PARTITION" << std::setw(16)
-            << "CURRENT-OFFSET" << std::setw(16) << "LOG-END-OFFSET" << std::setw(10) << "LAG" << "CONSUMER-ID\n";
+  std::vector<offset_row> rows;
   for (auto& [topic, unused] : topics) {
     auto n = partition_count(self, b, topic);
     if (n < 0)
@@ -76,60 +85,118 @@ int describe_group(caf::scoped_actor& self, const broker_actor& b, const std::st
       auto o = owner.find({topic, p});
       if (c == committed.end() && o == owner.end())
         continue;
-      auto cur = c == committed.end() ? std::string{"-"} : std::to_string(c->second);
-      auto lag = c == committed.end() || ends[p] < 0 ? std::string{"-"} : std::to_string(ends[p] - c->second);
-      std::cout << std::setw(24) << topic << std::setw(10) << p << std::setw(16) << cur << std::setw(16) << ends[p]
-                << std::setw(10) << lag << (o == owner.end() ? "-" : o->second->member_id) << "\n";
+      offset_row r;
+      r.topic = topic;
+      r.partition = p;
+      if (c != committed.end())
+        r.committed = c->second;
+      r.log_end = ends[p];
+      if (o != owner.end())
+        r.owner = o->second->member_id;
+      rows.push_back(std::move(r));
     }
   }
-  return 0;
+  return rows;
 }
 
-int reset_offsets(caf::scoped_actor& self, const broker_actor& b, const args& a) {
-  auto group = a.positional[0];
-  auto topic = a.get("--topic");
-  int modes = a.has("--to-earliest") + a.has("--to-latest") + a.has("--to-offset");
-  if (!topic || modes != 1) {
-    std::cerr << "usage: samsa groups reset-offsets GROUP --topic T --to-earliest|--to-latest|--to-offset N\n";
-    return 2;
+std::string opt_text(const std::optional<int64_t>& x) {
+  return x ? std::to_string(*x) : std::string{"-"};
+}
+
+nlohmann::json members_json(const group_info& g) {
+  auto out = nlohmann::json::array();
+  for (auto& m : g.members) {
+    auto assignment = nlohmann::json::array();
+    for (auto& a : m.assignment)
+      assignment.push_back({{"topic", a.topic}, {"partition", a.partition}});
+    out.push_back({{"member_id", m.member_id},
+                   {"group_instance_id", m.group_instance_id.empty() ? nlohmann::json() : nlohmann::json(m.group_instance_id)},
+                   {"client_id", m.client_id},
+                   {"host", m.client_host},
+                   {"session_timeout_ms", m.session_timeout_ms},
+                   {"assignment", assignment}});
   }
-  std::optional<long long> fixed;
-  if (auto s = a.get("--to-offset")) {
-    fixed = to_int(*s);
-    if (!fixed || *fixed < 0) {
-      std::cerr << "error: --to-offset needs an offset >= 0\n";
-      return 2;
-    }
+  return out;
+}
+
+nlohmann::json group_json(const group_info& g, const std::vector<offset_row>& rows) {
+  auto offsets = nlohmann::json::array();
+  for (auto& r : rows) {
+    auto lag = r.lag();
+    offsets.push_back({{"topic", r.topic},
+                       {"partition", r.partition},
+                       {"current_offset", r.committed ? nlohmann::json(*r.committed) : nlohmann::json()},
+                       {"log_end_offset", r.log_end < 0 ? nlohmann::json() : nlohmann::json(r.log_end)},
+                       {"lag", lag ? nlohmann::json(*lag) : nlohmann::json()},
+                       {"member_id", r.owner.empty() ? nlohmann::json() : nlohmann::json(r.owner)}});
   }
-  auto n = partition_count(self, b, *topic);
-  if (n < 0) {
-    std::cerr << "error: unknown topic '" << *topic << "'\n";
+  return {{"group", g.group_id},     {"state", g.state},
+          {"protocol_type", g.protocol_type}, {"protocol", g.protocol},
+          {"generation", g.generation_id}, {"coordinator", g.coordinator},
+          {"members", members_json(g)}, {"offsets", offsets}};
+}
+
+void print_state(const group_info& g) {
+  std::cout << std::left << std::setw(16) << "COORDINATOR" << std::setw(22) << "ASSIGNMENT-STRATEGY" << std::setw(22)
+            << "STATE" << std::setw(12) << "GENERATION" << "#MEMBERS\n"
+            << std::setw(16) << (g.coordinator < 0 ? std::string{"-"} : "node " + std::to_string(g.coordinator))
+            << std::setw(22) << (g.protocol.empty() ? "-" : g.protocol) << std::setw(22) << g.state << std::setw(12)
+            << g.generation_id << g.members.size() << "\n";
+}
+
+void print_members(const group_info& g) {
+  if (g.members.empty()) {
+    std::cout << "Group " << g.group_id << " has no active members.\n";
+    return;
+  }
+  std::cout << std::left << std::setw(48) << "CONSUMER-ID" << std::setw(20) << "HOST" << std::setw(24) << "CLIENT-ID"
+            << std::setw(12) << "#PARTITIONS" << "ASSIGNMENT\n";
+  for (auto& m : g.members) {
+    std::map<std::string, std::vector<int32_t>> by_topic;
+    for (auto& a : m.assignment)
+      by_topic[a.topic].push_back(a.partition);
+    std::string assignment;
+    for (auto& [topic, parts] : by_topic)
+      assignment += (assignment.empty() ? "" : " ") + topic + "(" + join_ids(parts) + ")";
+    std::cout << std::setw(48) << m.member_id << std::setw(20) << m.client_host << std::setw(24) << m.client_id
+              << std::setw(12) << m.assignment.size() << (assignment.empty() ? "-" : assignment) << "\n";
+  }
+}
+
+void print_offsets(const group_info& g, const std::vector<offset_row>& rows) {
+  std::cout << "Group " << g.group_id << "  state " << g.state << "  protocol "
+            << (g.protocol.empty() ? "-" : g.protocol) << "  members " << g.members.size() << "\n\n";
+  std::cout << std::left << std::setw(24) << "TOPIC" << std::setw(10) << "PARTITION" << std::setw(16)
+            << "CURRENT-OFFSET" << std::setw(16) << "LOG-END-OFFSET" << std::setw(10) << "LAG" << "CONSUMER-ID\n";
+  for (auto& r : rows)
+    std::cout << std::setw(24) << r.topic << std::setw(10) << r.partition << std::setw(16) << opt_text(r.committed)
+              << std::setw(16) << r.log_end << std::setw(10) << opt_text(r.lag()) << (r.owner.empty() ? "-" : r.owner)
+              << "\n";
+}
+
+int describe_group(caf::scoped_actor& self, const broker_actor& b, const args& a) {
+  auto output = output_format(a);
+  if (!output)
+    return exit_usage;
+  const auto& group = a.positional[0];
+  auto g = fetch_group(self, b, group);
+  if (!g)
     return 1;
+  if (*output == "json") {
+    std::cout << group_json(*g, offset_rows(self, b, *g)).dump() << "\n";
+    return exit_ok;
   }
-  std::vector<partition_offset> target;
-  for (int32_t p = 0; p < n; ++p) {
-    int64_t off = fixed ? *fixed : -1;
-    int64_t start = 0, end = 0;
-    self->request(b, timeout, offsets_atom::value, *topic, p, earliest_timestamp)
-      .receive([&](const offset_answer& x) { start = x.offset; }, [](const caf::error&) {});
-    self->request(b, timeout, offsets_atom::value, *topic, p, latest_timestamp)
-      .receive([&](const offset_answer& x) { end = x.offset; }, [](const caf::error&) {});
-    if (a.has("--to-earliest"))
-      off = start;
-    else if (a.has("--to-latest"))
-      off = end;
-    else
-      off = std::clamp<int64_t>(off, start, end); // like Kafka's tool: out-of-range targets are clamped
-    target.push_back({*topic, p, off});
+  bool state = a.has("--state"), members = a.has("--members");
+  if (state)
+    print_state(*g);
+  if (members) {
+    if (state)
+      std::cout << "\n";
+    print_members(*g);
   }
-  caf::error err;
-  self->request(b, timeout, groups_atom::value, reset_atom::value, group, target)
-    .receive([](bool) {}, [&](caf::error& e) { err = std::move(e); });
-  if (err)
-    return fail("cannot reset offsets of group " + group, err);
-  for (auto& t : target)
-    std::cout << group << "\t" << t.topic << "\t" << t.partition << "\t" << t.offset << "\n";
-  return 0;
+  if (!state && !members)
+    print_offsets(*g, offset_rows(self, b, *g));
+  return exit_ok;
 }
 
 // Asks the node's group registry itself (the broker hands out its handle), as the Kafka handlers' DeleteGroups
@@ -150,11 +217,22 @@ int delete_group(caf::scoped_actor& self, const broker_actor& b, const args& a) 
   return exit_ok;
 }
 
-int list_groups(caf::scoped_actor& self, const broker_actor& b, const args&) {
+int list_groups(caf::scoped_actor& self, const broker_actor& b, const args& a) {
+  auto output = output_format(a);
+  if (!output)
+    return exit_usage;
   int rc = exit_ok;
   self->request(b, timeout, groups_atom::value, list_atom::value)
     .receive(
       [&](const std::vector<group_info>& gs) {
+        if (*output == "json") {
+          auto out = nlohmann::json::array();
+          for (auto& g : gs)
+            out.push_back({{"group", g.group_id}, {"state", g.state}, {"protocol_type", g.protocol_type},
+                           {"members", g.members.size()}});
+          std::cout << out.dump() << "\n";
+          return;
+        }
         for (auto& g : gs)
           std::cout << g.group_id << "\t" << g.state << "\n";
       },
@@ -164,29 +242,40 @@ int list_groups(caf::scoped_actor& self, const broker_actor& b, const args&) {
 
 } // namespace
 
+std::optional<group_info> fetch_group(caf::scoped_actor& self, const broker_actor& b, const std::string& group,
+                                      bool unknown_is_empty) {
+  std::optional<group_info> g;
+  self->request(b, timeout, groups_atom::value, describe_atom::value, group)
+    .receive([&](group_info& x) { g = std::move(x); },
+             [&](caf::error& e) {
+               if (unknown_is_empty && api_code(e) == api_errc::unknown_group) {
+                 g = group_info{};
+                 g->group_id = group;
+                 g->state = "Empty";
+                 return;
+               }
+               fail("cannot describe group " + group, e);
+             });
+  return g;
+}
+
 command_group groups_commands() {
   command_spec list{"list", "", 0, 0, "print every consumer group with its state"};
-  list.options = {broker_option()};
-  list.examples = {"samsa groups list"};
+  list.options = {output_option("an array of {group, state, protocol_type, members}"), broker_option()};
+  list.examples = {"samsa groups list", "samsa groups list --output json"};
   list.run = on_broker(list_groups);
-  command_spec describe{"describe", "GROUP", 1, 1, "a group's members and per partition its offset, log end, lag"};
-  describe.options = {broker_option()};
-  describe.examples = {"samsa groups describe billing"};
-  describe.run = on_broker([](caf::scoped_actor& self, const broker_actor& b, const args& a) {
-    return describe_group(self, b, a.positional[0]);
-  });
-  command_spec reset{"reset-offsets", "GROUP", 1, 1, "rewrite a group's committed offsets of one topic"};
-  reset.options = {
-    {"--topic", "T", "the topic whose offsets to rewrite (required)"},
-    {"--to-earliest", "", "to each partition's log start offset"},
-    {"--to-latest", "", "to each partition's log end offset"},
-    {"--to-offset", "N", "to offset N (clamped to each partition's log start and end)"},
+  command_spec describe{"describe", "GROUP", 1, 1, "a group's offsets and lag per partition, its members or its state"};
+  describe.options = {
+    {"--members", "", "the members instead: id, host, client id, partitions assigned"},
+    {"--state", "", "the group's state instead: coordinator, assignment strategy, state, generation, members"},
+    output_option("one object: group, state, protocol, generation, coordinator, members, offsets"),
     broker_option(),
   };
-  reset.examples = {"samsa groups reset-offsets billing --topic orders --to-earliest"};
-  reset.details = "Exactly one of --to-earliest, --to-latest and --to-offset. Refused (non_empty_group) while the\n"
-                  "group has members.";
-  reset.run = on_broker(reset_offsets);
+  describe.examples = {"samsa groups describe billing", "samsa groups describe billing --members --state",
+                       "samsa groups describe billing --output json"};
+  describe.details = "Without --members or --state: per partition the committed offset, the log end offset, the lag and\n"
+                     "the member that owns it (as kafka-consumer-groups.sh --describe --offsets).";
+  describe.run = on_broker(describe_group);
   command_spec del{"delete", "GROUP", 1, 1, "delete a consumer group and its committed offsets"};
   del.options = {broker_option()};
   del.examples = {"samsa groups delete billing"};
@@ -194,7 +283,7 @@ command_group groups_commands() {
                 "group. Kafka clients do the same with DeleteGroups (kafka-consumer-groups.sh --delete).";
   del.run = on_broker(delete_group);
   return {"groups", "Inspect consumer groups, rewrite their committed offsets, delete them.",
-          {list, describe, reset, del}};
+          {list, describe, reset_offsets_command(), del}};
 }
 
 } // namespace samsa::cli

@@ -36,9 +36,9 @@ topics delete|--broker
 topics alter|--config --delete-config --partitions --broker
 produce|--key-separator --partition --acks --batch-records --linger-ms --broker
 consume|--from-beginning --offset --partition --follow --max-messages --print-key --print-offset --key-separator --broker
-groups list|--broker
-groups describe|--broker
-groups reset-offsets|--topic --to-earliest --to-latest --to-offset --broker
+groups list|--output --broker
+groups describe|--members --state --output --broker
+groups reset-offsets|--topic --all-topics --to-earliest --to-latest --to-offset --shift-by --to-datetime --dry-run --execute --output --broker
 groups delete|--broker
 cluster status|--output --broker
 cluster start|--nodes --dir --base-port --set

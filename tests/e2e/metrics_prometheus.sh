@@ -49,7 +49,7 @@ grep -q "/metrics" "$WORK/404.txt" || fail "the 404 does not point at /metrics"
 seq 1 "$N" | awk '{ print "k" $1 ":" $1 }' \
   | timeout 60 kcat -b "127.0.0.1:$KAFKA_PORT" -P -t "$TOPIC" -K: -X topic.request.required.acks=-1 \
   || fail "kcat produce failed"
-"$SAMSA" groups reset-offsets g1 --topic "$TOPIC" --to-offset 1 $B >/dev/null || fail "reset-offsets failed"
+"$SAMSA" groups reset-offsets g1 --topic "$TOPIC" --to-offset 1 --execute $B >/dev/null || fail "reset-offsets failed"
 
 scrape >"$WORK/after.txt"
 in_total=$(awk -v t="topic=\"$TOPIC\"" '$1 ~ /^samsa_partition_records_in_total\{/ && index($1, t) { s += $2 } END { print s + 0 }' "$WORK/after.txt")
