@@ -5,6 +5,7 @@
 
 #include "actors/actor_clock.hpp"
 #include "actors/broker_topics.hpp"
+#include "messages/compression.hpp"
 #include "messages/murmur2.hpp"
 
 namespace samsa::actors {
@@ -58,6 +59,8 @@ caf::result<produce_response> handle_produce(broker_ptr self, produce_request& r
   immediate.topic = req.topic;
   if (req.acks != acks_none && req.acks != acks_leader && req.acks != acks_all)
     return make_error(api_errc::invalid_required_acks, "acks must be -1, 0 or 1");
+  if (req.compression < 0 || req.compression > static_cast<int8_t>(codec::zstd))
+    return make_error(api_errc::invalid_request, "compression must be 0 (none) to 4 (zstd)");
   if (req.records.empty())
     return immediate;
   // Route: explicit partition, else murmur2(key) for keyed records, one round-robin partition for the rest.
@@ -109,13 +112,14 @@ caf::result<produce_response> handle_produce(broker_ptr self, produce_request& r
   gather->pending = by_partition.size() + elsewhere.size();
   gather->promise = self->make_response_promise<produce_response>();
   auto acks = req.acks;
+  auto codec_id = req.compression;
   for (auto& [p, recs] : elsewhere) {
     auto count = static_cast<int32_t>(recs.size());
     auto failed = [=, p = p](const caf::error& e) { gather->failed(p, count, e); };
     with_leader_replica(
       self, req.topic, p,
       [=, recs = std::move(recs)](partition_actor leader) mutable {
-        self->request(leader, request_timeout, produce_atom::value, std::move(recs), acks)
+        self->request(leader, request_timeout, produce_atom::value, std::move(recs), acks, codec_id)
           .then(
             [=](partition_produce_result& r) {
               gather->response.partitions.push_back(std::move(r));
@@ -139,7 +143,7 @@ caf::result<produce_response> handle_produce(broker_ptr self, produce_request& r
       if (t != self->state.topics.end() && p < static_cast<int32_t>(t->second.inflight.size()))
         --t->second.inflight[p];
     };
-    self->request(topic.partitions[p], request_timeout, produce_atom::value, std::move(recs), acks)
+    self->request(topic.partitions[p], request_timeout, produce_atom::value, std::move(recs), acks, codec_id)
       .then(
         [=](partition_produce_result& r) {
           credit_back();

@@ -191,6 +191,8 @@ void fetch_next(self_ptr self, uint64_t epoch) {
     return;
   if (st.assignment.empty())
     return; // nothing assigned: wait for the next rebalance (heartbeats tell us)
+  if (st.cfg.max_records >= 0 && st.handed >= st.cfg.max_records)
+    return; // the limit is reached: hand nothing more, wait for close
   auto i = st.next++ % st.assignment.size();
   auto pos = st.assignment[i];
   fetch_request req;
@@ -215,6 +217,9 @@ void fetch_next(self_ptr self, uint64_t epoch) {
           fetch_next(self, epoch);
           return;
         }
+        if (st.cfg.max_records >= 0 && static_cast<int64_t>(recs.size()) > st.cfg.max_records - st.handed)
+          recs.resize(static_cast<size_t>(st.cfg.max_records - st.handed));
+        st.handed += static_cast<int64_t>(recs.size());
         auto next_offset = recs.back().offset + 1;
         self->request(st.sink, caf::infinite, records_atom::value, pos.topic, pos.partition, std::move(recs))
           .then(

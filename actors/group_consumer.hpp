@@ -10,7 +10,8 @@
 // and must answer it with a bool before the next batch is sent: that answer is the flow control and
 // marks the records as processed (at-least-once: they are committed afterwards). On every rebalance the sink
 // receives (assigned_atom, std::vector<partition_offset>) with the new assignment (offset = start position).
-// Send (close_atom) to the consumer to commit, leave the group and stop.
+// Send (close_atom) to the consumer to commit, leave the group and stop. With cfg.max_records the consumer
+// stops fetching once it has handed that many records over (it stays in the group until closed).
 #include <cstdint>
 #include <map>
 #include <string>
@@ -38,6 +39,10 @@ struct group_consumer_config {
   bool from_beginning = true; // where to start without a committed offset (auto.offset.reset)
   int32_t max_wait_ms = 200;
   int32_t max_bytes = 1 << 20;
+  // At most this many records in total are handed to the sink, then fetching stops (a batch is cut
+  // short), so close commits exactly what was handed over (`samsa consume --group --max-messages`);
+  // -1: no limit.
+  int64_t max_records = -1;
 };
 
 struct group_consumer_state {
@@ -51,6 +56,7 @@ struct group_consumer_state {
   size_t next = 0;                    // round-robin cursor over the assignment
   bool dirty = false;                 // positions moved since the last commit
   bool joining = false;
+  int64_t handed = 0;                 // records handed to the sink (counted against cfg.max_records)
   static inline const char* name = "samsa.group_consumer";
 };
 

@@ -40,7 +40,7 @@ partition_actor::behavior_type offline(partition_actor::stateful_pointer<offline
   };
   return {
     [=](append_atom, std::vector<char>&, int16_t, int32_t) { return produce_error(); },
-    [=](produce_atom, std::vector<record>&, int16_t) { return produce_error(); },
+    [=](produce_atom, std::vector<record>&, int16_t, int8_t) { return produce_error(); },
     [=](fetch_atom, fetch_request&) {
       fetch_response r;
       r.partition = self->state.partition;

@@ -484,11 +484,15 @@ partition_replica_actor::behavior_type leader_behavior(self_ptr self) {
           return std::move(*refused);
       return leader_append(self, batch, acks, timeout_ms);
     },
-    [=](produce_atom, std::vector<record>& records, int16_t acks) -> caf::result<partition_produce_result> {
+    [=](produce_atom, std::vector<record>& records, int16_t acks, int8_t codec_id) -> caf::result<partition_produce_result> {
       auto& st = self->state;
       if (records.empty())
         return produce_failed(st.cfg.partition, api_errc::invalid_request, "no records");
-      auto batch = encode_batch(records, wall_clock_ms());
+      auto compressed = compress_batch(encode_batch(records, wall_clock_ms()), codec_id);
+      if (!compressed)
+        return produce_failed(st.cfg.partition, api_errc::invalid_request,
+                              "unknown compression codec " + std::to_string(codec_id));
+      auto& batch = *compressed;
       if (batch.size() > static_cast<size_t>(st.cfg.log.max_message_bytes))
         return produce_failed(st.cfg.partition, api_errc::record_too_large,
                               "batch of " + std::to_string(batch.size()) + " bytes exceeds max.message.bytes "
@@ -534,7 +538,7 @@ partition_replica_actor::behavior_type follower_behavior(self_ptr self) {
     [=](append_atom, std::vector<char>&, int16_t, int32_t) -> caf::result<partition_produce_result> {
       return refused();
     },
-    [=](produce_atom, std::vector<record>&, int16_t) -> caf::result<partition_produce_result> { return refused(); },
+    [=](produce_atom, std::vector<record>&, int16_t, int8_t) -> caf::result<partition_produce_result> { return refused(); },
     [=](fetch_atom, fetch_request& req) -> caf::result<fetch_response> {
       return fetch_failed(req.partition, api_errc::not_leader_or_follower);
     },

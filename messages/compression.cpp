@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include <lz4frame.h>
@@ -159,6 +160,15 @@ std::optional<std::string> decompress(int codec_id, const char* p, size_t n, siz
   if (over_limit != nullptr)
     *over_limit = over;
   return out;
+}
+
+std::optional<codec> codec_by_name(const std::string& name) {
+  static const std::pair<const char*, codec> names[] = {
+    {"none", codec::none}, {"gzip", codec::gzip}, {"snappy", codec::snappy}, {"lz4", codec::lz4}, {"zstd", codec::zstd}};
+  for (const auto& [n, c] : names)
+    if (name == n)
+      return c;
+  return std::nullopt;
 }
 
 std::optional<std::string> compress(int codec_id, const char* p, size_t n) {

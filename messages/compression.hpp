@@ -18,6 +18,9 @@ namespace samsa {
 
 enum class codec : int { none = 0, gzip = 1, snappy = 2, lz4 = 3, zstd = 4 };
 
+// The codec of a Kafka compression.type name ("none", "gzip", "snappy", "lz4", "zstd"); nullopt otherwise.
+std::optional<codec> codec_by_name(const std::string& name);
+
 // The decompressed bytes, or nullopt for an unknown codec, malformed input or output above max_out.
 // *over_limit (when given) tells the last case apart.
 std::optional<std::string> decompress(int codec_id, const char* p, size_t n, size_t max_out,

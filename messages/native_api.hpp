@@ -287,15 +287,18 @@ typename Inspector::result_type inspect(Inspector& f, reassignment_info& x) {
 
 // partition -1: each record goes to murmur2(key) % partitions (Java-compatible); records with a null key
 // are spread round-robin, one partition per request.
+// compression: the codec of the batches the partitions store (messages/compression.hpp: 0 none, 1 gzip,
+// 2 snappy, 3 lz4, 4 zstd), as a Kafka producer's compression.type; anything else is invalid_request.
 struct produce_request {
   std::string topic;
   int32_t partition = -1;
   std::vector<record> records;
   int16_t acks = acks_leader;
+  int8_t compression = 0;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, produce_request& x) {
-  return f(caf::meta::type_name("produce_request"), x.topic, x.partition, x.records, x.acks);
+  return f(caf::meta::type_name("produce_request"), x.topic, x.partition, x.records, x.acks, x.compression);
 }
 
 // A record that made the partition refuse its whole batch (Kafka's KIP-467 RecordError): its index in the
@@ -546,8 +549,8 @@ using partition_actor = caf::typed_actor<
   // (batch, acks, timeout_ms): an acks=all answer waits at most timeout_ms for the in-sync replicas
   // (REQUEST_TIMED_OUT after it; <= 0: 30 s).
   caf::replies_to<append_atom, std::vector<char>, int16_t, int32_t>::with<partition_produce_result>,
-  // Native path: records are encoded into one batch by the partition actor.
-  caf::replies_to<produce_atom, std::vector<record>, int16_t>::with<partition_produce_result>,
+  // Native path: records are encoded into one batch by the partition actor, (acks, compression codec).
+  caf::replies_to<produce_atom, std::vector<record>, int16_t, int8_t>::with<partition_produce_result>,
   caf::replies_to<fetch_atom, fetch_request>::with<fetch_response>,
   caf::replies_to<offsets_atom, int64_t>::with<offset_answer>,
   // DeleteRecords on the leader: the log start moves to the offset (-1: the high watermark; beyond it

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "messages/bytes.hpp"
+#include "messages/compression.hpp"
 #include "messages/crc32c.hpp"
 
 namespace samsa {
@@ -171,6 +172,38 @@ std::vector<char> encode_batch(const std::vector<record>& records, int64_t now_m
   return out;
 }
 
+std::optional<std::vector<char>> compress_batch(const std::vector<char>& batch, int codec_id) {
+  if (codec_id == 0)
+    return batch;
+  if (batch.size() < batch_header_size)
+    return std::nullopt;
+  auto packed = compress(codec_id, batch.data() + batch_header_size, batch.size() - batch_header_size);
+  if (!packed)
+    return std::nullopt;
+  std::vector<char> out(batch.begin(), batch.begin() + batch_header_size);
+  out.insert(out.end(), packed->begin(), packed->end());
+  char* p = out.data();
+  write_i32(p + batch_field::batch_length, static_cast<int32_t>(out.size() - 12));
+  write_i16(p + batch_field::attributes, static_cast<int16_t>((read_i16(p + batch_field::attributes) & ~7) | codec_id));
+  write_u32(p + batch_field::crc, crc32c(p + batch_field::attributes, out.size() - batch_field::attributes));
+  return out;
+}
+
+std::optional<std::vector<char>> inflate_batch(const char* p, const batch_header& h, size_t max_out) {
+  if (h.total_size() < batch_header_size)
+    return std::nullopt;
+  auto inner = decompress(h.compression(), p + batch_header_size, h.total_size() - batch_header_size, max_out);
+  if (!inner)
+    return std::nullopt;
+  std::vector<char> out(p, p + batch_header_size);
+  out.insert(out.end(), inner->begin(), inner->end());
+  if (out.size() - 12 > static_cast<size_t>(INT32_MAX))
+    return std::nullopt;
+  write_i32(out.data() + batch_field::batch_length, static_cast<int32_t>(out.size() - 12));
+  write_i16(out.data() + batch_field::attributes, static_cast<int16_t>(h.attributes & ~7));
+  return out;
+}
+
 namespace {
 
 // Reads a varint length followed by that many bytes; -1 means null. Anything below -1, or a
@@ -252,10 +285,16 @@ bool decode_batches(const char* p, size_t n, int64_t min_offset, std::vector<rec
     auto h = read_batch_header(p + pos, total);
     if (!h || h->magic != 2 || !verify_crc(p + pos, total))
       return false;
-    if (h->compression() != 0)
+    if (h->compression() != 0 && !h->is_control()) {
+      auto inflated = inflate_batch(p + pos, *h, max_inflated_batch_bytes);
+      if (!inflated)
+        return false;
+      auto plain = read_batch_header(inflated->data(), inflated->size());
+      if (!plain || !decode_records(inflated->data(), *plain, min_offset, out))
+        return false;
+    } else if (!h->is_control() && !decode_records(p + pos, *h, min_offset, out)) {
       return false;
-    if (!h->is_control() && !decode_records(p + pos, *h, min_offset, out))
-      return false;
+    }
     pos += total;
   }
   return true;

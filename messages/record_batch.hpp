@@ -136,10 +136,25 @@ std::vector<char> encode_batch(const std::vector<record>& records, int64_t now_m
                                int64_t producer_id = -1, int16_t producer_epoch = -1,
                                int32_t base_sequence = -1);
 
+// The batch `batch` (as encode_batch made it: uncompressed) with its records compressed by `codec_id`
+// (messages/compression.hpp: 1 gzip, 2 snappy, 3 lz4, 4 zstd) as a Kafka producer sends it: header kept,
+// codec bits set, batch_length and CRC fixed. Codec 0 returns the batch unchanged; nullopt for an unknown
+// codec.
+std::optional<std::vector<char>> compress_batch(const std::vector<char>& batch, int codec_id);
+
+// The compressed batch [p, p + h.total_size()) uncompressed: the header with the codec bits cleared and
+// batch_length fixed, then the inflated records (CRC not recomputed: callers read the records, not the
+// checksum). nullopt when the payload does not inflate or inflates beyond max_out bytes.
+std::optional<std::vector<char>> inflate_batch(const char* p, const batch_header& h, size_t max_out);
+
+// The most a compressed batch may inflate to in decode_batches (a decompression bomb must not take a
+// client's memory).
+constexpr size_t max_inflated_batch_bytes = 64u << 20;
+
 // Decodes all records of the whole batches in [p, p+n) (a partial trailing batch is ignored, as a
-// Kafka client does), skipping records with offset < min_offset, appending to out. Returns false on
-// malformed input (bad length, magic, CRC, record framing) or a compressed batch (compression is
-// not decoded here); control batches are skipped. For log-append-time batches every record gets
+// Kafka client does), skipping records with offset < min_offset, appending to out. Compressed batches
+// are inflated (up to max_inflated_batch_bytes). Returns false on malformed input (bad length, magic,
+// CRC, record framing, a payload that does not inflate); control batches are skipped. For log-append-time batches every record gets
 // the batch's max_timestamp, as Kafka clients report it. On failure, records of earlier good
 // batches stay in out.
 bool decode_batches(const char* p, size_t n, int64_t min_offset, std::vector<record>& out);

@@ -50,20 +50,13 @@ std::optional<std::vector<int32_t>> keyless_records(const char* p, size_t n, siz
   auto h = read_batch_header(p, n);
   if (!h || h->total_size() > n || h->total_size() < batch_header_size)
     return std::nullopt;
-  std::vector<char> inflated;
+  std::optional<std::vector<char>> inflated;
   if (h->compression() != 0) {
-    // The same batch uncompressed: header (codec bits cleared, length fixed) + the inflated records.
-    auto inner = decompress(h->compression(), p + batch_header_size, h->total_size() - batch_header_size, max_out);
-    if (!inner)
+    inflated = inflate_batch(p, *h, max_out);
+    if (!inflated)
       return std::nullopt;
-    inflated.assign(p, p + batch_header_size);
-    inflated.insert(inflated.end(), inner->begin(), inner->end());
-    if (inflated.size() - 12 > static_cast<size_t>(INT32_MAX))
-      return std::nullopt;
-    write_i32(inflated.data() + batch_field::batch_length, static_cast<int32_t>(inflated.size() - 12));
-    write_i16(inflated.data() + batch_field::attributes, static_cast<int16_t>(h->attributes & ~7));
-    p = inflated.data();
-    n = inflated.size();
+    p = inflated->data();
+    n = inflated->size();
   }
   auto records = raw_records(p, n);
   if (!records)

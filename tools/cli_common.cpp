@@ -48,6 +48,10 @@ bool int_option(const args& a, const std::string& name, long long min, std::opti
   return true;
 }
 
+void print_error(const std::string& what, const caf::error& e) {
+  std::cerr << "error: " << what << ": " << describe(e) << "\n";
+}
+
 option_spec output_option(const std::string& what_json) {
   return {"--output", "text|json", "text for people (default), json for scripts: " + what_json};
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Shared pieces of the `samsa` command: the commands' tables (cli_options.hpp) and the connection to a
 // broker's native API (CAF middleman, samsa.native.listener).
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -16,6 +17,12 @@
 namespace samsa::cli {
 
 std::optional<long long> to_int(const std::string& s);
+
+// How long a client command waits for one answer of the broker.
+constexpr auto request_timeout = std::chrono::seconds(60);
+
+// "error: WHAT: WHY" on stderr.
+void print_error(const std::string& what, const caf::error& e);
 
 // "1,2,3"
 std::string join_ids(const std::vector<int32_t>& xs);

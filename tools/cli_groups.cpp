@@ -22,7 +22,7 @@ int fail(const std::string& what, const caf::error& e) { return group_failure(wh
 } // namespace
 
 int group_failure(const std::string& what, const caf::error& e) {
-  std::cerr << "error: " << what << ": " << describe(e) << "\n";
+  print_error(what, e);
   return 1;
 }
 

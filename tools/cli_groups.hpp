@@ -11,7 +11,7 @@
 
 namespace samsa::cli {
 
-constexpr auto group_request_timeout = std::chrono::seconds(60);
+constexpr auto group_request_timeout = std::chrono::seconds(60); // as cli_common's request_timeout
 
 // Prints "error: WHAT: reason" and returns exit status 1.
 int group_failure(const std::string& what, const caf::error& e);

@@ -13,7 +13,7 @@ namespace samsa::cli {
 
 namespace {
 
-constexpr auto timeout = std::chrono::seconds(60);
+constexpr auto timeout = request_timeout;
 
 // "2,3,4" -> {2, 3, 4}; nullopt (after printing why) for anything else.
 std::optional<std::vector<int32_t>> parse_ids(const std::string& text) {

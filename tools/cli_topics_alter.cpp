@@ -13,10 +13,10 @@ namespace samsa::cli {
 
 namespace {
 
-constexpr auto timeout = std::chrono::seconds(60);
+constexpr auto timeout = request_timeout;
 
 bool fail(const std::string& what, const caf::error& e) {
-  std::cerr << "error: " << what << ": " << describe(e) << "\n";
+  print_error(what, e);
   return false;
 }
 

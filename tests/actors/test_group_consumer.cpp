@@ -221,3 +221,35 @@ TEST_CASE("a rebalance completes without a member that does not rejoin once the 
   CHECK(g.log->assignments["a"].size() == 2);
   CHECK(g.log->assignments["c"].size() == 2);
 }
+
+TEST_CASE("native group consumer: max_records hands over exactly that many, and close commits exactly them") {
+  broker_fixture fx{{"group.initial.rebalance.delay.ms=0"}};
+  topic_spec spec;
+  spec.name = "limited";
+  spec.partitions = 1;
+  REQUIRE(fx.ask<topic_description>(create_atom::value, spec));
+  produce_request req;
+  req.topic = "limited";
+  for (int i = 0; i < 10; ++i)
+    req.records.push_back(make_record("k", std::to_string(i))); // one batch of 10
+  REQUIRE(fx.ask<produce_response>(produce_atom::value, req));
+  auto log = std::make_shared<seen_log>();
+  actors::group_consumer_config cfg;
+  cfg.group_id = "limited-group";
+  cfg.topics = {"limited"};
+  cfg.max_records = 4;
+  auto s = fx.sys.spawn(sink, "a", log);
+  auto c = fx.sys.spawn(actors::group_consumer, fx.broker, cfg, s);
+  run_for(fx, 3000);
+  CHECK(log->records.size() == 4); // the batch of 10 was cut at 4, nothing more fetched
+  CHECK(log->records.rbegin()->second == 3);
+  fx.self->send(c, close_atom::value);
+  run_for(fx, 500);
+  auto committed = fx.ask<std::vector<partition_offset>>(groups_atom::value, committed_atom::value,
+                                                         std::string{"limited-group"});
+  REQUIRE(committed);
+  REQUIRE(committed->size() == 1);
+  CHECK(committed->front().offset == 4);
+  fx.self->send_exit(s, caf::exit_reason::user_shutdown);
+  fx.sched.run();
+}

@@ -144,3 +144,14 @@ TEST_CASE("compression: every codec round-trips, xerial and bare snappy both dec
   CHECK_FALSE(decompress(7, text.data(), text.size(), 1 << 20));
   CHECK_FALSE(decompress(1, text.data(), text.size(), 1 << 20)); // not gzip
 }
+
+TEST_CASE("codec_by_name: Kafka's compression.type names") {
+  CHECK(codec_by_name("none") == codec::none);
+  CHECK(codec_by_name("gzip") == codec::gzip);
+  CHECK(codec_by_name("snappy") == codec::snappy);
+  CHECK(codec_by_name("lz4") == codec::lz4);
+  CHECK(codec_by_name("zstd") == codec::zstd);
+  CHECK_FALSE(codec_by_name("GZIP"));
+  CHECK_FALSE(codec_by_name("producer"));
+  CHECK_FALSE(codec_by_name(""));
+}

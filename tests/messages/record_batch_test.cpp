@@ -283,7 +283,7 @@ TEST_CASE("record_batch: malformed batches are rejected") {
     write_i32(b.data() + 8, 10);
     CHECK_FALSE(decode_batches(b.data(), b.size(), 0, out));
   }
-  SUBCASE("compressed batch is not decoded") {
+  SUBCASE("a batch marked compressed whose payload does not inflate") {
     auto b = good;
     write_i16(b.data() + batch_field::attributes, 1);
     fix_crc(b);
@@ -317,4 +317,39 @@ TEST_CASE("record_batch: every single-byte corruption of the records decodes saf
     }
   }
   CHECK(failures > 0);
+}
+
+TEST_CASE("decode_batches: compressed batches (every codec) decode to the records, headers and timestamps") {
+  std::vector<record> in(3);
+  for (size_t i = 0; i < in.size(); ++i) {
+    in[i].key = "k" + std::to_string(i);
+    in[i].value = std::string(200, static_cast<char>('a' + i));
+    in[i].timestamp = 1700000000000 + static_cast<int64_t>(i);
+    in[i].headers = {{"trace", std::string("t") + std::to_string(i)}, {"empty", std::nullopt}};
+  }
+  auto plain = encode_batch(in, 0);
+  for (int c = 1; c <= 4; ++c) {
+    CAPTURE(c);
+    auto z = compress_batch(plain, c);
+    REQUIRE(z);
+    auto h = read_batch_header(z->data(), z->size());
+    REQUIRE(h);
+    CHECK(h->compression() == c);
+    CHECK(h->total_size() == z->size());
+    CHECK(verify_crc(z->data(), z->size()));
+    CHECK(validate_client_batch(z->data(), z->size(), 1 << 20) == batch_error::ok);
+    std::vector<record> out;
+    REQUIRE(decode_batches(z->data(), z->size(), 1, out));
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].offset == 1);
+    CHECK(out[0].key == in[1].key);
+    CHECK(out[0].value == in[1].value);
+    CHECK(out[0].timestamp == in[1].timestamp);
+    REQUIRE(out[1].headers.size() == 2);
+    CHECK(out[1].headers[0].key == "trace");
+    CHECK(out[1].headers[0].value == std::optional<std::string>{"t2"});
+    CHECK_FALSE(out[1].headers[1].value);
+  }
+  CHECK(compress_batch(plain, 0) == plain);
+  CHECK_FALSE(compress_batch(plain, 7));
 }
