@@ -1,4 +1,4 @@
-// Fetch (key 1), v0-16. Reads whole stored batches from each partition actor (no decoding) and honours
+// Fetch (key 1), v0-17. Reads whole stored batches from each partition actor (no decoding) and honours
 // the request's max_bytes across partitions as Kafka does: the first partition with data may exceed it by
 // one batch (so a batch larger than the limits never stalls a consumer), later partitions get at most what
 // is left, each at most its partition_max_bytes; max_bytes itself is capped at kafka_fetch_max_bytes
@@ -7,6 +7,9 @@
 // are available, every partition is asked to hold a fetch until data arrives or max_wait_ms passes; the
 // first arrival triggers a final read of all partitions. No transactions exist yet, so last_stable_offset
 // is the high watermark and the aborted-transactions list is empty (kafkajs reads read_committed).
+//
+// Diverging epochs (KIP-320, v12+): a partition whose last_fetched_epoch the log ends before the fetch offset
+// is answered without records and with diverging_epoch (the partition decides: cluster/replica/fetch_divergence).
 //
 // Topic ids (v13+): the request names topics by id, resolved to names through the connection's cache
 // (topic_names_by_id); an id this node does not know is UNKNOWN_TOPIC_ID for each of its partitions.
@@ -95,6 +98,8 @@ kafka::fetch_partition_data partition_answer(const fetch_slot& s) {
     pd.log_start_offset = s.result.log_start_offset;
     pd.aborted_transactions = std::vector<kafka::fetch_aborted_transaction>{};
     pd.records = kafka::byte_span{s.result.records.data(), s.result.records.size()};
+    if (s.result.diverging_epoch >= 0)
+      pd.diverging_epoch = std::make_pair(s.result.diverging_epoch, s.result.diverging_end_offset);
   }
   return pd;
 }
@@ -145,7 +150,7 @@ std::vector<bool> settle_session(kafka_handler_ptr self, const job_ptr& job, int
     for (auto& s : job->slots) {
       auto pd = partition_answer(s);
       fetch_partition_outcome o;
-      o.error = pd.error != kafka::error_code::none;
+      o.error = pd.error != kafka::error_code::none || pd.diverging_epoch.has_value(); // both always listed
       o.has_records = pd.records && pd.records->size > 0;
       o.high_watermark = pd.high_watermark;
       o.last_stable_offset = pd.last_stable_offset;
@@ -268,8 +273,8 @@ void settle_wave(kafka_handler_ptr self, const job_ptr& job, const std::vector<s
   for (size_t w = 0; w < wave.size(); ++w) {
     auto& s = slots[wave[w]];
     auto& r = s.result;
-    if (r.error != 0)
-      continue;
+    if (r.error != 0 || r.diverging_epoch >= 0)
+      continue; // settled: an error or a diverging epoch carries no records
     bool has_more = offset_after(r.records, s.offset) < r.high_watermark;
     bool short_changed = w > 0 && has_more && s.budget < s.max_bytes && s.budget < job->remaining;
     bool stalled = r.records.empty() && has_more && !job->have_data && !s.min_one;
@@ -333,6 +338,7 @@ void read_wave(kafka_handler_ptr self, const job_ptr& job, const done_ptr& done)
     fr.partition = s.partition;
     fr.offset = s.offset;
     fr.current_leader_epoch = s.leader_epoch;
+    fr.last_fetched_epoch = s.last_fetched_epoch;
     fr.max_bytes = s.budget;
     fr.min_one_batch = s.min_one;
     fr.max_wait_ms = 0;
@@ -370,9 +376,10 @@ int64_t available(const job_ptr& job) {
   return n;
 }
 
+// An error or a diverging epoch answers at once, without the long poll (Kafka's ReplicaManager.fetchMessages).
 bool any_error(const job_ptr& job) {
   for (auto& s : job->slots)
-    if (!s.actor || s.result.error != 0)
+    if (!s.actor || s.result.error != 0 || s.result.diverging_epoch >= 0)
       return true;
   return false;
 }
@@ -413,6 +420,7 @@ void read_partitions(kafka_handler_ptr self, const job_ptr& job) {
         fr.partition = s.partition;
         fr.offset = s.offset;
         fr.current_leader_epoch = s.leader_epoch;
+        fr.last_fetched_epoch = s.last_fetched_epoch;
         fr.max_bytes = 0; // the parked read only detects data (its first batch); the final read fetches
         fr.max_wait_ms = wait;
         fr.min_bytes = 1;

@@ -1,4 +1,6 @@
-// FindCoordinator (key 10), v0-4 (v4 asks for a batch of keys and is answered one entry per key): a single
+// FindCoordinator (key 10), v0-6 (v4 asks for a batch of keys and is answered one entry per key; v5 only
+// allows TRANSACTION_ABORTABLE, which samsa never answers; v6 allows key type 2, share groups, which Kafka 3.9
+// answers COORDINATOR_NOT_AVAILABLE and so does samsa, and INVALID_REQUEST below v6): a single
 // node coordinates every group itself; a cluster node names the live leader of the group's partition of the
 // offsets log (cluster::group_coordinator, the same on every node with the same image). The first request
 // for a group on a cluster without the log creates it, as Kafka does: offsets.topic.num.partitions
@@ -63,7 +65,19 @@ kafka_reply answer(const kafka::request_header& header, std::vector<kafka::find_
 }
 
 // What can be said about a key without the cluster's view: a refused key type or an empty group id.
-bool refuse(int8_t key_type, kafka::find_coordinator_entry& e) {
+bool refuse(int16_t version, int8_t key_type, kafka::find_coordinator_entry& e) {
+  constexpr int8_t share = 2;
+  if (key_type < 0 || key_type > share || (key_type == share && version < 6)) {
+    e.error = kafka::error_code::invalid_request;
+    e.error_message = "unknown coordinator key type " + std::to_string(key_type) + " in FindCoordinator v" +
+                      std::to_string(version);
+    return true;
+  }
+  if (key_type == share) {
+    e.error = kafka::error_code::coordinator_not_available;
+    e.error_message = "share groups are not supported";
+    return true;
+  }
   if (key_type != 0) {
     e.error = kafka::error_code::coordinator_not_available;
     e.error_message = "transactions are not supported yet";
@@ -90,7 +104,7 @@ caf::result<kafka_reply> handle_find_coordinator(kafka_handler_ptr self, const k
   }
   bool ask_view = false;
   for (auto& e : entries) {
-    if (refuse(fr.key_type, e))
+    if (refuse(req.header.api_version, fr.key_type, e))
       continue;
     if (!self->state.cfg.controller) {
       e.node_id = server.node_id;

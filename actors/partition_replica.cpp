@@ -7,6 +7,7 @@
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
+#include "cluster/replica/fetch_divergence.hpp"
 #include "messages/record_batch.hpp"
 #include "messages/record_compaction.hpp"
 #include "persistence/data_dir.hpp"
@@ -83,6 +84,30 @@ bool try_answer(self_ptr self, const fetch_request& req, fetch_response& out, bo
   out.error = 0;
   auto enough = static_cast<int64_t>(out.records.size()) >= std::max<int32_t>(req.min_bytes, 1);
   return enough || deadline_passed || req.max_wait_ms <= 0;
+}
+
+// KIP-320: a consumer's last fetched epoch that the log ends before the fetch offset is answered with the
+// diverging epoch and no records (or OFFSET_OUT_OF_RANGE), before any read; false: read as usual.
+bool diverges(self_ptr self, const fetch_request& req, fetch_response& out) {
+  auto& st = self->state;
+  auto& log = *st.log;
+  auto d = cluster::replica::check_fetch_divergence(log.epochs(), req.last_fetched_epoch, req.offset,
+                                                    log.log_start_offset(), log.log_end_offset(),
+                                                    st.leadership.leader_epoch.value);
+  if (!d.out_of_range && !d.diverging)
+    return false;
+  out = fetch_response{};
+  out.partition = req.partition;
+  out.log_start_offset = log.log_start_offset();
+  out.high_watermark = st.high_watermark;
+  out.last_stable_offset = out.high_watermark;
+  if (d.out_of_range) {
+    out.error = static_cast<uint8_t>(api_errc::offset_out_of_range);
+    return true;
+  }
+  out.diverging_epoch = d.diverging->epoch;
+  out.diverging_end_offset = d.diverging->end_offset;
+  return true;
 }
 
 // Every fetch answer leaves through here or through the fetch handler's direct return: both count it.
@@ -506,6 +531,8 @@ partition_replica_actor::behavior_type leader_behavior(self_ptr self) {
         if (auto e = check_leader_epoch(self->state, leader_epoch_t{req.current_leader_epoch}); e != api_errc::ok)
           return fetch_failed(req.partition, e);
       fetch_response resp;
+      if (diverges(self, req, resp))
+        return resp; // answered at once, without records: no long poll
       if (try_answer(self, req, resp, false)) {
         count_out(self, resp);
         return resp;

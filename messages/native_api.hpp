@@ -353,11 +353,15 @@ struct fetch_request {
   // The leader epoch the client knows (KIP-320): an older one is answered fenced_leader_epoch, a newer one
   // unknown_leader_epoch, so a client notices a leadership change it missed; -1: not checked.
   int32_t current_leader_epoch = -1;
+  // The epoch of the last record the client fetched (Fetch v12+, KIP-320): when the log ends that epoch before
+  // `offset`, the answer carries no records but the diverging epoch (cluster/replica/fetch_divergence.hpp);
+  // -1: not checked.
+  int32_t last_fetched_epoch = -1;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_request& x) {
   return f(caf::meta::type_name("fetch_request"), x.topic, x.partition, x.offset, x.max_bytes, x.max_wait_ms,
-           x.min_bytes, x.min_one_batch, x.current_leader_epoch);
+           x.min_bytes, x.min_one_batch, x.current_leader_epoch, x.last_fetched_epoch);
 }
 
 // records holds whole v2 batches as stored (decode with decode_batches); the first batch may start before
@@ -369,11 +373,15 @@ struct fetch_response {
   int64_t last_stable_offset = -1;
   int64_t log_start_offset = -1;
   std::vector<char> records;
+  // Set (epoch >= 0) when the request's last_fetched_epoch diverges from the log: where the log ends the
+  // largest epoch at or below it. No records then.
+  int32_t diverging_epoch = -1;
+  int64_t diverging_end_offset = -1;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_response& x) {
   return f(caf::meta::type_name("fetch_response"), x.partition, x.error, x.high_watermark, x.last_stable_offset,
-           x.log_start_offset, x.records);
+           x.log_start_offset, x.records, x.diverging_epoch, x.diverging_end_offset);
 }
 
 // ListOffsets answer: offset -1 when no record has a timestamp >= the one asked for.

@@ -1,6 +1,6 @@
 #pragma once
 
-// ApiVersions (key 18), versions 0-3. v0-v2 requests have an empty body; v3 is flexible and
+// ApiVersions (key 18), versions 0-4. v0-v2 requests have an empty body; v3 is flexible and
 // carries the client's software name and version (KIP-511). The response lists the supported
 // version range of every API; v1+ adds throttle_time_ms; v3 uses compact arrays and tagged
 // fields (SupportedFeatures, FinalizedFeatures... which we skip when decoding and never send).

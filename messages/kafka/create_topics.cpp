@@ -149,8 +149,10 @@ bool decode(reader& r, int16_t version, create_topics_response& resp) {
       }
       if (flex)
         rr.read_tagged_fields([&](uint32_t tag, reader& body) {
-          if (tag == 0)
-            t.topic_config_error = static_cast<error_code>(body.read_i16());
+          if (tag != 0)
+            return false;
+          t.topic_config_error = static_cast<error_code>(body.read_i16());
+          return true;
         });
     },
     flex ? 5 : 4);

@@ -73,7 +73,14 @@ bool decode(reader& r, int16_t version, fetch_request& req) {
           p.last_fetched_epoch = version >= 12 ? r3.read_i32() : -1;
           p.log_start_offset = version >= 5 ? r3.read_i64() : -1;
           p.partition_max_bytes = r3.read_i32();
-          end_struct(r3, flex);
+          p.replica_directory_id = zero_uuid;
+          if (flex)
+            r3.read_tagged_fields([&p, version](uint32_t tag, reader& f) {
+              if (tag != 0 || version < 17)
+                return false;
+              p.replica_directory_id = read_uuid(f);
+              return true;
+            });
         },
         partition_size);
       end_struct(rr, flex);
@@ -92,7 +99,7 @@ bool decode(reader& r, int16_t version, fetch_request& req) {
   }
   req.rack_id = version >= 11 ? r.read_string(flex) : std::string{};
   if (flex) {
-    read_tagged_fields(r, [&](uint32_t tag, reader& f) {
+    r.read_tagged_fields([&](uint32_t tag, reader& f) {
       if (tag == 0) {
         req.cluster_id = f.read_nullable_string(true);
         return true;
@@ -137,7 +144,13 @@ void encode(writer& w, int16_t version, const fetch_request& req) {
       if (version >= 5)
         w3.write_i64(p.log_start_offset);
       w3.write_i32(p.partition_max_bytes);
-      end_struct(w3, flex);
+      if (!flex)
+        return;
+      // The directory id goes out only when it differs from its default (the zero uuid).
+      const bool directory = version >= 17 && p.replica_directory_id != zero_uuid;
+      w3.write_uvarint(directory ? 1 : 0);
+      if (directory)
+        w3.write_tagged_field(0, [&](writer& f) { write_uuid(f, p.replica_directory_id); });
     });
     end_struct(ww, flex);
   });
@@ -155,9 +168,9 @@ void encode(writer& w, int16_t version, const fetch_request& req) {
     const bool state = version >= 15 && (req.replica_id != -1 || req.replica_epoch != -1);
     w.write_uvarint((req.cluster_id ? 1 : 0) + (state ? 1 : 0));
     if (req.cluster_id)
-      write_tagged_field(w, 0, [&](writer& f) { f.write_nullable_string(req.cluster_id, true); });
+      w.write_tagged_field(0, [&](writer& f) { f.write_nullable_string(req.cluster_id, true); });
     if (state)
-      write_tagged_field(w, 1, [&](writer& f) {
+      w.write_tagged_field(1, [&](writer& f) {
         f.write_i32(req.replica_id);
         f.write_i64(req.replica_epoch);
         end_struct(f, true);
@@ -197,19 +210,19 @@ void encode(writer& w, int16_t version, const fetch_response& resp) {
       if (flex) {
         w3.write_uvarint((p.diverging_epoch ? 1 : 0) + (p.current_leader ? 1 : 0) + (p.snapshot_id ? 1 : 0));
         if (p.diverging_epoch)
-          write_tagged_field(w3, 0, [&](writer& f) {
+          w3.write_tagged_field(0, [&](writer& f) {
             f.write_i32(p.diverging_epoch->first);
             f.write_i64(p.diverging_epoch->second);
             end_struct(f, true);
           });
         if (p.current_leader)
-          write_tagged_field(w3, 1, [&](writer& f) {
+          w3.write_tagged_field(1, [&](writer& f) {
             f.write_i32(p.current_leader->first);
             f.write_i32(p.current_leader->second);
             end_struct(f, true);
           });
         if (p.snapshot_id)
-          write_tagged_field(w3, 2, [&](writer& f) {
+          w3.write_tagged_field(2, [&](writer& f) {
             f.write_i64(p.snapshot_id->first);
             f.write_i32(p.snapshot_id->second);
             end_struct(f, true);
@@ -222,7 +235,7 @@ void encode(writer& w, int16_t version, const fetch_response& resp) {
     const bool endpoints = version >= 16 && !resp.node_endpoints.empty();
     w.write_uvarint(endpoints ? 1 : 0);
     if (endpoints)
-      write_tagged_field(w, 0, [&](writer& f) {
+      w.write_tagged_field(0, [&](writer& f) {
         write_array(f, true, resp.node_endpoints, [](writer& ff, const fetch_node_endpoint& n) {
           ff.write_i32(n.node_id);
           ff.write_string(n.host, true);
@@ -278,7 +291,7 @@ bool decode(reader& r, int16_t version, fetch_response& resp) {
           p.current_leader.reset();
           p.snapshot_id.reset();
           if (flex) {
-            read_tagged_fields(r3, [&p](uint32_t tag, reader& f) {
+            r3.read_tagged_fields([&p](uint32_t tag, reader& f) {
               switch (tag) {
                 case 0: {
                   auto epoch = f.read_i32();
@@ -308,7 +321,7 @@ bool decode(reader& r, int16_t version, fetch_response& resp) {
     min_topic_size(version));
   resp.node_endpoints.clear();
   if (flex) {
-    read_tagged_fields(r, [&](uint32_t tag, reader& f) {
+    r.read_tagged_fields([&](uint32_t tag, reader& f) {
       if (tag != 0 || version < 16)
         return false;
       read_array(

@@ -1,11 +1,12 @@
 #pragma once
 
-// Fetch (key 1), versions 0-16. Field history per Kafka's schema: request v3 max_bytes, v4
+// Fetch (key 1), versions 0-17. Field history per Kafka's schema: request v3 max_bytes, v4
 // isolation_level, v5 log_start_offset per partition, v7 session_id/session_epoch and
 // forgotten_topics_data (incremental fetch sessions), v9 current_leader_epoch per partition, v11
 // rack_id, v12 flexible (compact encodings, tag sections; cluster_id as tag 0 of the request,
 // last_fetched_epoch per partition), v13 topic ids instead of names (topics and forgotten topics),
-// v15 replica_id replaced by the tagged replica_state (tag 1: replica id and epoch). Response v5
+// v15 replica_id replaced by the tagged replica_state (tag 1: replica id and epoch), v17 the partition's
+// tagged replica_directory_id (tag 0, KIP-853; the response is v16's). Response v5
 // log_start_offset, v7 top-level error_code and session_id, v11 preferred_read_replica, v12 the
 // partition's tagged diverging_epoch (0), current_leader (1) and snapshot_id (2), v13 topic ids,
 // v16 the tagged node_endpoints (tag 0 of the body) of the leaders named in current_leader.
@@ -32,6 +33,7 @@ struct fetch_partition {
   int32_t last_fetched_epoch = -1; // v12+; -1 = unknown
   int64_t log_start_offset = -1; // v5+; only meaningful from followers
   int32_t partition_max_bytes = 0;
+  uuid replica_directory_id{}; // v17+, tag 0; the zero uuid (absent) from consumers
 };
 
 /// One topic to fetch from.

@@ -1,7 +1,8 @@
 #pragma once
 
-// FindCoordinator (key 10), versions 0-4 (v3+ flexible). Clients ask which broker coordinates a consumer
-// group (key_type 0) or a transactional id (key_type 1, v1+). Request: key (v0-3), key_type (v1+),
+// FindCoordinator (key 10), versions 0-6 (v3+ flexible; v5 and v6 have v4's layout: v5 allows the
+// TRANSACTION_ABORTABLE error, v6 key_type 2). Clients ask which broker coordinates a consumer
+// group (key_type 0), a transactional id (key_type 1, v1+) or a share group (key_type 2, v6+). Request: key (v0-3), key_type (v1+),
 // coordinator_keys (v4+: a batch of keys of that type). Response: throttle_time_ms (v1+); v0-3 one answer:
 // error, error_message (v1+), node_id, host, port; v4+ one answer per key: coordinators[key, node_id, host,
 // port, error, error_message].
@@ -19,7 +20,7 @@ namespace samsa::kafka {
 /// FindCoordinator request.
 struct find_coordinator_request {
   std::string key;     // v0-3
-  int8_t key_type = 0; // v1+; 0 group, 1 transaction
+  int8_t key_type = 0; // v1+; 0 group, 1 transaction, 2 share (v6+)
   std::vector<std::string> coordinator_keys; // v4+
 
   /// The keys asked for in this version: the batch (v4+) or the single key.

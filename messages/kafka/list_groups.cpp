@@ -21,8 +21,11 @@ bool decode(reader& r, int16_t version, list_groups_request& req) {
   }
   const bool flex = flexible(version);
   req.states_filter.clear();
+  req.types_filter.clear();
   if (version >= 4)
     read_string_array(r, true, req.states_filter);
+  if (version >= 5)
+    read_string_array(r, true, req.types_filter);
   end_struct(r, flex);
   return !r.failed();
 }
@@ -32,6 +35,8 @@ void encode(writer& w, int16_t version, const list_groups_request& req) {
     return w.fail();
   if (version >= 4)
     write_string_array(w, true, req.states_filter);
+  if (version >= 5)
+    write_string_array(w, true, req.types_filter);
   end_struct(w, flexible(version));
 }
 
@@ -47,6 +52,8 @@ void encode(writer& w, int16_t version, const list_groups_response& resp) {
     ww.write_string(g.protocol_type, flex);
     if (version >= 4)
       ww.write_string(g.group_state, true);
+    if (version >= 5)
+      ww.write_string(g.group_type, true);
     end_struct(ww, flex);
   });
   end_struct(w, flex);
@@ -66,6 +73,7 @@ bool decode(reader& r, int16_t version, list_groups_response& resp) {
       g.group_id = rr.read_string(flex);
       g.protocol_type = rr.read_string(flex);
       g.group_state = version >= 4 ? rr.read_string(true) : std::string{};
+      g.group_type = version >= 5 ? rr.read_string(true) : std::string{};
       end_struct(rr, flex);
     },
     flex ? 3 : 4);

@@ -1,6 +1,6 @@
 #pragma once
 
-// ListOffsets (key 2), versions 0-8 (v6 is the first flexible version: compact strings and arrays, a
+// ListOffsets (key 2), versions 0-9 (v6 is the first flexible version: compact strings and arrays, a
 // tagged-field section ending every struct). v0 (Sarama's default, Kafka 0.8) asks with
 // max_num_offsets per partition and is answered with an array of offsets instead of timestamp and
 // offset: samsa answers the one offset found (Kafka may add older segment starts; clients read the
@@ -9,9 +9,10 @@
 // current_leader_epoch (v4+), timestamp]]. Timestamp -1 asks for the log end offset (latest), -2
 // for the log start offset (earliest), -3 (v7+, KIP-734) for the record with the largest
 // timestamp, -4 (v8+, KIP-405) for the local log start offset (samsa keeps no remote tier: the
-// log start), anything else for the first offset at or after it. Response: throttle_time_ms (v2+),
+// log start), -5 (v9+, KIP-1005) for the latest offset in remote storage (none here: -1), anything
+// else for the first offset at or after it. Response: throttle_time_ms (v2+),
 // topics[name, partitions[partition_index, error, timestamp, offset, leader_epoch (v4+)]]. v2/v3
-// and v4/v5 and v6/v7/v8 share layouts (the later one changed behaviour only).
+// and v4/v5 and v6/v7/v8/v9 share layouts (the later one changed behaviour only).
 
 #include <cstdint>
 #include <string>
@@ -27,6 +28,7 @@ inline constexpr int64_t list_offsets_latest = -1;
 inline constexpr int64_t list_offsets_earliest = -2;
 inline constexpr int64_t list_offsets_max_timestamp = -3; // v7+
 inline constexpr int64_t list_offsets_earliest_local = -4; // v8+
+inline constexpr int64_t list_offsets_latest_tiered = -5;  // v9+
 
 /// One partition to look up.
 struct list_offsets_partition {

@@ -152,12 +152,13 @@ bool decode(reader& r, int16_t version, produce_response& resp) {
           if (flex)
             r3.read_tagged_fields([&](uint32_t tag, reader& body) {
               if (tag != 0 || version < 10)
-                return;
+                return false;
               produce_leader l;
               l.leader_id = body.read_i32();
               l.leader_epoch = body.read_i32();
               body.skip_tagged_fields();
               p.current_leader = l;
+              return true;
             });
         },
         flex ? 15 : 14);
@@ -168,7 +169,7 @@ bool decode(reader& r, int16_t version, produce_response& resp) {
   if (flex)
     r.read_tagged_fields([&](uint32_t tag, reader& body) {
       if (tag != 0 || version < 10)
-        return;
+        return false;
       read_array(
         body, true, resp.node_endpoints,
         [](reader& b2, produce_node_endpoint& n) {
@@ -179,6 +180,7 @@ bool decode(reader& r, int16_t version, produce_response& resp) {
           b2.skip_tagged_fields();
         },
         11);
+      return true;
     });
   return !r.failed();
 }

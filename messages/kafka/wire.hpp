@@ -151,30 +151,21 @@ public:
     }
   }
 
-  /// Reads a tagged-field section, handing each field to `field(tag, body)` with `body` a reader over
-  /// exactly that field's bytes; tags the callee does not know it simply ignores. A field body read
-  /// short of its size is fine (later versions may append); a read past it fails this reader.
+  /// Reads a tagged-field section, handing each field to `field(tag, body)` (which returns bool) with `body` a
+  /// reader over exactly that field's bytes. The callee returns false for a tag it does not know (the field is
+  /// skipped) and true for one it decoded: that value must decode without failure and use every byte of the
+  /// field, or this reader fails.
   template <class F>
   void read_tagged_fields(F&& field) {
     uint32_t n = read_uvarint();
     for (uint32_t i = 0; i < n && !failed_; ++i) {
       uint32_t tag = read_uvarint();
-      reader body = sub(read_uvarint());
+      reader body = take(read_uvarint());
       if (failed_)
         return;
-      field(tag, body);
-      if (body.failed())
-        fail();
+      if (field(tag, body) && (body.failed() || body.remaining() != 0))
+        return fail();
     }
-  }
-
-  /// A reader over the next n bytes; this reader moves past them (fails when fewer are left).
-  reader sub(size_t n) noexcept {
-    if (!need(n))
-      return reader(data_, 0, true);
-    reader out(data_ + pos_, n);
-    pos_ += n;
-    return out;
   }
 
   void skip(size_t n) noexcept {
@@ -196,8 +187,6 @@ public:
   }
 
 private:
-  reader(const char* data, size_t size, bool failed) noexcept : data_(data), size_(size), failed_(failed) {}
-
   bool need(size_t n) noexcept {
     if (failed_ || n > size_ - pos_) {
       failed_ = true;
@@ -319,7 +308,8 @@ public:
   void write_empty_tagged_fields() { write_uvarint(0); }
 
   /// One field of a tagged-field section: its tag, the size of its body, the body `body(writer&)` writes.
-  /// A section is write_uvarint(count) followed by count of these in ascending tag order.
+  /// A section is write_uvarint(count) followed by count of these in ascending tag order. (The one way to
+  /// write a tagged field; reader::read_tagged_fields is the one way to read a section with known tags.)
   template <class F>
   void write_tagged_field(uint32_t tag, F&& body) {
     std::vector<char> bytes;
@@ -382,36 +372,6 @@ inline void end_struct(reader& r, bool flexible) {
 inline void end_struct(writer& w, bool flexible) {
   if (flexible)
     w.write_empty_tagged_fields();
-}
-
-/// Reads a tagged-field section, calling `field(tag, reader&)` with a reader over each field's value; a
-/// field it does not know it leaves unread (skipped). A value that fails to decode, or whose known field
-/// does not use every byte, fails the whole section.
-template <class F>
-void read_tagged_fields(reader& r, F&& field) {
-  uint32_t n = r.read_uvarint();
-  for (uint32_t i = 0; i < n && !r.failed(); ++i) {
-    uint32_t tag = r.read_uvarint();
-    reader value = r.take(r.read_uvarint());
-    if (r.failed())
-      return;
-    if (field(tag, value) && (value.failed() || value.remaining() != 0))
-      return r.fail();
-  }
-}
-
-/// Writes one tagged field (tag, size, value) whose value `body(writer&)` encodes; the caller writes the
-/// section's field count first and the fields in ascending tag order.
-template <class F>
-void write_tagged_field(writer& w, uint32_t tag, F&& body) {
-  std::vector<char> value;
-  writer vw{value};
-  body(vw);
-  if (vw.failed())
-    return w.fail();
-  w.write_uvarint(tag);
-  w.write_uvarint(static_cast<uint32_t>(value.size()));
-  w.write_raw(value.data(), value.size());
 }
 
 /// Owned opaque bytes (group protocol metadata and assignments outlive their request frame).

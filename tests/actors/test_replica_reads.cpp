@@ -40,11 +40,23 @@ struct replica_fixture {
     std::filesystem::remove_all(dir, ec);
   }
 
-  fetch_response fetch(int64_t offset) {
+  // Three acks=1 appends of one record each: offsets 0-2, all in the leader's epoch 1.
+  void append_three() {
+    for (int i = 0; i < 3; ++i) {
+      auto batch = encode_batch({samsa::testing::make_record(std::nullopt, "v" + std::to_string(i))}, 1700000000000);
+      auto r = samsa::test::request_and_run<partition_produce_result>(self, sched, replica, append_atom::value, batch,
+                                                                      int16_t{1}, int32_t{1000});
+      REQUIRE(r);
+      REQUIRE(r->error == 0);
+    }
+  }
+
+  fetch_response fetch(int64_t offset, int32_t last_fetched_epoch = -1) {
     fetch_request req;
     req.topic = "t";
     req.partition = 0;
     req.offset = offset;
+    req.last_fetched_epoch = last_fetched_epoch;
     req.max_bytes = 1 << 20;
     req.max_wait_ms = 0;
     auto r = samsa::test::request_and_run<fetch_response>(self, sched, replica, fetch_atom::value, req);
@@ -57,13 +69,7 @@ struct replica_fixture {
 
 TEST_CASE("a fetch between the high watermark and the log end is empty, past the log end out of range") {
   replica_fixture fx;
-  for (int i = 0; i < 3; ++i) {
-    auto batch = encode_batch({samsa::testing::make_record(std::nullopt, "v" + std::to_string(i))}, 1700000000000);
-    auto r = samsa::test::request_and_run<partition_produce_result>(fx.self, fx.sched, fx.replica, append_atom::value,
-                                                                    batch, int16_t{1}, int32_t{1000});
-    REQUIRE(r);
-    REQUIRE(r->error == 0);
-  }
+  fx.append_three();
   auto at_hw = fx.fetch(0);
   CHECK(at_hw.error == 0);
   CHECK(at_hw.high_watermark == 0); // no follower fetched: nothing is committed
@@ -75,4 +81,26 @@ TEST_CASE("a fetch between the high watermark and the log end is empty, past the
   CHECK(at_end.error == 0);
   auto past = fx.fetch(4);
   CHECK(past.error == static_cast<uint8_t>(api_errc::offset_out_of_range));
+}
+
+TEST_CASE("a consumer's last fetched epoch that the log ends before its offset is answered with the diverging epoch") {
+  replica_fixture fx; // leads in epoch 1: its log's epochs are {1 from offset 0} after the appends
+  fx.append_three();
+  auto same = fx.fetch(3, 1); // epoch 1 ends at the log end, 3: no divergence
+  CHECK(same.error == 0);
+  CHECK(same.diverging_epoch == -1);
+  auto beyond = fx.fetch(5, 1); // the client read up to 5 in epoch 1, which ends at 3 here
+  CHECK(beyond.error == 0);
+  CHECK(beyond.diverging_epoch == 1);
+  CHECK(beyond.diverging_end_offset == 3);
+  CHECK(beyond.records.empty());
+  auto older = fx.fetch(2, 0); // epoch 0 (an earlier leader's) ends where epoch 1 starts, at 0
+  CHECK(older.error == 0);
+  CHECK(older.diverging_epoch == 0);
+  CHECK(older.diverging_end_offset == 0);
+  auto unknown = fx.fetch(2, 4); // an epoch above the leader's: no answer for it
+  CHECK(unknown.error == static_cast<uint8_t>(api_errc::offset_out_of_range));
+  CHECK(unknown.diverging_epoch == -1);
+  auto plain = fx.fetch(5); // without an epoch: past the log end, out of range as before
+  CHECK(plain.error == static_cast<uint8_t>(api_errc::offset_out_of_range));
 }

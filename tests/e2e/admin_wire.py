@@ -1,6 +1,6 @@
 """Raw Kafka requests and answers for the group and cluster admin APIs, every version samsa advertises
 (stdlib only; used by api_versions_walk.py and cluster_admin_apis.py): OffsetCommit 0-7, OffsetFetch 0-5,
-DescribeLogDirs 0-4, DeleteGroups 0-2, OffsetDelete 0, DescribeCluster 0-1, AlterPartitionReassignments 0,
+DescribeLogDirs 0-4, DeleteGroups 0-2, OffsetDelete 0, DescribeCluster 0-1, FindCoordinator 0-6, ListGroups 0-5, AlterPartitionReassignments 0,
 ListPartitionReassignments 0, Produce 0-11, CreateTopics 0-7, DeleteTopics 0-6, InitProducerId 0-5. Requests are the minimal valid
 ones; answers are parsed into plain tuples and dicts. Flexible versions use request header v2 and response
 header v1 (tagged fields), compact strings and arrays."""
@@ -213,6 +213,62 @@ def offset_fetch(conn, v, group, topic, partitions):
     return out
 
 
+FIND_COORDINATOR, LIST_GROUPS = 10, 16
+FIRST_FLEXIBLE.update({FIND_COORDINATOR: 3, LIST_GROUPS: 3})
+
+
+def find_coordinator(conn, v, key, key_type=0):
+    """FindCoordinator v0-6 of one key: (error, node_id, host, port) (v4+: the batch's one entry)."""
+    flex = flexible(FIND_COORDINATOR, v)
+    body = (s_(key, flex) if v <= 3 else b"") + (i8(key_type) if v >= 1 else b"")
+    if v >= 4:
+        body += array([cstring(key)], True)
+    rd = conn.call(FIND_COORDINATOR, v, body + (TAGS if flex else b""))
+    if rd is None:
+        return None
+    if v >= 1:
+        rd.i32()  # throttle
+    if v >= 4:
+        assert rd.count() == 1
+        assert rd.string() == key.decode()
+        node, host, port, err = rd.i32(), rd.string(), rd.i32(), rd.i16()
+        rd.string()  # message
+        rd.tags()
+    else:
+        err = rd.i16()
+        if v >= 1:
+            rd.string()  # message
+        node, host, port = rd.i32(), rd.string(), rd.i32()
+    rd.tags()
+    rd.done()
+    return err, node, host, port
+
+
+def list_groups(conn, v, states=(), types=()):
+    """ListGroups v0-5: (error, {group: (protocol_type, state (v4+), type (v5+))})."""
+    flex = flexible(LIST_GROUPS, v)
+    body = b""
+    if v >= 4:
+        body += array([cstring(x) for x in states], True)
+    if v >= 5:
+        body += array([cstring(x) for x in types], True)
+    rd = conn.call(LIST_GROUPS, v, body + (TAGS if flex else b""))
+    if rd is None:
+        return None
+    if v >= 1:
+        rd.i32()  # throttle
+    err, groups = rd.i16(), {}
+    for _ in range(rd.count()):
+        g, proto = rd.string(), rd.string()
+        state = rd.string() if v >= 4 else None
+        kind = rd.string() if v >= 5 else None
+        rd.tags()
+        groups[g] = (proto, state, kind)
+    rd.tags()
+    rd.done()
+    return err, groups
+
+
 def delete_groups(conn, v, groups):
     """{group: error}."""
     flex = flexible(DELETE_GROUPS, v)
@@ -404,6 +460,52 @@ def fetch_old(conn, v, topic, partition, offset):
     rd.p += max(n, 0)
     rd.done()
     return err, hw, data
+
+
+def fetch_flexible(conn, v, topic, partition, offset, last_fetched_epoch, directory_id=None):
+    """Fetch v12-17 of one partition, by name (v12) or 16-byte topic id (v13+), naming the epoch of the last
+    record fetched (KIP-320) and, from v17, the partition's replica directory id as tag 0: (error, high
+    watermark, diverging (epoch, end offset) or None, records bytes)."""
+    part = i32(partition) + i32(-1) + i64(offset) + i32(last_fetched_epoch) + i64(-1) + i32(1 << 20)
+    if v >= 17 and directory_id is not None:
+        part += uvarint(1) + uvarint(0) + uvarint(16) + directory_id
+    else:
+        part += TAGS
+    name = topic if v >= 13 else cstring(topic)
+    body = (i32(-1) if v <= 14 else b"") + i32(0) + i32(1) + i32(1 << 20) + i8(0) + i32(0) + i32(-1)
+    body += array([name + array([part], True) + TAGS], True) + array([], True) + cstring(b"") + TAGS
+    rd = conn.call(FETCH, v, body)
+    if rd is None:
+        return None
+    rd.i32()  # throttle
+    assert rd.i16() == 0, "top-level error"
+    rd.i32()  # session id
+    assert rd.count() == 1
+    if v >= 13:
+        rd.p += 16
+    else:
+        rd.string()
+    assert rd.count() == 1 and rd.i32() == partition
+    err, hw = rd.i16(), rd.i64()
+    rd.i64(), rd.i64()  # last stable offset, log start offset
+    aborted = rd.count()
+    rd.p += max(aborted, 0) * 17
+    rd.i32()  # preferred read replica
+    n = rd.uvarint() - 1
+    data = rd.d[rd.p:rd.p + max(n, 0)]
+    rd.p += max(n, 0)
+    diverging = None
+    for _ in range(rd.uvarint()):
+        tag, size = rd.uvarint(), rd.uvarint()
+        if tag == 0:
+            diverging = (rd.i32(), rd.i64())
+            rd.tags()
+        else:
+            rd.p += size
+    rd.tags()  # topic
+    rd.tags()  # body
+    rd.done()
+    return err, hw, diverging, data
 
 
 def list_offsets_v0(conn, topic, partition, timestamp):

@@ -1,20 +1,21 @@
 """Driven by api_versions_walk.sh: PORT. Walks ApiVersions and sends every advertised version of the APIs
-issue 12 touched (OffsetCommit, OffsetFetch, DescribeLogDirs, DeleteGroups, OffsetDelete, DescribeCluster, Produce,
-InitProducerId, CreateTopics, DeleteTopics) a minimal valid request on one connection: each must be answered (a closed connection fails the walk) with the
+issue 12 touched (OffsetCommit, OffsetFetch, FindCoordinator, ListGroups, DescribeLogDirs, DeleteGroups, OffsetDelete,
+DescribeCluster, Produce, InitProducerId, CreateTopics, DeleteTopics) a minimal valid request on one connection: each must be answered (a closed connection fails the walk) with the
 errors Kafka gives."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from admin_wire import (CREATE_TOPICS, DELETE_GROUPS, DELETE_TOPICS, DESCRIBE_CLUSTER, DESCRIBE_LOG_DIRS, FETCH,
-                        INIT_PRODUCER_ID, LIST_OFFSETS, OFFSET_COMMIT, OFFSET_DELETE, OFFSET_FETCH, PRODUCE, Conn,
+                        FIND_COORDINATOR, INIT_PRODUCER_ID, LIST_GROUPS, LIST_OFFSETS, OFFSET_COMMIT, OFFSET_DELETE, OFFSET_FETCH, PRODUCE, Conn,
                         api_versions, create_topics, delete_groups, delete_topics, describe_cluster, describe_log_dirs,
-                        fetch_old, init_producer_id, list_offsets_v0, message_set, offset_commit, offset_delete,
+                        fetch_old, find_coordinator, init_producer_id, list_groups, list_offsets_v0, message_set, offset_commit, offset_delete,
                         offset_fetch, produce, produce_legacy)
 from kafka_wire import record_batch
 
 port = int(sys.argv[1])
 NONE, CORRUPT_MESSAGE, UNKNOWN_TOPIC, INVALID_REQUEST, INVALID_GROUP_ID = 0, 2, 3, 42, 24
+COORDINATOR_NOT_AVAILABLE = 15
 GROUP_ID_NOT_FOUND, MISMATCHED_ENDPOINT, UNSUPPORTED_ENDPOINT = 69, 114, 115
 conn = Conn(port)
 adv = api_versions(conn)
@@ -142,6 +143,33 @@ for v in versions(OFFSET_COMMIT):
         assert f[0] == (100 + v, NONE) and f[99][0] == -1 and f[None] == NONE, (v, fv, f)
 print("OffsetCommit v%d-%d and OffsetFetch v%d-%d: every version answered; unknown partitions refused"
       % (adv[OFFSET_COMMIT] + adv[OFFSET_FETCH]))
+
+# FindCoordinator: this node coordinates every group in every version; v6 may ask for a share group's
+# coordinator (Kafka 3.9: COORDINATOR_NOT_AVAILABLE), an older version may not (INVALID_REQUEST).
+for v in versions(FIND_COORDINATOR):
+    err, node, host, got_port = answered(find_coordinator(conn, v, b"walk-v0"), "FindCoordinator v%d" % v)
+    assert (err, node, host, got_port) == (NONE, 1, "127.0.0.1", port), (v, err, node, host, got_port)
+    if v >= 4:
+        share = answered(find_coordinator(conn, v, b"walk-share", 2), "FindCoordinator v%d (share)" % v)[0]
+        assert share == (COORDINATOR_NOT_AVAILABLE if v >= 6 else INVALID_REQUEST), (v, share)
+assert adv[FIND_COORDINATOR][1] == 6, adv[FIND_COORDINATOR]
+print("FindCoordinator v%d-%d: node 1; a share group's coordinator is not available (v6), invalid before" %
+      adv[FIND_COORDINATOR])
+
+# ListGroups: every version lists the groups committed above; v5 names their type, "classic", and filters by it
+# (case-insensitively, as Kafka 3.9): a filter without "classic" lists nothing.
+committed = {"walk-v%d" % g for g in versions(OFFSET_COMMIT)}
+for v in versions(LIST_GROUPS):
+    err, groups = answered(list_groups(conn, v), "ListGroups v%d" % v)
+    assert err == NONE and committed <= set(groups), (v, err, groups)
+    assert all(k == ("classic" if v >= 5 else None) for _, _, k in groups.values()), (v, groups)
+assert adv[LIST_GROUPS][1] == 5, adv[LIST_GROUPS]
+assert answered(list_groups(conn, 5, types=[b"consumer"]), "ListGroups v5 (consumer)") == (NONE, {})
+err, typed = answered(list_groups(conn, 5, types=[b"share", b"CLASSIC"]), "ListGroups v5 (classic)")
+assert err == NONE and committed <= set(typed), typed
+err, empty_ones = answered(list_groups(conn, 5, states=[b"empty"], types=[b"classic"]), "ListGroups v5 (Empty)")
+assert err == NONE and committed <= set(empty_ones) and {s for _, s, _ in empty_ones.values()} == {"Empty"}, empty_ones
+print("ListGroups v%d-%d: %d groups, classic (v5), filtered by type and state" % (adv[LIST_GROUPS] + (len(typed),)))
 
 # DescribeLogDirs: the log directory holds walk-0 (records produced) and walk-1; a partition it does not
 # hold is left out.

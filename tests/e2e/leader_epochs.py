@@ -1,8 +1,10 @@
-"""Raw-TCP side of tests/e2e/leader_epochs.sh: OffsetForLeaderEpoch (API 23) and the current leader epoch of
-Fetch v11 (KIP-320) against a single node whose partition leads at epoch 0."""
+"""Raw-TCP side of tests/e2e/leader_epochs.sh: OffsetForLeaderEpoch (API 23), the current leader epoch of
+Fetch v11 and the last fetched epoch of Fetch v12 and v17 (KIP-320: the diverging epoch) against a single node
+whose partition leads at epoch 0."""
 import struct
 import sys
 
+from admin_wire import Conn, create_topics, fetch_flexible
 from kafka_wire import connect, frame, header, i8, i16, i32, i64, produce_request, read_response, record_batch, string
 
 TOPIC = b"epochs"
@@ -49,6 +51,41 @@ def fetch_v11_error(s, corr, current, topic=TOPIC, partition=0):
     return err
 
 
+def diverging_epochs(port):
+    """Fetch v12+ with a last fetched epoch (the log holds offsets 0-2, all of epoch 0): a position the log's
+    epoch 0 ends before is answered with the diverging epoch (0, 3) and no records, as Kafka 3.9 does."""
+    conn = Conn(port)
+    for v in (12,):
+        err, hw, div, data = fetch_flexible(conn, v, TOPIC, 0, 1, 0)
+        check("Fetch v%d from 1, last fetched epoch 0: records, no diverging epoch" % v, (err, hw, div), (0, 3, None))
+        check("Fetch v%d from 1: some records" % v, len(data) > 0, True)
+        check("Fetch v%d at the log end (3), last fetched epoch 0: no diverging epoch" % v,
+              fetch_flexible(conn, v, TOPIC, 0, 3, 0)[:3], (0, 3, None))
+        err, hw, div, data = fetch_flexible(conn, v, TOPIC, 0, 5, 0)
+        check("Fetch v%d from 5, last fetched epoch 0: diverging epoch 0 ending at 3" % v, (err, hw, div), (0, 3, (0, 3)))
+        check("Fetch v%d diverging: no records" % v, len(data), 0)
+        check("Fetch v%d from 5 without a last fetched epoch: OFFSET_OUT_OF_RANGE (1)" % v,
+              fetch_flexible(conn, v, TOPIC, 0, 5, -1)[:3], (1, 3, None))
+        check("Fetch v%d from 1, last fetched epoch 2 (no leader had it): OFFSET_OUT_OF_RANGE (1)" % v,
+              fetch_flexible(conn, v, TOPIC, 0, 1, 2)[:3], (1, 3, None))
+    # v17 names the topic by id (from CreateTopics v7) and may carry the replica directory id (tag 0).
+    created = create_topics(conn, 7, [b"epochs17"], 1)
+    check("CreateTopics v7 epochs17", created["epochs17"]["error"], 0)
+    topic_id = created["epochs17"]["topic_id"]
+    s = connect(port)
+    s.sendall(produce_request(20, b"epochs17", 0, record_batch([b"x", b"y"]), acks=1))
+    r = read_response(s)
+    s.close()
+    # corr, topics[1], name, partitions[1], partition, error
+    check("Produce to epochs17", struct.unpack_from(">h", r, 4 + 4 + 2 + 8 + 4 + 4)[0], 0)
+    directory = bytes(range(1, 17))
+    check("Fetch v17 from 0 with a directory id: records, no diverging epoch",
+          fetch_flexible(conn, 17, topic_id, 0, 0, 0, directory)[:3], (0, 2, None))
+    check("Fetch v17 from 4, last fetched epoch 0: diverging epoch 0 ending at 2",
+          fetch_flexible(conn, 17, topic_id, 0, 4, 0)[:3], (0, 2, (0, 2)))
+    conn.close()
+
+
 def main(port):
     s = connect(port)
     s.sendall(produce_request(1, TOPIC, 0, record_batch([b"a", b"b", b"c"]), acks=1))
@@ -65,6 +102,7 @@ def main(port):
     check("Fetch v11 without a leader epoch (-1): no error", fetch_v11_error(s, 8, -1), 0)
     check("Fetch v11 naming leader epoch 3: UNKNOWN_LEADER_EPOCH (75)", fetch_v11_error(s, 9, 3), 75)
     s.close()
+    diverging_epochs(port)
     if failures:
         print("leader_epochs: %d FAILED" % len(failures))
         sys.exit(1)

@@ -120,5 +120,14 @@ assert err == 74 + 1, "a newer leader epoch than the broker's: UNKNOWN_LEADER_EP
 print("ListOffsets v7: leader epoch %d, max timestamp -3 answered" % epoch)
 # v8's earliest local offset (-4) is the log start (no remote tier); v7 knows no -4.
 assert list_offsets_v7(b"times", -4, version=8)[::2] == list_offsets_v7(b"times", -2, version=8)[::2] == (0, 0)
-assert list_offsets_v7(b"times", -4)[0] != 0, "ListOffsets v7 with -4 answered without error"
+assert list_offsets_v7(b"times", -4)[0] == 35, "ListOffsets v7 with -4: UNSUPPORTED_VERSION, as Kafka 3.9"
 print("ListOffsets v8: earliest local (-4) answered like earliest (-2)")
+# v9's latest tiered offset (-5): no remote storage, so Kafka 3.9's answer: offset -1, timestamp -1, epoch -1;
+# v8 knows no -5; -6 is no spec at all. A newer current leader epoch is still fenced.
+assert list_offsets_v7(b"times", -5, version=9) == (0, -1, -1, -1), list_offsets_v7(b"times", -5, version=9)
+assert list_offsets_v7(b"times", -5, version=8)[0] == 35, list_offsets_v7(b"times", -5, version=8)
+assert list_offsets_v7(b"times", -6, version=9)[0] == 35, list_offsets_v7(b"times", -6, version=9)
+assert list_offsets_v7(b"nope", -5, version=9)[0] == 3, list_offsets_v7(b"nope", -5, version=9)
+assert list_offsets_v7(b"times", -5, current_epoch=epoch + 1, version=9)[0] == 74 + 1
+assert list_offsets_v7(b"times", -4, version=9)[::2] == (0, 0), list_offsets_v7(b"times", -4, version=9)
+print("ListOffsets v9: latest tiered (-5) answered -1 (no remote tier); -5 before v9 and -6 UNSUPPORTED_VERSION")

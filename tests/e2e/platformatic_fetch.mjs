@@ -37,7 +37,7 @@ const consumer = new k.Consumer({ clientId: 'e2e-fetch', groupId: 'e2e-fetch', b
 try {
   const apis = await admin.listApis();
   const f = apis.find((a) => a.name === 'Fetch' || a.apiKey === 1);
-  check(f && f.maxVersion === 16, `Fetch advertised up to v16: ${show(f)}`);
+  check(f && f.maxVersion === 17, `Fetch advertised up to v17 (Kafka 3.9's): ${show(f)}`);
   const meta = await admin.metadata({ topics: [topic] });
   const id = meta.topics.get(topic).id;
   const node = [...meta.brokers.keys()][0];

@@ -30,8 +30,8 @@ const produce = async (from, n) => {
 
 const apis = await admin.listApis();
 const max = (name) => apis.find((a) => a.name === name)?.maxVersion;
-for (const [name, v] of [['FindCoordinator', 4], ['JoinGroup', 9], ['SyncGroup', 5], ['Heartbeat', 4],
-  ['LeaveGroup', 5], ['OffsetCommit', 9], ['OffsetFetch', 9], ['DescribeGroups', 5], ['ListGroups', 4]])
+for (const [name, v] of [['FindCoordinator', 6], ['JoinGroup', 9], ['SyncGroup', 5], ['Heartbeat', 4],
+  ['LeaveGroup', 5], ['OffsetCommit', 9], ['OffsetFetch', 9], ['DescribeGroups', 5], ['ListGroups', 5]])
   check(max(name) === v, `${name} advertised up to v${v}: ${max(name)}`);
 
 await produce(0, 40);

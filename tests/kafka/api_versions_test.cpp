@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "messages/kafka/api_table.hpp"
 #include "messages/kafka/api_versions.hpp"
 #include "messages/kafka/request_header.hpp"
@@ -88,12 +90,36 @@ TEST_CASE("api_versions: v3 response to librdkafka, whole frame") {
   auto back = decode_all<api_versions_response>(buffer(out.begin() + 8, out.end()), 3);
   REQUIRE(back.api_keys.size() == n);
   CHECK(back.api_keys[0].api_key == 0);
-  CHECK(back.api_keys[1].max_version == 16);
+  CHECK(back.api_keys[1].max_version == 17);
+}
+
+TEST_CASE("api_versions: v4 (KAFKA-17011) has v3's layout, as the Java client 3.9 sends it") {
+  // Built per ApiVersionsRequest.json at 3.9: compact "apache-kafka-java", compact "3.9.0", no tags.
+  auto req_b = bytes({0x12}) + ascii("apache-kafka-java") + bytes({0x06}) + ascii("3.9.0") + bytes({0x00});
+  auto req = check_reencodes<api_versions_request>(req_b, 4);
+  CHECK(req.client_software_name == "apache-kafka-java");
+  CHECK(req.client_software_version == "3.9.0");
+  check_hostile<api_versions_request>(req_b, 4);
+  int16_t version = -1;
+  api_versions_response resp = answer_api_versions(4, version);
+  CHECK(version == 4);
+  CHECK(resp.error == error_code::none);
+  // ApiVersionsResponse.json v4: error, compact array of (key, min, max, tags), throttle, tags: v3's bytes.
+  auto b = encode_to_bytes(4, resp);
+  CHECK(b == encode_to_bytes(3, resp));
+  CHECK(b.size() == 2 + 1 + 7 * resp.api_keys.size() + 4 + 1);
+  auto back = check_reencodes<api_versions_response>(b, 4);
+  CHECK(back.api_keys.size() == resp.api_keys.size());
+  auto self = std::find_if(back.api_keys.begin(), back.api_keys.end(), [](const api_version_range& a) {
+    return a.api_key == 18;
+  });
+  REQUIRE(self != back.api_keys.end());
+  CHECK(self->max_version == 4);
 }
 
 TEST_CASE("api_versions: a newer request version gets a v0 body with UNSUPPORTED_VERSION") {
   int16_t version = -1;
-  api_versions_response resp = answer_api_versions(4, version);
+  api_versions_response resp = answer_api_versions(5, version);
   CHECK(version == 0);
   CHECK(resp.error == error_code::unsupported_version);
   CHECK_FALSE(resp.api_keys.empty());
@@ -101,8 +127,8 @@ TEST_CASE("api_versions: a newer request version gets a v0 body with UNSUPPORTED
   CHECK(buffer(body.begin(), body.begin() + 6) ==
         bytes({0x00, 0x23, 0x00, 0x00, 0x00, static_cast<int>(resp.api_keys.size())}));
   CHECK(body.size() == 2 + 4 + 6 * resp.api_keys.size()); // v0: no throttle, no tags
-  // The request header of that v4 request is still parsed (as header v2).
-  auto hdr = bytes({0x00, 0x12, 0x00, 0x04, 0x00, 0x00, 0x00, 0x02, 0xff, 0xff, 0x00});
+  // The request header of that v5 request is still parsed (as header v2).
+  auto hdr = bytes({0x00, 0x12, 0x00, 0x05, 0x00, 0x00, 0x00, 0x02, 0xff, 0xff, 0x00});
   reader r(hdr.data(), hdr.size());
   request_header h;
   REQUIRE(decode_request_header(r, h));

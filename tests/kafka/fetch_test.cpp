@@ -1,5 +1,5 @@
-// Fetch codec tests: v4 as kafka-python sends it, v11 with sessions and rack, the flexible v12-16 (tag
-// sections, topic ids, replica_state, node endpoints), responses.
+// Fetch codec tests: v4 as kafka-python sends it, v11 with sessions and rack, the flexible v12-17 (tag
+// sections, topic ids, replica_state, node endpoints, replica_directory_id), responses.
 
 #include <doctest/doctest.h>
 
@@ -206,6 +206,47 @@ TEST_CASE("fetch: v13 request from literal bytes (compact, topic ids, tag sectio
   CHECK_FALSE(decode(r, 15, bad));
 }
 
+TEST_CASE("fetch: v17 (KIP-853) carries the partition's tagged replica_directory_id; v16 skips that tag") {
+  // Built per FetchRequest.json at 3.9 (v15+: no leading replica id): max_wait 500, min_bytes 1, max_bytes
+  // 50 MiB, read_uncommitted, session 0 / epoch -1, one topic by id, partition 1 at offset 7 with
+  // last_fetched_epoch 3 and, as tag 0 of the partition, the 16 bytes of its replica directory id; no
+  // forgotten topics, rack "", no request tags.
+  auto head = bytes({0x00, 0x00, 0x01, 0xf4, 0x00, 0x00, 0x00, 0x01, 0x03, 0x20, 0x00, 0x00,
+                     0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff,
+                     0x02}) +                                          // 1 topic
+              sample_id_bytes() +
+              bytes({0x02,                                             // 1 partition
+                     0x00, 0x00, 0x00, 0x01,                           // partition 1
+                     0xff, 0xff, 0xff, 0xff,                           // current_leader_epoch -1
+                     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07,   // fetch_offset 7
+                     0x00, 0x00, 0x00, 0x03,                           // last_fetched_epoch 3
+                     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,   // log_start_offset -1
+                     0x00, 0x10, 0x00, 0x00});                         // partition_max 1 MiB
+  auto tail = bytes({0x00,         // topic tags
+                     0x01,         // no forgotten topics
+                     0x01,         // rack ""
+                     0x00});       // request tags
+  auto v17 = head + bytes({0x01, 0x00, 0x10}) + sample_id_bytes() + tail; // partition tags: tag 0, 16 bytes
+  auto req = check_reencodes<fetch_request>(v17, 17);
+  const auto& p = req.topics.at(0).partitions.at(0);
+  CHECK(p.replica_directory_id == sample_id());
+  CHECK(p.last_fetched_epoch == 3);
+  CHECK(p.fetch_offset == 7);
+  check_hostile<fetch_request>(v17, 17);
+  // A consumer leaves the directory id at its default (the zero uuid): the partition's tag section is empty.
+  auto consumer = head + bytes({0x00}) + tail;
+  CHECK(check_reencodes<fetch_request>(consumer, 17).topics.at(0).partitions.at(0).replica_directory_id == zero_uuid);
+  // v16 knows no partition tag 0: it is skipped, and not written back.
+  auto at16 = decode_all<fetch_request>(v17, 16);
+  CHECK(at16.topics.at(0).partitions.at(0).replica_directory_id == zero_uuid);
+  CHECK(encode_to_bytes(16, req) == consumer);
+  // A directory id cut short fails the request.
+  auto short_id = head + bytes({0x01, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 7, 8}) + tail;
+  reader r(short_id.data(), short_id.size());
+  fetch_request bad;
+  CHECK_FALSE(decode(r, 17, bad));
+}
+
 TEST_CASE("fetch: flexible responses carry the partition tags and, from v16, the node endpoints") {
   static const char data[] = "batch";
   fetch_response resp;
@@ -231,7 +272,7 @@ TEST_CASE("fetch: flexible responses carry the partition tags and, from v16, the
   t.partitions = {p, moved};
   resp.responses = {t};
   resp.node_endpoints = {{2, "h2", 9092, std::nullopt}, {3, "h3", 9093, std::string{"r1"}}};
-  for (int16_t v = 12; v <= 16; ++v) {
+  for (int16_t v = 12; v <= 17; ++v) {
     INFO("version " << v);
     auto b = encode_to_bytes(v, resp);
     auto back = check_reencodes<fetch_response>(b, v);
@@ -344,7 +385,7 @@ TEST_CASE("fetch: hostile inputs") {
   }
   SUBCASE("unsupported versions") {
     buffer b = fetch_v4_literal();
-    for (int16_t v : {-1, 17}) {
+    for (int16_t v : {-1, 18}) {
       reader r(b.data(), b.size());
       fetch_request req;
       CHECK_FALSE(decode(r, v, req));

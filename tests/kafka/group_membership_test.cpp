@@ -269,6 +269,60 @@ TEST_CASE("find_coordinator: v3 (flexible) and v4 (a batch of keys, one answer e
   check_hostile<find_coordinator_response>(r4, 4);
 }
 
+TEST_CASE("find_coordinator: v5 and v6 have v4's layout (v6 may ask for a share group, key type 2); v7 refused") {
+  // Built per FindCoordinatorRequest.json at 3.9: key_type 2, the compact array of keys ["sg"], empty tags.
+  auto req_b = bytes({0x02, 0x02, 0x03}) + ascii("sg") + bytes({0x00});
+  for (int16_t v : {5, 6}) {
+    INFO("version " << v);
+    auto req = check_reencodes<find_coordinator_request>(req_b, v);
+    CHECK(req.key_type == 2);
+    CHECK(req.keys(v) == std::vector<std::string>{"sg"});
+    check_hostile<find_coordinator_request>(req_b, v);
+  }
+  // FindCoordinatorResponse.json v5/v6: throttle 0, one coordinator "sg": node -1, host "", port -1,
+  // COORDINATOR_NOT_AVAILABLE (15), message "x".
+  auto resp_b = bytes({0x00, 0x00, 0x00, 0x00, 0x02, 0x03}) + ascii("sg") +
+                bytes({0xff, 0xff, 0xff, 0xff, 0x01, 0xff, 0xff, 0xff, 0xff, 0x00, 0x0f, 0x02}) + ascii("x") +
+                bytes({0x00, 0x00});
+  for (int16_t v : {5, 6}) {
+    INFO("version " << v);
+    auto resp = check_reencodes<find_coordinator_response>(resp_b, v);
+    REQUIRE(resp.coordinators.size() == 1);
+    CHECK(resp.coordinators[0].key == "sg");
+    CHECK(resp.coordinators[0].error == error_code::coordinator_not_available);
+    check_hostile<find_coordinator_response>(resp_b, v);
+  }
+  reader r(req_b.data(), req_b.size());
+  find_coordinator_request newer;
+  CHECK_FALSE(decode(r, 7, newer));
+}
+
+TEST_CASE("list_groups: v5 (KIP-848) adds the types filter and each group's type; v6 refused") {
+  // Built per ListGroupsRequest.json at 3.9: states_filter ["Stable"], types_filter ["classic", "consumer"].
+  auto v5 = bytes({0x02, 0x07}) + ascii("Stable") + bytes({0x03, 0x08}) + ascii("classic") + bytes({0x09}) +
+            ascii("consumer") + bytes({0x00});
+  auto req = check_reencodes<list_groups_request>(v5, 5);
+  CHECK(req.states_filter == std::vector<std::string>{"Stable"});
+  CHECK(req.types_filter == std::vector<std::string>{"classic", "consumer"});
+  check_hostile<list_groups_request>(v5, 5);
+  // v4 has no types filter: encoded at v4 the request drops it.
+  CHECK(encode_to_bytes(4, req) == bytes({0x02, 0x07}) + ascii("Stable") + bytes({0x00}));
+
+  // ListGroupsResponse.json v5: throttle 0, error 0, one group "g" of protocol "consumer", state "Stable",
+  // type "classic".
+  auto r5 = bytes({0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02}) + ascii("g") + bytes({0x09}) +
+            ascii("consumer") + bytes({0x07}) + ascii("Stable") + bytes({0x08}) + ascii("classic") +
+            bytes({0x00, 0x00});
+  auto resp = check_reencodes<list_groups_response>(r5, 5);
+  REQUIRE(resp.groups.size() == 1);
+  CHECK(resp.groups[0].group_state == "Stable");
+  CHECK(resp.groups[0].group_type == "classic");
+  check_hostile<list_groups_response>(r5, 5);
+  reader r(v5.data(), v5.size());
+  list_groups_request newer;
+  CHECK_FALSE(decode(r, 6, newer));
+}
+
 TEST_CASE("join_group: v6-v9 (flexible; v7 protocol type, v8 reason, v9 skip_assignment)") {
   // v9 as @platformatic/kafka sends a first join.
   auto v9 = bytes({0x02}) + ascii("g") +
@@ -429,7 +483,7 @@ TEST_CASE("list_groups: v3 (flexible) and v4 (states filter, each group's state)
   CHECK(check_reencodes<list_groups_request>(bytes({0x01, 0x00}), 4).states_filter.empty());
 
   list_groups_response resp;
-  resp.groups = {{"g", "consumer", "Stable"}};
+  resp.groups = {{"g", "consumer", "Stable", "classic"}};
   auto r4 = encode_to_bytes(4, resp);
   CHECK(r4 == bytes({0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02}) + ascii("g") + bytes({0x09}) +
                 ascii("consumer") + bytes({0x07}) + ascii("Stable") + bytes({0x00, 0x00}));

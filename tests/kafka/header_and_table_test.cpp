@@ -19,13 +19,13 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
     int16_t min, max, flex;
   };
   const expect rows[] = {
-    {api_key::produce, 0, 11, 9},         {api_key::fetch, 0, 16, 12},
-    {api_key::list_offsets, 0, 8, 6},     {api_key::metadata, 0, 12, 9},
+    {api_key::produce, 0, 11, 9},         {api_key::fetch, 0, 17, 12},
+    {api_key::list_offsets, 0, 9, 6},     {api_key::metadata, 0, 12, 9},
     {api_key::offset_commit, 0, 9, 8},    {api_key::offset_fetch, 0, 9, 6},
-    {api_key::find_coordinator, 0, 4, 3}, {api_key::join_group, 0, 9, 6},
+    {api_key::find_coordinator, 0, 6, 3}, {api_key::join_group, 0, 9, 6},
     {api_key::heartbeat, 0, 4, 4},        {api_key::leave_group, 0, 5, 4},
     {api_key::sync_group, 0, 5, 4},       {api_key::describe_groups, 0, 5, 5},
-    {api_key::list_groups, 0, 4, 3},      {api_key::api_versions, 0, 3, 3},
+    {api_key::list_groups, 0, 5, 3},      {api_key::api_versions, 0, 4, 3},
     {api_key::create_topics, 0, 7, 5},    {api_key::delete_topics, 0, 6, 4},
     {api_key::init_producer_id, 0, 5, 2}, {api_key::offset_for_leader_epoch, 0, 4, 4},
     {api_key::describe_configs, 0, 4, 4}, {api_key::alter_configs, 0, 2, 2},
@@ -67,8 +67,8 @@ TEST_CASE("api table: ranges as advertised in kafka-wire notes") {
   }
   CHECK(find_api(int16_t{4}) == nullptr); // LeaderAndIsr: not ours
   CHECK(find_api(int16_t{-1}) == nullptr);
-  CHECK(is_supported(api_key::fetch, 16));
-  CHECK_FALSE(is_supported(api_key::fetch, 17));
+  CHECK(is_supported(api_key::fetch, 17));
+  CHECK_FALSE(is_supported(api_key::fetch, 18));
   CHECK(is_flexible(1, 12));
   CHECK_FALSE(is_flexible(1, 11));
   CHECK(is_supported(api_key::produce, 0)); // message sets, converted (messages/legacy_records.hpp)

@@ -166,11 +166,35 @@ TEST_CASE("list_offsets: v0 asks with max_num_offsets and is answered with an of
   CHECK(back.topics[0].partitions[1].offset == -1);
 }
 
-TEST_CASE("list_offsets: v9 is refused") {
-  auto b = bytes({0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00});
-  for (int16_t v : {9}) {
-    reader r(b.data(), b.size());
-    list_offsets_request req;
-    CHECK_FALSE(decode(r, v, req));
-  }
+TEST_CASE("list_offsets: v9 (KIP-1005) has v8's layout, with the latest-tiered spec -5; v10 is refused") {
+  // Built per ListOffsetsRequest.json at 3.9: replica -1, read_committed, topic "t", partition 2 with current
+  // leader epoch 4 and timestamp -5 (latest tiered), each struct's empty tag section.
+  auto req_b = bytes({0xff, 0xff, 0xff, 0xff, 0x01,     // replica -1, read_committed
+                      0x02, 0x02}) + ascii("t") +        // 1 topic, name "t"
+               bytes({0x02,                              // 1 partition
+                      0x00, 0x00, 0x00, 0x02,            // partition 2
+                      0x00, 0x00, 0x00, 0x04,            // current leader epoch 4
+                      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfb, // latest tiered (-5)
+                      0x00, 0x00, 0x00});                // partition, topic, request tags
+  auto req = check_reencodes<list_offsets_request>(req_b, 9);
+  CHECK(req.isolation_level == 1);
+  CHECK(req.topics.at(0).partitions.at(0).partition_index == 2);
+  CHECK(req.topics.at(0).partitions.at(0).current_leader_epoch == 4);
+  CHECK(req.topics.at(0).partitions.at(0).timestamp == list_offsets_latest_tiered);
+  check_hostile<list_offsets_request>(req_b, 9);
+  // The answer Kafka 3.9 gives for -5 without remote storage: offset -1, timestamp -1, leader epoch -1.
+  list_offsets_response resp;
+  resp.topics = {{"t", {{2, error_code::none, -1, -1, -1}}}};
+  auto resp_b = bytes({0x00, 0x00, 0x00, 0x00, 0x02, 0x02}) + ascii("t") +
+                bytes({0x02, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00,           // partition 2, no error
+                       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,      // timestamp -1
+                       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,      // offset -1
+                       0xff, 0xff, 0xff, 0xff,                              // leader epoch -1
+                       0x00, 0x00, 0x00});
+  CHECK(encode_to_bytes(9, resp) == resp_b);
+  CHECK(check_reencodes<list_offsets_response>(resp_b, 9).topics[0].partitions[0].leader_epoch == -1);
+  check_hostile<list_offsets_response>(resp_b, 9);
+  reader r(req_b.data(), req_b.size());
+  list_offsets_request newer;
+  CHECK_FALSE(decode(r, 10, newer));
 }
