@@ -11,6 +11,7 @@
 
 #include "actors/actor_clock.hpp"
 #include "cluster/consumer_protocol.hpp"
+#include "cluster/offsets_topic.hpp"
 #include "messages/native_api.hpp"
 
 namespace samsa::actors {
@@ -63,6 +64,12 @@ void apply(group_ptr self, cluster::group_effects& fx) {
     }
   }
   log_state_change(st);
+  if (fx.store_group) {
+    // Kafka's GroupMetadata record; stamped with wall time, as Kafka's currentStateTimestamp.
+    self->send(st.registry, store_group_atom::value, st.group->group_id(),
+               cluster::encode_group_metadata(st.group->snapshot(), wall_clock_ms()), st.group->empty());
+    fx.store_group = false;
+  }
   auto now = actor_clock_ms(self);
   bool empty = st.group->empty();
   if (empty != st.was_empty) {
@@ -81,9 +88,23 @@ void apply(group_ptr self, cluster::group_effects& fx) {
 // Session and rebalance deadlines: the pure group gets every `now_ms` from the actor clock, the clock that
 // also fires the tick armed for its next deadline (so virtual time expires sessions under the test
 // coordinator). Commit timestamps and offset expiry are wall time and live in the registry.
-caf::behavior group_coordinator(group_ptr self, std::string group_id, cluster::group_config cfg, caf::actor registry) {
-  self->state.group = std::make_unique<cluster::group>(group_id, cfg);
-  self->state.registry = std::move(registry);
+caf::behavior group_coordinator(group_ptr self, std::string group_id, cluster::group_config cfg, caf::actor registry,
+                                std::optional<cluster::group_snapshot> restored) {
+  auto& st0 = self->state;
+  st0.registry = std::move(registry);
+  if (restored) {
+    st0.group = std::make_unique<cluster::group>(
+      cluster::group::restore(group_id, *restored, cfg, actor_clock_ms(self)));
+    st0.was_empty = st0.group->empty();
+    st0.logged_state = st0.group->state();
+    spdlog::info("group {}: restored at generation {} ({}, {} member{})", group_id, st0.group->generation_id(),
+                 cluster::to_string(st0.group->state()), st0.group->members().size(),
+                 st0.group->members().size() == 1 ? "" : "s");
+    cluster::group_effects none;
+    apply(self, none); // arms the sessions' timer
+  } else {
+    st0.group = std::make_unique<cluster::group>(group_id, cfg);
+  }
   return {
     [=](join_atom, cluster::join_request& req) -> caf::result<cluster::join_response> {
       auto& st = self->state;
@@ -310,7 +331,14 @@ caf::actor group_of(registry_ptr self, const std::string& id) {
   // rejoining with its old id could collide with an id just handed to another client.
   auto cfg = st.cfg.group;
   cfg.member_id_seed = st.rng();
-  auto g = self->spawn(group_coordinator, id, cfg, caf::actor{self});
+  std::optional<cluster::group_snapshot> restored;
+  if (auto value = st.offsets->group_metadata(id)) {
+    if (auto v = cluster::decode_group_metadata(*value))
+      restored = std::move(v->snapshot);
+    else
+      spdlog::warn("group {}: its stored metadata does not decode; the group starts over", id);
+  }
+  auto g = self->spawn(group_coordinator, id, cfg, caf::actor{self}, std::move(restored));
   self->link_to(g);
   st.groups.emplace(id, g);
   return g;
@@ -452,6 +480,17 @@ void expire_through_log(registry_ptr self) {
 
 } // namespace
 
+void restore_groups(registry_ptr self, const std::function<bool(const std::string&)>& mine) {
+  auto& st = self->state;
+  for (auto& [group, value] : st.offsets->all_group_metadata()) {
+    if (!mine(group) || st.groups.count(group))
+      continue;
+    auto v = cluster::decode_group_metadata(value);
+    if (v && !v->snapshot.members.empty())
+      group_of(self, group);
+  }
+}
+
 caf::expected<caf::actor> spawn_group_registry(caf::actor_system& sys, group_registry_config cfg) {
   std::string err;
   std::shared_ptr<persistence::offset_store> offsets = persistence::offset_store::open(cfg.db_file, &err);
@@ -469,6 +508,8 @@ caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
   st.log.commit_timeout_ms = st.cfg.offsets_commit_timeout_ms;
   auto expiry = std::chrono::milliseconds(std::max<int64_t>(st.cfg.expiry_check_interval_ms, 1000));
   self->delayed_send(self, expiry, tick_atom::value);
+  if (!st.log.enabled)
+    restore_groups(self, [](const std::string&) { return true; });
   return {
     [=](group_atom, const std::string& id) -> caf::result<caf::actor> {
       if (auto e = owner_error(self->state, id))
@@ -488,6 +529,19 @@ caf::behavior group_registry(registry_ptr self, group_registry_config cfg,
       return rp;
     },
     [=](flush_atom) { flush_commits(self); },
+    [=](store_group_atom, const std::string& group, std::string& value, bool empty) {
+      if (owner_error(self->state, group))
+        return; // the group moved; its actor is being unloaded
+      persistence::offset_change c;
+      c.what = persistence::offset_change::kind::group_metadata;
+      c.group_id = group;
+      c.group_metadata = std::move(value);
+      c.group_is_empty = empty;
+      store_changes(self, group, {std::move(c)}, [group](const caf::error& e) {
+        if (e)
+          spdlog::warn("group {}: metadata not stored: {}", group, to_string(e));
+      });
+    },
     [=](committed_atom, const std::string& group) -> caf::result<std::vector<persistence::committed_offset>> {
       if (auto e = owner_error(self->state, group))
         return e;

@@ -11,6 +11,7 @@
 // Kafka handlers stay on one node; they carry cluster:: structs directly.
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -44,6 +45,9 @@ using delete_offsets_atom = caf::atom_constant<caf::atom("deloffsets")>;
 // The registry stops a group actor whose offsets log partition this node no longer leads: parked joins and
 // syncs get NOT_COORDINATOR, then the actor quits.
 using unload_atom = caf::atom_constant<caf::atom("unload")>;
+// A group actor tells the registry that its durable metadata changed (a new Stable generation, or Empty):
+// group id and the encoded GroupMetadataValue, stored like an offset change (offsets log or SQLite).
+using store_group_atom = caf::atom_constant<caf::atom("storegroup")>;
 
 // An OffsetCommit as the group actor sees it.
 struct offset_commit_args {
@@ -76,8 +80,11 @@ struct group_coordinator_state {
   static inline const char* name = "samsa.group_coordinator";
 };
 
+// `restored`: the group's stored metadata (a restarted broker, a new coordinator); the group continues from it
+// (its generation, and a Stable generation's members, whose sessions start now). None: a new, Empty group.
 caf::behavior group_coordinator(caf::stateful_actor<group_coordinator_state>* self, std::string group_id,
-                                cluster::group_config cfg, caf::actor registry);
+                                cluster::group_config cfg, caf::actor registry,
+                                std::optional<cluster::group_snapshot> restored);
 
 struct group_registry_config {
   std::filesystem::path db_file; // the node's metadata.db (migrations already applied)
@@ -109,6 +116,12 @@ caf::expected<caf::actor> spawn_group_registry(caf::actor_system& sys, group_reg
 
 caf::behavior group_registry(caf::stateful_actor<group_registry_state>* self, group_registry_config cfg,
                              std::shared_ptr<persistence::offset_store> offsets);
+
+// Spawns the coordinator actors of the groups `mine` picks whose stored metadata has members (a Stable
+// generation), as Kafka loads them: their members keep heartbeating, and the sessions of those that are gone
+// expire. A single node calls it at start; a cluster node when it has loaded an offsets log partition.
+void restore_groups(caf::stateful_actor<group_registry_state>* self,
+                    const std::function<bool(const std::string&)>& mine);
 
 } // namespace samsa::actors
 

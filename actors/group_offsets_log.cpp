@@ -83,9 +83,11 @@ void applied_to(group_registry_ptr self, int32_t p, int64_t next) {
   if (!was_loaded && part.loaded()) {
     spdlog::info("groups: coordinator for the groups of {} (leader epoch {}), offsets loaded to {}", log_name(p),
                  part.leader_epoch, part.applied);
-    // Their members (if any) are on the old coordinator: here these groups are empty until someone joins, so
-    // offsets.retention.minutes counts from now for those not counting yet.
+    // The groups whose latest metadata has members continue here, their members' sessions starting now (as
+    // Kafka loads them). The others are empty here until someone joins, so offsets.retention.minutes counts
+    // from now for those not counting yet.
     auto& st = self->state;
+    restore_groups(self, [&](const std::string& g) { return offsets_partition_of(st.log, g) == p; });
     std::vector<std::string> mine;
     for (auto& g : st.offsets->groups())
       if (offsets_partition_of(st.log, g) == p && !st.groups.count(g))

@@ -11,6 +11,7 @@ namespace {
 constexpr int16_t offset_key_version = 1;
 constexpr int16_t group_key_version = 2;
 constexpr int16_t offset_value_version = 3;
+constexpr int16_t group_value_version = 3;
 constexpr const char* empty_header = "samsa.group.empty";
 
 // Decodes one code point of UTF-8 at s[i]; advances i. Invalid sequences give U+FFFD, one byte at a time.
@@ -53,6 +54,17 @@ void put_string(std::string& out, const std::string& s) {
   put_i16(out, static_cast<int16_t>(s.size()));
   out += s;
 }
+// Kafka's nullable string: length -1 for null. The group metadata writes an empty protocol or leader as null.
+void put_nullable(std::string& out, const std::optional<std::string>& s) {
+  if (s)
+    put_string(out, *s);
+  else
+    put_i16(out, -1);
+}
+void put_bytes(std::string& out, const std::string& b) {
+  put_i32(out, static_cast<int32_t>(b.size()));
+  out += b;
+}
 
 // A bounds-checked reader over one key or value.
 struct reader {
@@ -68,14 +80,25 @@ struct reader {
   int16_t i16() { return need(2) ? (pos += 2, read_i16(s.data() + pos - 2)) : 0; }
   int32_t i32() { return need(4) ? (pos += 4, read_i32(s.data() + pos - 4)) : 0; }
   int64_t i64() { return need(8) ? (pos += 8, read_i64(s.data() + pos - 8)) : 0; }
-  std::string str() {
-    auto n = i16();
+  // n bytes (a length read before them); a negative or too long length fails the reader.
+  std::string take(int32_t n) {
     if (n < 0 || !need(static_cast<size_t>(n)))
       return ok = false, std::string{};
     pos += static_cast<size_t>(n);
     return s.substr(pos - static_cast<size_t>(n), static_cast<size_t>(n));
   }
+  std::string str() { return take(i16()); }
+  std::string bytes() { return take(i32()); }
+  std::optional<std::string> nullable() {
+    if (need(2) && read_i16(s.data() + pos) == -1)
+      return pos += 2, std::nullopt;
+    return str();
+  }
 };
+
+std::optional<std::string> null_if_empty(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional<std::string>{s};
+}
 
 } // namespace
 
@@ -110,7 +133,7 @@ std::vector<record> encode_offset_changes(const std::vector<persistence::offset_
   for (auto& c : changes) {
     record r;
     std::string key;
-    if (c.what == kind::delete_group) {
+    if (c.what == kind::delete_group || c.what == kind::group_metadata) {
       put_i16(key, group_key_version);
       put_string(key, c.group_id);
     } else {
@@ -131,6 +154,8 @@ std::vector<record> encode_offset_changes(const std::vector<persistence::offset_
       if (c.group_is_empty)
         r.headers.push_back({empty_header, std::string{"1"}});
       r.timestamp = c.offset.commit_ms > 0 ? c.offset.commit_ms : -1;
+    } else if (c.what == kind::group_metadata) {
+      r.value = c.group_metadata;
     }
     out.push_back(std::move(r));
   }
@@ -146,8 +171,17 @@ std::optional<persistence::offset_change> decode_offset_change(const record& r) 
   persistence::offset_change c;
   c.group_id = k.str();
   if (version == group_key_version) {
-    if (!k.ok || r.value)
-      return std::nullopt; // a group's metadata value: membership is not replicated, only its deletion
+    if (!k.ok)
+      return std::nullopt;
+    if (r.value) {
+      auto g = decode_group_metadata(*r.value);
+      if (!g)
+        return std::nullopt; // a version this node cannot read (v4+), or damaged: skipped
+      c.what = kind::group_metadata;
+      c.group_metadata = *r.value;
+      c.group_is_empty = g->snapshot.members.empty();
+      return c;
+    }
     c.what = kind::delete_group;
     return c;
   }
@@ -177,6 +211,65 @@ std::optional<persistence::offset_change> decode_offset_change(const record& r) 
       c.group_is_empty = true;
   c.what = kind::commit;
   return c;
+}
+
+std::string encode_group_metadata(const group_snapshot& g, int64_t current_state_timestamp_ms) {
+  std::string out;
+  put_i16(out, group_value_version);
+  put_string(out, g.protocol_type);
+  put_i32(out, g.generation_id);
+  put_nullable(out, null_if_empty(g.protocol));
+  put_nullable(out, null_if_empty(g.leader_id));
+  put_i64(out, current_state_timestamp_ms);
+  put_i32(out, static_cast<int32_t>(g.members.size()));
+  for (auto& m : g.members) {
+    put_string(out, m.member_id);
+    put_nullable(out, m.group_instance_id);
+    put_string(out, m.client_id);
+    put_string(out, m.client_host);
+    put_i32(out, m.rebalance_timeout_ms);
+    put_i32(out, m.session_timeout_ms);
+    put_bytes(out, m.metadata);
+    put_bytes(out, m.assignment);
+  }
+  return out;
+}
+
+std::optional<group_metadata_value> decode_group_metadata(const std::string& value) {
+  reader v{value};
+  auto version = v.i16();
+  if (!v.ok || version < 0 || version > group_value_version)
+    return std::nullopt;
+  group_metadata_value out;
+  auto& g = out.snapshot;
+  g.protocol_type = v.str();
+  g.generation_id = v.i32();
+  g.protocol = v.nullable().value_or("");
+  g.leader_id = v.nullable().value_or("");
+  if (version >= 2)
+    out.current_state_timestamp_ms = v.i64();
+  auto n = v.i32();
+  // Each member takes at least 18 bytes (v0: three empty strings, a timeout, two empty byte strings).
+  if (!v.ok || n < 0 || static_cast<size_t>(n) > (value.size() - v.pos) / 18)
+    return std::nullopt;
+  for (int32_t i = 0; i < n && v.ok; ++i) {
+    group_snapshot_member m;
+    m.member_id = v.str();
+    if (version >= 3)
+      m.group_instance_id = v.nullable();
+    m.client_id = v.str();
+    m.client_host = v.str();
+    m.rebalance_timeout_ms = version >= 1 ? v.i32() : 0;
+    m.session_timeout_ms = v.i32();
+    if (version == 0)
+      m.rebalance_timeout_ms = m.session_timeout_ms; // Kafka's default before v1 had the field
+    m.metadata = v.bytes();
+    m.assignment = v.bytes();
+    g.members.push_back(std::move(m));
+  }
+  if (!v.ok || (!g.members.empty() && g.protocol.empty()))
+    return std::nullopt; // members with no protocol cannot be restored as a Stable group
+  return out;
 }
 
 persistence::log_config partition_log_config(const server_config& s, const std::string& topic,

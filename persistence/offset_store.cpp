@@ -79,13 +79,31 @@ struct commit_statements {
   sqlite::statement group_row;
 };
 
-// A group's offsets and row go, inside the caller's transaction.
+// A group's offsets, row and metadata go, inside the caller's transaction.
 bool erase_group(sqlite::connection& db, const std::string& group) {
   sqlite::statement a(db, "DELETE FROM group_offsets WHERE group_id = ?");
   a.bind(1, group);
   sqlite::statement b(db, "DELETE FROM consumer_groups WHERE group_id = ?");
   b.bind(1, group);
-  return a.step() == SQLITE_DONE && b.step() == SQLITE_DONE;
+  sqlite::statement c(db, "DELETE FROM group_metadata WHERE group_id = ?");
+  c.bind(1, group);
+  return a.step() == SQLITE_DONE && b.step() == SQLITE_DONE && c.step() == SQLITE_DONE;
+}
+
+// A group's metadata replaced, inside the caller's transaction. Its row says whether it has members: NULL
+// while it has, empty since now once it has none (the expiry clock).
+bool store_group_metadata(sqlite::connection& db, const offset_change& c, int64_t now_ms) {
+  sqlite::statement m(db, "INSERT INTO group_metadata (group_id, value) VALUES (?, ?) "
+                          "ON CONFLICT (group_id) DO UPDATE SET value = excluded.value");
+  m.bind(1, c.group_id).bind_blob(2, c.group_metadata);
+  sqlite::statement row(db, "INSERT INTO consumer_groups (group_id, empty_since_ms) VALUES (?, ?) "
+                            "ON CONFLICT (group_id) DO UPDATE SET empty_since_ms = excluded.empty_since_ms");
+  row.bind(1, c.group_id);
+  if (c.group_is_empty)
+    row.bind(2, now_ms);
+  else
+    row.bind_null(2);
+  return m.step() == SQLITE_DONE && row.step() == SQLITE_DONE;
 }
 
 } // namespace
@@ -136,6 +154,9 @@ errc offset_store::apply(const std::vector<offset_change>& changes, int32_t log_
         break;
       case offset_change::kind::delete_group:
         ok = erase_group(db_, c.group_id);
+        break;
+      case offset_change::kind::group_metadata:
+        ok = store_group_metadata(db_, c, now_ms);
         break;
     }
     if (!ok)
@@ -307,6 +328,22 @@ errc offset_store::delete_offsets(const std::string& group,
   if (!sqlite::succeeded(tx.commit()))
     return failed();
   return errc::ok;
+}
+
+std::optional<std::string> offset_store::group_metadata(const std::string& group) const {
+  sqlite::statement s(db_, "SELECT value FROM group_metadata WHERE group_id = ?");
+  s.bind(1, group);
+  if (s.step() == SQLITE_ROW)
+    return s.column_blob(0);
+  return std::nullopt;
+}
+
+std::vector<std::pair<std::string, std::string>> offset_store::all_group_metadata() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  sqlite::statement s(db_, "SELECT group_id, value FROM group_metadata ORDER BY group_id");
+  while (s.step() == SQLITE_ROW)
+    out.emplace_back(s.column_text(0), s.column_blob(1));
+  return out;
 }
 
 bool offset_store::has_group(const std::string& group) const {

@@ -1,6 +1,7 @@
 #pragma once
-// Committed offsets of consumer groups, in the node's SQLite database (tables from migration 002; the
-// metadata_store applies migrations, so open it first). One owner: the node's offsets actor, which batches
+// Committed offsets of consumer groups and their group metadata (generation, members: a restarted or new
+// coordinator continues the generation), in the node's SQLite database (tables from migrations 002 and 005;
+// the metadata_store applies migrations, so open it first). One owner: the node's offsets actor, which batches
 // commit bursts into few transactions through commit_batch().
 #include <cstdint>
 #include <filesystem>
@@ -25,14 +26,18 @@ struct committed_offset {
   int64_t commit_ms = 0;
 };
 
-// One change read from the replicated offsets log (cluster/offsets_topic decodes it): a commit, one
-// partition's offset deleted (a tombstone), or a whole group deleted (its offsets and its row).
+// One change of a group's stored state, read from the replicated offsets log (cluster/offsets_topic decodes
+// it) or made on a single node: a commit, one partition's offset deleted (a tombstone), a whole group deleted
+// (its offsets, its row and its metadata), or the group's metadata (generation, members) replaced.
 struct offset_change {
-  enum class kind : uint8_t { commit, delete_offset, delete_group };
+  enum class kind : uint8_t { commit, delete_offset, delete_group, group_metadata };
   kind what = kind::commit;
   std::string group_id;
   committed_offset offset;  // commit: every field; delete_offset: topic and partition
-  bool group_is_empty = false; // commit: made outside a live group (see group_commit)
+  // commit: made outside a live group (see group_commit); group_metadata: the group has no members
+  bool group_is_empty = false;
+  // group_metadata: the encoded GroupMetadataValue (cluster/offsets_topic.hpp); stored as is, opaque here
+  std::string group_metadata;
 };
 
 struct group_commit {
@@ -83,6 +88,11 @@ public:
   errc reset_log_partition(int32_t log_partition, const std::function<bool(const std::string&)>& owned);
   // The groups expire() would remove now, without removing them (a cluster writes tombstones instead).
   std::vector<std::string> expired_groups(int64_t now_ms, int64_t retention_ms) const;
+
+  // The stored metadata value of a group (the latest group_metadata change), or nullopt.
+  std::optional<std::string> group_metadata(const std::string& group) const;
+  // Every group with stored metadata: (group, value), ordered by group.
+  std::vector<std::pair<std::string, std::string>> all_group_metadata() const;
 
   // Whether anything is stored under the group: offsets, or the row a group that once had members keeps.
   bool has_group(const std::string& group) const;

@@ -39,6 +39,8 @@ const char* to_string(op_f f) {
       return "rebalance";
     case op_f::fault:
       return "fault";
+    case op_f::leader:
+      return "leader";
   }
   return "?";
 }
@@ -77,7 +79,7 @@ ordered partitions_json(const std::vector<topic_partition>& tps) {
 
 std::string encode_event(const event& e) {
   ordered j;
-  if (e.f != op_f::fault)
+  if (e.f != op_f::fault && e.f != op_f::leader)
     j["process"] = e.process;
   j["type"] = to_string(e.type);
   j["f"] = to_string(e.f);
@@ -131,6 +133,11 @@ std::string encode_event(const event& e) {
       j["phase"] = e.fault_start ? "start" : "stop";
       if (!e.fault_target.empty())
         j["target"] = e.fault_target;
+      break;
+    case op_f::leader:
+      j["topic"] = e.tp.topic;
+      j["partition"] = e.tp.partition;
+      j["leader"] = e.leader;
       break;
   }
   if (!e.error.empty())
@@ -241,14 +248,15 @@ event decode_event(const json& j, const std::string& at, size_t line) {
     throw history_error(at + ": expected a JSON object, got " + j.dump());
   fields f{j, at};
   static const event_type types[] = {event_type::invoke, event_type::ok, event_type::fail, event_type::info};
-  static const op_f fs[] = {op_f::send, op_f::poll, op_f::assign, op_f::commit, op_f::rebalance, op_f::fault};
+  static const op_f fs[] = {op_f::send,      op_f::poll,  op_f::assign, op_f::commit,
+                            op_f::rebalance, op_f::fault, op_f::leader};
   event e;
   e.line = line;
   e.type = parse_enum(f, "type", types);
   e.f = parse_enum(f, "f", fs);
   e.time_ns = f.integer("time", 0, max_i64);
   e.error = f.str_or("error", "");
-  e.process = e.f == op_f::fault ? nemesis_process : f.integer("process", 0, max_i64);
+  e.process = e.f == op_f::fault || e.f == op_f::leader ? nemesis_process : f.integer("process", 0, max_i64);
   const bool inv = e.type == event_type::invoke;
   auto read_offsets = [&](const fields& x) { e.offsets.push_back({x.tp(), x.integer("offset", 0, max_i64)}); };
   auto read_partitions = [&](const fields& x) { e.partitions.push_back(x.tp()); };
@@ -301,6 +309,12 @@ event decode_event(const json& j, const std::string& at, size_t line) {
       e.fault_target = f.str_or("target", "");
       break;
     }
+    case op_f::leader:
+      if (e.type != event_type::info)
+        f.fail("a leader change is one line of type \"info\" (an observation, not a client call)");
+      e.tp = f.tp();
+      e.leader = static_cast<int32_t>(f.integer("leader", -1, INT32_MAX));
+      break;
   }
   return e;
 }
@@ -348,7 +362,7 @@ std::vector<op> pair_ops(const history& h) {
   std::map<std::string, size_t> faults_started; // fault name -> starts not yet stopped
   for (size_t i = 0; i < h.events.size(); ++i) {
     const auto& e = h.events[i];
-    if (e.f == op_f::rebalance || e.f == op_f::fault) {
+    if (e.f == op_f::rebalance || e.f == op_f::fault || e.f == op_f::leader) {
       if (e.f == op_f::fault) {
         auto& n = faults_started[e.fault_name];
         if (e.fault_start)

@@ -3,8 +3,8 @@
 // one: every client operation is an `invoke` event followed, on the same process, by its completion (`ok`,
 // `fail`: definitely not applied, or `info`: indeterminate, as after a timeout, a disconnect or
 // NOT_LEADER_OR_FOLLOWER), with the offsets the client saw. Observations that are not calls stand alone
-// on one line: a consumer group member's assignment (`rebalance`, type ok) and the start or stop of a fault
-// (`fault`, type info). A history file holds one event per line as a JSON object (JSON lines).
+// on one line: a consumer group member's assignment (`rebalance`, type ok), the start or stop of a fault
+// (`fault`, type info) and a partition's leader as the runner's probe saw it change (`leader`, type info). A history file holds one event per line as a JSON object (JSON lines).
 //
 // Owns: plain values only. `history` is the list of events in the order they happened (the runner writes
 // each as it happens, so a later line never happened before an earlier one); `pair_ops` matches each
@@ -29,7 +29,7 @@ public:
 };
 
 enum class event_type { invoke, ok, fail, info };
-enum class op_f { send, poll, assign, commit, rebalance, fault };
+enum class op_f { send, poll, assign, commit, rebalance, fault, leader };
 
 const char* to_string(event_type t);
 const char* to_string(op_f f);
@@ -59,7 +59,7 @@ struct partition_offset {
   int64_t offset = 0;
 };
 
-// The process of fault annotations: the nemesis, not a client.
+// The process of fault and leader annotations: the nemesis (the runner), not a client.
 constexpr int64_t nemesis_process = -1;
 
 // One line of a history. Which fields matter depends on f and type (docs/experiments.md):
@@ -69,6 +69,7 @@ constexpr int64_t nemesis_process = -1;
 //   commit   invoke: group, offsets
 //   rebalance   ok (one line): group, generation, member, partitions, offsets (committed, as fetched)
 //   fault     info (one line): fault_name, fault_start, fault_target
+//   leader    info (one line): tp, leader (-1: none) as Metadata named it
 // Completions of fail/info may carry `error`, the client's error name.
 struct event {
   int64_t process = 0; // client id; nemesis_process for faults
@@ -88,6 +89,7 @@ struct event {
   std::string fault_name;
   std::string fault_target;
   bool fault_start = true;
+  int32_t leader = -1; // leader: the partition's leader node, -1 when Metadata named none
   std::string error;
   size_t line = 0; // 1-based line of the file it was read from; 0 when built in code
 };
@@ -97,7 +99,7 @@ struct history {
   std::string source = "history"; // the file it was read from, for messages
 };
 
-// One operation: an invoke and its completion, or a one-line observation (rebalance, fault), as indexes
+// One operation: an invoke and its completion, or a one-line observation (rebalance, fault, leader), as indexes
 // into history::events. `type` is the completion's (info for an invoke never completed).
 struct op {
   op_f f = op_f::send;

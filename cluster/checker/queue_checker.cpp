@@ -392,6 +392,7 @@ private:
         }
         case op_f::commit:
         case op_f::fault:
+        case op_f::leader:
           break;
       }
     }

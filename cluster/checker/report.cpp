@@ -11,7 +11,8 @@ namespace samsa::cluster::checker {
 
 namespace {
 
-constexpr double label_width = 120, axis_height = 28, node_lane = 20, process_lane = 14, anomaly_lane = 22;
+constexpr double label_width = 120, axis_height = 28, node_lane = 20, leader_lane = 16, process_lane = 14,
+                 anomaly_lane = 22;
 constexpr double lane_gap = 4, section_gap = 10, bottom = 10;
 
 std::string secs(int64_t ns, int digits = 3) {
@@ -123,12 +124,36 @@ timeline layout_timeline(const history& h, const check_result& r, const timeline
   if (nodes > 0)
     y += section_gap;
 
-  // Process lanes: every operation but faults, merged per pixel column and completion type.
+  // Leader lanes: a mark per `leader` line, in the partitions' order.
+  std::map<topic_partition, std::vector<const event*>> leaders;
+  for (const auto& e : h.events)
+    if (e.f == op_f::leader)
+      leaders[e.tp].push_back(&e);
+  auto node_name = [](int32_t n) { return n < 0 ? std::string{"none"} : std::to_string(n); };
+  for (const auto& [tp, changes] : leaders) {
+    timeline_lane l{tp.str() + " leader", y, leader_lane, {}, {}};
+    int32_t before = -2;
+    for (const auto* e : changes) {
+      l.marks.push_back({x_of(e->time_ns), "leader", 1,
+                         tp.str() + ": leader " + node_name(e->leader) +
+                           (before == -2 ? " (first seen)" : " (was " + node_name(before) + ")") + " at " +
+                           secs(e->time_ns),
+                         node_name(e->leader)});
+      before = e->leader;
+      ++t.leader_marks;
+    }
+    t.leaders.push_back(std::move(l));
+    y += leader_lane + lane_gap;
+  }
+  if (!leaders.empty())
+    y += section_gap;
+
+  // Process lanes: every client operation, merged per pixel column and completion type.
   auto ops = pair_ops(h);
   std::map<int64_t, std::map<std::string, size_t>> kinds; // process -> f -> operations: its lane's label
   std::map<std::tuple<int64_t, int, int>, size_t> merged; // (process, column, type) -> count
   for (const auto& op : ops) {
-    if (op.f == op_f::fault)
+    if (op.f == op_f::fault || op.f == op_f::leader)
       continue;
     ++kinds[op.process][to_string(op.f)];
     int column = static_cast<int>(std::floor(x_of(op.completion_ns)));
@@ -146,7 +171,8 @@ timeline layout_timeline(const history& h, const check_result& r, const timeline
     auto kind = to_string(static_cast<event_type>(type));
     t.processes[lane_of[process]].marks.push_back(
       {static_cast<double>(column), kind, count,
-       std::to_string(count) + " " + kind + " at " + secs(static_cast<int64_t>(column / o.plot_width * t.end_ns), 2)});
+       std::to_string(count) + " " + kind + " at " + secs(static_cast<int64_t>(column / o.plot_width * t.end_ns), 2),
+       ""});
   }
   y += section_gap;
 
@@ -158,7 +184,7 @@ timeline layout_timeline(const history& h, const check_result& r, const timeline
       for (const auto& op : ex.ops)
         at = std::min(at, op.completion_ns);
       t.anomalies.marks.push_back(
-        {x_of(at), name, 1, name + (ex.partition.empty() ? "" : " in " + ex.partition) + ": " + ex.explanation});
+        {x_of(at), name, 1, name + (ex.partition.empty() ? "" : " in " + ex.partition) + ": " + ex.explanation, ""});
     }
   y += anomaly_lane;
 
@@ -183,7 +209,7 @@ std::string render_svg(const timeline& t) {
     << "<style>.kill{fill:#d62728}.pause{fill:#9467bd}.stop{fill:#ff7f0e}.rolling-restart{fill:#8c564b}"
        ".partition{fill:#1f77b4}.fault{fill-opacity:0.75}.ok{fill:#2ca02c}.fail{fill:#d62728}.info{fill:#ff9900}"
        ".gap{fill:#999;fill-opacity:0.18}.anomaly{fill:#d62728;stroke:#000;stroke-width:0.5}"
-       ".lane{fill:#f4f4f4}.tick{stroke:#ccc;stroke-width:0.5}text{fill:#222}</style>\n";
+       ".leader{fill:#17becf}.lane{fill:#f4f4f4}.tick{stroke:#ccc;stroke-width:0.5}text{fill:#222}</style>\n";
   s << "<g transform=\"translate(" << num(t.left) << ",0)\">\n";
   for (const auto& k : t.ticks)
     s << "<line class=\"tick\" x1=\"" << num(k.x) << "\" y1=\"" << num(top) << "\" x2=\"" << num(k.x) << "\" y2=\""
@@ -201,6 +227,15 @@ std::string render_svg(const timeline& t) {
   };
   for (const auto& l : t.nodes)
     lane(l);
+  for (const auto& l : t.leaders) {
+    lane(l);
+    auto partition = l.label.substr(0, l.label.rfind(" leader"));
+    for (const auto& m : l.marks)
+      s << "<rect class=\"leader\" data-partition=\"" << esc(partition) << "\" x=\"" << num(m.x - 1) << "\" y=\""
+        << num(l.y + 1) << "\" width=\"2\" height=\"" << num(l.height - 2) << "\"><title>" << esc(m.title)
+        << "</title></rect><text x=\"" << num(m.x + 3) << "\" y=\"" << num(l.y + l.height - 4)
+        << "\" font-size=\"10\">" << esc(m.label) << "</text>\n";
+  }
   for (const auto& l : t.processes) {
     lane(l);
     for (const auto& m : l.marks)
@@ -253,6 +288,7 @@ std::string render_html(const std::string& title, const std::vector<std::pair<st
     << "<span style=\"background:#ff7f0e\"></span>stop<span style=\"background:#8c564b\"></span>rolling restart"
     << "<span style=\"background:#1f77b4\"></span>partition<span style=\"background:#2ca02c\"></span>ok"
     << "<span style=\"background:#ff9900\"></span>indeterminate<span style=\"background:#d62728\"></span>failed"
+    << "<span style=\"background:#17becf\"></span>partition leader seen (its node beside it)"
     << "<span style=\"background:#ccc\"></span>no acknowledged write for &ge; 1 s</p>\n"
     << render_svg(t) << "<h2>Faults</h2>\n";
   if (av.faults.empty()) {

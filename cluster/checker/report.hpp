@@ -6,7 +6,8 @@
 //
 // The timeline: time on the x axis (the history's clock, seconds); a lane per node with the spans of the
 // faults that hit it (kill, pause, stop, rolling-restart, and the partitions isolate/split/ring/one-way);
-// a lane per client process with its operations as marks at their completion time, coloured ok / failed /
+// a lane per partition whose leader the history records (`leader` lines), a mark at each observation with
+// the new leader's node (the first one is the leader the run started with); a lane per client process with its operations as marks at their completion time, coloured ok / failed /
 // indeterminate (marks falling in one pixel column of one lane and kind are merged into one, its title
 // gives the count, so a long run stays small); a lane of anomalies, each example marked at the completion
 // of its earliest operation; write availability gaps longer than `gap_threshold_ns` shaded over every lane.
@@ -39,6 +40,7 @@ struct timeline_mark { // operations (merged per pixel column) or an anomaly exa
   std::string kind;  // "ok", "fail", "info", or the anomaly's name
   size_t count = 1;  // operations merged into this mark
   std::string title;
+  std::string label; // drawn beside the mark: a leader mark's node ("2", "none")
 };
 
 struct timeline_lane {
@@ -57,11 +59,12 @@ struct timeline {
   double left = 0;  // x of time 0 of the plot: labels live left of it
   double width = 0, height = 0, plot_width = 0;
   int64_t end_ns = 0; // the time at the plot's right edge
-  std::vector<timeline_lane> nodes, processes;
+  std::vector<timeline_lane> nodes, leaders, processes; // leaders: a lane per partition, "t-0 leader"
   timeline_lane anomalies;
   std::vector<timeline_span> gaps; // availability gaps (kind "gap"), drawn across every lane
   std::vector<timeline_tick> ticks;
   size_t fault_count = 0; // fault windows drawn (a fault on two nodes is one window, two spans)
+  size_t leader_marks = 0; // leader observations drawn (every `leader` line of the history)
 };
 
 timeline layout_timeline(const history& h, const check_result& r, const timeline_options& o = {});

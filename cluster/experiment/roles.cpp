@@ -64,6 +64,10 @@ resolution resolve(const target_spec& t, const cluster_snapshot& c, seeded_rng& 
     return draw(up, n / 2 + 1, rng, "majority");
   case role_kind::node:
     return one(t.node, c, "node " + std::to_string(t.node));
+  case role_kind::coordinator: {
+    auto it = c.coordinators.find(t.group);
+    return one(it == c.coordinators.end() ? -1 : it->second, c, "coordinator of group " + t.group);
+  }
   case role_kind::all: {
     resolution r;
     for (int32_t i = 1; i <= c.nodes; ++i)

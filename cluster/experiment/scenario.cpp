@@ -19,7 +19,7 @@ const std::pair<fault_kind, const char*> fault_names[] = {
 const std::pair<role_kind, const char*> role_names[] = {
   {role_kind::leader, "leader"},     {role_kind::follower, "follower"}, {role_kind::quorum_leader, "quorum-leader"},
   {role_kind::random, "random"},     {role_kind::minority, "minority"}, {role_kind::majority, "majority"},
-  {role_kind::node, "node"},         {role_kind::all, "all"},
+  {role_kind::node, "node"},         {role_kind::all, "all"},       {role_kind::coordinator, "coordinator"},
 };
 
 template <class Pairs>
@@ -179,12 +179,13 @@ role_kind read_role(table_reader& r, const toml::node* n, const std::string& tex
 
 // target, topic, partition, node of a [[fault]] or [random_faults] (which has a list of targets).
 target_spec read_target(table_reader& r, const toml::node* at, role_kind role, const std::string& topic,
-                        int32_t partition, int32_t node) {
+                        int32_t partition, int32_t node, const std::string& group) {
   target_spec t;
   t.role = role;
   t.topic = topic;
   t.partition = partition;
   t.node = node;
+  t.group = group;
   if (role == role_kind::node && node < 0)
     r.fail(at, "target \"node\" needs \"node = ID\"");
   return t;
@@ -203,6 +204,20 @@ void check_target(const scenario& s, const target_spec& t, table_reader& r, cons
   }
   if (t.role == role_kind::node && t.node > s.nodes)
     r.fail(at, "target node " + std::to_string(t.node) + ": the cluster has nodes 1.." + std::to_string(s.nodes));
+  if (t.role == role_kind::coordinator && t.group.empty())
+    r.fail(at, "target coordinator needs \"group = NAME\" (no [[consumer]] has a group)");
+  if (t.role == role_kind::coordinator && !s.has_group(t.group))
+    r.fail(at, "target coordinator of " + t.group + ": no [[consumer]] has group = \"" + t.group + "\"");
+}
+
+// The group a coordinator target names: "group = NAME", by default the first consumer group of the scenario.
+std::string group_ref(const scenario& s, table_reader& r) {
+  if (auto g = r.str("group"))
+    return *g;
+  for (const auto& c : s.consumers)
+    if (!c.group.empty())
+      return c.group;
+  return "";
 }
 
 } // namespace
@@ -244,6 +259,8 @@ std::string target_spec::str() const {
     return std::string{to_string(role)} + " of " + topic + "-" + std::to_string(partition);
   case role_kind::node:
     return "node " + std::to_string(node);
+  case role_kind::coordinator:
+    return "coordinator of " + group;
   default:
     return to_string(role);
   }
@@ -254,6 +271,13 @@ const topic_spec* scenario::topic(const std::string& n) const {
     if (t.name == n)
       return &t;
   return nullptr;
+}
+
+bool scenario::has_group(const std::string& g) const {
+  for (const auto& c : consumers)
+    if (!g.empty() && c.group == g)
+      return true;
+  return false;
 }
 
 scenario parse_scenario(const std::string& text, const std::string& source, const std::string& default_name) {
@@ -353,8 +377,17 @@ scenario parse_scenario(const std::string& text, const std::string& source, cons
     c.line = tr.line();
     c.topic = topic_ref(tr);
     c.count = static_cast<int>(tr.integer("count", 1, 64).value_or(1));
-    if (auto mode = tr.str("mode"); mode && *mode != "assign")
-      tr.fail(tr.get("mode"), "mode \"" + *mode + "\": only \"assign\" consumers are built (groups come later)");
+    c.group = tr.str("group").value_or("");
+    if (tr.get("group") != nullptr && c.group.empty())
+      tr.fail(tr.get("group"), "\"group\" must name the consumer group");
+    if (auto mode = tr.str("mode")) {
+      if (*mode != "assign" && *mode != "group")
+        tr.fail(tr.get("mode"), "mode \"" + *mode + "\": \"assign\" (every partition, no group) or \"group\"");
+      if (*mode == "group" && c.group.empty())
+        tr.fail(tr.get("mode"), "mode \"group\" needs group = \"NAME\"");
+      if (*mode == "assign" && !c.group.empty())
+        tr.fail(tr.get("mode"), "mode \"assign\" takes no group (group = \"" + c.group + "\")");
+    }
     tr.done();
     s.consumers.push_back(std::move(c));
   }
@@ -372,7 +405,7 @@ scenario parse_scenario(const std::string& text, const std::string& source, cons
     auto topic = tr.str("topic").value_or(first_topic);
     auto partition = static_cast<int32_t>(tr.integer("partition", 0, 999).value_or(0));
     auto node = static_cast<int32_t>(tr.integer("node", 1, 9).value_or(-1));
-    f.target = read_target(tr, t, role, topic, partition, node);
+    f.target = read_target(tr, t, role, topic, partition, node, group_ref(s, tr));
     check_target(s, f.target, tr, t);
     auto at = tr.number("at", 0, 86400);
     if (!at)
@@ -411,11 +444,12 @@ scenario parse_scenario(const std::string& text, const std::string& source, cons
     }
     auto topic = tr.str("topic").value_or(first_topic);
     auto partition = static_cast<int32_t>(tr.integer("partition", 0, 999).value_or(0));
+    auto group = group_ref(s, tr);
     for (auto& [k, at] : list("targets")) {
       auto role = read_role(tr, at, k);
       if (role == role_kind::node)
         tr.fail(at, "target \"node\" is not drawn at random; use [[fault]] with node = ID");
-      rf.targets.push_back(read_target(tr, at, role, topic, partition, -1));
+      rf.targets.push_back(read_target(tr, at, role, topic, partition, -1, group));
       check_target(s, rf.targets.back(), tr, at);
     }
     rf.start_s = tr.number("start", 0, 86400).value_or(rf.start_s);

@@ -43,7 +43,8 @@ bool targets_every_node(fault_kind k); // rolling_restart, ring: the target defa
 //   quorum_leader      the metadata quorum's leader (the active controller)
 //   random             any node that is up;  minority / majority  (n-1)/2 / n/2+1 random nodes that are up
 //   node               node `node`;  all  every node
-enum class role_kind { leader, follower, quorum_leader, random, minority, majority, node, all };
+//   coordinator        the group coordinator of consumer group `group` (FindCoordinator, via the admin API)
+enum class role_kind { leader, follower, quorum_leader, random, minority, majority, node, all, coordinator };
 const char* to_string(role_kind r);
 std::optional<role_kind> role_kind_from(const std::string& s);
 
@@ -52,7 +53,8 @@ struct target_spec {
   std::string topic;     // leader, follower
   int32_t partition = 0; // leader, follower
   int32_t node = -1;     // node
-  std::string str() const; // "leader of t-0", "quorum-leader", "node 2"
+  std::string group;     // coordinator
+  std::string str() const; // "leader of t-0", "quorum-leader", "node 2", "coordinator of g"
 };
 
 struct fault_spec {
@@ -98,10 +100,13 @@ struct producer_spec {
   size_t line = 0;
 };
 
-// `count` consumers, each assigned every partition of the topic from the beginning, polling throughout.
+// `count` consumers polling throughout: with an empty `group`, each assigned every partition of the topic
+// from the beginning; with a group, members of that consumer group (subscribe, rebalance callbacks, explicit
+// synchronous commits of what they read), docs/experiments.md.
 struct consumer_spec {
   std::string topic;
   int count = 1;
+  std::string group; // empty: assign
   size_t line = 0;
 };
 
@@ -123,6 +128,7 @@ struct scenario {
 
   bool unsafe() const { return name.rfind("unsafe-", 0) == 0; } // expected to show anomalies
   const topic_spec* topic(const std::string& name) const;
+  bool has_group(const std::string& group) const; // a [[consumer]] is a member of it
 };
 
 scenario parse_scenario(const std::string& text, const std::string& source, const std::string& default_name = "");

@@ -116,7 +116,7 @@ TEST_CASE("scenario: refusals name the file, the line and what is wrong") {
         "s.toml:7: [[fault]]: a ring of majorities needs at least 3 nodes, the cluster has 2");
   CHECK(error_of(base + "[[fault]]\nkind = \"kill\"\ntarget = \"boss\"\nat = 1\n") ==
         "s.toml:6: [[fault]]: unknown target \"boss\"; known: leader, follower, quorum-leader, random, minority, "
-        "majority, node, all");
+        "majority, node, all, coordinator");
   CHECK(error_of(base + "[[fault]]\nkind = \"kill\"\ntarget = \"leader\"\n") ==
         "s.toml:4: [[fault]]: \"at\" (seconds after the workload starts) is missing");
   CHECK(error_of(base + "[[fault]]\nkind = \"kill\"\ntarget = \"leader\"\npartition = 1\nat = 1\n") ==
@@ -125,13 +125,39 @@ TEST_CASE("scenario: refusals name the file, the line and what is wrong") {
         "s.toml:4: [[fault]]: target \"node\" needs \"node = ID\"");
   CHECK(error_of(base + "[random_faults]\nkinds = [\"kill\"]\ntargets = [\"leader\", \"boss\"]\n") ==
         "s.toml:6: [random_faults]: unknown target \"boss\"; known: leader, follower, quorum-leader, random, "
-        "minority, majority, node, all");
+        "minority, majority, node, all, coordinator");
   CHECK(error_of(base + "[random_faults]\nkinds = [\"kill\"]\ntargets = [\"leader\"]\ninterval = [9, 3]\n") ==
         "s.toml:7: [random_faults]: \"interval\": min 9 is above max 3");
-  CHECK(error_of(base + "[[consumer]]\nmode = \"group\"\n") ==
-        "s.toml:5: [[consumer]]: mode \"group\": only \"assign\" consumers are built (groups come later)");
+  CHECK(error_of(base + "[[consumer]]\nmode = \"group\"\n") == "s.toml:5: [[consumer]]: mode \"group\" needs group = \"NAME\"");
+  CHECK(error_of(base + "[[consumer]]\nmode = \"assign\"\ngroup = \"g\"\n") ==
+        "s.toml:5: [[consumer]]: mode \"assign\" takes no group (group = \"g\")");
+  CHECK(error_of(base + "[[consumer]]\ngroup = \"\"\n") == "s.toml:5: [[consumer]]: \"group\" must name the consumer group");
+  CHECK(error_of(base + "[[fault]]\nkind = \"kill\"\ntarget = \"coordinator\"\nat = 1\n") ==
+        "s.toml:4: [[fault]]: target coordinator needs \"group = NAME\" (no [[consumer]] has a group)");
+  CHECK(error_of(base + "[[consumer]]\ngroup = \"g\"\n[[fault]]\nkind = \"kill\"\ntarget = \"coordinator\"\n"
+                        "group = \"h\"\nat = 1\n") ==
+        "s.toml:6: [[fault]]: target coordinator of h: no [[consumer]] has group = \"h\"");
   // TOML syntax errors keep toml++'s description and line.
   CHECK(error_of(base + "rate = = 3\n").rfind("s.toml:4: ", 0) == 0);
+}
+
+TEST_CASE("scenario: group consumers and faults aimed at their coordinator") {
+  auto s = parse_scenario(base + "[[consumer]]\ncount = 1\n[[consumer]]\ngroup = \"g\"\ncount = 3\n"
+                                 "[[fault]]\nkind = \"kill\"\ntarget = \"coordinator\"\nat = 5\n"
+                                 "[random_faults]\nkinds = [\"pause\"]\ntargets = [\"coordinator\", \"leader\"]\n",
+                          "s.toml", "g");
+  REQUIRE(s.consumers.size() == 2);
+  CHECK(s.consumers[0].group.empty());
+  CHECK(s.consumers[1].group == "g");
+  CHECK(s.consumers[1].count == 3);
+  CHECK(s.has_group("g"));
+  CHECK_FALSE(s.has_group(""));
+  REQUIRE(s.faults.size() == 1);
+  CHECK(s.faults[0].target.role == role_kind::coordinator);
+  CHECK(s.faults[0].target.str() == "coordinator of g"); // the first group by default
+  REQUIRE(s.random);
+  CHECK(s.random->targets[0].str() == "coordinator of g");
+  CHECK(s.random->targets[1].str() == "leader of t-0");
 }
 
 TEST_CASE("fault plan: fixed faults in order, random ones from the seed, cut to the duration") {
@@ -178,28 +204,43 @@ TEST_CASE("roles: resolved against a snapshot of the cluster") {
   seeded_rng rng{1};
   auto nodes = [&](target_spec t) { return resolve(t, c, rng).nodes; };
   using v = std::vector<int32_t>;
-  CHECK(nodes({role_kind::leader, "t", 0}) == v{2});
-  CHECK(nodes(target_spec{role_kind::quorum_leader, "", 0, -1}) == v{4});
-  CHECK(nodes({role_kind::node, "", 0, 5}) == v{5});
-  CHECK(nodes(target_spec{role_kind::all, "", 0, -1}) == v{1, 2, 3, 4, 5});
+  CHECK(nodes({role_kind::leader, "t", 0, -1, ""}) == v{2});
+  CHECK(nodes(target_spec{role_kind::quorum_leader, "", 0, -1, ""}) == v{4});
+  CHECK(nodes({role_kind::node, "", 0, 5, ""}) == v{5});
+  CHECK(nodes(target_spec{role_kind::all, "", 0, -1, ""}) == v{1, 2, 3, 4, 5});
   for (int i = 0; i < 50; ++i) {
-    auto f = nodes({role_kind::follower, "t", 0});
+    auto f = nodes({role_kind::follower, "t", 0, -1, ""});
     REQUIRE(f.size() == 1);
     CHECK((f[0] == 3 || f[0] == 5));
-    CHECK(nodes(target_spec{role_kind::minority, "", 0, -1}).size() == 2);
-    CHECK(nodes(target_spec{role_kind::majority, "", 0, -1}).size() == 3);
-    CHECK(nodes(target_spec{role_kind::random, "", 0, -1}).size() == 1);
+    CHECK(nodes(target_spec{role_kind::minority, "", 0, -1, ""}).size() == 2);
+    CHECK(nodes(target_spec{role_kind::majority, "", 0, -1, ""}).size() == 3);
+    CHECK(nodes(target_spec{role_kind::random, "", 0, -1, ""}).size() == 1);
   }
-  CHECK(resolve({role_kind::leader, "t", 1}, c, rng).error == "no leader of t-1 in Metadata");
-  CHECK(resolve({role_kind::leader, "u", 0}, c, rng).error == "no leader of u-0 in Metadata");
+  CHECK(resolve({role_kind::leader, "t", 1, -1, ""}, c, rng).error == "no leader of t-1 in Metadata");
+  CHECK(resolve({role_kind::leader, "u", 0, -1, ""}, c, rng).error == "no leader of u-0 in Metadata");
   c.up = {1, 3, 4};
-  CHECK(resolve({role_kind::leader, "t", 0}, c, rng).error == "leader of t-0 (node 2) is not up");
-  CHECK(nodes({role_kind::follower, "t", 0}) == v{3});
-  CHECK(resolve(target_spec{role_kind::majority, "", 0, -1}, c, rng).nodes == v{1, 3, 4});
+  CHECK(resolve({role_kind::leader, "t", 0, -1, ""}, c, rng).error == "leader of t-0 (node 2) is not up");
+  CHECK(nodes({role_kind::follower, "t", 0, -1, ""}) == v{3});
+  CHECK(resolve(target_spec{role_kind::majority, "", 0, -1, ""}, c, rng).nodes == v{1, 3, 4});
   c.up = {1, 4};
-  CHECK(resolve(target_spec{role_kind::majority, "", 0, -1}, c, rng).error == "majority: needs 3 node(s) up, 2 are");
+  CHECK(resolve(target_spec{role_kind::majority, "", 0, -1, ""}, c, rng).error == "majority: needs 3 node(s) up, 2 are");
   c.quorum_leader = -1;
-  CHECK(resolve(target_spec{role_kind::quorum_leader, "", 0, -1}, c, rng).error == "no quorum leader known");
+  CHECK(resolve(target_spec{role_kind::quorum_leader, "", 0, -1, ""}, c, rng).error == "no quorum leader known");
+}
+
+TEST_CASE("roles: a group's coordinator, as FindCoordinator named it") {
+  cluster_snapshot c;
+  c.nodes = 3;
+  c.up = {1, 2, 3};
+  c.coordinators = {{"g", 3}, {"h", 2}};
+  seeded_rng rng{1};
+  CHECK(resolve(target_spec{role_kind::coordinator, "", 0, -1, "g"}, c, rng).nodes == std::vector<int32_t>{3});
+  CHECK(resolve(target_spec{role_kind::coordinator, "", 0, -1, "h"}, c, rng).nodes == std::vector<int32_t>{2});
+  CHECK(resolve(target_spec{role_kind::coordinator, "", 0, -1, "x"}, c, rng).error ==
+        "no coordinator of group x known");
+  c.up = {1, 2};
+  CHECK(resolve(target_spec{role_kind::coordinator, "", 0, -1, "g"}, c, rng).error ==
+        "coordinator of group g (node 3) is not up");
 }
 
 TEST_CASE("scenario: every shipped file in config/experiments parses") {

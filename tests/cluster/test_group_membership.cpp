@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "cluster/group_state.hpp"
+#include "cluster/offsets_topic.hpp"
 #include "test_group_support.hpp"
 
 using namespace samsa::cluster;
@@ -352,6 +353,53 @@ TEST_CASE("group membership: snapshot and restore") {
   group empty = group::restore("g2", group_snapshot{4, "consumer", "", "", {}}, {}, 0);
   CHECK(empty.state() == group_state::empty);
   CHECK(empty.generation_id() == 4);
+}
+
+TEST_CASE("group membership: restored from its encoded metadata, the group continues its generation") {
+  // What a new coordinator does: the latest GroupMetadataValue of the group, decoded and restored. The
+  // members of the Stable generation keep heartbeating, and the next rebalance forms generation 2, not 1.
+  shell s(test_config(100));
+  auto ids = form_group(s, 2);
+  REQUIRE(s.g.generation_id() == 1);
+  CHECK(s.stores == 1); // the Stable generation is to be stored
+  auto value = decode_group_metadata(encode_group_metadata(s.g.snapshot(), 1700000000000));
+  REQUIRE(value);
+  CHECK(value->current_state_timestamp_ms == 1700000000000);
+
+  shell t(test_config(100));
+  t.now = 50000;
+  t.g = group::restore("g1", value->snapshot, test_config(100), t.now);
+  CHECK(t.g.state() == group_state::stable);
+  CHECK(t.heartbeat(ids[0], 1) == group_errc::none);
+  CHECK(t.heartbeat(ids[1], 1) == group_errc::none);
+  auto sy = t.sync(ids[1], 1);
+  REQUIRE(sy);
+  CHECK(sy->assignment == "p-" + ids[1]);
+
+  // A third member joins: the restored members rejoin and the group forms generation 2.
+  std::string joiner;
+  REQUIRE_FALSE(t.join(make_join("", {}), &joiner));
+  REQUIRE_FALSE(t.join(make_join(ids[0])));
+  auto last = t.join(make_join(ids[1])); // the last to rejoin completes the join phase: answered at once
+  REQUIRE(last);
+  CHECK(last->generation_id == 2);
+  auto j = t.take_join(ids[0]);
+  REQUIRE(j);
+  CHECK(j->error == group_errc::none);
+  CHECK(j->generation_id == 2);
+  CHECK(t.g.generation_id() == 2);
+
+  // Members that never come back: their sessions expire from the restore on, and the group becomes Empty at
+  // the next generation, which is stored too.
+  shell u(test_config(100));
+  u.now = 50000;
+  u.g = group::restore("g1", value->snapshot, test_config(100), u.now);
+  u.advance(9999);
+  CHECK(u.g.members().size() == 2);
+  u.advance(100000);
+  CHECK(u.g.state() == group_state::empty);
+  CHECK(u.g.generation_id() == 2);
+  CHECK(u.stores == 1);
 }
 
 TEST_CASE("group membership: SyncGroup v5 names the group's protocol type and name, or is refused") {

@@ -29,6 +29,7 @@ const char* doc_example =
 {"process":2,"type":"ok","f":"commit","time":9500000}
 {"type":"info","f":"fault","time":10000000,"name":"kill","phase":"start","target":"node 2"}
 {"type":"info","f":"fault","time":20000000,"name":"kill","phase":"stop","target":"node 2"}
+{"type":"info","f":"leader","time":21000000,"topic":"t","partition":0,"leader":3}
 )";
 
 std::string decode_error(const std::string& text) {
@@ -44,7 +45,7 @@ std::string decode_error(const std::string& text) {
 
 TEST_CASE("history: the documented lines decode into each kind of event and encode back to the same text") {
   auto h = decode_history(doc_example, "doc");
-  REQUIRE(h.events.size() == 13);
+  REQUIRE(h.events.size() == 14);
   CHECK(encode_history(h) == doc_example);
 
   const auto& send = h.events[0];
@@ -75,9 +76,13 @@ TEST_CASE("history: the documented lines decode into each kind of event and enco
   CHECK(h.events[11].fault_start);
   CHECK(h.events[11].fault_target == "node 2");
   CHECK_FALSE(h.events[12].fault_start);
+  CHECK(h.events[13].f == op_f::leader);
+  CHECK(h.events[13].process == nemesis_process);
+  CHECK(h.events[13].tp == t0);
+  CHECK(h.events[13].leader == 3);
 
   auto ops = pair_ops(h);
-  REQUIRE(ops.size() == 8); // 2 sends, assign, poll, rebalance, commit, 2 fault annotations
+  REQUIRE(ops.size() == 9); // 2 sends, assign, poll, rebalance, commit, 2 fault annotations, a leader change
   CHECK(ops[0].f == op_f::send);
   CHECK(ops[0].type == event_type::ok);
   CHECK(ops[0].invoke == 0);
@@ -126,7 +131,7 @@ TEST_CASE("history: malformed lines are refused with the line number and what is
   CHECK(decode_error(R"({"process":0,"type":"done","f":"send","time":1})")
         == "h.jsonl line 1: unknown \"type\" \"done\" (one of invoke, ok, fail, info)");
   CHECK(decode_error(R"({"process":0,"type":"invoke","f":"produce","time":1})")
-        == "h.jsonl line 1: unknown \"f\" \"produce\" (one of send, poll, assign, commit, rebalance, fault)");
+        == "h.jsonl line 1: unknown \"f\" \"produce\" (one of send, poll, assign, commit, rebalance, fault, leader)");
   CHECK(decode_error(R"({"type":"invoke","f":"poll","time":1})") == "h.jsonl line 1: missing \"process\"");
   CHECK(decode_error(ok_send + "\n" + R"({"process":0,"type":"fail","f":"send","time":2,"offset":3})")
         == "h.jsonl line 2: a send that completes fail has no offset");
@@ -136,6 +141,10 @@ TEST_CASE("history: malformed lines are refused with the line number and what is
         == "h.jsonl line 1: \"reads\" must be an array, got {\"a\":1}");
   CHECK(decode_error(R"({"process":0,"type":"invoke","f":"rebalance","time":1,"group":"g"})")
         == "h.jsonl line 1: a rebalance is one line of type \"ok\" (an observed assignment, not a call)");
+  CHECK(decode_error(R"({"type":"ok","f":"leader","time":1,"topic":"t","partition":0,"leader":1})")
+        == "h.jsonl line 1: a leader change is one line of type \"info\" (an observation, not a client call)");
+  CHECK(decode_error(R"({"type":"info","f":"leader","time":1,"topic":"t","partition":0})")
+        == "h.jsonl line 1: missing \"leader\"");
   CHECK(decode_error(R"({"type":"info","f":"fault","time":1,"name":"kill","phase":"begin"})")
         == "h.jsonl line 1: \"phase\" must be \"start\" or \"stop\", got \"begin\"");
 }
@@ -177,7 +186,7 @@ TEST_CASE("history: a file that cannot be read is named in the error") {
     read_history_file(path);
     FAIL("expected a history_error");
   } catch (const history_error& e) {
-    CHECK(std::string{e.what()}.find(path + " line 14: not JSON") == 0);
+    CHECK(std::string{e.what()}.find(path + " line 15: not JSON") == 0);
   }
   std::remove(path.c_str());
 }

@@ -6,6 +6,16 @@ using namespace samsa;
 using namespace samsa::cluster;
 using kind = persistence::offset_change::kind;
 
+namespace {
+// Records through a real batch, as the log stores them.
+std::vector<record> through_batch(const std::vector<record>& records) {
+  auto batch = encode_batch(records, 1700000000000);
+  std::vector<record> back;
+  REQUIRE(decode_batches(batch.data(), batch.size(), 0, back));
+  return back;
+}
+} // namespace
+
 TEST_CASE("java_string_hash matches Java's String.hashCode") {
   CHECK(java_string_hash("") == 0);
   CHECK(java_string_hash("abc") == 96354);
@@ -47,10 +57,7 @@ TEST_CASE("offset changes round-trip through records") {
   REQUIRE(records.size() == 3);
   CHECK_FALSE(records[1].value.has_value()); // tombstones
   CHECK_FALSE(records[2].value.has_value());
-  // Through a real batch, as the log stores them.
-  auto batch = encode_batch(records, 1700000000000);
-  std::vector<record> back;
-  REQUIRE(decode_batches(batch.data(), batch.size(), 0, back));
+  auto back = through_batch(records);
   REQUIRE(back.size() == 3);
   auto a = decode_offset_change(back[0]);
   REQUIRE(a);
@@ -119,4 +126,163 @@ TEST_CASE("offsets topic: its partitions are always compacted, other topics foll
   CHECK_FALSE(other.compact_policy);
   CHECK(other.delete_policy);
   CHECK(partition_log_config(s, "profiles", {{"cleanup.policy", "compact"}}).compact_policy);
+}
+
+namespace {
+group_snapshot two_member_group() {
+  group_snapshot g;
+  g.generation_id = 7;
+  g.protocol_type = "consumer";
+  g.protocol = "cooperative-sticky";
+  g.leader_id = "m-1";
+  group_snapshot_member a;
+  a.member_id = "m-1";
+  a.client_id = "c1";
+  a.client_host = "/10.0.0.1";
+  a.session_timeout_ms = 45000;
+  a.rebalance_timeout_ms = 300000;
+  a.metadata = std::string{"\x00\x01sub\x00", 6};
+  a.assignment = std::string{"\x00\x01" "asg", 5};
+  group_snapshot_member b = a;
+  b.member_id = "m-2";
+  b.group_instance_id = "static-2";
+  b.client_id = "c2";
+  b.assignment.clear();
+  g.members = {a, b};
+  return g;
+}
+} // namespace
+
+TEST_CASE("group metadata round-trips through a record of the offsets log") {
+  persistence::offset_change in;
+  in.what = kind::group_metadata;
+  in.group_id = "g1";
+  in.group_metadata = encode_group_metadata(two_member_group(), 1700000000123);
+  auto records = encode_offset_changes({in});
+  REQUIRE(records.size() == 1);
+  CHECK(*records[0].key == std::string{"\x00\x02\x00\x02g1", 6}); // key v2: the group, apart from offsets
+  auto back = through_batch(records);
+  REQUIRE(back.size() == 1);
+  auto c = decode_offset_change(back[0]);
+  REQUIRE(c);
+  CHECK(c->what == kind::group_metadata);
+  CHECK(c->group_id == "g1");
+  CHECK_FALSE(c->group_is_empty);
+  auto v = decode_group_metadata(c->group_metadata);
+  REQUIRE(v);
+  CHECK(v->current_state_timestamp_ms == 1700000000123);
+  auto& g = v->snapshot;
+  CHECK(g.generation_id == 7);
+  CHECK(g.protocol_type == "consumer");
+  CHECK(g.protocol == "cooperative-sticky");
+  CHECK(g.leader_id == "m-1");
+  REQUIRE(g.members.size() == 2);
+  auto want = two_member_group();
+  for (size_t i = 0; i < 2; ++i) {
+    CHECK(g.members[i].member_id == want.members[i].member_id);
+    CHECK(g.members[i].group_instance_id == want.members[i].group_instance_id);
+    CHECK(g.members[i].client_id == want.members[i].client_id);
+    CHECK(g.members[i].client_host == want.members[i].client_host);
+    CHECK(g.members[i].session_timeout_ms == 45000);
+    CHECK(g.members[i].rebalance_timeout_ms == 300000);
+    CHECK(g.members[i].metadata == want.members[i].metadata);
+    CHECK(g.members[i].assignment == want.members[i].assignment);
+  }
+
+  // An Empty group: no protocol, no leader (written as null), no members.
+  group_snapshot empty;
+  empty.generation_id = 8;
+  empty.protocol_type = "consumer";
+  in.group_metadata = encode_group_metadata(empty, 5);
+  auto e = decode_offset_change(encode_offset_changes({in})[0]);
+  REQUIRE(e);
+  CHECK(e->group_is_empty);
+  auto ev = decode_group_metadata(e->group_metadata);
+  REQUIRE(ev);
+  CHECK(ev->snapshot.generation_id == 8);
+  CHECK(ev->snapshot.protocol.empty());
+  CHECK(ev->snapshot.leader_id.empty());
+  CHECK(ev->snapshot.members.empty());
+  // And the group's tombstone is still a deletion.
+  in.what = kind::delete_group;
+  auto d = decode_offset_change(encode_offset_changes({in})[0]);
+  REQUIRE(d);
+  CHECK(d->what == kind::delete_group);
+}
+
+TEST_CASE("group metadata laid out per Kafka's GroupMetadataValue v3, v1 and v0 decodes") {
+  // v3: protocolType "consumer", generation 3, protocol "range", leader "a", currentStateTimestamp 9, one
+  // member: memberId "a", groupInstanceId null, clientId "c", clientHost "/h", rebalanceTimeout 60000,
+  // sessionTimeout 10000, subscription bytes [1 2], assignment bytes [3].
+  std::string v3{"\x00\x03"                        // version
+                 "\x00\x08" "consumer"             // protocolType
+                 "\x00\x00\x00\x03"              // generation
+                 "\x00\x05" "range"                // protocol
+                 "\x00\x01" "a"                    // leader
+                 "\x00\x00\x00\x00\x00\x00\x00\x09" // currentStateTimestamp
+                 "\x00\x00\x00\x01"              // members: 1
+                 "\x00\x01" "a"                    // memberId
+                 "\xff\xff"                        // groupInstanceId: null
+                 "\x00\x01" "c"                    // clientId
+                 "\x00\x02" "/h"                   // clientHost
+                 "\x00\x00\xea\x60"              // rebalanceTimeout 60000
+                 "\x00\x00\x27\x10"              // sessionTimeout 10000
+                 "\x00\x00\x00\x02\x01\x02"    // subscription
+                 "\x00\x00\x00\x01\x03",        // assignment
+                 2 + 10 + 4 + 7 + 3 + 8 + 4 + 3 + 2 + 3 + 4 + 4 + 4 + 6 + 5};
+  auto v = decode_group_metadata(v3);
+  REQUIRE(v);
+  CHECK(v->snapshot.protocol_type == "consumer");
+  CHECK(v->snapshot.generation_id == 3);
+  CHECK(v->snapshot.protocol == "range");
+  CHECK(v->snapshot.leader_id == "a");
+  CHECK(v->current_state_timestamp_ms == 9);
+  REQUIRE(v->snapshot.members.size() == 1);
+  auto& m = v->snapshot.members[0];
+  CHECK(m.member_id == "a");
+  CHECK_FALSE(m.group_instance_id);
+  CHECK(m.client_id == "c");
+  CHECK(m.client_host == "/h");
+  CHECK(m.rebalance_timeout_ms == 60000);
+  CHECK(m.session_timeout_ms == 10000);
+  CHECK(m.metadata == std::string{"\x01\x02", 2});
+  CHECK(m.assignment == std::string{"\x03", 1});
+  // Ours writes exactly these bytes for this group.
+  CHECK(encode_group_metadata(v->snapshot, 9) == v3);
+
+  // v0: an Empty group, protocol and leader null, no timestamp, no members.
+  std::string v0{"\x00\x00\x00\x08" "consumer" "\x00\x00\x00\x05" "\xff\xff" "\xff\xff" "\x00\x00\x00\x00",
+                 2 + 10 + 4 + 2 + 2 + 4};
+  auto e = decode_group_metadata(v0);
+  REQUIRE(e);
+  CHECK(e->snapshot.generation_id == 5);
+  CHECK(e->snapshot.protocol.empty());
+  CHECK(e->current_state_timestamp_ms == -1);
+  // v1: a member with a rebalance timeout, no instance id, no timestamp.
+  std::string v1{"\x00\x01\x00\x01" "x" "\x00\x00\x00\x02" "\x00\x01" "p" "\x00\x01" "m"
+                 "\x00\x00\x00\x01" "\x00\x01" "m" "\x00\x00" "\x00\x00" "\x00\x00\x00\x07"
+                 "\x00\x00\x00\x05" "\x00\x00\x00\x00" "\x00\x00\x00\x00",
+                 2 + 3 + 4 + 3 + 3 + 4 + 3 + 2 + 2 + 4 + 4 + 4 + 4};
+  auto one = decode_group_metadata(v1);
+  REQUIRE(one);
+  REQUIRE(one->snapshot.members.size() == 1);
+  CHECK(one->snapshot.members[0].rebalance_timeout_ms == 7);
+  CHECK(one->snapshot.members[0].session_timeout_ms == 5);
+
+  // Refused: a flexible version (v4), a truncated value, members without a protocol, an absurd count.
+  std::string v4 = v3;
+  v4[1] = 4;
+  CHECK_FALSE(decode_group_metadata(v4));
+  CHECK_FALSE(decode_group_metadata(v3.substr(0, v3.size() - 1)));
+  std::string no_protocol = v1;
+  no_protocol.replace(9, 3, std::string{"\xff\xff", 2});
+  CHECK_FALSE(decode_group_metadata(no_protocol));
+  std::string huge = v0;
+  huge.replace(huge.size() - 4, 4, std::string{"\x7f\xff\xff\xff", 4});
+  CHECK_FALSE(decode_group_metadata(huge));
+  // A record of a value this node cannot read is skipped, not taken for a deletion.
+  record r;
+  r.key = std::string{"\x00\x02\x00\x01g", 5};
+  r.value = v4;
+  CHECK_FALSE(decode_offset_change(r));
 }

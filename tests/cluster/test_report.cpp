@@ -48,6 +48,17 @@ event fault(const std::string& name, const std::string& target, bool start, int6
   return e;
 }
 
+event leader(const std::string& topic, int32_t partition, int32_t node, int64_t at) {
+  event e;
+  e.process = nemesis_process;
+  e.type = event_type::info;
+  e.f = op_f::leader;
+  e.time_ns = at * ms;
+  e.tp = {topic, partition};
+  e.leader = node;
+  return e;
+}
+
 // Ten seconds: a kill of node 2 (1-3 s), a split of nodes 1,2 from 3 (4-6 s); sends acknowledged at 0.5 s and
 // 0.6 s, then none until 3.5 s (a 2.9 s gap); one send indeterminate; a poll reads a and d but not b between
 // them (b: lost-write, unseen; the poll: int-poll-skip).
@@ -120,6 +131,44 @@ TEST_CASE("report: the timeline's lanes, fault spans, marks, anomalies and gaps"
   CHECK(t.height > t.anomalies.y + t.anomalies.height);
   CHECK(t.ticks.front().label == "0 s");
   CHECK(t.ticks.back().label == "10 s");
+}
+
+TEST_CASE("report: leader changes are marks on a lane per partition, with the new leader's node") {
+  auto h = sample();
+  // t-0 starts led by node 2, has none while node 2 is killed, then node 1; t-1 is led by node 3 throughout.
+  h.events.insert(h.events.begin(), {leader("t", 1, 3, 0), leader("t", 0, 2, 0)});
+  h.events.push_back(leader("t", 0, -1, 1500));
+  h.events.push_back(leader("t", 0, 1, 2500));
+  auto r = check(h);
+  CHECK(r.anomalies.size() == 3); // the leader lines change nothing the checker finds
+  timeline_options o;
+  o.nodes = 3;
+  o.plot_width = 1000;
+  auto t = layout_timeline(h, r, o);
+  CHECK(t.leader_marks == 4);
+  REQUIRE(t.leaders.size() == 2);
+  CHECK(t.leaders[0].label == "t-0 leader");
+  REQUIRE(t.leaders[0].marks.size() == 3);
+  CHECK(t.leaders[0].marks[0].x == doctest::Approx(0));
+  CHECK(t.leaders[0].marks[0].label == "2");
+  CHECK(t.leaders[0].marks[0].title == "t-0: leader 2 (first seen) at 0.000 s");
+  CHECK(t.leaders[0].marks[1].x == doctest::Approx(150));
+  CHECK(t.leaders[0].marks[1].label == "none");
+  CHECK(t.leaders[0].marks[2].title == "t-0: leader 1 (was none) at 2.500 s");
+  CHECK(t.leaders[1].label == "t-1 leader");
+  CHECK(t.leaders[1].marks.size() == 1);
+  // Between the node lanes and the client lanes; no client lane for the runner's observations.
+  CHECK(t.leaders[0].y > t.nodes[2].y + t.nodes[2].height);
+  CHECK(t.leaders[1].y > t.leaders[0].y + t.leaders[0].height);
+  REQUIRE(t.processes.size() == 3);
+  CHECK(t.processes[0].y > t.leaders[1].y + t.leaders[1].height);
+  auto svg = render_svg(t);
+  size_t marks = 0;
+  for (auto p = svg.find("class=\"leader\""); p != std::string::npos; p = svg.find("class=\"leader\"", p + 1))
+    ++marks;
+  CHECK(marks == 4);
+  CHECK(svg.find("data-partition=\"t-0\"") != std::string::npos);
+  CHECK(svg.find("<title>t-0: leader none (was 2) at 1.500 s</title>") != std::string::npos);
 }
 
 TEST_CASE("report: operations in one pixel column merge into one mark with their count") {

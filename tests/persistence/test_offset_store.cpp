@@ -181,3 +181,42 @@ TEST_CASE("start_empty_since starts the expiry clock only of groups whose clock 
   CHECK(store->expired_groups(2000 + 10, 50) == std::vector<std::string>{"idle"}); // "live" from 2000, "idle" from 500
   CHECK_FALSE(store->has_group("unknown")); // no row is made up
 }
+
+TEST_CASE("group metadata: stored, replaced, kept across reopening, deleted with the group and by expiry") {
+  db_fixture fx;
+  using kind = offset_change::kind;
+  auto metadata = [](std::string g, std::string value, bool empty) {
+    offset_change c;
+    c.what = kind::group_metadata;
+    c.group_id = std::move(g);
+    c.group_metadata = std::move(value);
+    c.group_is_empty = empty;
+    return c;
+  };
+  {
+    auto store = offset_store::open(fx.file);
+    REQUIRE(store);
+    CHECK_FALSE(store->group_metadata("g1"));
+    REQUIRE(store->apply_changes({metadata("g1", std::string{"gen\0one", 7}, false), metadata("g2", "b", true)}, 1000)
+            == errc::ok);
+    REQUIRE(store->apply_log(2, {metadata("g1", std::string{"gen\0two", 7}, false)}, 1, 1500) == errc::ok);
+  }
+  auto store = offset_store::open(fx.file);
+  REQUIRE(store);
+  CHECK(store->group_metadata("g1") == std::string{"gen\0two", 7}); // the latest, bytes intact
+  auto all = store->all_group_metadata();
+  REQUIRE(all.size() == 2);
+  CHECK(all[1] == std::pair<std::string, std::string>{"g2", "b"});
+  // A group with metadata but no offsets exists: listed, and an Empty one expires like one with offsets.
+  CHECK(store->has_group("g1"));
+  CHECK(store->groups() == std::vector<std::string>{"g1", "g2"});
+  CHECK(store->expired_groups(1000 + 10, 5) == std::vector<std::string>{"g2"}); // g1 has members
+  CHECK(store->expire(1000 + 10, 5) == 1);
+  CHECK_FALSE(store->group_metadata("g2"));
+  offset_change gone;
+  gone.what = kind::delete_group;
+  gone.group_id = "g1";
+  REQUIRE(store->apply_changes({gone}, 2000) == errc::ok);
+  CHECK_FALSE(store->group_metadata("g1"));
+  CHECK(store->all_group_metadata().empty());
+}

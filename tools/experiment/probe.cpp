@@ -42,7 +42,31 @@ probe::~probe() {
     rd_kafka_destroy(rk_);
 }
 
-cluster::experiment::cluster_snapshot probe::snapshot(const std::set<int32_t>& faulted) {
+int32_t probe::coordinator(const std::string& group) {
+  char err[512];
+  const char* groups[] = {group.c_str()};
+  auto* q = rd_kafka_queue_new(rk_);
+  auto* opts = rd_kafka_AdminOptions_new(rk_, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS);
+  rd_kafka_AdminOptions_set_request_timeout(opts, 5000, err, sizeof err);
+  rd_kafka_DescribeConsumerGroups(rk_, groups, 1, opts, q);
+  int32_t node = -1;
+  if (rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 8000)) {
+    size_t n = 0;
+    const auto* res = rd_kafka_event_DescribeConsumerGroups_result(ev);
+    const auto** descs = res != nullptr ? rd_kafka_DescribeConsumerGroups_result_groups(res, &n) : nullptr;
+    if (rd_kafka_event_error(ev) == RD_KAFKA_RESP_ERR_NO_ERROR && n == 1 &&
+        rd_kafka_ConsumerGroupDescription_error(descs[0]) == nullptr)
+      if (const auto* c = rd_kafka_ConsumerGroupDescription_coordinator(descs[0]))
+        node = rd_kafka_Node_id(c);
+    rd_kafka_event_destroy(ev);
+  }
+  rd_kafka_AdminOptions_destroy(opts);
+  rd_kafka_queue_destroy(q);
+  return node;
+}
+
+cluster::experiment::cluster_snapshot probe::snapshot(const std::set<int32_t>& faulted,
+                                                      const std::vector<std::string>& groups) {
   cluster::experiment::cluster_snapshot c;
   c.nodes = nodes_.size();
   for (int i = 1; i <= c.nodes; ++i)
@@ -68,6 +92,9 @@ cluster::experiment::cluster_snapshot probe::snapshot(const std::set<int32_t>& f
     if (s.is_object() && s.value("leader", -1) >= 0)
       c.quorum_leader = s.value("leader", -1);
   }
+  for (const auto& g : groups)
+    if (auto n = coordinator(g); n >= 0)
+      c.coordinators[g] = n;
   return c;
 }
 

@@ -5,6 +5,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <string>
+#include <vector>
 
 #include "cluster/experiment/roles.hpp"
 #include "tools/experiment/processes.hpp"
@@ -19,8 +20,10 @@ public:
   probe(const probe&) = delete;
   probe& operator=(const probe&) = delete;
 
-  // Nodes up (running, not paused), partitions from Metadata, the quorum leader from a node's status.
-  cluster::experiment::cluster_snapshot snapshot(const std::set<int32_t>& faulted);
+  // Nodes up (running, not paused), partitions from Metadata, the quorum leader from a node's status, the
+  // coordinator of each of `groups` (FindCoordinator, through librdkafka's DescribeConsumerGroups).
+  cluster::experiment::cluster_snapshot snapshot(const std::set<int32_t>& faulted,
+                                                 const std::vector<std::string>& groups = {});
   // Every node running and unpaused, every broker registered and unfenced, no partition under-replicated or
   // offline (as a node's image says), every partition led in Metadata. `why` says what is missing.
   bool healthy(std::string& why);
@@ -28,6 +31,9 @@ public:
   bool create_topic(const cluster::experiment::topic_spec& t, double timeout_s, std::string& why);
 
 private:
+  // The node coordinating `group` now, -1 when no broker names one within a few seconds.
+  int32_t coordinator(const std::string& group);
+
   node_set& nodes_;
   rd_kafka_t* rk_ = nullptr;
 };

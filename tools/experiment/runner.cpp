@@ -19,6 +19,7 @@
 #include "cluster/experiment/net_plan.hpp"
 #include "cluster/experiment/roles.hpp"
 #include "tools/experiment/netns.hpp"
+#include "tools/experiment/leader_watch.hpp"
 #include "tools/experiment/probe.hpp"
 #include "tools/experiment/processes.hpp"
 #include "tools/experiment/workload.hpp"
@@ -173,6 +174,10 @@ private:
 
     h_ = std::make_unique<history_log>(o_.out + "/history.jsonl");
     w_ = std::make_unique<workload>(s_, nodes_->bootstrap(), *h_);
+    std::vector<std::string> topics;
+    for (const auto& t : s_.topics)
+      topics.push_back(t.name);
+    leaders_ = std::make_unique<leader_watch>(nodes_->bootstrap(), topics, *h_);
     phase("workload");
     t_workload_ = now_s();
     w_->start();
@@ -213,8 +218,10 @@ private:
     }
     phase("drain");
     w_->stop(10);
+    leaders_->stop();
     progress();
     phase("final-reads");
+    w_->final_commits();
     if (!w_->final_reads(s_.final_read_timeout_s, why))
       say("[" + fixed(elapsed()) + "s] final reads incomplete: " + why + " (the checker judges what was read)");
     for (const auto& n : w_->notes())
@@ -268,7 +275,10 @@ private:
     std::set<int32_t> faulted;
     for (const auto& f : active_)
       faulted.insert(f.nodes.begin(), f.nodes.end());
-    auto snap = probe_->snapshot(faulted);
+    std::vector<std::string> groups;
+    if (p.target.role == ex::role_kind::coordinator)
+      groups.push_back(p.target.group);
+    auto snap = probe_->snapshot(faulted, groups);
     auto res = ex::resolve(p.target, snap, *seeded_rng_);
     if (!res.error.empty()) {
       ++r_.faults_skipped;
@@ -367,6 +377,7 @@ private:
     if (w_)
       w_->stop(0);
     w_.reset();
+    leaders_.reset();
     probe_.reset();
     if (nodes_)
       nodes_->stop_all(stop_requested.load());
@@ -413,6 +424,7 @@ private:
   std::unique_ptr<probe> probe_;
   std::unique_ptr<history_log> h_;
   std::unique_ptr<workload> w_;
+  std::unique_ptr<leader_watch> leaders_; // writes leader lines from the workload to the drain
   std::unique_ptr<ex::seeded_rng> seeded_rng_;
   std::vector<active_fault> active_;
   int fault_count_ = 0;
