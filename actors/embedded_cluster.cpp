@@ -103,13 +103,16 @@ void embedded_cluster::shut(int32_t id, stop_mode mode) {
   auto& n = at(id);
   if (!n.handle)
     return;
-  // A crash ends every connection of the node at once, before its actors notice anything.
-  if (mode == stop_mode::abrupt)
+  // A crash ends every connection of the node at once, before its actors notice anything: the links to the
+  // other nodes are cut (no reconnection while it goes down), the clients' connections shut down.
+  if (mode == stop_mode::abrupt) {
     for (int32_t j = 1; j <= size(); ++j)
       if (j != id) {
         links_->cut(id, j);
         links_->cut(j, id);
       }
+    links_->sever(id);
+  }
   stop_node(*n.system, *n.handle, mode);
   n.handle.reset();
   links_->retire(id); // nothing may be posted to the multiplexer of a system being destroyed

@@ -45,6 +45,13 @@ void link_faults::remove_delay(int32_t from, int32_t to, std::chrono::millisecon
   apply_locked();
 }
 
+void link_faults::sever(int32_t node) {
+  std::lock_guard<std::mutex> g{m_};
+  for (auto& [id, c] : connections_)
+    if (c.self == node)
+      ::shutdown(c.fd, SHUT_RDWR);
+}
+
 void link_faults::retire(int32_t node) {
   std::lock_guard<std::mutex> g{m_};
   retired_.insert(node);

@@ -58,6 +58,8 @@ public:
   void heal(int32_t from, int32_t to); // undoes one cut(from, to)
   void add_delay(int32_t from, int32_t to, std::chrono::milliseconds d);
   void remove_delay(int32_t from, int32_t to, std::chrono::milliseconds d);
+  // Shuts down every native connection of `node` now, clients' included: a crash, seen from outside.
+  void sever(int32_t node);
   // The actor system of `node` is about to be destroyed: its connections are forgotten (nothing is posted
   // to its multiplexer any more) and new ones are not tapped until revive(node), before it starts again.
   void retire(int32_t node);

@@ -11,6 +11,8 @@
 // the process runner's JSON-lines format to a temporary directory (printed; removed when the run passed).
 // Exit status 0 only when the checker found no anomaly and the run completed.
 // Run: ./build/examples/example_embedded_experiment [SEED]   (ctest runs it as "example: embedded_experiment")
+// Any scenario file the process runner reads runs the same way, in this process, with the delay above:
+//      ./build/examples/example_embedded_experiment SEED config/experiments/isolate-leader.toml [DURATION]
 #include <stdlib.h>
 
 #include <cstdint>
@@ -88,12 +90,23 @@ int main(int argc, char** argv) {
   slow.delay_ms = 200;
   o.delays.push_back(slow);
   o.say = [](const std::string& line) { std::cout << line << std::endl; };
-  auto r = samsa::actors::run_embedded_experiment(make_scenario(), o);
+  ex::scenario s;
+  try {
+    s = argc > 2 ? ex::load_scenario(argv[2]) : make_scenario();
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+  if (argc > 3)
+    o.duration_s = std::stod(argv[3]);
+  if (s.unsafe())
+    o.delays.clear(); // its own faults only
+  auto r = samsa::actors::run_embedded_experiment(s, o);
   for (const auto& e : r.errors)
     std::cout << "error: " << e << "\n";
   if (r.checked)
     std::cout << samsa::cluster::checker::to_text(r.check);
-  std::cout << "summary: seed " << seed << ", " << (r.passed() ? "valid" : "NOT valid") << ", faults applied "
+  std::cout << "summary: " << s.name << ", seed " << seed << ", " << (r.passed() ? "valid" : "NOT valid") << ", faults applied "
             << r.faults_applied << ", skipped " << r.faults_skipped << ", sends ok " << r.sends_ok << ", info "
             << r.sends_info << ", failed " << r.sends_fail << ", records read " << r.records_read << ", "
             << static_cast<int>(r.seconds) << " s; history " << r.history_path << std::endl;
