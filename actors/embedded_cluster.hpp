@@ -4,10 +4,10 @@
 // (actors/link_faults): the cluster the in-process experiment engine (actors/embedded_experiment) runs on.
 // Every node is a broker and a quorum voter; node ids are 1..n.
 //
-// Faults on nodes: crash (every link of the node cut at once, its actors stopped without a controlled
-// shutdown, its actor system destroyed: the peers see its connections end as when a process dies) and
-// stop (a controlled shutdown, as SIGTERM); either is undone by start_node, which starts the node again on
-// the same data directory and ports.
+// Faults on nodes: crash (every link of the node cut at once and its clients' connections shut down, its
+// actors stopped without a controlled shutdown, its actor system destroyed: the peers and clients see its
+// connections end as when a process dies) and stop (a controlled shutdown, as SIGTERM); either is undone by
+// start_node, which starts the node again on the same data directory and ports.
 //
 // Owns the actor systems, the node handles and the registry. Not thread-safe: one thread (the engine's)
 // calls everything; clients reach the nodes through their native ports from actor systems of their own.
