@@ -28,6 +28,7 @@
 
 #include "actors/actor_clock.hpp"
 #include "actors/connection_limits.hpp"
+#include "actors/link_faults.hpp"
 #include "messages/native_errors.hpp"
 
 namespace samsa::actors {
@@ -43,11 +44,17 @@ using rp = caf::io::receive_policy;
 // chunks of this size as they arrive.
 constexpr size_t chunk_bytes = 64 * 1024;
 
-// Plain TCP, or TLS through CAF's OpenSSL session when one is given.
+// Plain TCP, or TLS through CAF's OpenSSL session when one is given; reads go through the connection's link
+// tap when its actor system has a link-fault registry (actors/link_faults), else straight to the socket.
 struct guarded_policy {
-  explicit guarded_policy(caf::openssl::session_ptr s) : session(std::move(s)) {}
+  guarded_policy(caf::openssl::session_ptr s, const std::unique_ptr<link_tap>* t) : session(std::move(s)), tap(t) {}
 
   rw_state read_some(size_t& result, native_socket fd, void* buf, size_t len) {
+    if (*tap)
+      return (*tap)->read(result, buf, len, [&](size_t& got, void* b, size_t n) { return raw_read(got, fd, b, n); });
+    return raw_read(result, fd, buf, len);
+  }
+  rw_state raw_read(size_t& result, native_socket fd, void* buf, size_t len) {
     return session ? session->read_some(result, fd, buf, len) : caf::policy::tcp::read_some(result, fd, buf, len);
   }
   rw_state write_some(size_t& result, native_socket fd, const void* buf, size_t len) {
@@ -58,6 +65,7 @@ struct guarded_policy {
   }
 
   caf::openssl::session_ptr session;
+  const std::unique_ptr<link_tap>* tap; // the scribe's: set once it registered, null without a registry
 };
 
 // One warning per second at most: a peer hammering the port must not flood the operator log. Steady time:
@@ -98,14 +106,29 @@ struct inbound_count {
 // chunk by chunk into a buffer that grows with the bytes received.
 class guarded_scribe : public caf::io::scribe {
 public:
+  // `link`: the actor system's link-fault hook; `peer` the node dialled (-1: accepted, found by the registry),
+  // `local_port` the port a dialled connection leaves from.
   guarded_scribe(default_mpx& mpx, native_socket fd, caf::openssl::session_ptr session, size_t max_message_bytes,
-                 bool accepted = false)
+                 bool accepted, const link_fault_hook& link, int32_t peer = -1, uint16_t local_port = 0)
     : scribe(caf::io::network::conn_hdl_from_socket(fd)),
       inbound_(accepted),
       tls_(session != nullptr),
       max_bytes_(max_message_bytes),
-      stream_(mpx, fd, std::move(session)) {
-    // nop
+      stream_(mpx, fd, std::move(session), &tap_) {
+    if (!link.faults)
+      return;
+    uint16_t remote = 0;
+    if (accepted)
+      if (auto p = caf::io::network::remote_port_of_fd(fd))
+        remote = *p;
+    auto* loop = &mpx;
+    auto id = link.faults->attach(
+      link.self, peer, local_port, remote, fd, [loop](std::function<void()> f) { loop->post(std::move(f)); },
+      [this] {
+        if (!detached() && launched_)
+          stream_.handle_event(caf::io::network::operation::read);
+      });
+    tap_ = std::make_unique<link_tap>(link.faults, id);
   }
 
   void configure_read(rp::config config) override {
@@ -198,6 +221,7 @@ private:
   }
 
   inbound_count inbound_;
+  std::unique_ptr<link_tap> tap_; // before stream_, whose policy reads through it
   bool tls_;
   bool launched_ = false;
   size_t max_bytes_;
@@ -237,7 +261,8 @@ public:
     auto session = make_session_if(parent()->system(), sec_, fd, true, failed);
     if (failed)
       return false;
-    auto scribe = caf::make_counted<guarded_scribe>(mpx, fd, std::move(session), sec_.max_message_bytes, true);
+    auto scribe = caf::make_counted<guarded_scribe>(mpx, fd, std::move(session), sec_.max_message_bytes, true,
+                                                    link_hook_of(parent()->system()));
     inbound_accepted.fetch_add(1, std::memory_order_relaxed);
     guard.release();
     auto hdl = scribe->hdl();
@@ -263,6 +288,11 @@ public:
 
 protected:
   caf::expected<caf::io::scribe_ptr> connect(const std::string& host, uint16_t port) override {
+    // An in-process experiment's cut link refuses new connections (a TCP handshake needs both directions).
+    auto link = link_hook_of(system());
+    int32_t peer = link.faults ? link.faults->node_at_port(port) : -1;
+    if (link.faults && !link.faults->may_connect(link.self, peer))
+      return caf::make_error(caf::sec::cannot_connect_to_node, "link cut by an experiment", host, port);
     auto fd = caf::io::network::new_tcp_connection(host, port);
     if (!fd)
       return std::move(fd.error());
@@ -273,7 +303,12 @@ protected:
     auto session = make_session_if(system(), sec_, *fd, false, failed);
     if (failed)
       return caf::make_error(caf::sec::cannot_connect_to_node, "TLS handshake failed", host, port);
-    auto scribe = caf::make_counted<guarded_scribe>(mpx(), *fd, std::move(session), sec_.max_message_bytes);
+    uint16_t local_port = 0;
+    if (link.faults)
+      if (auto p = caf::io::network::local_port_of_fd(*fd))
+        local_port = *p;
+    auto scribe = caf::make_counted<guarded_scribe>(mpx(), *fd, std::move(session), sec_.max_message_bytes, false,
+                                                    link, peer, local_port);
     guard.release();
     return caf::io::scribe_ptr{std::move(scribe)};
   }

@@ -175,8 +175,9 @@ void controlled_shutdown(caf::actor_system& sys, const caf::actor& lifecycle) {
 
 } // namespace
 
-void stop_node(caf::actor_system& sys, node_handle& node) {
-  controlled_shutdown(sys, node.lifecycle);
+void stop_node(caf::actor_system& sys, node_handle& node, stop_mode mode) {
+  if (mode == stop_mode::controlled)
+    controlled_shutdown(sys, node.lifecycle);
   if (node.http)
     node.http->stop(); // before the broker goes: a scrape in progress still gets its answers or timeouts
   node.http = nullptr;

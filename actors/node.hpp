@@ -11,6 +11,7 @@
 #include <caf/expected.hpp>
 
 #include "actors/http_listener.hpp"
+#include "actors/link_faults.hpp"
 #include "actors/node_console.hpp"
 #include "cluster/server_config.hpp"
 #include "messages/cluster_api.hpp"
@@ -37,8 +38,9 @@ struct quorum_heartbeats {
 quorum_heartbeats quorum_heartbeats_for(const cluster::server_config& s);
 
 // The ready-made config for a program whose actor system hosts (or talks to) a samsa node and needs nothing
-// else: `samsa::actors::node_system_config cfg{server}; caf::actor_system sys{cfg};`.
-struct node_system_config : caf::actor_system_config {
+// else: `samsa::actors::node_system_config cfg{server}; caf::actor_system sys{cfg};`. An in-process experiment
+// sets `link_hook` (actors/link_faults) before constructing the system; left empty, nothing is tapped.
+struct node_system_config : caf::actor_system_config, link_fault_injection {
   explicit node_system_config(const cluster::server_config& s) { configure_actor_system(*this, s); }
 };
 
@@ -64,6 +66,8 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
 // shared ISR places moved away, at most broker.session.timeout.ms) while still serving; then the listeners
 // (the HTTP listener first, waiting for scrapes in progress) and the broker (its partition actors close
 // their logs cleanly).
-void stop_node(caf::actor_system& sys, node_handle& node);
+// abrupt (the in-process experiments' crash): no controlled shutdown, the actors are told to stop at once.
+enum class stop_mode { controlled, abrupt };
+void stop_node(caf::actor_system& sys, node_handle& node, stop_mode mode = stop_mode::controlled);
 
 } // namespace samsa::actors

@@ -9,8 +9,6 @@
 // the nodes. Ports are free loopback
 // ports, data lives in a fresh temporary directory that is removed at the end. Exit status 0 on success.
 // Run: ./build/examples/example_local_cluster   (ctest runs it as "example: local_cluster")
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -26,6 +24,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "actors/embedded_cluster.hpp"
 #include "actors/node.hpp"
 #include "messages/logging.hpp"
 
@@ -35,22 +34,6 @@ namespace fs = std::filesystem;
 using namespace samsa;
 constexpr auto ask_timeout = std::chrono::seconds(2);
 constexpr auto ready_timeout = std::chrono::seconds(60);
-
-// A loopback port nobody listens on right now (the kernel's choice; free again once closed).
-uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof sa;
-  uint16_t port = 0;
-  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0
-      && ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len) == 0)
-    port = ntohs(sa.sin_port);
-  if (fd >= 0)
-    ::close(fd);
-  return port;
-}
 
 // One node: its configuration, its own actor system and what start_node returned.
 struct node {
@@ -186,8 +169,8 @@ int run(const fs::path& dir) {
   std::vector<uint16_t> native_ports, kafka_ports;
   std::string voters;
   for (int i = 1; i <= 3; ++i) {
-    kafka_ports.push_back(free_port()); // a fixed port, not 0: the node advertises the configured one
-    native_ports.push_back(free_port());
+    kafka_ports.push_back(actors::free_loopback_port()); // a fixed port, not 0: the node advertises the configured one
+    native_ports.push_back(actors::free_loopback_port());
     voters += (i > 1 ? "," : "") + std::to_string(i) + "@127.0.0.1:" + std::to_string(native_ports.back());
   }
   for (int i = 1; i <= 3; ++i) {

@@ -23,28 +23,15 @@
 #include <vector>
 
 #include "cluster/checker/history.hpp"
+#include "cluster/experiment/history_log.hpp"
 #include "cluster/experiment/scenario.hpp"
 
 namespace samsa::experiment {
 
 namespace checker = samsa::cluster::checker;
 
-// The history file, written as events happen (one mutex), with running counts for the progress line.
-class history_log {
-public:
-  explicit history_log(const std::string& path); // throws std::runtime_error
-  ~history_log();
-  int64_t now_ns() const;
-  void write(checker::event e); // stamps e.time_ns
-  void close();
-
-  std::atomic<int64_t> send_ok{0}, send_fail{0}, send_info{0}, polled{0};
-
-private:
-  std::mutex m_;
-  std::FILE* f_ = nullptr;
-  std::chrono::steady_clock::time_point t0_;
-};
+// The history file (cluster/experiment/history_log, shared with the in-process engine).
+using cluster::experiment::history_log;
 
 class workload {
 public:
