@@ -40,7 +40,7 @@ int64_t resolve_start(const offset_spec& spec, const partition_bounds& b) {
   switch (spec.what) {
     case k::earliest: at = b.log_start; break;
     case k::latest: at = b.log_end; break;
-    case k::absolute: at = spec.value; break;
+    case k::absolute: return spec.value; // as asked: outside the log the broker answers offset_out_of_range
     case k::from_end: at = b.log_end - spec.value; break;
     case k::timestamp: at = b.timestamp_offset < 0 ? b.log_end : b.timestamp_offset; break;
   }

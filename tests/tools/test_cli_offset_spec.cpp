@@ -44,8 +44,8 @@ TEST_CASE("offset spec: resolved within the log's bounds") {
   CHECK(resolve_start(parsed("earliest"), b) == 10);
   CHECK(resolve_start(parsed("latest"), b) == 20);
   CHECK(resolve_start(parsed("15"), b) == 15);
-  CHECK(resolve_start(parsed("3"), b) == 10);  // below the log start: the log start
-  CHECK(resolve_start(parsed("25"), b) == 20); // past the end: the end
+  CHECK(resolve_start(parsed("3"), b) == 3);   // an explicit offset is asked as given: below the log start or
+  CHECK(resolve_start(parsed("25"), b) == 25); // past the end the broker answers offset_out_of_range
   CHECK(resolve_start(parsed("-4"), b) == 16);
   CHECK(resolve_start(parsed("-50"), b) == 10);
   CHECK(resolve_start(parsed("@5"), b) == 20); // no record at or after the timestamp: the end
