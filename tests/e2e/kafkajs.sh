@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # kafkajs 2.2.4 (npm, with kafkajs-snappy) end to end (tests/e2e/kafkajs_check.js): admin calls, produce with
-# keys, headers and codecs, consumer groups that resume from their commits, offsets by time, DeleteRecords;
+# keys, headers and codecs, consumer groups that resume from their commits, offsets by time, DeleteRecords,
+# alterConfigs (retention.ms as a dynamic topic config), createPartitions (1 -> 3, a write to partition 2 read
+# back, 3 -> 2 refused with INVALID_PARTITIONS), deleteGroups (then GROUP_ID_NOT_FOUND);
 # the broker alive and serving at the end. The packages are installed once with npm into the build tree
 # (build/npm; SAMSA_NPM_DIR overrides), the first run needs the npm registry.
 source "$(dirname "$0")/lib.sh"

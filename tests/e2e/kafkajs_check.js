@@ -1,8 +1,11 @@
 // Driven by kafkajs.sh: node kafkajs_check.js PORT. kafkajs 2.2.4 (npm) end to end: admin create topics (with a
 // config), describe configs, produce with keys, headers, gzip and snappy, a consumer group that commits, stops
-// and resumes from its commits with nothing re-delivered, list/describe groups, fetchTopicOffsets and
+// and resumes from its commits with nothing re-delivered, list/describe groups, deleteGroups (the empty group
+// with commits is deleted, gone from listGroups; deleting it again: GROUP_ID_NOT_FOUND), alterConfigs
+// (retention.ms; describeConfigs shows the value as a dynamic topic config), createPartitions (1 -> 3, metadata
+// shows 3, a write to partition 2 reads back; 3 -> 2 refused with INVALID_PARTITIONS), fetchTopicOffsets and
 // offsets by timestamp, deleteTopicRecords (DeleteRecords), delete topics. Exits non-zero on any mismatch.
-const { Kafka, CompressionTypes, CompressionCodecs, logLevel, ConfigResourceTypes } = require('kafkajs')
+const { Kafka, CompressionTypes, CompressionCodecs, logLevel, ConfigResourceTypes, ConfigSource } = require('kafkajs')
 const SnappyCodec = require('kafkajs-snappy')
 CompressionCodecs[CompressionTypes.Snappy] = SnappyCodec
 
@@ -98,6 +101,56 @@ async function main() {
   const sum = committed[0].partitions.reduce((s, p) => s + Number(p.offset), 0)
   assert(sum === n, 'committed offsets add up to ' + sum)
   console.log('groups: listGroups, describeGroups (Empty), fetchOffsets add up to ' + sum)
+
+  // DeleteGroups: js-resume has committed offsets and no members.
+  const deleted = await admin.deleteGroups(['js-resume'])
+  assert(deleted.length === 1 && deleted[0].groupId === 'js-resume' && deleted[0].errorCode === 0,
+    'deleteGroups: ' + JSON.stringify(deleted))
+  const groupsAfter = await admin.listGroups()
+  assert(!groupsAfter.groups.some(g => g.groupId === 'js-resume'), 'listGroups after deleteGroups: ' +
+    JSON.stringify(groupsAfter))
+  let again = null
+  try { await admin.deleteGroups(['js-resume']) } catch (e) { again = e }
+  assert(again && again.name === 'KafkaJSDeleteGroupsError' && again.groups.length === 1 &&
+    again.groups[0].groupId === 'js-resume' && again.groups[0].error.type === 'GROUP_ID_NOT_FOUND',
+    'deleteGroups again: ' + (again && (again.name + ' ' + JSON.stringify(again.groups))))
+  console.log('deleteGroups: js-resume deleted, gone from listGroups, deleting again: GROUP_ID_NOT_FOUND')
+
+  // AlterConfigs: retention.ms of js becomes a dynamic topic config with the new value.
+  await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'js',
+    configEntries: [{ name: 'retention.ms', value: '1800000' }] }] })
+  const cfg2 = await admin.describeConfigs({ includeSynonyms: false,
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: 'js', configNames: ['retention.ms'] }] })
+  const entry2 = cfg2.resources[0].configEntries.find(e => e.configName === 'retention.ms')
+  assert(entry2 && entry2.configValue === '1800000' && entry2.isDefault === false &&
+    entry2.configSource === ConfigSource.TOPIC_CONFIG,
+    'describeConfigs after alterConfigs: ' + JSON.stringify(entry2))
+  console.log('alterConfigs: retention.ms=1800000, describeConfigs source DYNAMIC_TOPIC_CONFIG')
+
+  // CreatePartitions: js-grow grows from 1 to 3, partition 2 takes a write that reads back; shrinking is refused.
+  await admin.createTopics({ topics: [{ topic: 'js-grow', numPartitions: 1 }], waitForLeaders: true })
+  await admin.createPartitions({ topicPartitions: [{ topic: 'js-grow', count: 3 }] })
+  const grown = await admin.fetchTopicMetadata({ topics: ['js-grow'] })
+  const parts = grown.topics[0].partitions.map(p => p.partitionId).sort()
+  assert(JSON.stringify(parts) === '[0,1,2]', 'fetchTopicMetadata after createPartitions: ' + JSON.stringify(parts))
+  await producer.send({ topic: 'js-grow', acks: -1, messages: [{ partition: 2, value: 'on-two' }] })
+  const reader = kafka.consumer({ groupId: 'js-grow-read' })
+  await reader.connect()
+  await reader.subscribe({ topic: 'js-grow', fromBeginning: true })
+  let gotIt
+  const got = new Promise(r => { gotIt = r })
+  await reader.run({ eachMessage: async ({ partition, message }) => gotIt({ partition, value: message.value.toString() }) })
+  const tg = setTimeout(() => gotIt(null), 40000)
+  const read = await got
+  clearTimeout(tg)
+  await reader.disconnect()
+  assert(read && read.partition === 2 && read.value === 'on-two', 'read back from js-grow: ' + JSON.stringify(read))
+  let shrink = null
+  try { await admin.createPartitions({ topicPartitions: [{ topic: 'js-grow', count: 2 }] }) } catch (e) { shrink = e }
+  assert(shrink && shrink.type === 'INVALID_PARTITIONS', 'createPartitions 3 -> 2: ' + (shrink && (shrink.name + ' ' + shrink.type + ' ' + shrink.message)))
+  const still = await admin.fetchTopicMetadata({ topics: ['js-grow'] })
+  assert(still.topics[0].partitions.length === 3, 'partitions after the refused shrink: ' + still.topics[0].partitions.length)
+  console.log('createPartitions: js-grow 1 -> 3, partition 2 written and read back; 3 -> 2 refused: INVALID_PARTITIONS')
 
   // Offsets: latest/earliest and by timestamp.
   const timed = []

@@ -7,9 +7,11 @@
 # - a consumer group with Sarama's default offset settings (Retention 0: OffsetCommit v1; Version 0.10.2, the
 #   lowest Sarama allows for groups) consumes part of a topic, is closed, the broker restarts, and a new
 #   client resumes from the commits: every record exactly once over the two runs, none re-delivered;
-# - admin: CreateTopic with a config, ListTopics (Metadata + DescribeConfigs), DescribeConfig, ListConsumerGroups
-#   + DescribeConsumerGroups, GetOffset by time (ListOffsets), DeleteRecords (the log start offset moves),
-#   DeleteTopic;
+# - admin: CreateTopic with a config, ListTopics (Metadata + DescribeConfigs), DescribeConfig, AlterConfig
+#   (retention.ms; DescribeConfig then shows the new value), CreatePartitions (1 -> 3, metadata shows 3;
+#   3 -> 2 refused with INVALID_PARTITIONS), ListConsumerGroups + DescribeConsumerGroups, GetOffset by time
+#   (ListOffsets), DeleteRecords (the log start offset moves), DeleteTopic (Sarama 1.22 has no
+#   DeleteConsumerGroup, so DeleteGroups is covered by kafkajs.sh);
 # and the broker is alive and serving at the end.
 source "$(dirname "$0")/lib.sh"
 command -v go >/dev/null || fail "go is missing (tools/install-deps.sh: golang-go golang-github-shopify-sarama-dev)"
@@ -55,6 +57,14 @@ out=$(S -version 1.0.0 -topic adm admin list-topics 2>&1) || fail "list-topics: 
 [ "$out" = "ok topic adm partitions 3 retention.ms 3600000" ] || fail "list-topics: $out"
 out=$(S -version 1.0.0 -topic adm admin describe-config 2>&1) || fail "describe-config: $out"
 [ "$out" = "ok retention.ms=3600000 default=false" ] || fail "describe-config: $out"
+out=$(S -version 1.0.0 -topic adm -value 600000 admin alter-config 2>&1) || fail "alter-config: $out"
+out=$(S -version 1.0.0 -topic adm admin describe-config 2>&1) || fail "describe-config after alter: $out"
+[ "$out" = "ok retention.ms=600000 default=false" ] || fail "describe-config after AlterConfig: $out"
+"$SAMSA" topics create grow --partitions 1 $B >/dev/null || fail "topics create grow"
+out=$(S -version 1.0.0 -topic grow -n 3 admin create-partitions 2>&1) || fail "create-partitions: $out"
+[ "$out" = "ok topic grow partitions 3" ] || fail "CreatePartitions to 3: $out"
+out=$(S -version 1.0.0 -topic grow -n 2 admin create-partitions 2>&1) || fail "create-partitions shrink: $out"
+[ "$out" = "refused 37" ] || fail "CreatePartitions 3 -> 2: $out, expected INVALID_PARTITIONS (37)"
 out=$(S -version 1.0.0 -group g1 admin list-groups 2>&1) || fail "list-groups: $out"
 [ "$out" = "ok group g1 state Empty members 0" ] || fail "list-groups: $out"
 "$SAMSA" topics create times --partitions 1 $B >/dev/null || fail "topics create times"
@@ -72,7 +82,7 @@ done
 out=$(S -version 1.0.0 -topic times -partition 0 -offset 5 admin delete-records 2>&1) || fail "delete-records: $out"
 out=$(S -topic times -time -2 offsets 2>&1)
 [ "$out" = "ok offset 5" ] || fail "GetOffset(oldest) after DeleteRecords: $out, expected 5"
-echo "admin: create (with config), list topics, describe config, list/describe groups, offsets by time, delete records"
+echo "admin: create (with config), list topics, describe config, alter config (retention.ms 600000), create partitions (1 -> 3; 3 -> 2 refused with 37), list/describe groups, offsets by time, delete records"
 out=$(S -version 1.0.0 -topic adm admin delete-topic 2>&1) || fail "delete-topic: $out"
 "$SAMSA" topics list $B | grep -qx adm && fail "adm still listed after DeleteTopic"
 

@@ -30,6 +30,7 @@ var (
 	partition = flag.Int("partition", 0, "partition")
 	offset    = flag.Int64("offset", 0, "offset (delete-records: before)")
 	when      = flag.Int64("time", -1, "timestamp in ms for offsets (-1 newest, -2 oldest)")
+	value     = flag.String("value", "", "alter-config: the new retention.ms")
 )
 
 func die(format string, args ...interface{}) {
@@ -293,6 +294,26 @@ func admin() {
 		}
 	case "delete-records":
 		err = a.DeleteRecords(*topic, map[int32]int64{int32(*partition): *offset})
+	case "alter-config":
+		err = a.AlterConfig(sarama.TopicResource, *topic, map[string]*string{"retention.ms": strPtr(*value)}, false)
+	case "create-partitions":
+		// -n is the new partition count; a refusal prints its error code (37: INVALID_PARTITIONS).
+		err = a.CreatePartitions(*topic, int32(*count), nil, false)
+		if tpe, ok := err.(*sarama.TopicPartitionError); ok {
+			fmt.Printf("refused %d\n", int16(tpe.Err))
+			return
+		}
+		if err == nil {
+			var md []*sarama.TopicMetadata
+			md, err = a.DescribeTopics([]string{*topic})
+			if err == nil {
+				if len(md) != 1 || md[0].Err != sarama.ErrNoError {
+					die("describe topics: %+v", md)
+				}
+				fmt.Printf("ok topic %s partitions %d\n", *topic, len(md[0].Partitions))
+				return
+			}
+		}
 	default:
 		die("admin %q", cmd)
 	}
