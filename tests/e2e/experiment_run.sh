@@ -19,7 +19,15 @@ cleanup() {
   [ -n "${SAMSA_KEEP:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() { # the message, then what each node of the runs logged last (a node that exited on its own says why there)
+  echo "FAIL: $*" >&2
+  for log in "$WORK"/*/node*/broker.log "$WORK"/*/seed-*/node*/broker.log; do
+    [ -f "$log" ] || continue
+    echo "--- ${log#"$WORK"/}: last lines" >&2
+    tail -8 "$log" >&2
+  done
+  exit 1
+}
 source "$(dirname "$0")/experiment_report_lib.sh"
 # Processes whose command line names this test's directory (the brokers of its runs), none expected.
 leftovers() { pgrep -f -- "$WORK/" | grep -v "^$$\$" || true; }
