@@ -17,7 +17,7 @@
 namespace samsa::cli {
 
 namespace {
-constexpr auto timeout = group_request_timeout;
+constexpr auto timeout = request_timeout;
 int fail(const std::string& what, const caf::error& e) { return group_failure(what, e); }
 } // namespace
 

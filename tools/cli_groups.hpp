@@ -1,6 +1,5 @@
 #pragma once
 // What `samsa groups describe` and `samsa groups reset-offsets` (tools/cli_groups*.cpp) both ask the broker.
-#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -11,7 +10,6 @@
 
 namespace samsa::cli {
 
-constexpr auto group_request_timeout = std::chrono::seconds(60); // as cli_common's request_timeout
 
 // Prints "error: WHAT: reason" and returns exit status 1.
 int group_failure(const std::string& what, const caf::error& e);

@@ -14,7 +14,7 @@ namespace samsa::cli {
 
 namespace {
 
-constexpr auto timeout = group_request_timeout;
+constexpr auto timeout = request_timeout;
 
 int64_t offset_for(caf::scoped_actor& self, const broker_actor& b, const std::string& topic, int32_t p, int64_t ts) {
   int64_t out = -1;

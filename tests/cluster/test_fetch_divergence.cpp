@@ -2,6 +2,8 @@
 // hand-made leader epoch caches.
 #include <doctest/doctest.h>
 
+#include "epoch_cache_support.hpp"
+
 #include "cluster/replica/fetch_divergence.hpp"
 
 using namespace samsa::cluster::replica;
@@ -10,11 +12,7 @@ using samsa::persistence::leader_epoch_cache;
 
 namespace {
 
-leader_epoch_cache cache_of(std::vector<epoch_entry> entries) {
-  leader_epoch_cache c; // in memory: no checkpoint file
-  REQUIRE(c.replace(std::move(entries)) == samsa::persistence::errc::ok);
-  return c;
-}
+using samsa::test::cache_of;
 
 void check_diverging(const fetch_divergence& d, int32_t epoch, int64_t end) {
   CHECK_FALSE(d.out_of_range);

@@ -3,6 +3,8 @@
 // elections, the exchange always cuts a follower exactly where its log stops agreeing with the leader's.
 #include <doctest/doctest.h>
 
+#include "epoch_cache_support.hpp"
+
 #include <random>
 
 #include "cluster/replica/follower_truncation.hpp"
@@ -13,11 +15,7 @@ using samsa::persistence::leader_epoch_cache;
 
 namespace {
 
-leader_epoch_cache cache_of(std::vector<epoch_entry> entries) {
-  leader_epoch_cache c; // in memory: no checkpoint file
-  REQUIRE(c.replace(std::move(entries)) == samsa::persistence::errc::ok);
-  return c;
-}
+using samsa::test::cache_of;
 
 // Runs the exchange against the leader's cache and log end; returns where the follower ends up.
 int64_t exchange(leader_epoch_cache follower, int64_t log_end, int64_t hw, const leader_epoch_cache& leader,
