@@ -6,8 +6,10 @@
 #include <string>
 
 #include <caf/scoped_actor.hpp>
+#include <nlohmann/json.hpp>
 
 #include "tools/cli_common.hpp"
+#include "tools/cli_topics_view.hpp"
 
 namespace samsa::cli {
 
@@ -44,13 +46,21 @@ int topics_create(caf::scoped_actor& self, const broker_actor& b, const args& a)
   return rc;
 }
 
-int topics_describe(caf::scoped_actor& self, const broker_actor& b, std::vector<std::string> names, bool names_only) {
+enum class topics_view { names, table, json };
+
+int topics_describe(caf::scoped_actor& self, const broker_actor& b, std::vector<std::string> names, topics_view view,
+                    const topic_filter& filter) {
   int rc = 0;
   self->request(b, timeout, describe_atom::value, std::move(names))
     .receive(
-      [&](const std::vector<topic_description>& ds) {
+      [&](std::vector<topic_description>& all) {
+        auto ds = filter_topics(std::move(all), filter);
+        if (view == topics_view::json) {
+          std::cout << topics_json(ds).dump() << "\n";
+          return;
+        }
         for (auto& d : ds) {
-          if (names_only) {
+          if (view == topics_view::names) {
             std::cout << d.name << "\n";
             continue;
           }
@@ -74,6 +84,22 @@ int topics_describe(caf::scoped_actor& self, const broker_actor& b, std::vector<
         rc = 1;
       });
   return rc;
+}
+
+topic_filter filter_options(const args& a) {
+  topic_filter f;
+  f.under_replicated = a.has("--under-replicated-partitions");
+  f.unavailable = a.has("--unavailable-partitions");
+  f.with_overrides = a.has("--topics-with-overrides");
+  return f;
+}
+
+// --output json, or the text view `text`; nullopt (after the message) for a bad --output.
+std::optional<topics_view> view_option(const args& a, topics_view text) {
+  auto output = output_format(a);
+  if (!output)
+    return std::nullopt;
+  return *output == "json" ? topics_view::json : text;
 }
 
 int topics_delete(caf::scoped_actor& self, const broker_actor& b, const args& a) {
@@ -100,20 +126,34 @@ command_group topics_commands() {
   create.examples = {"samsa topics create orders --partitions 3 --config cleanup.policy=delete"};
   create.run = on_broker(topics_create);
   command_spec list{"list", "", 0, 0, "print the name of every topic, one per line"};
-  list.options = {broker_option()};
-  list.examples = {"samsa topics list --broker 127.0.0.1:19093"};
-  list.run = on_broker([](caf::scoped_actor& self, const broker_actor& b, const args&) {
-    return topics_describe(self, b, {}, true);
+  list.options = {{"--topics-with-overrides", "", "only the topics with at least one config override"},
+                  output_option("the array of topics of describe's JSON"), broker_option()};
+  list.examples = {"samsa topics list --broker 127.0.0.1:19093", "samsa topics list --output json"};
+  list.run = on_broker([](caf::scoped_actor& self, const broker_actor& b, const args& a) {
+    auto view = view_option(a, topics_view::names);
+    if (!view)
+      return 2;
+    return topics_describe(self, b, {}, *view, filter_options(a));
   });
   command_spec describe{"describe", "[TOPIC ...]", 0, any_number,
                         "partitions, leaders, replicas, offsets and sizes (of every topic without TOPIC)"};
-  describe.options = {{"--all-configs", "", "print every effective config of TOPIC with its source instead"},
-                      broker_option()};
-  describe.examples = {"samsa topics describe orders", "samsa topics describe orders --all-configs"};
+  describe.options = {
+    {"--all-configs", "", "print every effective config of TOPIC with its source instead"},
+    {"--under-replicated-partitions", "", "only the partitions whose ISR is smaller than their replica set"},
+    {"--unavailable-partitions", "", "only the partitions without a leader or with an offline log"},
+    {"--topics-with-overrides", "", "only the topics with at least one config override"},
+    output_option("an array of {name, topic_id, partitions, replication_factor, configs, partition_states}"),
+    broker_option()};
+  describe.examples = {"samsa topics describe orders", "samsa topics describe orders --all-configs",
+                       "samsa topics describe --under-replicated-partitions",
+                       "samsa topics describe orders --output json"};
   describe.run = on_broker([](caf::scoped_actor& self, const broker_actor& b, const args& a) {
     if (a.has("--all-configs"))
       return topics_describe_configs(self, b, a.positional);
-    return topics_describe(self, b, a.positional, false);
+    auto view = view_option(a, topics_view::table);
+    if (!view)
+      return 2;
+    return topics_describe(self, b, a.positional, *view, filter_options(a));
   });
   command_spec del{"delete", "TOPIC", 1, 1, "delete a topic and its data"};
   del.options = {broker_option()};

@@ -3,7 +3,8 @@
 # cases), 3 real nodes, a topic of 1 partition with RF 3 and min.insync.replicas=2, an idempotent acks=all
 # librdkafka producer writing throughout each phase:
 #   1. SIGSTOP of a follower beyond replica.lag.time.max.ms: the leader takes it out of the ISR through the
-#      controller and writes go on; SIGCONT: it catches up and is back in the ISR.
+#      controller and writes go on (`topics describe --under-replicated-partitions --output json` names the
+#      partition, `--unavailable-partitions` none); SIGCONT: it catches up and is back in the ISR.
 #   2. SIGSTOP of the leader beyond broker.session.timeout.ms: it is fenced, another in-sync replica leads;
 #      SIGCONT: the old leader acknowledges nothing as a stale leader, becomes a follower and catches up.
 #   3. A rolling SIGTERM restart of every node, one after the other, each back in the ISR before the next.
@@ -32,10 +33,20 @@ sleep 2
 kill -STOP "${PID[$follower]}"
 ms=$(wait_for 15 isr_is "$leader" 2) || fail "the ISR kept frozen node $follower: $(describe "$leader")"
 echo "1. SIGSTOP of follower $follower: out of the ISR after $ms ms: $(describe "$leader")"
+# kafka-topics' filters, as JSON: the shrunk partition is under-replicated, none is unavailable.
+urp() { "$SAMSA" topics describe "$@" --output json --broker "127.0.0.1:${NATIVE[$leader]}" \
+  | /usr/bin/python3 -c 'import json,sys; print(" ".join("%s-%d:%d/%d" % (t["name"], p["partition"], len(p["isr"]), len(p["replicas"])) for t in json.load(sys.stdin) for p in t["partition_states"]))'; }
+out=$(urp --under-replicated-partitions) || fail "topics describe --under-replicated-partitions --output json failed"
+[ "$out" = "$TOPIC-0:2/3" ] || fail "under-replicated partitions with follower $follower frozen: '$out', expected $TOPIC-0:2/3"
+out=$(urp --unavailable-partitions) || fail "topics describe --unavailable-partitions --output json failed"
+[ -z "$out" ] || fail "unavailable partitions while the leader serves: '$out'"
+echo "1. topics describe --under-replicated-partitions: $TOPIC-0 (ISR 2 of 3 replicas); --unavailable-partitions: none"
 sleep 2
 kill -CONT "${PID[$follower]}"
 ms=$(wait_for 20 isr_is "$leader" 3) || fail "node $follower did not rejoin the ISR: $(describe "$leader")"
 echo "1. SIGCONT: node $follower back in the ISR after $ms ms"
+out=$(urp --under-replicated-partitions) || fail "topics describe --under-replicated-partitions --output json failed"
+[ -z "$out" ] || fail "under-replicated partitions with the full ISR back: '$out'"
 writer_end "1. follower paused"
 verify "1. follower paused"
 

@@ -3,7 +3,8 @@
 # (validated as at creation: a bad value exits 1 with invalid_config and changes nothing), --delete-config
 # removes one, --all-configs prints every effective config with its source (DYNAMIC_TOPIC_CONFIG for an
 # override, DEFAULT_CONFIG otherwise), --partitions grows the topic (fewer or as many: invalid_partitions,
-# exit 1), records go to the new partition and come back, and usage errors exit 2.
+# exit 1), records go to the new partition and come back, and usage errors exit 2. `topics list
+# --topics-with-overrides` and `--output json` of list and describe.
 source "$(dirname "$0")/lib.sh"
 start_broker
 "$SAMSA" topics create cli --partitions 1 $B >/dev/null || fail "topics create"
@@ -58,6 +59,31 @@ expect_rc 0 "topics alter --help"
 grep -q -- "--delete-config" <<<"$OUT" || fail "alter --help: $OUT"
 run topics describe --help
 grep -q -- "--all-configs" <<<"$OUT" || fail "describe --help: $OUT"
+
+# kafka-topics' --topics-with-overrides and --output json: topic cli keeps its retention.ms override,
+# topic plain has none.
+"$SAMSA" topics create plain --partitions 2 $B >/dev/null || fail "topics create plain"
+run topics list --topics-with-overrides $B
+expect_rc 0 "topics list --topics-with-overrides"
+[ "$OUT" = "cli" ] || fail "topics with overrides: '$OUT', expected cli"
+run topics list --output json $B
+expect_rc 0 "topics list --output json"
+names=$(/usr/bin/python3 -c 'import json,sys; print(",".join(sorted(t["name"] for t in json.load(sys.stdin))))' <<<"$OUT") \
+  || fail "topics list --output json is not JSON: $OUT"
+[ "$names" = "cli,plain" ] || fail "topics list --output json: $names"
+run topics describe plain cli --output json $B
+expect_rc 0 "topics describe --output json"
+got=$(/usr/bin/python3 -c '
+import json, sys
+ts = {t["name"]: t for t in json.load(sys.stdin)}
+print(len(ts["plain"]["partition_states"]), ts["cli"]["configs"].get("retention.ms"), ts["plain"]["configs"],
+      [p["under_replicated"] for p in ts["plain"]["partition_states"]])' <<<"$OUT") || fail "describe JSON: $OUT"
+[ "$got" = "2 3600000 {} [False, False]" ] || fail "topics describe --output json: $got"
+run topics describe --under-replicated-partitions $B
+expect_rc 0 "topics describe --under-replicated-partitions"
+[ -z "$OUT" ] || fail "a single node has no under-replicated partition: $OUT"
+run topics describe --output yaml $B
+expect_rc 2 "topics describe --output yaml"
 broker_alive || fail "broker died"
 stop_broker
 echo "topics_alter_cli: ok"
