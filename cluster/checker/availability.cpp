@@ -65,6 +65,17 @@ availability_report measure_availability(const history& h, const std::vector<op>
     for (const auto& g : gaps)
       if (g.from < until && g.to > f.start_ns)
         f.max_unavailability_ns = std::max(f.max_unavailability_ns, g.to - g.from);
+    if (f.stop_ns) {
+      int64_t next = end_of_history;
+      for (const auto& other : r.faults)
+        if (other.start_ns > *f.stop_ns)
+          next = std::min(next, other.start_ns);
+      int64_t longest = 0;
+      for (const auto& g : gaps)
+        if (g.to > *f.stop_ns && g.from < next)
+          longest = std::max(longest, g.to - g.from);
+      f.after_heal_max_unavailability_ns = longest;
+    }
     for (const auto& o : ops)
       if (o.f == op_f::send && o.type == event_type::ok && o.invoke > start_event[w]
           && (!f.first_ack_after_ns || o.completion_ns - f.start_ns < *f.first_ack_after_ns))

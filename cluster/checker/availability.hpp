@@ -7,7 +7,9 @@
 // completed ok, and the last send event of the history (so a run that never recovers ends in a long gap).
 // A gap is the time between two consecutive points. A fault window runs from its start annotation to the
 // stop of the same name (the earliest start still open), or to the end of the history if never stopped;
-// its max_unavailability is the longest gap that overlaps the window.
+// its max_unavailability is the longest gap that overlaps the window. The heal has its own figure: the
+// longest gap overlapping the time from the stop to the next fault's start (or the end of the history),
+// which catches the cost of a restart or a rejoin (a restarted replica's catch-up, ISR changes).
 // Pure: computed from the paired operations of one history.
 #include <cstdint>
 #include <optional>
@@ -25,6 +27,9 @@ struct fault_window {
   std::optional<int64_t> stop_ns;            // absent: not stopped before the end of the history
   std::optional<int64_t> first_ack_after_ns; // start -> completion of the first ok send invoked after the start
   int64_t max_unavailability_ns = 0;         // the longest acknowledgement gap overlapping the window
+  // The longest gap overlapping (stop, the next fault's start or the end of the history]; absent when
+  // the fault was never stopped.
+  std::optional<int64_t> after_heal_max_unavailability_ns;
 };
 
 struct availability_report {

@@ -523,9 +523,12 @@ std::string to_json(const check_result& r) {
            {"start_ms", ms(f.start_ns)},
            {"stop_ms", nullptr},
            {"first_ack_after_ms", nullptr},
-           {"max_unavailability_ms", ms(f.max_unavailability_ns)}};
+           {"max_unavailability_ms", ms(f.max_unavailability_ns)},
+           {"after_heal_max_unavailability_ms", nullptr}};
     if (f.stop_ns)
       x["stop_ms"] = ms(*f.stop_ns);
+    if (f.after_heal_max_unavailability_ns)
+      x["after_heal_max_unavailability_ms"] = ms(*f.after_heal_max_unavailability_ns);
     if (f.first_ack_after_ns)
       x["first_ack_after_ms"] = ms(*f.first_ack_after_ns);
     faults.push_back(std::move(x));
@@ -577,8 +580,10 @@ std::string to_text(const check_result& r) {
     out << "  fault " << f.name << (f.target.empty() ? "" : " (" + f.target + ")") << " " << fmt_s(f.start_ns)
         << " to " << (f.stop_ns ? fmt_s(*f.stop_ns) : std::string{"the end"}) << ": "
         << (f.first_ack_after_ns ? "first ack after " + fmt_s(*f.first_ack_after_ns) : std::string{"no ack after it"})
-        << ", max_unavailability "
-        << fmt_s(f.max_unavailability_ns) << "\n";
+        << ", max_unavailability " << fmt_s(f.max_unavailability_ns)
+        << (f.after_heal_max_unavailability_ns ? ", after the heal " + fmt_s(*f.after_heal_max_unavailability_ns)
+                                               : std::string{})
+        << "\n";
   }
   return out.str();
 }

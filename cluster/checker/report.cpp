@@ -295,11 +295,12 @@ std::string render_html(const std::string& title, const std::vector<std::pair<st
     h << "<p>none</p>\n";
   } else {
     h << "<table><tr><th>fault</th><th>target</th><th>start</th><th>stop</th><th>first ack after</th>"
-         "<th>max_unavailability</th></tr>";
+         "<th>max_unavailability</th><th>after the heal</th></tr>";
     for (const auto& f : av.faults)
       h << "<tr><td>" << esc(f.name) << "</td><td>" << esc(f.target) << "</td><td>" << secs(f.start_ns) << "</td><td>"
         << (f.stop_ns ? secs(*f.stop_ns) : "-") << "</td><td>"
         << (f.first_ack_after_ns ? ms(*f.first_ack_after_ns) : "none") << "</td><td>" << ms(f.max_unavailability_ns)
+        << "</td><td>" << (f.after_heal_max_unavailability_ns ? ms(*f.after_heal_max_unavailability_ns) : "-")
         << "</td></tr>";
     h << "</table>\n";
   }

@@ -284,10 +284,36 @@ TEST_CASE("availability: the longest gap between acknowledged sends, overall and
   CHECK(av.faults[0].stop_ns == std::optional<int64_t>{30 * ms});
   CHECK(av.faults[0].first_ack_after_ns == std::optional<int64_t>{12 * ms}); // 10 -> 22 ms
   CHECK(av.faults[0].max_unavailability_ns == 20 * ms);                    // 2 -> 22 ms
+  // From the heal (30 ms) to the pause (40 ms): the gaps 22 -> 32 and 32 -> 61 ms overlap it.
+  CHECK(av.faults[0].after_heal_max_unavailability_ns == std::optional<int64_t>{29 * ms});
   CHECK(av.faults[1].name == "pause");
   CHECK_FALSE(av.faults[1].stop_ns);
+  CHECK_FALSE(av.faults[1].after_heal_max_unavailability_ns);
   CHECK_FALSE(av.faults[1].first_ack_after_ns);
   CHECK(av.faults[1].max_unavailability_ns == 29 * ms);
+
+  // A stall that starts after the heal (a restarted node's rejoin) is the heal's, not the fault's.
+  builder rejoin;
+  rejoin.at(0).send(0, t0, "a", event_type::ok, 0);      // 1 .. 2 ms
+  rejoin.at(9 * ms).fault("kill", true, "node 1");       // 10 ms
+  rejoin.at(11 * ms).send(0, t0, "b", event_type::ok, 1); // 12 .. 13 ms
+  rejoin.at(19 * ms).fault("kill", false, "node 1");     // 20 ms: restarted
+  rejoin.at(21 * ms).send(0, t0, "c", event_type::ok, 2); // 22 .. 23 ms
+  rejoin.at(49 * ms).send(0, t0, "d", event_type::ok, 3); // 50 .. 51 ms: a 28 ms stall after the restart
+  rejoin.at(59 * ms).fault("pause", true, "node 2");     // 60 ms
+  rejoin.at(61 * ms).send(0, t0, "e", event_type::ok, 4); // 62 .. 63 ms
+  rejoin.at(99 * ms).send(0, t0, "f", event_type::ok, 5); // 100 .. 101 ms: after the next fault: not counted
+  rejoin.at(104 * ms).fault("pause", false, "node 2");   // 105 ms
+  rejoin.at(105 * ms).send(0, t0, "g", event_type::ok, 6); // 106 .. 107 ms
+  rejoin.poll(1, {rd(t0, 0, "a"), rd(t0, 1, "b"), rd(t0, 2, "c"), rd(t0, 3, "d"), rd(t0, 4, "e"), rd(t0, 5, "f"),
+                  rd(t0, 6, "g")});
+  auto rr = check(rejoin.h);
+  CHECK_MESSAGE(rr.valid, to_text(rr));
+  REQUIRE(rr.availability.faults.size() == 2);
+  CHECK(rr.availability.faults[0].max_unavailability_ns == 11 * ms); // 2 -> 13 ms
+  CHECK(rr.availability.faults[0].after_heal_max_unavailability_ns == std::optional<int64_t>{28 * ms});
+  CHECK(rr.availability.faults[1].after_heal_max_unavailability_ns == std::optional<int64_t>{6 * ms}); // 101 -> 107
+  CHECK(to_text(rr).find("after the heal 0.028 s") != std::string::npos);
 
   builder none;
   none.poll(1, {});
