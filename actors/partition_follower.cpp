@@ -1,8 +1,8 @@
 // The follower behaviour's logic (actors/partition_replica.hpp): find the leader node's broker, truncate by
 // leader epoch (cluster::replica::plan_truncation: KIP-101, KIP-279's walk), then pull batches with a long
 // poll and append them with the leader's offsets and epochs. One request in flight per partition; every
-// callback checks the role generation it was sent in, so an answer that arrives after a leadership change
-// is dropped.
+// callback checks the role generation and the request number it was sent with, so an answer that arrives
+// after a leadership change, or after the leader's broker went down (monitored), is dropped.
 #include <algorithm>
 #include <chrono>
 
@@ -71,6 +71,7 @@ Request to_leader(const partition_replica_state& st) {
 void truncate_by_epoch(self_ptr self, leader_epoch_t epoch) {
   auto& st = self->state;
   auto generation = st.generation;
+  auto seq = ++st.request_seq;
   auto req = to_leader<epoch_end_request>(st);
   req.current_leader_epoch = st.leadership.leader_epoch;
   req.epoch = epoch;
@@ -78,7 +79,7 @@ void truncate_by_epoch(self_ptr self, leader_epoch_t epoch) {
     .then(
       [=](epoch_end_response& r) {
         auto& st = self->state;
-        if (generation != st.generation)
+        if (generation != st.generation || seq != st.request_seq)
           return;
         if (r.error != 0) {
           spdlog::debug("{}: OffsetsForLeaderEpoch answered {}", name_of(st), to_string(static_cast<api_errc>(r.error)));
@@ -103,11 +104,11 @@ void truncate_by_epoch(self_ptr self, leader_epoch_t epoch) {
       },
       [=](caf::error& e) {
         auto& st = self->state;
-        if (generation != st.generation)
+        if (generation != st.generation || seq != st.request_seq)
           return;
         spdlog::debug("{}: OffsetsForLeaderEpoch to node {} failed: {}", name_of(st), st.leadership.leader.value,
                       describe(e));
-        st.leader_broker = nullptr;
+        forget_leader_broker(self);
         retry_later(self, connection_backoff_ms);
       });
 }
@@ -180,6 +181,7 @@ void on_fetched(self_ptr self, replica_fetch_response& r) {
 void fetch(self_ptr self) {
   auto& st = self->state;
   auto generation = st.generation;
+  auto seq = ++st.request_seq;
   auto req = to_leader<replica_fetch_request>(st);
   req.leader_epoch = st.leadership.leader_epoch;
   req.fetch_offset = offset_t{st.log->log_end_offset()};
@@ -189,15 +191,15 @@ void fetch(self_ptr self) {
   self->request(caf::actor_cast<broker_actor>(st.leader_broker), timeout, replica_fetch_atom::value, std::move(req))
     .then(
       [=](replica_fetch_response& r) {
-        if (generation == self->state.generation)
+        if (generation == self->state.generation && seq == self->state.request_seq)
           on_fetched(self, r);
       },
       [=](caf::error& e) {
         auto& st = self->state;
-        if (generation != st.generation)
+        if (generation != st.generation || seq != st.request_seq)
           return;
         spdlog::debug("{}: fetch from node {} failed: {}", name_of(st), st.leadership.leader.value, describe(e));
-        st.leader_broker = nullptr;
+        forget_leader_broker(self);
         retry_later(self, connection_backoff_ms);
       });
 }
@@ -211,6 +213,25 @@ void truncate_then_fetch(self_ptr self) {
 }
 
 } // namespace
+
+void forget_leader_broker(self_ptr self) {
+  auto& st = self->state;
+  if (st.leader_broker)
+    self->demonitor(st.leader_broker);
+  st.leader_broker = nullptr;
+  ++st.request_seq;
+}
+
+void on_monitored_down(self_ptr self, const caf::down_msg& dm) {
+  auto& st = self->state;
+  if (!st.leader_broker || dm.source != st.leader_broker.address())
+    return;
+  spdlog::info("{}: lost the connection to leader node {}'s broker ({}): looking it up again", name_of(st),
+               st.leadership.leader.value, describe(dm.reason));
+  forget_leader_broker(self);
+  if (st.role == replica_role::follower)
+    retry_later(self, connection_backoff_ms);
+}
 
 void start_following(self_ptr self) {
   auto& st = self->state;
@@ -231,7 +252,9 @@ void start_following(self_ptr self) {
         auto& st = self->state;
         if (generation != st.generation)
           return;
+        forget_leader_broker(self);
         st.leader_broker = std::move(peer);
+        self->monitor(st.leader_broker);
         truncate_then_fetch(self);
       },
       [=](caf::error& e) {

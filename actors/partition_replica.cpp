@@ -617,6 +617,7 @@ void on_leadership(self_ptr self, partition_leadership l) {
   ++st.generation;
   if (st.leadership.leader == st.cfg.node_id) {
     st.role = replica_role::leader;
+    forget_leader_broker(self);
     // A single node's replicas all start as leaders: only a change of leadership is worth a line.
     auto level = old_epoch == no_leader_epoch && st.leadership.replicas.size() == 1 ? spdlog::level::debug
                                                                                    : spdlog::level::info;
@@ -626,7 +627,7 @@ void on_leadership(self_ptr self, partition_leadership l) {
     start_leading(self);
   } else {
     st.role = replica_role::follower;
-    st.leader_broker = nullptr;
+    forget_leader_broker(self);
     spdlog::info("{}-{}: follower of node {} at epoch {} ({}), log end {}", st.cfg.topic, st.cfg.partition,
                  st.leadership.leader.value, st.leadership.leader_epoch.value, was, st.log->log_end_offset());
     self->become(follower_behavior(self));
@@ -654,6 +655,7 @@ partition_replica_actor::behavior_type partition_replica(self_ptr self, partitio
   self->delayed_send(self, std::chrono::milliseconds(persistence::scrub_tick_ms), scrub_atom::value);
   st.high_watermark = std::min(persistence::load_high_watermark(st.cfg.dir).value_or(0), st.log->log_end_offset());
   st.high_watermark = std::max(st.high_watermark, st.log->log_start_offset());
+  self->set_down_handler([=](caf::down_msg& dm) { on_monitored_down(self, dm); });
   if (st.cfg.leadership.replicas.empty()) {
     // A single node: this node leads a one-replica ISR.
     auto& l = st.cfg.leadership;

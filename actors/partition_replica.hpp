@@ -142,7 +142,9 @@ struct partition_replica_state {
   int64_t proposal_refused_ms = -1;     // actor clock: when the controller refused the proposal in flight
   std::unordered_map<uint64_t, pending_replica_fetch> replica_waiting;
   std::unordered_map<uint64_t, pending_ack> acks;
-  caf::actor leader_broker;             // follower: the leader node's broker (null: look it up)
+  caf::actor leader_broker;             // follower: the leader node's broker (null: look it up), monitored
+  uint64_t request_seq = 0;             // follower: the request to the leader in flight; a newer one, or the
+                                        // leader's broker going down, abandons it (its answer is dropped)
   int64_t tick_interval_ms = 1000;      // the housekeeping timer (retention, flush, checkpoints)
   int64_t next_retention_check_ms = 0;  // actor clock: when retention runs next
   persistence::append_health health{""};  // disk-full / I/O failure reported once per change
@@ -184,6 +186,14 @@ void start_leading(partition_replica_ptr self);
 void stop_leading(partition_replica_ptr self);
 // Follower side: (re)start the fetch loop of the current generation.
 void start_following(partition_replica_ptr self);
+// Follower side: forget the leader's broker (demonitored; the request in flight abandoned).
+void forget_leader_broker(partition_replica_ptr self);
+// Follower side: a monitored actor went down. The leader's broker going down (its node's connection lost:
+// killed, restarted, or cut off while this node was paused) ends the request in flight at once: CAF never
+// answers a request whose connection died, so without this the follower waited for the request's timeout
+// (max wait + 10 s) before fetching again, and the leader kept writes waiting on it (acks=all) until
+// replica.lag.time.max.ms took it out of the ISR.
+void on_monitored_down(partition_replica_ptr self, const caf::down_msg& dm);
 // Consumer fetches parked here: answer those the HW now satisfies.
 void release_waiting(partition_replica_ptr self);
 // Fails every parked consumer fetch with `e` (leadership moved, deletion).
