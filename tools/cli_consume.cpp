@@ -376,7 +376,8 @@ command_group consume_command() {
     {"--partition", "P", "read partition P only (default: every partition)"},
     {"--group", "GROUP", "read as a member of consumer group GROUP: its assigned partitions from its committed "
                          "offsets, committing what was printed"},
-    {"--follow", "", "keep waiting for new records instead of exiting at the end of the log"},
+    {"--follow", "", "keep waiting for new records instead of exiting at the end of the log; a restarted broker is "
+                     "reconnected and reading resumes after the last record printed"},
     {"--max-messages", "N", "exit after printing N records"},
     {"--format", "FMT", "print each record as FMT: %t topic, %p partition, %o offset, %k key, %s value, %h headers, "
                         "%T timestamp, %K/%S key/value length, %% and \\n \\t escapes"},
@@ -393,6 +394,8 @@ command_group consume_command() {
               "and exits at the end of the log unless --follow. With --group, --offset earliest|latest only says\n"
               "where a partition without a committed offset starts; the group commits what was printed and\n"
               "the consumer leaves the group when it exits (end of the log, --max-messages, Ctrl-C).\n"
+              "With --follow a lost broker is reported once on stderr and reconnected (waits of 0.1 s doubling\n"
+              "up to 2 s); without it the command exits 1.\n"
               "--output json escapes bytes that are not UTF-8 as \\u00XX, so every line is valid JSON.";
   c.run = run_consume;
   return single_command("consume", std::move(c));
