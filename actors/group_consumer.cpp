@@ -24,6 +24,12 @@ void rejoin_soon(self_ptr self, bool forget_member) {
   self->delayed_send(self, std::chrono::milliseconds(200), join_atom::value);
 }
 
+// A request of the (re)join `epoch` failed: join again, unless a newer join (a reconnect) replaced it.
+void rejoin_if_current(self_ptr self, uint64_t epoch) {
+  if (self->state.epoch == epoch)
+    rejoin_soon(self, false);
+}
+
 void commit(self_ptr self) {
   auto& st = self->state;
   if (!st.dirty || st.generation < 0 || st.assignment.empty())
@@ -45,6 +51,12 @@ void start_positions(self_ptr self, uint64_t epoch, std::vector<partition_offset
         auto done = [=] {
           if (self->state.epoch != epoch)
             return;
+          for (auto& p : *positions) {
+            // Behind what was handed over: the commit of it was lost (with the broker, or refused).
+            auto h = self->state.handed_over.find({p.topic, p.partition});
+            if (h != self->state.handed_over.end() && h->second > p.offset)
+              p.offset = h->second;
+          }
           self->state.assignment = *positions;
           self->send(self->state.sink, assigned_atom::value, *positions);
           fetch_next(self, epoch);
@@ -81,7 +93,7 @@ void start_positions(self_ptr self, uint64_t epoch, std::vector<partition_offset
               });
         }
       },
-      [=](caf::error&) { rejoin_soon(self, false); });
+      [=](caf::error&) { rejoin_if_current(self, epoch); });
 }
 
 void sync(self_ptr self, uint64_t epoch, std::vector<named_bytes> assignments) {
@@ -104,7 +116,7 @@ void sync(self_ptr self, uint64_t epoch, std::vector<named_bytes> assignments) {
             assigned.push_back({tp.topic, tp.partition, -1});
         start_positions(self, epoch, std::move(assigned));
       },
-      [=](caf::error&) { rejoin_soon(self, false); });
+      [=](caf::error&) { rejoin_if_current(self, epoch); });
 }
 
 // The leader's job: run the assignor over every member's subscription.
@@ -140,7 +152,7 @@ void assign_and_sync(self_ptr self, uint64_t epoch, group_join_response resp) {
         }
         sync(self, epoch, std::move(out));
       },
-      [=](caf::error&) { rejoin_soon(self, false); });
+      [=](caf::error&) { rejoin_if_current(self, epoch); });
 }
 
 void join(self_ptr self) {
@@ -182,7 +194,7 @@ void join(self_ptr self) {
         else
           sync(self, epoch, {});
       },
-      [=](caf::error&) { rejoin_soon(self, false); });
+      [=](caf::error&) { rejoin_if_current(self, epoch); });
 }
 
 void fetch_next(self_ptr self, uint64_t epoch) {
@@ -228,12 +240,16 @@ void fetch_next(self_ptr self, uint64_t epoch) {
               if (st.epoch != epoch)
                 return;
               st.assignment[i].offset = next_offset;
+              st.handed_over[{pos.topic, pos.partition}] = next_offset;
               st.dirty = true;
               fetch_next(self, epoch);
             },
             [=](caf::error&) { fetch_next(self, epoch); });
       },
-      [=](caf::error&) { fetch_next(self, epoch); });
+      [=](caf::error&) {
+        // Not at once: a broker that went away fails every request until it is replaced (reconnect_atom).
+        self->delayed_send(self, std::chrono::milliseconds(200), fetch_atom::value, epoch);
+      });
 }
 
 } // namespace
@@ -248,6 +264,11 @@ caf::behavior group_consumer(self_ptr self, broker_actor broker, group_consumer_
   self->delayed_send(self, std::chrono::milliseconds(st.cfg.commit_interval_ms), commit_atom::value);
   return {
     [=](join_atom) { join(self); },
+    [=](fetch_atom, uint64_t epoch) { fetch_next(self, epoch); },
+    [=](reconnect_atom, broker_actor& b) {
+      self->state.broker = std::move(b);
+      join(self);
+    },
     [=](heartbeat_atom) {
       auto& st = self->state;
       self->delayed_send(self, std::chrono::milliseconds(st.cfg.heartbeat_interval_ms), heartbeat_atom::value);

@@ -10,7 +10,11 @@
 // and must answer it with a bool before the next batch is sent: that answer is the flow control and
 // marks the records as processed (at-least-once: they are committed afterwards). On every rebalance the sink
 // receives (assigned_atom, std::vector<partition_offset>) with the new assignment (offset = start position).
-// Send (close_atom) to the consumer to commit, leave the group and stop. With cfg.max_records the consumer
+// Send (close_atom) to the consumer to commit, leave the group and stop. When the connection to the broker
+// was lost (its handle went down), send (reconnect_atom, broker_actor) with a new handle: the consumer commits
+// what it handed over through it and rejoins with the same member id. A partition assigned again starts at
+// its committed offset or, when that is behind, after the last record handed over (a commit lost with the
+// broker does not hand records over twice). With cfg.max_records the consumer
 // stops fetching once it has handed that many records over (it stays in the group until closed).
 #include <cstdint>
 #include <map>
@@ -26,6 +30,7 @@ namespace samsa::actors {
 
 using records_atom = caf::atom_constant<caf::atom("records")>;
 using assigned_atom = caf::atom_constant<caf::atom("assigned")>;
+using reconnect_atom = caf::atom_constant<caf::atom("reconnect")>;
 
 struct group_consumer_config {
   std::string group_id;
@@ -53,6 +58,8 @@ struct group_consumer_state {
   int32_t generation = -1;
   uint64_t epoch = 0;                 // bumps on every (re)join: callbacks of an older epoch are ignored
   std::vector<partition_offset> assignment; // offset = next position to fetch
+  // Per topic and partition, the offset after the last record the sink answered, kept across rejoins.
+  std::map<std::pair<std::string, int32_t>, int64_t> handed_over;
   size_t next = 0;                    // round-robin cursor over the assignment
   bool dirty = false;                 // positions moved since the last commit
   bool joining = false;

@@ -137,26 +137,31 @@ std::string explain_connect_failure(const caf::error& e, const std::string& host
                 : " (is its native API TLS-only? then set SAMSA_NATIVE_SSL_CAFILE, _CERTFILE and _KEYFILE)");
 }
 
-std::optional<broker_actor> connect(caf::actor_system& sys, const args& a) {
-  auto addr = a.get("--broker").value_or(default_native_broker);
+std::string broker_address(const args& a) { return a.get("--broker").value_or(default_native_broker); }
+
+std::variant<broker_actor, std::string> try_connect(caf::actor_system& sys, const args& a) {
+  auto addr = broker_address(a);
   auto colon = addr.rfind(':');
   auto port = colon == std::string::npos ? std::nullopt : to_int(addr.substr(colon + 1));
-  if (!port || *port <= 0 || *port > 65535) {
-    std::cerr << "error: --broker must be HOST:PORT, got '" << addr << "'\n";
-    return std::nullopt;
-  }
+  if (!port || *port <= 0 || *port > 65535)
+    return "--broker must be HOST:PORT, got '" + addr + "'";
   auto sec = actors::native_security::from_environment();
-  if (auto why = actors::check_native_security(sec); !why.empty()) {
-    std::cerr << "error: " << why << " (SAMSA_NATIVE_SSL_CAFILE, SAMSA_NATIVE_SSL_CERTFILE, SAMSA_NATIVE_SSL_KEYFILE)\n";
-    return std::nullopt;
-  }
+  if (auto why = actors::check_native_security(sec); !why.empty())
+    return why + " (SAMSA_NATIVE_SSL_CAFILE, SAMSA_NATIVE_SSL_CERTFILE, SAMSA_NATIVE_SSL_KEYFILE)";
   auto host = addr.substr(0, colon);
   auto hdl = actors::connect_native<broker_actor>(sys, host, static_cast<uint16_t>(*port), sec, connect_timeout);
-  if (!hdl) {
-    std::cerr << "error: " << explain_connect_failure(hdl.error(), host, static_cast<uint16_t>(*port), sec.tls()) << "\n";
+  if (!hdl)
+    return explain_connect_failure(hdl.error(), host, static_cast<uint16_t>(*port), sec.tls());
+  return *hdl;
+}
+
+std::optional<broker_actor> connect(caf::actor_system& sys, const args& a) {
+  auto res = try_connect(sys, a);
+  if (auto why = std::get_if<std::string>(&res)) {
+    std::cerr << "error: " << *why << "\n";
     return std::nullopt;
   }
-  return *hdl;
+  return std::get<broker_actor>(res);
 }
 
 } // namespace samsa::cli

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <caf/actor_system.hpp>
@@ -50,7 +51,13 @@ struct client_config : caf::actor_system_config {
   client_config();
 };
 
-// Resolves --broker (default 127.0.0.1:19092) to the broker's typed handle; prints and returns nullopt on failure.
+// The broker --broker names (default 127.0.0.1:19092), as given.
+std::string broker_address(const args& a);
+
+// Resolves --broker to the broker's typed handle, or says why it cannot (a sentence with the next step).
+std::variant<broker_actor, std::string> try_connect(caf::actor_system& sys, const args& a);
+
+// try_connect that prints "error: WHY" and returns nullopt on failure.
 std::optional<broker_actor> connect(caf::actor_system& sys, const args& a);
 
 // Connects to the broker named by --broker (a client actor system of its own) and runs `body` with a scoped

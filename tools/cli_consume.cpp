@@ -2,9 +2,15 @@
 // cli_consume_group.cpp), through a broker's native actor API.
 #include "tools/cli_consume.hpp"
 
+#include <chrono>
+#include <csignal>
 #include <iostream>
+#include <thread>
 
+#include <caf/exit_reason.hpp>
 #include <caf/scoped_actor.hpp>
+
+#include "tools/cli_follow.hpp"
 
 namespace samsa::cli {
 
@@ -61,6 +67,53 @@ std::optional<record_printer> make_printer(const args& a) {
 
 namespace {
 
+volatile std::sig_atomic_t stop_signal = 0;
+
+extern "C" void on_stop_signal(int sig) { stop_signal = sig; }
+
+} // namespace
+
+stop_signals::stop_signals() {
+  stop_signal = 0;
+  old_int_ = std::signal(SIGINT, on_stop_signal);
+  old_term_ = std::signal(SIGTERM, on_stop_signal);
+}
+
+stop_signals::~stop_signals() {
+  std::signal(SIGINT, old_int_);
+  std::signal(SIGTERM, old_term_);
+}
+
+bool stop_requested() { return stop_signal != 0; }
+
+std::string lost_reason(const caf::error& reason) {
+  if (reason == caf::exit_reason::remote_link_unreachable)
+    return "connection closed";
+  if (reason == caf::exit_reason::user_shutdown || reason == caf::exit_reason::normal)
+    return "it shut down"; // SIGTERM: its actor stopped before the connection closed
+  return describe(reason);
+}
+
+std::optional<broker_actor> reconnect(caf::scoped_actor& self, const args& a) {
+  reconnect_backoff backoff;
+  while (!stop_requested()) {
+    auto wait = std::chrono::steady_clock::now() + backoff.next();
+    while (!stop_requested() && std::chrono::steady_clock::now() < wait)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (stop_requested())
+      break;
+    // A refused connection fails at once; a silent peer after connect_timeout (5 s), the longest a Ctrl-C waits.
+    auto res = try_connect(self->home_system(), a);
+    if (auto b = std::get_if<broker_actor>(&res)) {
+      self->monitor(*b);
+      return *b;
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
 // The offset `spec` names in one partition, asking the broker for the log's bounds (and the timestamp
 // lookup for @TS); nullopt after printing why the broker could not answer.
 std::optional<int64_t> start_offset(caf::scoped_actor& self, const broker_actor& b, const std::string& topic,
@@ -97,12 +150,62 @@ struct cursor {
   bool done = false;
 };
 
-// Reads `cursors` round robin until each reaches the end of its log (or forever with follow) or
-// max_messages are printed.
-int read_partitions(caf::scoped_actor& self, const broker_actor& b, const consume_plan& plan,
+enum class fetch_outcome { answered, failed, lost, stopped };
+
+// One fetch, sent as a plain message rather than a request: the broker's answer then comes back as an
+// ordinary message, so one receive waits for it, for the broker's down message (the connection closed: the
+// answer will never come, where a request would wait out its timeout) and for Ctrl-C together. One fetch is
+// in flight at a time, so an answer is always the one awaited. `why`: the error (failed) or the down
+// reason (lost).
+fetch_outcome fetch_once(caf::scoped_actor& self, const broker_actor& b, const fetch_request& req, fetch_response& resp,
+                         caf::error& why) {
+  self->send(b, fetch_atom::value, req);
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(req.max_wait_ms) + request_timeout;
+  std::optional<fetch_outcome> out;
+  while (!out)
+    self->receive(
+      [&](fetch_response& r) {
+        resp = std::move(r);
+        out = fetch_outcome::answered;
+      },
+      [&](caf::error& e) {
+        why = std::move(e);
+        out = fetch_outcome::failed;
+      },
+      [&](caf::down_msg& d) {
+        if (d.source != b.address())
+          return; // a broker lost before, already reconnected
+        why = std::move(d.reason);
+        out = fetch_outcome::lost;
+      },
+      caf::after(std::chrono::milliseconds(100)) >> [&] {
+        if (stop_requested())
+          out = fetch_outcome::stopped;
+        else if (std::chrono::steady_clock::now() > give_up) {
+          why = caf::make_error(caf::sec::request_timeout, "no answer to a fetch");
+          out = fetch_outcome::failed;
+        }
+      });
+  return *out;
+}
+
+std::vector<std::pair<int32_t, int64_t>> positions_of(const std::vector<cursor>& cursors) {
+  std::vector<std::pair<int32_t, int64_t>> out;
+  for (auto& c : cursors)
+    out.emplace_back(c.partition, c.offset);
+  return out;
+}
+
+// Reads `cursors` round robin until each reaches the end of its log (or forever with follow: across broker
+// restarts, each cursor being the offset after the last record printed), max_messages are printed or the
+// user stops it.
+int read_partitions(caf::scoped_actor& self, broker_actor b, const args& a, const consume_plan& plan,
                     std::vector<cursor>& cursors, const record_printer& printer) {
+  stop_signals signals;
   int64_t printed = 0;
   std::string out;
+  self->monitor(b);
+  reconnect_backoff retry;
   while (plan.max_messages < 0 || printed < plan.max_messages) {
     bool all_done = true;
     for (auto& c : cursors) {
@@ -115,21 +218,44 @@ int read_partitions(caf::scoped_actor& self, const broker_actor& b, const consum
       req.max_bytes = 1 << 20;
       req.max_wait_ms = plan.follow ? static_cast<int32_t>(500 / std::max<size_t>(cursors.size(), 1)) : 0;
       fetch_response resp;
-      bool failed = false;
-      self->request(b, request_timeout, fetch_atom::value, req)
-        .receive([&](fetch_response& r) { resp = std::move(r); },
-                 [&](const caf::error& e) {
-                   print_error("fetch failed", e);
-                   failed = true;
-                 });
-      if (failed)
-        return exit_failed;
-      if (resp.error != 0) {
-        std::cerr << "error: partition " << c.partition << " offset " << c.offset << ": "
-                  << to_string(static_cast<api_errc>(resp.error)) << " (log start " << resp.log_start_offset
-                  << ", high watermark " << resp.high_watermark << ")\n";
+      caf::error why;
+      auto outcome = fetch_once(self, b, req, resp, why);
+      if (outcome == fetch_outcome::stopped)
+        return exit_ok;
+      if (outcome == fetch_outcome::failed) {
+        print_error("fetch failed", why);
         return exit_failed;
       }
+      if (outcome == fetch_outcome::lost) {
+        std::cerr << (plan.follow ? "" : "error: ")
+                  << lost_broker_line(broker_address(a), lost_reason(why), plan.follow) << "\n";
+        if (!plan.follow)
+          return exit_failed;
+        auto again = reconnect(self, a);
+        if (!again)
+          return exit_ok; // stopped while reconnecting: everything printed was whole
+        b = *again;
+        std::cerr << resume_line(plan.topic, positions_of(cursors)) << "\n";
+        all_done = false;
+        continue; // this cursor's fetch again, at the same offset
+      }
+      if (resp.error != 0) {
+        auto e = static_cast<api_errc>(resp.error);
+        if (plan.follow && follow_retries(e)) {
+          // Leadership moving or a broker busy restarting: the same fetch again after a bounded wait.
+          if (retry.attempts() == 0)
+            std::cerr << "partition " << c.partition << ": " << to_string(e) << "; retrying\n";
+          auto wait = std::chrono::steady_clock::now() + retry.next();
+          while (!stop_requested() && std::chrono::steady_clock::now() < wait)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          all_done = false;
+          continue;
+        }
+        std::cerr << "error: partition " << c.partition << " offset " << c.offset << ": " << to_string(e)
+                  << " (log start " << resp.log_start_offset << ", high watermark " << resp.high_watermark << ")\n";
+        return exit_failed;
+      }
+      retry.reset();
       std::vector<record> recs;
       if (!decode_batches(resp.records.data(), resp.records.size(), c.offset, recs)) {
         std::cerr << "error: partition " << c.partition << ": undecodable batch at offset " << c.offset << "\n";
@@ -160,7 +286,7 @@ int read_partitions(caf::scoped_actor& self, const broker_actor& b, const consum
         all_done = false;
     }
     std::cout.flush();
-    if (all_done)
+    if (all_done || stop_requested())
       break;
   }
   return exit_ok;
@@ -220,7 +346,7 @@ int run_consume(const args& a) {
     if (rc != exit_ok)
       return rc;
     if (group)
-      return consume_in_group(self, b, *group, plan, *printer);
+      return consume_in_group(self, b, a, *group, plan, *printer);
     if (partition && *partition >= partitions) {
       std::cerr << "error: topic " << plan.topic << " has " << partitions << " partitions, no partition "
                 << *partition << "\n";
@@ -235,7 +361,7 @@ int run_consume(const args& a) {
         return exit_failed;
       cursors.push_back({p, *at});
     }
-    return read_partitions(self, b, plan, cursors, *printer);
+    return read_partitions(self, b, a, plan, cursors, *printer);
   });
 }
 
@@ -250,7 +376,8 @@ command_group consume_command() {
     {"--partition", "P", "read partition P only (default: every partition)"},
     {"--group", "GROUP", "read as a member of consumer group GROUP: its assigned partitions from its committed "
                          "offsets, committing what was printed"},
-    {"--follow", "", "keep waiting for new records instead of exiting at the end of the log"},
+    {"--follow", "", "keep waiting for new records instead of exiting at the end of the log; a restarted broker is "
+                     "reconnected and reading resumes after the last record printed"},
     {"--max-messages", "N", "exit after printing N records"},
     {"--format", "FMT", "print each record as FMT: %t topic, %p partition, %o offset, %k key, %s value, %h headers, "
                         "%T timestamp, %K/%S key/value length, %% and \\n \\t escapes"},
@@ -267,6 +394,8 @@ command_group consume_command() {
               "and exits at the end of the log unless --follow. With --group, --offset earliest|latest only says\n"
               "where a partition without a committed offset starts; the group commits what was printed and\n"
               "the consumer leaves the group when it exits (end of the log, --max-messages, Ctrl-C).\n"
+              "With --follow a lost broker is reported once on stderr and reconnected (waits of 0.1 s doubling\n"
+              "up to 2 s); without it the command exits 1.\n"
               "--output json escapes bytes that are not UTF-8 as \\u00XX, so every line is valid JSON.";
   c.run = run_consume;
   return single_command("consume", std::move(c));

@@ -2,45 +2,21 @@
 // (actors/group_consumer.hpp) joins, fetches and commits; this thread is its sink: it prints each batch
 // handed over and answers it (which marks the records processed, so they are committed), and decides
 // when to stop. On exit it closes the consumer, which commits and leaves the group.
-#include <atomic>
-#include <csignal>
 #include <cstdint>
 #include <iostream>
 #include <map>
 
 #include <caf/actor_cast.hpp>
+#include <caf/exit_reason.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include "actors/group_consumer.hpp"
 #include "tools/cli_consume.hpp"
+#include "tools/cli_follow.hpp"
 
 namespace samsa::cli {
 
 namespace {
-
-volatile std::sig_atomic_t stop_signal = 0;
-
-extern "C" void on_stop_signal(int sig) { stop_signal = sig; }
-
-// SIGINT and SIGTERM set stop_signal while this lives (the consumer then leaves the group cleanly).
-class stop_signals {
-public:
-  stop_signals() {
-    stop_signal = 0;
-    old_int_ = std::signal(SIGINT, on_stop_signal);
-    old_term_ = std::signal(SIGTERM, on_stop_signal);
-  }
-  ~stop_signals() {
-    std::signal(SIGINT, old_int_);
-    std::signal(SIGTERM, old_term_);
-  }
-  stop_signals(const stop_signals&) = delete;
-  stop_signals& operator=(const stop_signals&) = delete;
-
-private:
-  void (*old_int_)(int);
-  void (*old_term_)(int);
-};
 
 // Where each assigned partition is (the next offset to print) and where its log ended when it was assigned.
 struct progress {
@@ -70,7 +46,7 @@ void measure_ends(caf::scoped_actor& self, const broker_actor& b, const std::str
 
 } // namespace
 
-int consume_in_group(caf::scoped_actor& self, const broker_actor& broker, const std::string& group,
+int consume_in_group(caf::scoped_actor& self, broker_actor broker, const args& a, const std::string& group,
                      const consume_plan& plan, const record_printer& printer) {
   actors::group_consumer_config cfg;
   cfg.group_id = group;
@@ -79,19 +55,45 @@ int consume_in_group(caf::scoped_actor& self, const broker_actor& broker, const 
   cfg.from_beginning = plan.start.what == offset_spec::kind::earliest;
   cfg.max_records = plan.max_messages;
   stop_signals signals;
+  self->monitor(broker);
   auto consumer = self->home_system().spawn(actors::group_consumer, broker, cfg, caf::actor_cast<caf::actor>(self));
   progress pr;
+  printed_positions printed_at; // across reconnects: what the group's commits may be behind of
+  bool resuming = false;        // reconnected: the next assignment is where reading resumes
+  std::optional<caf::error> lost;
   std::optional<std::vector<partition_offset>> new_assignment;
   int64_t printed = 0;
   std::string out;
-  while (stop_signal == 0 && (plan.max_messages < 0 || printed < plan.max_messages)) {
+  while (!stop_requested() && (plan.max_messages < 0 || printed < plan.max_messages)) {
+    if (lost) {
+      std::cerr << (plan.follow ? "" : "error: ")
+                << lost_broker_line(broker_address(a), lost_reason(*lost), plan.follow) << "\n";
+      if (!plan.follow)
+        break;
+      auto again = reconnect(self, a);
+      if (!again)
+        break;
+      lost.reset();
+      broker = *again;
+      // The consumer commits what it handed over (if the restored group still knows this member) and
+      // rejoins with the same member id, so the group need not wait out the old member's session.
+      self->send(consumer, actors::reconnect_atom::value, broker);
+      std::cerr << "reconnected; rejoining group " << group << "\n";
+      resuming = true;
+    }
     if (new_assignment) {
       pr.position.clear();
+      std::vector<std::pair<int32_t, int64_t>> at;
       for (auto& p : *new_assignment)
-        if (p.topic == plan.topic)
-          pr.position[p.partition] = p.offset;
+        if (p.topic == plan.topic) {
+          pr.position[p.partition] = printed_at.resume_at(p.partition, p.offset);
+          at.emplace_back(p.partition, pr.position[p.partition]);
+        }
       pr.assigned = true;
       new_assignment.reset();
+      if (resuming)
+        std::cerr << resume_line(plan.topic, at, "group " + group + ": ") << "\n";
+      resuming = false;
       if (!plan.follow)
         measure_ends(self, broker, plan.topic, pr);
     }
@@ -103,16 +105,33 @@ int consume_in_group(caf::scoped_actor& self, const broker_actor& broker, const 
     self->receive(
       [&](actors::records_atom, const std::string& topic, int32_t partition, const std::vector<record>& recs) {
         out.clear();
-        for (auto& r : recs)
+        for (auto& r : recs) {
+          // Below what was printed: the group's commit was behind it when the broker went away.
+          if (!printed_at.fresh(partition, r.offset))
+            continue;
           out += printer.line({topic, partition, r});
+          printed_at.printed(partition, r.offset);
+          ++printed;
+        }
         std::cout << out << std::flush;
-        printed += static_cast<int64_t>(recs.size());
         if (!recs.empty())
           pr.position[partition] = recs.back().offset + 1;
         return true;
       },
       [&](actors::assigned_atom, const std::vector<partition_offset>& parts) { new_assignment = parts; },
+      [&](caf::down_msg& d) {
+        if (d.source == broker.address())
+          lost = std::move(d.reason);
+      },
       caf::after(std::chrono::milliseconds(100)) >> [] {});
+  }
+  if (lost) {
+    // No broker to commit to or leave through: the consumer's requests would only wait out their timeouts.
+    self->send_exit(consumer, caf::exit_reason::kill);
+    if (plan.follow)
+      std::cerr << "error: stopped while reconnecting; group " << group << " was not left (the broker drops the "
+                   "member after its session timeout) and may not have committed the last records printed\n";
+    return exit_failed;
   }
   bool left = false;
   self->request(consumer, request_timeout, close_atom::value)
