@@ -247,6 +247,12 @@ private:
       say("[" + fixed(elapsed()) + "s] skipped " + name + ": SIGSTOP has no in-process equivalent");
       return;
     }
+    if (ex::is_disk_fault(p.kind)) {
+      ++r_.faults_skipped;
+      say("[" + fixed(elapsed()) + "s] skipped " + name + ": the nodes of one process share no data directory to fill "
+          "(disk-full runs with `samsa experiment run`)");
+      return;
+    }
     active_fault f;
     f.name = name;
     f.kind = p.kind;

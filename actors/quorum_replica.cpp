@@ -158,22 +158,47 @@ void maybe_snapshot(quorum_ptr self) {
                st.cfg.self.value, applied.value, size);
 }
 
+void carry_out(quorum_ptr self, raft::effects& fx);
+
 // raft_types.hpp's contract, in order: 1. persist, 2. install, 3. apply committed, 4. send.
-// Returns false when the actor stops (storage failure).
+// Returns false when the member stalled (storage failure): the caller hands the core nothing more.
 bool handle_effects(quorum_ptr self, raft::effects fx) {
   auto& st = self->state;
   if (fx.hard || fx.install || fx.truncate_from || !fx.append.empty()) {
     if (auto rc = st.storage->persist(fx); rc != persistence::errc::ok) {
       // The core already moved on in memory; releasing anything now could break a promise made to a peer
-      // (a vote, an ack). Fail-stop: this member leaves, the others carry on, the node log says why.
-      auto why = make_error(api_errc::storage_error, std::string{"quorum storage: "} + persistence::to_string(rc));
-      spdlog::error("quorum: node {}: cannot persist Raft state ({}): this quorum member stops",
-                    st.cfg.self.value, persistence::to_string(rc));
-      fail_all_proposals(st, why);
-      self->quit(why);
+      // (a vote, an ack). Stall: nothing of this input leaves until the same write succeeds (retried every
+      // tick, one transaction each, so a failed attempt leaves nothing half-written), and meanwhile the
+      // core is handed nothing. Others see a member with a slow disk, not one gone for good (a full disk
+      // freed later must not leave the node without its quorum member).
+      spdlog::error("quorum: node {}: cannot persist Raft state ({}): this quorum member stalls (answers no peer, "
+                    "accepts no proposal) and retries the write every {} ms",
+                    st.cfg.self.value, persistence::to_string(rc), st.cfg.tick_ms);
+      st.unpersisted = std::move(fx);
       return false;
     }
   }
+  carry_out(self, fx);
+  return true;
+}
+
+// A stalled member's retry of its failed write; true once it succeeded and its effects were carried out.
+bool retry_unpersisted(quorum_ptr self) {
+  auto& st = self->state;
+  if (!st.unpersisted)
+    return true;
+  if (st.storage->persist(*st.unpersisted) != persistence::errc::ok)
+    return false;
+  spdlog::info("quorum: node {}: the Raft state is persisted again: this quorum member goes on", st.cfg.self.value);
+  auto fx = std::move(*st.unpersisted);
+  st.unpersisted.reset();
+  carry_out(self, fx);
+  return true;
+}
+
+// Steps 2 to 4 of the contract, once the effects are durable.
+void carry_out(quorum_ptr self, raft::effects& fx) {
+  auto& st = self->state;
   if (fx.install) {
     spdlog::info("quorum: node {} installs the snapshot at index {} (term {}, {} bytes) from leader {}",
                  st.cfg.self.value, fx.install->meta.index.value, fx.install->meta.term.value,
@@ -206,7 +231,6 @@ bool handle_effects(quorum_ptr self, raft::effects fx) {
   }
   if (!fx.committed.empty())
     maybe_snapshot(self);
-  return true;
 }
 
 // A voter, or a learner this voter knows (add_learner): whose raft messages are accepted.
@@ -363,6 +387,8 @@ quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, s
         st.peers.erase(it);
         // A learner gone (a broker-only node stopped or crashed): forgotten, so it is neither replicated to nor
         // listed by `samsa cluster status` any more; a restarted one looks this node up and says hello again.
+        if (st.unpersisted)
+          return; // stalled: the core hears of nothing until its write succeeded
         if (st.raft->is_learner(lost)) {
           spdlog::info("quorum: node {} forgets learner {} until it says hello again", st.cfg.self.value, lost.value);
           handle_effects(self, st.raft->remove_learner(lost));
@@ -379,13 +405,13 @@ quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, s
   return {
     [=](raft_atom, raft::node_id_t from, raft::message& msg) {
       auto& st = self->state;
-      if (!is_member(st, from))
-        return; // not a member of this quorum (nor a learner that said hello): never counted as anything
+      if (!is_member(st, from) || st.unpersisted)
+        return; // not a member of this quorum (nor a learner that said hello), or stalled: dropped, as lost
       handle_effects(self, st.raft->step(from, msg, actor_clock_ms(self)));
     },
     [=](raft_atom, raft::node_id_t from, snapshot_chunk& chunk) {
       auto& st = self->state;
-      if (!is_member(st, from))
+      if (!is_member(st, from) || st.unpersisted)
         return;
       if (auto req = assemble(st, from, chunk))
         handle_effects(self, st.raft->step(from, raft::message{std::move(*req)}, actor_clock_ms(self)));
@@ -393,6 +419,9 @@ quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, s
     [=](propose_atom, std::string& data) -> caf::result<int64_t> {
       auto& st = self->state;
       auto now = actor_clock_ms(self);
+      if (st.unpersisted)
+        return make_error(api_errc::storage_error, "quorum storage: this member cannot write its Raft state (disk "
+                                                   "full?); it goes on once the write succeeds");
       auto res = st.raft->propose(std::move(data), now);
       if (!res.index) {
         handle_effects(self, std::move(res.fx));
@@ -408,7 +437,7 @@ quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, s
       auto& st = self->state;
       raft::node_id_t node{id};
       // A node outside the voters line (process.roles=broker) saying hello to a voter: a learner from now on.
-      if (id >= 0 && handle && st.raft->is_voter() && node != st.cfg.self && st.cfg.voters.count(node) == 0
+      if (id >= 0 && handle && !st.unpersisted && st.raft->is_voter() && node != st.cfg.self && st.cfg.voters.count(node) == 0
           && !st.raft->is_learner(node)) {
         if (!handle_effects(self, st.raft->add_learner(node, actor_clock_ms(self))))
           return;
@@ -418,11 +447,11 @@ quorum_actor::behavior_type quorum_replica(quorum_ptr self, quorum_config cfg, s
     [=](tick_atom) {
       auto& st = self->state;
       auto now = actor_clock_ms(self);
-      if (!handle_effects(self, st.raft->tick(now)))
-        return;
+      self->delayed_send(self, milliseconds(st.cfg.tick_ms), tick_atom::value);
+      if (retry_unpersisted(self))
+        handle_effects(self, st.raft->tick(now));
       expire_proposals(st, now);
       discover(self, now);
-      self->delayed_send(self, milliseconds(st.cfg.tick_ms), tick_atom::value);
     },
   };
 }

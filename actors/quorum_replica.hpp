@@ -94,8 +94,11 @@ struct quorum_state_machine {
 
 // Owns: the Raft core, the storage, the peers' handles, the pending proposals.
 // Invariants: every effect is handled in the order of raft_types.hpp (persist, install, apply, send); a
-//   storage error stops the actor before anything of that input is applied or sent; every proposal gets
-//   exactly one answer (committed index, not_leader, request_timed_out) unless the actor stops.
+//   storage error (a full disk) stalls the member before anything of that input is applied or sent: it keeps
+//   those effects in `unpersisted`, hands the core nothing (peers' messages are dropped, as a lost network
+//   would, proposals are refused, ticks only retry the write) and, once the write succeeds, carries them out
+//   and goes on: to the others it was a slow disk, which Raft tolerates; every proposal gets exactly one
+//   answer (committed index, not_leader, request_timed_out, storage_error).
 struct quorum_state {
   struct pending_proposal {
     caf::typed_response_promise<int64_t> promise;
@@ -111,6 +114,7 @@ struct quorum_state {
   std::map<raft::node_id_t, int64_t> next_lookup_ms;
   std::map<raft::log_index_t, pending_proposal> proposals;
   uint64_t dropped = 0;                           // messages to peers without a handle
+  std::optional<raft::effects> unpersisted;       // a failed write of these effects: stalled until it succeeds
   // Snapshots. Bytes of data entries applied since the latest snapshot (the compaction trigger); per peer,
   // the snapshot being received from it (chunks, snapshot_chunk) and the last one sent to it (index, time:
   // the core asks again at every heartbeat while the peer has not answered, the shell sends the same

@@ -14,7 +14,7 @@ namespace {
 const std::pair<fault_kind, const char*> fault_names[] = {
   {fault_kind::kill, "kill"},       {fault_kind::pause, "pause"},     {fault_kind::stop, "stop"},
   {fault_kind::rolling_restart, "rolling-restart"}, {fault_kind::isolate, "isolate"}, {fault_kind::split, "split"},
-  {fault_kind::ring, "ring"},       {fault_kind::one_way, "one-way"},
+  {fault_kind::ring, "ring"},       {fault_kind::one_way, "one-way"}, {fault_kind::disk_full, "disk-full"},
 };
 const std::pair<role_kind, const char*> role_names[] = {
   {role_kind::leader, "leader"},     {role_kind::follower, "follower"}, {role_kind::quorum_leader, "quorum-leader"},
@@ -237,6 +237,7 @@ std::optional<fault_kind> fault_kind_from(const std::string& s) {
 bool is_network_fault(fault_kind k) {
   return k == fault_kind::isolate || k == fault_kind::split || k == fault_kind::ring || k == fault_kind::one_way;
 }
+bool is_disk_fault(fault_kind k) { return k == fault_kind::disk_full; }
 bool targets_every_node(fault_kind k) { return k == fault_kind::rolling_restart || k == fault_kind::ring; }
 
 const char* to_string(role_kind r) {
@@ -273,6 +274,17 @@ const topic_spec* scenario::topic(const std::string& n) const {
   return nullptr;
 }
 
+bool scenario::has_disk_faults() const {
+  for (const auto& f : faults)
+    if (is_disk_fault(f.kind))
+      return true;
+  if (random)
+    for (auto k : random->kinds)
+      if (is_disk_fault(k))
+        return true;
+  return false;
+}
+
 bool scenario::has_group(const std::string& g) const {
   for (const auto& c : consumers)
     if (!g.empty() && c.group == g)
@@ -305,6 +317,7 @@ scenario parse_scenario(const std::string& text, const std::string& source, cons
     table_reader cr{*c->as_table(), source, "[cluster]"};
     s.nodes = static_cast<int>(cr.integer("nodes", 1, 9).value_or(s.nodes));
     s.node_config = cr.properties("config");
+    s.data_disk_mb = static_cast<int>(cr.integer("data_disk_mb", 16, 65536).value_or(0));
     for (const char* owned : {"node.id", "log.dirs", "listeners", "controller.quorum.voters", "samsa.native.listener"})
       if (s.node_config.count(owned))
         cr.fail(cr.get("config"), std::string{"\""} + owned + "\" is set by the runner for each node");
@@ -461,6 +474,17 @@ scenario parse_scenario(const std::string& text, const std::string& source, cons
     s.random = std::move(rf);
   }
   r.done();
+  // A disk-full fault fills what the data directory's file system has free: never a real disk.
+  if (s.data_disk_mb == 0)
+    for (const auto& f : s.faults)
+      if (is_disk_fault(f.kind))
+        throw scenario_error(source + ":" + std::to_string(f.line) +
+                             ": [[fault]]: disk-full needs [cluster] data_disk_mb = SIZE (each node's data directory "
+                             "a tmpfs of SIZE MiB; a real disk is never filled)");
+  if (s.data_disk_mb == 0 && s.random && s.has_disk_faults())
+    throw scenario_error(source + ":" + std::to_string(s.random->line) +
+                         ": [random_faults]: disk-full needs [cluster] data_disk_mb = SIZE (each node's data "
+                         "directory a tmpfs of SIZE MiB; a real disk is never filled)");
   return s;
 }
 

@@ -32,10 +32,13 @@ public:
 //                    split: a minority or majority against the rest)
 //   ring             a ring of majorities: every node hears a majority, no two the same one (target ignored)
 //   one_way          the rest no longer hear the target nodes; the targets still hear them ("one-way")
-enum class fault_kind { kill, pause, stop, rolling_restart, isolate, split, ring, one_way };
+//   disk_full        the target nodes' data directories (each a tmpfs of [cluster] data_disk_mb, needs root)
+//                    filled to the last byte by a filler file; healed by deleting it ("disk-full")
+enum class fault_kind { kill, pause, stop, rolling_restart, isolate, split, ring, one_way, disk_full };
 const char* to_string(fault_kind k);
 std::optional<fault_kind> fault_kind_from(const std::string& s);
 bool is_network_fault(fault_kind k);
+bool is_disk_fault(fault_kind k);
 bool targets_every_node(fault_kind k); // rolling_restart, ring: the target defaults to "all" and is ignored
 
 // Whom a fault hits, resolved when it fires (roles.hpp):
@@ -120,6 +123,7 @@ struct scenario {
   double final_read_timeout_s = 60;
   int nodes = 3;
   std::map<std::string, std::string> node_config; // server.properties keys for every node
+  int data_disk_mb = 0; // > 0: each node's data directory is a tmpfs of this size (needs root); disk-full needs it
   std::vector<topic_spec> topics;
   std::vector<producer_spec> producers;
   std::vector<consumer_spec> consumers;
@@ -129,6 +133,7 @@ struct scenario {
   bool unsafe() const { return name.rfind("unsafe-", 0) == 0; } // expected to show anomalies
   const topic_spec* topic(const std::string& name) const;
   bool has_group(const std::string& group) const; // a [[consumer]] is a member of it
+  bool has_disk_faults() const;                   // a [[fault]] or [random_faults] kind is disk-full
 };
 
 scenario parse_scenario(const std::string& text, const std::string& source, const std::string& default_name = "");

@@ -1,7 +1,8 @@
 // The controller quorum shell (actors/quorum_replica) on CAF's test coordinator: three real quorum
 // actors in one actor system, wired by hello (no network), virtual time driving elections and timeouts.
 // Checks election, replication in order on every member, failover after the leader's actor is killed,
-// restart from storage, status answers, proposal errors, the effects order (persist, apply, send), and log
+// restart from storage, status answers, proposal errors, the effects order (persist, apply, send), a member
+// whose storage refuses writes (a full disk) stalling and going on once it is freed, and log
 // compaction on SQLite storage (snapshots taken, restart from one, a wiped member sent one in chunks).
 #include <doctest/doctest.h>
 
@@ -250,6 +251,74 @@ TEST_CASE("quorum: killing the leader's actor elects another, proposals commit, 
   CHECK(f.applied[old] == std::vector<std::string>{"before", "after"});
   CHECK(f.status(old).leader == l);
   CHECK(f.leader() == l);
+}
+
+namespace {
+
+// Memory storage whose writes fail while `full` is set, as SQLite's do on a full disk (nothing written).
+struct full_disk_storage : memory_quorum_storage {
+  bool full = false;
+  int refused = 0;
+  persistence::errc persist(const raft::effects& fx) override {
+    if (full) {
+      ++refused;
+      return persistence::errc::disk_full;
+    }
+    return memory_quorum_storage::persist(fx);
+  }
+};
+
+} // namespace
+
+TEST_CASE("quorum: a member whose disk is full stalls and goes on once it is freed, follower or leader") {
+  std::map<int, std::shared_ptr<full_disk_storage>> disks;
+  quorum_fixture f({}, [&](int id) {
+    auto d = std::make_shared<full_disk_storage>();
+    disks[id] = d;
+    return d;
+  });
+  REQUIRE(f.run_until([&] { return f.leader() > 0; }, 5000) >= 0);
+  const int l = f.leader();
+  const int follower = l == 1 ? 2 : 1;
+
+  // A follower's disk full: the other two commit without it; it stays a member (it answers its status) and,
+  // once its disk is freed, catches up. Before, its member stopped for good at the first failed write.
+  disks[follower]->full = true;
+  for (std::string v : {"a", "b"}) {
+    auto r = f.propose(l, v);
+    REQUIRE_MESSAGE(r, f.why(r));
+  }
+  f.advance(500);
+  CHECK(disks[follower]->refused > 0);
+  CHECK(f.applied[follower].empty());
+  CHECK(f.status(follower).node_id == follower);
+  disks[follower]->full = false;
+  REQUIRE(f.run_until([&] { return f.applied[follower] == std::vector<std::string>{"a", "b"}; }, 3000) >= 0);
+
+  // The leader's disk full: a proposal cannot be made durable there, so it commits nowhere; the others elect a
+  // new leader, which commits; freed, the old leader follows it and every member applied the same entries.
+  disks[l]->full = true;
+  caf::scoped_actor client{f.sys}; // the stalled proposal's answer (an error, later) goes to its own mailbox
+  client->request(f.q[l], caf::infinite, propose_atom::value, std::string{"lost"});
+  f.sched.run();
+  CHECK(disks[l]->refused > 0);
+  int next = 0;
+  REQUIRE(f.run_until(
+            [&] {
+              for (int id : f.ids)
+                if (id != l && f.status(id).role == "leader")
+                  next = id;
+              return next != 0;
+            },
+            6000) >= 0);
+  auto r = f.propose(next, "c");
+  REQUIRE_MESSAGE(r, f.why(r));
+  disks[l]->full = false;
+  REQUIRE(f.run_until([&] { return f.status(l).leader == next && f.applied[l] == f.applied[next]; }, 3000) >= 0);
+  CHECK(f.applied[next] == std::vector<std::string>{"a", "b", "c"});
+  for (int id : f.ids)
+    CHECK(f.applied[id] == f.applied[next]);
+  CHECK(f.leader() == next);
 }
 
 TEST_CASE("quorum: a proposal that cannot commit times out, the quorum's status tells why") {

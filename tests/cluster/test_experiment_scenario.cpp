@@ -111,7 +111,8 @@ TEST_CASE("scenario: refusals name the file, the line and what is wrong") {
   CHECK(error_of("[cluster]\nconfig = { \"node.id\" = 3 }\n" + base) ==
         "s.toml:2: [cluster]: \"node.id\" is set by the runner for each node");
   CHECK(error_of(base + "[[fault]]\nkind = \"nuke\"\ntarget = \"leader\"\nat = 1\n") ==
-        "s.toml:5: [[fault]]: unknown fault kind \"nuke\"; known: kill, pause, stop, rolling-restart, isolate, split, ring, one-way");
+        "s.toml:5: [[fault]]: unknown fault kind \"nuke\"; known: kill, pause, stop, rolling-restart, isolate, split, ring, "
+        "one-way, disk-full");
   CHECK(error_of("[cluster]\nnodes = 2\n" + base + "[[fault]]\nkind = \"ring\"\nat = 1\n") ==
         "s.toml:7: [[fault]]: a ring of majorities needs at least 3 nodes, the cluster has 2");
   CHECK(error_of(base + "[[fault]]\nkind = \"kill\"\ntarget = \"boss\"\nat = 1\n") ==
@@ -139,6 +140,58 @@ TEST_CASE("scenario: refusals name the file, the line and what is wrong") {
         "s.toml:6: [[fault]]: target coordinator of h: no [[consumer]] has group = \"h\"");
   // TOML syntax errors keep toml++'s description and line.
   CHECK(error_of(base + "rate = = 3\n").rfind("s.toml:4: ", 0) == 0);
+}
+
+TEST_CASE("scenario: disk-full faults and the nodes' tmpfs data disks") {
+  auto s = parse_scenario("[cluster]\ndata_disk_mb = 256\n" + base +
+                            "[[fault]]\nkind = \"disk-full\"\ntarget = \"follower\"\nat = 5\nduration = 10\n"
+                            "[[fault]]\nkind = \"disk-full\"\ntarget = \"leader\"\nat = 20\n",
+                          "s.toml", "d");
+  CHECK(s.data_disk_mb == 256);
+  CHECK(s.has_disk_faults());
+  REQUIRE(s.faults.size() == 2);
+  CHECK(s.faults[0].kind == fault_kind::disk_full);
+  CHECK(is_disk_fault(s.faults[0].kind));
+  CHECK_FALSE(is_network_fault(s.faults[0].kind));
+  CHECK_FALSE(targets_every_node(s.faults[0].kind));
+  CHECK(s.faults[0].duration_s == 10);
+  CHECK(s.faults[1].duration_s == 5);
+  auto plan = plan_faults(s, 1, 30);
+  REQUIRE(plan.faults.size() == 2);
+  CHECK(plan.faults[0].name() == "disk-full follower of t-0");
+  CHECK(plan.faults[1].name() == "disk-full leader of t-0");
+  CHECK(fault_kind_from("disk-full") == fault_kind::disk_full);
+  CHECK(std::string{to_string(fault_kind::disk_full)} == "disk-full");
+  // tmpfs data disks without disk faults are allowed; no data disks and no disk faults is the default.
+  auto plain = parse_scenario("[cluster]\ndata_disk_mb = 64\n" + base, "s.toml", "p");
+  CHECK(plain.data_disk_mb == 64);
+  CHECK_FALSE(plain.has_disk_faults());
+  CHECK(parse_scenario(base, "s.toml", "q").data_disk_mb == 0);
+  // Random disk faults, drawn like the others.
+  auto r = parse_scenario("[cluster]\ndata_disk_mb = 128\n" + base +
+                            "[random_faults]\nkinds = [\"disk-full\", \"kill\"]\ntargets = [\"leader\", \"follower\"]\n",
+                          "s.toml", "r");
+  CHECK(r.has_disk_faults());
+  bool drawn = false;
+  for (uint64_t seed = 1; seed < 20 && !drawn; ++seed)
+    for (const auto& f : plan_faults(r, seed, 60).faults)
+      drawn = drawn || f.kind == fault_kind::disk_full;
+  CHECK(drawn);
+}
+
+TEST_CASE("scenario: a disk-full fault needs tmpfs data disks, never a real disk") {
+  CHECK(error_of(base + "[[fault]]\nkind = \"disk-full\"\ntarget = \"leader\"\nat = 1\n") ==
+        "s.toml:4: [[fault]]: disk-full needs [cluster] data_disk_mb = SIZE (each node's data directory a tmpfs of "
+        "SIZE MiB; a real disk is never filled)");
+  CHECK(error_of(base + "[random_faults]\nkinds = [\"kill\", \"disk-full\"]\ntargets = [\"leader\"]\n") ==
+        "s.toml:4: [random_faults]: disk-full needs [cluster] data_disk_mb = SIZE (each node's data directory a "
+        "tmpfs of SIZE MiB; a real disk is never filled)");
+  CHECK(error_of("[cluster]\ndata_disk_mb = 8\n" + base) ==
+        "s.toml:2: [cluster]: \"data_disk_mb\" must be in [16, 65536], got 8");
+  CHECK(error_of("[cluster]\ndata_disk_mb = \"1G\"\n" + base) ==
+        "s.toml:2: [cluster]: \"data_disk_mb\" must be an integer");
+  CHECK(error_of("[cluster]\ndata_disk_mb = 16\n" + base +
+                 "[[fault]]\nkind = \"disk-full\"\ntarget = \"node\"\nnode = 3\nat = 1\n") == "");
 }
 
 TEST_CASE("scenario: group consumers and faults aimed at their coordinator") {

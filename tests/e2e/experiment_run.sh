@@ -34,7 +34,7 @@ leftovers() { pgrep -f -- "$WORK/" | grep -v "^$$\$" || true; }
 
 # -- 1. list ----------------------------------------------------------------------------------------------
 out=$("$SAMSA" experiment list --dir "$SRC/config/experiments") || fail "experiment list: exit $?"
-for s in leader-kill quorum-leader-kill follower-pause leader-pause rolling-restart coordinator-loss random-mix unsafe-unclean-acks1; do
+for s in leader-kill quorum-leader-kill follower-pause leader-pause rolling-restart coordinator-loss disk-full random-mix unsafe-unclean-acks1; do
   grep -q "^$s  (" <<<"$out" || fail "experiment list lacks $s: $out"
 done
 echo "1. list: $(grep -c '^[a-z]' <<<"$out") scenarios"

@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tools/experiment/disks.hpp"
 #include "tools/experiment/netns.hpp"
 
 namespace samsa::experiment {
@@ -41,11 +42,15 @@ std::vector<char*> c_argv(const std::vector<std::string>& argv) {
 }
 
 // In the child after fork: die with the runner, own process group, into the network namespace `netns_fd`
-// (when >= 0), then exec.
-[[noreturn]] void exec_child(char* const* args, int out_fd, int err_fd, int netns_fd = -1) {
+// and the mount namespace `mntns_fd` (when >= 0; joining a mount namespace moves the working directory to
+// its root, so it goes back to `cwd` there), then exec.
+[[noreturn]] void exec_child(char* const* args, int out_fd, int err_fd, int netns_fd = -1, int mntns_fd = -1,
+                             const char* cwd = nullptr) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   setpgid(0, 0);
   if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0)
+    _exit(126);
+  if (mntns_fd >= 0 && (setns(mntns_fd, CLONE_NEWNS) != 0 || (cwd != nullptr && chdir(cwd) != 0)))
     _exit(126);
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
@@ -96,7 +101,7 @@ int free_port() {
 
 node_set::node_set(std::string samsa, const std::string& out_dir, int n, std::map<std::string, std::string> config,
                    const run_network* net)
-  : samsa_(std::move(samsa)), config_(std::move(config)), net_(net) {
+  : samsa_(std::move(samsa)), config_(std::move(config)), net_(net), cwd_(std::filesystem::current_path().string()) {
   for (int i = 1; i <= n; ++i) {
     node_process p;
     p.id = i;
@@ -118,6 +123,8 @@ std::string node_set::bootstrap() const {
   return s;
 }
 
+std::string node_set::data_dir(int id) const { return nodes_.at(static_cast<size_t>(id - 1)).dir + "/data"; }
+
 std::string node_set::host(int id) const { return net_ != nullptr ? net_->address(id) : "127.0.0.1"; }
 
 std::string node_set::native(int id) const {
@@ -130,7 +137,7 @@ bool node_set::start(int id, std::string& why) {
     return true;
   std::vector<std::string> argv{samsa_, "broker",
                                 "--set", "node.id=" + std::to_string(id),
-                                "--set", "log.dirs=" + p.dir + "/data",
+                                "--set", "log.dirs=" + data_dir(id),
                                 "--set", "samsa.native.listener=" + native(id),
                                 "--set", "listeners=PLAINTEXT://" + host(id) + ":" + std::to_string(p.kafka_port),
                                 "--set", "controller.quorum.voters=" + voters_,
@@ -155,15 +162,26 @@ bool node_set::start(int id, std::string& why) {
     close(fd);
     return false;
   }
-  dprintf(fd, "==== runner: start %d of node %d%s%s\n", p.starts + 1, id, net_ != nullptr ? " in " : "",
-          net_ != nullptr ? net_->netns_path(id).c_str() : "");
+  int mntns_fd = -1;
+  if (disks_ != nullptr && (mntns_fd = open(disks_->mount_ns_path().c_str(), O_RDONLY | O_CLOEXEC)) < 0) {
+    why = disks_->mount_ns_path() + ": " + strerror(errno);
+    close(fd);
+    if (netns_fd >= 0)
+      close(netns_fd);
+    return false;
+  }
+  dprintf(fd, "==== runner: start %d of node %d%s%s%s\n", p.starts + 1, id, net_ != nullptr ? " in " : "",
+          net_ != nullptr ? net_->netns_path(id).c_str() : "",
+          disks_ != nullptr ? " on a tmpfs data directory" : "");
   auto args = c_argv(argv);
   pid_t pid = fork();
   if (pid == 0)
-    exec_child(args.data(), fd, fd, netns_fd);
+    exec_child(args.data(), fd, fd, netns_fd, mntns_fd, cwd_.c_str());
   close(fd);
   if (netns_fd >= 0)
     close(netns_fd);
+  if (mntns_fd >= 0)
+    close(mntns_fd);
   if (pid < 0) {
     why = std::string{"fork: "} + strerror(errno);
     return false;

@@ -31,6 +31,7 @@ struct node_process {
 };
 
 class run_network;
+class run_disks;
 
 class node_set {
 public:
@@ -46,6 +47,10 @@ public:
   std::string bootstrap() const; // every node's Kafka listener, comma-separated
   std::string native(int id) const;
   std::string host(int id) const; // 127.0.0.1, or the node's address in its namespace
+  std::string data_dir(int id) const; // OUT/node<i>/data, the node's log.dirs
+  // From the next start on, nodes run in the mount namespace of `disks` (its tmpfs data directories);
+  // disks outlives this.
+  void use_disks(const run_disks* disks) { disks_ = disks; }
 
   bool start(int id, std::string& why);
   void kill9(int id);                      // and reaps it
@@ -61,6 +66,8 @@ private:
   std::string voters_;
   std::map<std::string, std::string> config_;
   const run_network* net_ = nullptr;
+  const run_disks* disks_ = nullptr;
+  std::string cwd_; // relative paths resolve from here, also after joining the disks' mount namespace
   std::vector<node_process> nodes_;
 };
 

@@ -18,6 +18,7 @@
 #include "cluster/experiment/fault_plan.hpp"
 #include "cluster/experiment/net_plan.hpp"
 #include "cluster/experiment/roles.hpp"
+#include "tools/experiment/disks.hpp"
 #include "tools/experiment/netns.hpp"
 #include "tools/experiment/leader_watch.hpp"
 #include "tools/experiment/probe.hpp"
@@ -143,10 +144,12 @@ private:
       partitions = partitions || ex::is_network_fault(f.kind);
     if (partitions)
       no_network_ = run_network::unavailable();
+    if (s_.data_disk_mb > 0)
+      no_disks_ = run_disks::unavailable();
     for (const auto& f : plan.faults) {
-      bool skipped = ex::is_network_fault(f.kind) && no_network_;
+      auto why = ex::is_network_fault(f.kind) ? no_network_ : ex::is_disk_fault(f.kind) ? no_disks_ : std::nullopt;
       say("  fault at " + fixed(f.at_s) + " s for " + fixed(f.duration_s) + " s: " + f.name() +
-          (skipped ? "  (skipped: " + *no_network_ + ")" : ""));
+          (why ? "  (skipped: " + *why + ")" : ""));
     }
 
     phase("setup");
@@ -156,6 +159,23 @@ private:
           " .. " + net_->address(s_.nodes) + " (commands in " + o_.out + "/network.log)");
     }
     nodes_ = std::make_unique<node_set>(o_.samsa, o_.out, s_.nodes, s_.node_config, net_.get());
+    if (s_.data_disk_mb > 0 && no_disks_)
+      say("  data disks: plain directories: " + *no_disks_);
+    if (s_.data_disk_mb > 0 && !no_disks_) {
+      std::vector<std::string> dirs;
+      for (int i = 1; i <= s_.nodes; ++i)
+        dirs.push_back(nodes_->data_dir(i));
+      try {
+        disks_ = std::make_unique<run_disks>(dirs, s_.data_disk_mb, o_.out + "/disks.log");
+        nodes_->use_disks(disks_.get());
+        say("  data disks: each node's data directory a " + std::to_string(s_.data_disk_mb) +
+            " MiB tmpfs, mounted in the mount namespace of pid " + std::to_string(disks_->holder()) + " (commands in " +
+            o_.out + "/disks.log)");
+      } catch (const std::runtime_error& e) {
+        no_disks_ = std::string{"no tmpfs data directories: "} + e.what();
+        say("  data disks: plain directories (" + *no_disks_ + "); disk faults will be skipped");
+      }
+    }
     for (int i = 1; i <= s_.nodes; ++i) {
       std::string why;
       if (!nodes_->start(i, why))
@@ -259,6 +279,8 @@ private:
       {"faults", std::to_string(r_.faults_applied) + " applied, " + std::to_string(r_.faults_skipped) + " skipped"},
       {"network", net_ ? "a namespace per node (partitions are nftables drops)"
                        : no_network_ ? "loopback: " + *no_network_ : "loopback"},
+      {"data disks", disks_ ? "a " + std::to_string(s_.data_disk_mb) + " MiB tmpfs per node (disk-full fills it)"
+                     : no_disks_ ? "plain directories: " + *no_disks_ : "plain directories"},
       {"run errors", errors.empty() ? "none" : errors}};
     std::ofstream{o_.out + "/report.html"} << ck::render_html(s_.name + ", seed " + std::to_string(o_.seed), facts,
                                                              result, t);
@@ -270,6 +292,12 @@ private:
       ++r_.faults_skipped;
       say("[" + fixed(elapsed()) + "s] skipped " + name + " " + p.target.str() + ": " +
           no_network_.value_or("no network namespaces"));
+      return;
+    }
+    if (ex::is_disk_fault(p.kind) && !disks_) {
+      ++r_.faults_skipped;
+      say("[" + fixed(elapsed()) + "s] skipped " + name + " " + p.target.str() + ": " +
+          no_disks_.value_or("no tmpfs data directories"));
       return;
     }
     std::set<int32_t> faulted;
@@ -295,6 +323,24 @@ private:
       }
       f.target += ": " + part.description;
       f.drops = std::move(part.drops);
+    }
+    if (ex::is_disk_fault(p.kind)) {
+      // Filled before the fault is recorded: its start in the history is when the disk was full.
+      std::string filled;
+      for (auto n : f.nodes) {
+        std::string what;
+        if (!disks_->fill(n, what)) {
+          error("disk-full: cannot fill node " + std::to_string(n) + "'s disk: " + what);
+          disks_->clear(n, what);
+          continue;
+        }
+        filled += (filled.empty() ? "" : "; ") + (f.nodes.size() > 1 ? "node " + std::to_string(n) + " " : "") + what;
+      }
+      if (filled.empty()) {
+        ++r_.faults_skipped;
+        return;
+      }
+      f.target += ": " + filled;
     }
     ++r_.faults_applied;
     annotate(f, true);
@@ -353,7 +399,10 @@ private:
       apply_partitions();
     for (auto n : ex::is_network_fault(f.plan.kind) ? std::vector<int32_t>{} : f.nodes) {
       std::string why;
-      if (f.plan.kind == ex::fault_kind::pause)
+      if (ex::is_disk_fault(f.plan.kind)) {
+        if (!disks_->clear(n, why))
+          error("disk-full: cannot free node " + std::to_string(n) + "'s disk: " + why);
+      } else if (f.plan.kind == ex::fault_kind::pause)
         nodes_->resume(n);
       else if (!nodes_->start(n, why))
         error("node " + std::to_string(n) + ": " + why);
@@ -382,6 +431,9 @@ private:
     if (nodes_)
       nodes_->stop_all(stop_requested.load());
     bool keep = o_.keep_data || !r_.passed();
+    if (disks_) // the brokers are gone: the mounts end with the holder
+      disks_->teardown(keep);
+    disks_.reset();
     if (nodes_ && !keep)
       for (int i = 1; i <= nodes_->size(); ++i)
         fs::remove_all(nodes_->node(i).dir + "/data");
@@ -420,6 +472,8 @@ private:
   std::string phase_ = "start";
   std::optional<std::string> no_network_; // why partitions are skipped in this run
   std::unique_ptr<run_network> net_;       // declared before nodes_: destroyed after the nodes stopped
+  std::optional<std::string> no_disks_;    // why disk faults are skipped in this run
+  std::unique_ptr<run_disks> disks_;       // likewise
   std::unique_ptr<node_set> nodes_;
   std::unique_ptr<probe> probe_;
   std::unique_ptr<history_log> h_;

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# `samsa experiment run` with disk-full faults (issue 11): each node's data directory a 128 MiB tmpfs in a
+# mount namespace of the run, the fault fills the target's to the last page, the heal deletes the filler.
+# Needs root and mount namespaces; skips without them (exit 0, "SKIP").
+#   1. disk-full for 25 s: while a follower's disk is full, the run's holder process has the three tmpfs
+#      mounts, the target's has (almost) no byte free, and nothing is mounted under the run in this test's
+#      mount namespace; the run passes (no anomaly; a duplicate alone, a known bug, is tolerated with a
+#      KNOWN BUG line), both faults applied, the target's broker logged the
+#      full disk, the fault is in the history with what the filler took, the report rendered, and the
+#      holder (with its mounts) is gone afterwards;
+#   2. SIGINT while a disk is full: exit non-zero, no broker and no holder left.
+# Usage: experiment_disk_full.sh /path/to/samsa (samsa_experiment next to it)
+set -euo pipefail
+SAMSA=${1:?usage: $0 PATH_TO_SAMSA}
+if [ "$(id -u)" -ne 0 ]; then echo "SKIP: experiment_disk_full needs root (a mount namespace with tmpfs data disks)"; exit 0; fi
+unshare -m true 2>/dev/null || { echo "SKIP: experiment_disk_full: mount namespaces are not available"; exit 0; }
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=$(mktemp -d /tmp/samsa-e2e-disk.XXXXXX)
+RUNNER=""
+cleanup() {
+  [ -n "$RUNNER" ] && { kill -9 "$RUNNER" 2>/dev/null || true; wait "$RUNNER" 2>/dev/null || true; }
+  [ -n "${SAMSA_KEEP:-}" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*" >&2
+  for log in "$WORK"/*/node*/broker.log; do
+    [ -f "$log" ] || continue
+    echo "--- ${log#"$WORK"/}: last lines" >&2
+    tail -8 "$log" >&2
+  done
+  exit 1
+}
+source "$(dirname "$0")/experiment_report_lib.sh"
+leftovers() { pgrep -f -- "$WORK/" | grep -v "^$$\$" || true; }
+wait_for() { # FILE PATTERN: until the runner printed it (60 s at most)
+  for _ in $(seq 1 600); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  fail "never saw '$2' in $1: $(tail -5 "$1")"
+}
+holder_of() { sed -n 's/.*mounted in the mount namespace of pid \([0-9]*\).*/\1/p' "$1" | head -1; }
+SCEN="$SRC/config/experiments/disk-full.toml"
+
+# -- 1. disk-full -------------------------------------------------------------------------------------------
+"$SAMSA" experiment run "$SCEN" --duration 25 --out "$WORK/full" >"$WORK/full.out" 2>&1 &
+RUNNER=$!
+wait_for "$WORK/full.out" "inject disk-full #1"
+holder=$(holder_of "$WORK/full.out")
+[ -n "$holder" ] || fail "the runner named no mount namespace holder: $(head -12 "$WORK/full.out")"
+line=$(grep "inject disk-full #1" "$WORK/full.out")
+node=$(sed -n 's/.*inject disk-full #1: node \([0-9]\) (follower of t-0): filler of .*/\1/p' <<<"$line")
+[ -n "$node" ] || fail "cannot tell the filled node from: $line"
+mounts=$(grep -c " - tmpfs tmpfs .*size=131072k" "/proc/$holder/mountinfo" || true)
+[ "$mounts" = 3 ] || fail "expected 3 tmpfs data disks of 128 MiB in the holder's namespace, got $mounts: $(grep tmpfs "/proc/$holder/mountinfo")"
+grep -q "$WORK/full/node$node/data" "/proc/$holder/mountinfo" || fail "no tmpfs over node $node's data directory"
+! grep -q "$WORK" /proc/self/mountinfo || fail "a mount of the run is visible outside its namespace: $(grep "$WORK" /proc/self/mountinfo)"
+free=$(stat -f -c '%a %S' "/proc/$holder/root$WORK/full/node$node/data" | awk '{print $1 * $2}')
+[ "$free" -lt 65536 ] || fail "node $node's disk has $free bytes free during disk-full #1"
+rc=0; wait "$RUNNER" || rc=$?
+RUNNER=""
+tail -1 "$WORK/full.out"
+# Exit 0 (no anomaly) is the expectation. Known bug, docs/experiments.md "disk-full": while a replica's full
+# disk holds the high watermark back beyond librdkafka's request.timeout.ms, a retried idempotent batch is
+# stored twice (duplicate); tolerated here alone, loudly, so that every other anomaly or run error fails.
+if [ "$rc" != 0 ]; then
+  grep -q "^summary: disk-full seed 1: ANOMALIES (duplicate x[0-9]*; sends .*faults 2 applied, 0 skipped; max unavailability [0-9]* ms) in" \
+    "$WORK/full.out" || { tail -40 "$WORK/full.out" >&2; fail "disk-full: exit $rc, expected 0"; }
+  echo "KNOWN BUG (duplicate after a stalled high watermark): $(tail -1 "$WORK/full.out")"
+else
+  grep -q "^summary: disk-full seed 1: PASS (no anomaly; .*faults 2 applied, 0 skipped" "$WORK/full.out" \
+    || fail "summary: $(tail -1 "$WORK/full.out")"
+fi
+grep -q '"name":"disk-full #1","phase":"start","target":"node '"$node"' (follower of t-0): filler of [0-9.]* MiB, [0-9]* bytes free of 128 MiB"' \
+  "$WORK/full/history.jsonl" || fail "no disk-full start with its filler in the history: $(grep disk-full "$WORK/full/history.jsonl" | head -2)"
+grep -q "heal disk-full #2" "$WORK/full.out" || fail "the leader's disk was never freed"
+grep -q "append failed: no space left on device (disk full)" "$WORK/full/node$node/broker.log" \
+  || fail "node $node never hit the full disk: $(grep -i 'space\|disk' "$WORK/full/node$node/broker.log" | head -3)"
+grep -q "ok:   fill node $node" "$WORK/full/disks.log" || fail "disks.log: $(cat "$WORK/full/disks.log")"
+[ ! -e "/proc/$holder" ] || fail "the holder $holder (and its mounts) outlived the run"
+[ -z "$(leftovers)" ] || fail "processes left after the run: $(leftovers)"
+if [ "$rc" = 0 ]; then check_report "$WORK/full" "valid: no anomaly"; else check_report "$WORK/full" "anomalies: duplicate"; fi
+echo "1. disk-full: node $node filled first; $(head -1 "$WORK/full/check.txt"); $(grep -o 'max_unavailability [0-9.]* s' "$WORK/full/check.txt" | head -1)"
+
+# -- 2. SIGINT while a disk is full ----------------------------------------------------------------------------
+"$SAMSA" experiment run "$SCEN" --duration 25 --out "$WORK/int" >"$WORK/int.out" 2>&1 &
+RUNNER=$!
+wait_for "$WORK/int.out" "inject disk-full #1"
+holder=$(holder_of "$WORK/int.out")
+[ -n "$holder" ] && [ -e "/proc/$holder" ] || fail "no holder while the disk is full"
+kill -INT "$RUNNER"
+rc=0; wait "$RUNNER" || rc=$?
+RUNNER=""
+[ "$rc" != 0 ] || fail "an interrupted run exited 0"
+grep -q "interrupted" "$WORK/int.out" || fail "no word of the interruption: $(tail -5 "$WORK/int.out")"
+[ ! -e "/proc/$holder" ] || fail "the holder $holder (and its mounts) outlived the interrupted run"
+[ -z "$(leftovers)" ] || fail "processes left after SIGINT: $(leftovers)"
+echo "2. SIGINT while a disk is full: exit $rc, no broker, no mount namespace left"
+echo "PASS"
