@@ -121,7 +121,7 @@ void apply_isr_effects(self_ptr self, replica::isr_effects effects) {
     send_proposal(self, *effects.proposal);
 }
 
-void start_leading(self_ptr self) {
+void start_leading(self_ptr self, std::optional<replica::isr_tracker> previous) {
   auto& st = self->state;
   const auto& l = st.leadership;
   const auto now = actor_clock_ms(self);
@@ -143,20 +143,28 @@ void start_leading(self_ptr self) {
   c.min_insync_replicas = std::min<int32_t>(l.min_insync_replicas, static_cast<int32_t>(l.replicas.size()));
   st.isr.emplace(std::move(start), c, now);
   st.proposal_refused_ms = -1;
+  if (previous) // led the epoch before too: its acks=all produces wait for this epoch's HW (isr_tracker.hpp)
+    apply_isr_effects(self, st.isr->take_waiters(*previous));
   apply_isr_effects(self, st.isr->on_leader_append(st.log->log_end_offset(), now));
   if (l.replicas.size() > 1)
     schedule_isr_tick(self);
 }
 
-void stop_leading(self_ptr self) {
+std::optional<replica::isr_tracker> stop_leading(self_ptr self, bool leads_again) {
   auto& st = self->state;
-  if (st.isr)
-    apply_isr_effects(self, st.isr->resign());
+  std::optional<replica::isr_tracker> kept;
+  if (leads_again) {
+    kept = std::move(st.isr); // its waiters and their entries in st.acks stay for the next tracker
+  } else {
+    if (st.isr)
+      apply_isr_effects(self, st.isr->resign());
+    for (auto& [id, p] : st.acks) // none left after resign(); defensive
+      p.promise.deliver(produce_failed(st.cfg.partition, api_errc::not_leader_or_follower, "leadership moved"));
+    st.acks.clear();
+  }
   st.isr.reset();
-  for (auto& [id, p] : st.acks) // none left after resign(); defensive
-    p.promise.deliver(produce_failed(st.cfg.partition, api_errc::not_leader_or_follower, "leadership moved"));
-  st.acks.clear();
   release_replica_waiting(self, true);
+  return kept;
 }
 
 void on_isr_tick(self_ptr self) {

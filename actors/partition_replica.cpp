@@ -610,8 +610,12 @@ void on_leadership(self_ptr self, partition_leadership l) {
                             ? std::string{"opened"}
                             : (old_role == replica_role::leader ? "was leader" : "was follower")
                                 + std::string{" at epoch "} + std::to_string(old_epoch.value);
+  // A leader named again at a higher epoch (a reassignment's replica change names the leader anew) keeps its
+  // acks=all produces waiting: its log is not cut, so the new epoch's HW commits them (isr_tracker.hpp).
+  const bool leads_again = old_role == replica_role::leader && l.leader == st.cfg.node_id;
+  std::optional<cluster::replica::isr_tracker> previous;
   if (old_role == replica_role::leader)
-    stop_leading(self);
+    previous = stop_leading(self, leads_again);
   fail_waiting(self, api_errc::not_leader_or_follower);
   st.leadership = std::move(l);
   ++st.generation;
@@ -624,7 +628,7 @@ void on_leadership(self_ptr self, partition_leadership l) {
     spdlog::log(level, "{}-{}: leader at epoch {} ({}), log end {}, high watermark {}", st.cfg.topic, st.cfg.partition,
                 st.leadership.leader_epoch.value, was, st.log->log_end_offset(), st.high_watermark);
     self->become(leader_behavior(self));
-    start_leading(self);
+    start_leading(self, std::move(previous));
   } else {
     st.role = replica_role::follower;
     forget_leader_broker(self);

@@ -181,9 +181,11 @@ using partition_replica_ptr = partition_replica_actor::stateful_pointer<partitio
 void on_leadership(partition_replica_ptr self, partition_leadership l);
 partition_replica_actor::behavior_type leader_behavior(partition_replica_ptr self);
 partition_replica_actor::behavior_type follower_behavior(partition_replica_ptr self);
-// Leader side: start (a new isr_tracker from the leadership and the log), stop (waiters fail).
-void start_leading(partition_replica_ptr self);
-void stop_leading(partition_replica_ptr self);
+// Leader side: start (a new isr_tracker from the leadership and the log, taking over the acks=all waiters
+// of `previous`, this node's tracker of the epoch before when it leads again), stop (waiters fail; with
+// leads_again, the same node leads the next epoch: the tracker is returned, its waiters kept, for start).
+void start_leading(partition_replica_ptr self, std::optional<cluster::replica::isr_tracker> previous = std::nullopt);
+std::optional<cluster::replica::isr_tracker> stop_leading(partition_replica_ptr self, bool leads_again = false);
 // Follower side: (re)start the fetch loop of the current generation.
 void start_following(partition_replica_ptr self);
 // Follower side: forget the leader's broker (demonitored; the request in flight abandoned).

@@ -172,6 +172,16 @@ isr_effects isr_tracker::resign() {
   return out;
 }
 
+isr_effects isr_tracker::take_waiters(isr_tracker& previous) {
+  isr_effects out;
+  waiters_.merge(previous.waiters_); // a multimap takes every node, equal offsets included
+  if (!accept_acks_all())
+    fail_all(ack_result::not_enough_replicas_after_append, out); // as a committed ISR below min ISR does
+  else
+    advance(out);
+  return out;
+}
+
 isr_effects isr_tracker::add_waiter(uint64_t id, int64_t last_offset, int64_t deadline_ms) {
   isr_effects out;
   waiters_.emplace(last_offset, waiter{id, last_offset, deadline_ms});

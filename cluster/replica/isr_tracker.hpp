@@ -40,8 +40,14 @@
 //                                        let it wait for the timeout; the HW cannot pass it before the ISR
 //                                        grows again, so it is answered at once and the client retries)
 //     request_timed_out                  at its deadline (tick)
-//     not_leader_or_follower             on resign() (a higher leader epoch arrived)
-//   Completions come out in the order of the waiters' offsets.
+//     not_leader_or_follower             on resign() (a higher leader epoch names another leader)
+//   Completions come out in the order of the waiters' offsets. When the same node leads the next leader
+//   epoch too (a reassignment names the leader anew, which bumps the epoch), the new tracker takes the old
+//   one's waiters over (take_waiters) instead: the log was not cut, so the batch is still there and the new
+//   epoch's HW commits it. Kafka's makeLeader for a leader that stays leaves its DelayedProduce waiting
+//   too. Failing them would answer NOT_LEADER_OR_FOLLOWER ("not persisted") for a stored batch while a
+//   later batch of the same producer, sent before the answer came, succeeds here; librdkafka then counts
+//   the first batch as implicitly acknowledged and reports it without an offset.
 //
 // Owns: the follower states, the committed ISR and its epochs, the proposal in flight, the HW, the waiters.
 // The assignment (replicas) is fixed for the tracker's life: a reassignment starts a new one.
@@ -49,7 +55,8 @@
 //   on_follower_fetch() for each replica fetch of this leader epoch, tick() periodically (often enough for
 //   the produce deadlines and proposal retries; Kafka checks the ISR every replica.lag.time.max.ms / 2),
 //   apply_partition_change() for each partition change of the image with this leader epoch, resign() when
-//   leadership moves, add_waiter() for each acks=all append.
+//   leadership moves (take_waiters() on the next tracker instead when the node leads again), add_waiter()
+//   for each acks=all append.
 // Invariants: the leader is always in the ISR and never in a proposal's removals; high_watermark() never
 //   decreases and never exceeds the leader's LEO; it advances only while |committed ISR| >= min ISR, and
 //   only to a point every member of the maximal ISR had reported reaching.
@@ -132,6 +139,11 @@ public:
   void proposal_failed();
   // Leadership moved: every waiter fails with not_leader_or_follower; the tracker must not be used again.
   isr_effects resign();
+  // This node leads the next leader epoch too, and `previous` was its tracker of the epoch before (the log
+  // unchanged since): its acks=all waiters move here, deadlines kept, and wait for this tracker's HW (those
+  // it already passed complete in the effects; below min ISR all fail not_enough_replicas_after_append, as
+  // after apply_partition_change). `previous` is left without waiters, not to be used again.
+  isr_effects take_waiters(isr_tracker& previous);
 
   // The topic's min.insync.replicas changed (AlterConfigs): the HW may advance now that a lower minimum
   // lets it (its effects), or holds from now on below a higher one.

@@ -1,5 +1,6 @@
-// A leader replica's consumer reads around its high watermark, on the deterministic test coordinator: a
-// replica of three whose followers never fetch keeps its HW at 0 while acks=1 appends move the log end.
+// A leader replica on the deterministic test coordinator: a replica of three whose followers never fetch
+// keeps its HW at 0 while acks=1 appends move the log end (consumer reads around it); acks=all produces
+// parked for that HW across a leader epoch that names the same leader again (a reassignment's).
 #include "actor_fixture.hpp"
 
 #include "actors/partition_replica.hpp"
@@ -49,6 +50,21 @@ struct replica_fixture {
       REQUIRE(r);
       REQUIRE(r->error == 0);
     }
+  }
+
+  // A follower's replica fetch at its log end `offset`, in leader epoch `epoch`, not parked.
+  replica_fetch_response replica_fetch(int32_t follower, int32_t epoch, int64_t offset) {
+    replica_fetch_request req;
+    req.topic = "t";
+    req.partition = 0;
+    req.replica_id = broker_id_t{follower};
+    req.leader_epoch = leader_epoch_t{epoch};
+    req.fetch_offset = offset_t{offset};
+    req.max_wait_ms = 0;
+    auto r = samsa::test::request_and_run<replica_fetch_response>(
+      self, sched, caf::actor_cast<actors::partition_replica_actor>(replica), replica_fetch_atom::value, req);
+    REQUIRE(r);
+    return *r;
   }
 
   fetch_response fetch(int64_t offset, int32_t last_fetched_epoch = -1) {
@@ -103,4 +119,56 @@ TEST_CASE("a consumer's last fetched epoch that the log ends before its offset i
   CHECK(unknown.diverging_epoch == -1);
   auto plain = fx.fetch(5); // without an epoch: past the log end, out of range as before
   CHECK(plain.error == static_cast<uint8_t>(api_errc::offset_out_of_range));
+}
+
+TEST_CASE("acks=all produces parked when a leader epoch names the same leader again wait for its HW, not fail") {
+  // A reassignment of {1,2,3} to {2,3,4} first adds node 4 with a new leader epoch that names node 1 again.
+  // The batch node 1 stored before is still its log, so its producer waits for the commit. Answered
+  // NOT_LEADER_OR_FOLLOWER ("not persisted") instead, while the producer's next batch, already sent,
+  // succeeds in the new epoch, librdkafka reports the first batch acknowledged without an offset
+  // (cluster_reassign saw "moved=4": four records acknowledged with none, read at 1504-1507).
+  replica_fixture fx;
+  const int64_t pid = 7;
+  auto batch = [&](int32_t seq, int n) {
+    std::vector<record> recs;
+    for (int i = 0; i < n; ++i)
+      recs.push_back(samsa::testing::make_record(std::nullopt, "s" + std::to_string(seq + i)));
+    return encode_batch(recs, 1700000000000, pid, 0, seq);
+  };
+  auto first = fx.self->request(fx.replica, caf::infinite, append_atom::value, batch(0, 3), acks_all, int32_t{30000});
+  fx.sched.run();
+  CHECK(fx.self->mailbox().size() == 0); // parked: no follower has fetched offsets 0-2
+
+  partition_leadership again;
+  again.leader = broker_id_t{1};
+  again.leader_epoch = leader_epoch_t{2};
+  again.partition_epoch = partition_epoch_t{1};
+  again.replicas = to_broker_ids({1, 2, 3, 4});
+  again.isr = to_broker_ids({1, 2, 3});
+  again.min_insync_replicas = 1;
+  fx.self->send(caf::actor_cast<actors::partition_replica_actor>(fx.replica), leadership_atom::value, again);
+  fx.sched.run();
+  CHECK(fx.self->mailbox().size() == 0); // still parked, not failed
+
+  // The producer's next batch, sent before any answer, is appended in epoch 2 behind the first.
+  auto second = fx.self->request(fx.replica, caf::infinite, append_atom::value, batch(3, 2), acks_all, int32_t{30000});
+  fx.sched.run();
+  CHECK(fx.self->mailbox().size() == 0);
+
+  // The ISR members fetch in epoch 2 at the log end: the HW passes both batches, answered with their offsets.
+  CHECK(fx.replica_fetch(2, 2, 5).error == 0);
+  CHECK(fx.replica_fetch(3, 2, 5).error == 0);
+  std::string answers; // "error@base_offset" of each batch
+  for (auto* h : {&first, &second})
+    h->receive(
+      [&](partition_produce_result& r) { answers += std::to_string(r.error) + "@" + std::to_string(r.base_offset) + " "; },
+      [&](caf::error& e) { FAIL(describe(e)); });
+  CHECK(answers == "0@0 0@3 ");
+  // A retry of the first batch (its answer lost) is a duplicate: its original offset, nothing appended.
+  auto retry = samsa::test::request_and_run<partition_produce_result>(fx.self, fx.sched, fx.replica, append_atom::value,
+                                                                      batch(0, 3), acks_all, int32_t{30000});
+  REQUIRE(retry);
+  CHECK(retry->error == 0);
+  CHECK(retry->base_offset == 0);
+  CHECK(fx.fetch(5).high_watermark == 5);
 }

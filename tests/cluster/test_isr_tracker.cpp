@@ -263,6 +263,41 @@ TEST_CASE("isr: waiters fail when the ISR shrinks below min ISR, time out, or lo
   CHECK(fx.acks[0].result == ack_result::not_leader_or_follower);
 }
 
+TEST_CASE("isr: a leader named again in the next leader epoch keeps its waiters for the new HW") {
+  // Epoch 5 tracker with two waiters (offsets 10 and 11) and one done; the same node leads epoch 6 with a
+  // replica added (a reassignment), from the same log.
+  auto old = leader({1, 2, 3}, 2, 0);
+  old.on_follower_fetch(2, 10, 0);
+  old.on_follower_fetch(3, 10, 0);
+  old.on_leader_append(12, 0);
+  CHECK(old.add_waiter(1, 10, 500).acks.empty());
+  CHECK(old.add_waiter(2, 11, 100000).acks.empty());
+  isr_tracker next(leader_start{1, {1, 2, 3, 4}, {1, 2, 3}, 6, 8, 12, old.high_watermark()}, config(2), 100);
+  auto fx = next.take_waiters(old);
+  CHECK(fx.acks.empty()); // the new epoch knows no follower's log end yet: the HW holds
+  CHECK(old.waiters() == 0);
+  CHECK(old.resign().acks.empty()); // nothing left to fail with NOT_LEADER_OR_FOLLOWER
+  CHECK(next.waiters() == 2);
+  // Deadlines carry over; the HW of the new epoch completes the rest in offset order.
+  fx = next.tick(500);
+  REQUIRE(fx.acks.size() == 1);
+  CHECK(fx.acks[0].id == 1);
+  CHECK(fx.acks[0].result == ack_result::request_timed_out);
+  next.on_follower_fetch(2, 12, 600);
+  fx = next.on_follower_fetch(3, 12, 600);
+  REQUIRE(fx.acks.size() == 1);
+  CHECK(fx.acks[0].id == 2);
+  CHECK(fx.acks[0].result == ack_result::ok);
+  // Taken over below min ISR: they fail as after a committed shrink.
+  auto low = leader({1, 2, 3}, 2, 0);
+  low.on_leader_append(12, 0);
+  low.add_waiter(3, 11, 100000);
+  isr_tracker alone(leader_start{1, {1, 2, 3}, {1}, 6, 8, 12, 8}, config(2), 0);
+  fx = alone.take_waiters(low);
+  REQUIRE(fx.acks.size() == 1);
+  CHECK(fx.acks[0].result == ack_result::not_enough_replicas_after_append);
+}
+
 TEST_CASE("isr: a new leader resets follower state as Kafka does: ISR members get a full lag window") {
   // ISR {1,2,3}: 3 never fetches; it is proposed out only after replica.lag.time.max.ms from the takeover.
   auto t = leader({1, 2, 3}, 1, 50000);

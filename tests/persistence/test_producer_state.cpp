@@ -110,6 +110,37 @@ TEST_CASE("snapshot round trip, corrupt snapshots are refused") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("a replica that replays the leader's batches answers a retry with their original offsets") {
+  // As a follower appends fetched batches (offsets assigned by the leader) and may lead next: the batches of
+  // one producer at offsets 40, 43 and 45, behind another producer's batch at 0.
+  std::vector<char> fetched;
+  auto add = [&](int64_t pid, int32_t seq, int n, int64_t base_offset) {
+    std::vector<record> recs(static_cast<size_t>(n));
+    for (auto& r : recs)
+      r.value = std::string("v");
+    auto b = encode_batch(recs, 1700000000000, pid, 0, seq);
+    set_base_offset(b.data(), base_offset);
+    fetched.insert(fetched.end(), b.begin(), b.end());
+  };
+  add(8, 0, 40, 0);
+  add(7, 0, 3, 40);
+  add(7, 3, 2, 43);
+  add(7, 5, 4, 45);
+  producer_state st;
+  st.replay(fetched.data(), fetched.size());
+  CHECK(st.covered_offset == 49);
+  producer_batch orig;
+  CHECK(st.check(batch(7, 0, 5, 4), &orig) == sequence_check::duplicate); // the producer's retry of its last
+  CHECK(orig.first_offset == 45);
+  CHECK(orig.last_offset == 48);
+  CHECK(st.check(batch(7, 0, 0, 3), &orig) == sequence_check::duplicate);
+  CHECK(orig.first_offset == 40);
+  CHECK(st.check(batch(7, 0, 9, 1)) == sequence_check::ok);
+  // Replaying the same bytes again (a refetch after a restart) changes nothing.
+  st.replay(fetched.data(), fetched.size());
+  CHECK(st.find(7)->batches.size() == 3);
+}
+
 TEST_CASE("truncation drops batch metadata at and after the offset") {
   producer_state st;
   st.record(batch(1, 0, 0, 5), 0);
