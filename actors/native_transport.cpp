@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -25,6 +28,8 @@
 #include <caf/policy/tcp.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
 
 #include "actors/actor_clock.hpp"
 #include "actors/connection_limits.hpp"
@@ -477,6 +482,107 @@ caf::expected<uint16_t> publish_native_listener(caf::actor_system& sys, const br
 caf::io::middleman_actor spawn_native_connector(caf::actor_system& sys, const native_security& sec) {
   auto basp = sys.middleman().named_broker<caf::io::basp_broker>(caf::atom("BASP"));
   return sys.spawn<guarded_middleman_actor, caf::detached + caf::hidden>(basp, sec);
+}
+
+namespace {
+
+// The name of an actor system's peer directory in its registry. A named actor can be addressed from other
+// nodes (BASP's named receivers): the directory answers its own process only.
+const caf::atom_value peer_directory_name = caf::atom("samsaPeers");
+
+// One actor system's native connections to other nodes' listeners, by endpoint (see native_peer_directory).
+struct peer_directory_state {
+  using endpoint = std::pair<std::string, uint16_t>;
+  struct found {
+    caf::node_id node;
+    caf::strong_actor_ptr published;
+    std::set<std::string> ifs;
+  };
+  native_security sec;
+  caf::actor_addr basp;
+  std::map<endpoint, found> known;                                  // connected, published actor alive
+  std::map<endpoint, std::vector<caf::response_promise>> connecting; // one connection attempt each
+  static inline const char* name = "samsa_peer_directory";
+};
+
+using peer_directory_ptr = caf::stateful_actor<peer_directory_state>*;
+
+void connected(peer_directory_ptr self, const peer_directory_state::endpoint& key, caf::expected<peer_directory_state::found> r) {
+  auto& st = self->state;
+  auto i = st.connecting.find(key);
+  if (i == st.connecting.end())
+    return;
+  auto waiting = std::move(i->second);
+  st.connecting.erase(i);
+  if (r && r->published) {
+    self->monitor(r->published);
+    st.known[key] = *r;
+  }
+  for (auto& rp : waiting) {
+    if (r)
+      rp.deliver(r->node, r->published, r->ifs);
+    else
+      rp.deliver(r.error());
+  }
+}
+
+caf::behavior peer_directory(peer_directory_ptr self, native_security sec, caf::actor basp) {
+  self->state.sec = std::move(sec);
+  self->state.basp = basp.address();
+  self->monitor(basp);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& st = self->state;
+    if (dm.source == st.basp) { // the middleman stops: so does the directory (the registry does not let go)
+      self->system().registry().erase(peer_directory_name);
+      self->quit();
+      return;
+    }
+    // A published actor gone (its node stopped or the connection to it broke): the next lookup connects.
+    for (auto i = st.known.begin(); i != st.known.end();)
+      i = i->second.published && i->second.published->address() == dm.source ? st.known.erase(i) : std::next(i);
+  });
+  return {
+    [=](caf::connect_atom, std::string& host, uint16_t port,
+        caf::timespan timeout) -> caf::result<caf::node_id, caf::strong_actor_ptr, std::set<std::string>> {
+      auto sender = self->current_sender();
+      if (!sender || sender->node() != self->node())
+        return caf::make_error(caf::sec::unexpected_message);
+      auto& st = self->state;
+      peer_directory_state::endpoint key{std::move(host), port};
+      if (auto i = st.known.find(key); i != st.known.end())
+        return {i->second.node, i->second.published, i->second.ifs};
+      auto rp = self->make_response_promise();
+      auto& waiting = st.connecting[key];
+      waiting.push_back(rp);
+      if (waiting.size() > 1)
+        return rp; // a connection attempt to that endpoint is under way: its answer is this one's
+      auto conn = spawn_native_connector(self->system(), st.sec);
+      self->request(conn, timeout, caf::connect_atom::value, key.first, key.second)
+        .then(
+          [=](caf::node_id& nid, caf::strong_actor_ptr& ptr, std::set<std::string>& ifs) {
+            self->send_exit(conn, caf::exit_reason::kill);
+            connected(self, key, peer_directory_state::found{std::move(nid), std::move(ptr), std::move(ifs)});
+          },
+          [=](caf::error& e) {
+            self->send_exit(conn, caf::exit_reason::kill);
+            connected(self, key, std::move(e));
+          });
+      return rp;
+    },
+  };
+}
+
+} // namespace
+
+caf::actor native_peer_directory(caf::actor_system& sys, const native_security& sec) {
+  static std::mutex creating; // two actors' first lookups at once must not start two directories
+  std::lock_guard<std::mutex> guard{creating};
+  if (auto existing = sys.registry().get(peer_directory_name))
+    return caf::actor_cast<caf::actor>(existing);
+  auto basp = sys.middleman().named_broker<caf::io::basp_broker>(caf::atom("BASP"));
+  auto dir = sys.spawn<caf::hidden>(peer_directory, sec, basp);
+  sys.registry().put(peer_directory_name, caf::actor_cast<caf::strong_actor_ptr>(dir));
+  return dir;
 }
 
 caf::expected<caf::strong_actor_ptr> connect_native(caf::actor_system& sys, const std::set<std::string>& ifs,

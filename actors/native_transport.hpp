@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 
+#include <caf/actor.hpp>
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -99,11 +100,29 @@ caf::expected<Handle> connect_native(caf::actor_system& sys, const std::string& 
   return caf::actor_cast<Handle>(std::move(*res));
 }
 
-// The non-blocking way for an actor to reach a native listener (connect_native blocks and must not run
-// inside an actor): a guarded middleman actor of its own, spawned detached so its TCP connect only blocks
-// its own thread. Request (connect_atom, host, port) -> (node_id, strong_actor_ptr published there,
-// interface) with a timeout, then stop it with exit_reason::kill (CAF's middleman actor ignores other
-// reasons); the connection stays with the BASP broker. Same guards and TLS as connect_native.
+// A guarded middleman actor of its own, spawned detached so its TCP connect only blocks its own thread:
+// request (connect_atom, host, port) -> (node_id, strong_actor_ptr published there, interface) with a
+// timeout, then stop it with exit_reason::kill (CAF's middleman actor ignores other reasons); the connection
+// stays with the BASP broker. Same guards and TLS as connect_native. Each one opens a new TCP connection:
+// actors go through native_peer_directory instead.
 caf::io::middleman_actor spawn_native_connector(caf::actor_system& sys, const native_security& sec);
+
+// The non-blocking way for an actor to reach a native listener (connect_native blocks and must not run
+// inside an actor): the actor system's one peer directory (started by the first call, with that call's
+// `sec`; it stops with the middleman). Request (connect_atom, host, port, caf::timespan timeout) ->
+// (node_id, strong_actor_ptr published there, interface), from an actor of this process only.
+// It opens at most one connection per endpoint at a time (lookups meanwhile wait for its answer, through a
+// spawn_native_connector with the first one's timeout) and answers later lookups from what it found, without
+// connecting, until the published actor goes down (its node stopped, or the connection to it broke).
+// Why: CAF 0.17.6 keeps one BASP connection per pair of nodes, and a second connection to a node already
+// connected is redundant: the dialler closes it after the handshake, but the acceptor first files it as an
+// alternative route to the dialler, and when it removes one such route (routing_table::erase_direct) it
+// points the dialler's route at whichever connection to it it finds first, perhaps another redundant one,
+// already closed or about to be. Messages it sends that way are lost, without an error: a replica fetch
+// then waited for its 10 s timeout while the leader dropped the follower from the ISR (acks=all writes
+// stalled for replica.lag.time.max.ms), and Raft lost acknowledgements. With a new connection per lookup,
+// a burst of lookups (several AlterPartition forwards to a newly elected controller) made such bursts of
+// redundant connections; through the directory a node has at most one in flight to each endpoint.
+caf::actor native_peer_directory(caf::actor_system& sys, const native_security& sec);
 
 } // namespace samsa::actors

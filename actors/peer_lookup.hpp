@@ -8,7 +8,7 @@
 #include <string>
 #include <utility>
 
-#include <caf/exit_reason.hpp>
+#include <caf/timespan.hpp>
 
 #include "actors/native_transport.hpp"
 
@@ -21,26 +21,23 @@ struct voter_address {
 };
 
 // Connects to the node on `addr` and hands its published broker to found(broker_actor), or why not to
-// failed(std::string), in `self`'s context, within about `timeout`. CAF keeps one connection per node, so
-// asking again for a connected node costs a handshake-free round trip.
+// failed(std::string), in `self`'s context, within about `timeout`. Through the actor system's peer
+// directory (actors/native_transport.hpp): a node already found is answered without a new connection, and
+// lookups of one endpoint at the same time share one connection attempt.
 template <class Self, class Found, class Failed>
 void connect_node_broker(Self* self, const voter_address& addr, const native_security& sec,
                          std::chrono::milliseconds timeout, Found found, Failed failed) {
-  auto conn = spawn_native_connector(self->system(), sec);
-  self->request(conn, timeout, caf::connect_atom::value, addr.host, addr.port)
+  auto directory = native_peer_directory(self->system(), sec);
+  self->request(directory, timeout, caf::connect_atom::value, addr.host, addr.port, caf::timespan{timeout})
     .then(
       [=](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) mutable {
-        self->send_exit(conn, caf::exit_reason::kill);
         if (!ptr) {
           failed(std::string{"nothing published on its native listener"});
           return;
         }
         found(caf::actor_cast<broker_actor>(ptr));
       },
-      [=](caf::error& e) mutable {
-        self->send_exit(conn, caf::exit_reason::kill);
-        failed(self->system().render(e));
-      });
+      [=](caf::error& e) mutable { failed(self->system().render(e)); });
 }
 
 // Asks the broker on `addr` for its actor named by `atom`. Exactly one of found(caf::actor) or
