@@ -225,6 +225,17 @@ caf::result<partition_produce_result> leader_append(self_ptr self, std::vector<c
         return wait_for_hw(std::move(r), original.first_offset + std::max(header->records_count, 1) - 1);
       }
       case persistence::sequence_check::out_of_order:
+        if (st.health.failing())
+          // An earlier batch of this producer could not be stored (a full disk, an I/O error) and the log
+          // has not taken an append since: this batch is out of order only because of it. Answer the
+          // storage error, as Kafka does once a log dir has failed, so the producer retries both in order.
+          // OUT_OF_ORDER_SEQUENCE here made librdkafka bump its producer epoch ("skipped sequence numbers")
+          // and send its in-flight batches to other partitions again under the new epoch: duplicates.
+          return produce_failed(partition, to_api_errc(st.health.failure()),
+                                "producer " + std::to_string(header->producer_id) + " sent sequence "
+                                  + std::to_string(header->base_sequence)
+                                  + " after a batch this partition could not store: "
+                                  + persistence::to_string(st.health.failure()));
         return produce_failed(partition, api_errc::out_of_order_sequence,
                               "producer " + std::to_string(header->producer_id) + " sent sequence "
                                 + std::to_string(header->base_sequence) + " out of order");

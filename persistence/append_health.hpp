@@ -30,6 +30,7 @@ class append_health {
   std::optional<health_line> on_append(errc result);
 
   bool failing() const { return failing_ != errc::ok; }
+  errc failure() const { return failing_; } // the failure of the last storage-failed append (ok: none)
 
  private:
   std::string partition_;

@@ -1,6 +1,10 @@
 // The idempotent producer through the partition actor's raw (Kafka) append path, across restarts.
 #include "actor_fixture.hpp"
 
+#include <csignal>
+
+#include <sys/resource.h>
+
 using namespace samsa;
 using samsa::testing::broker_fixture;
 using samsa::testing::make_record;
@@ -34,19 +38,24 @@ partition_actor part(broker_fixture& fx) {
   return *p;
 }
 
-} // namespace
-
-TEST_CASE("retries are deduplicated, gaps refused, state survives clean and unclean restarts") {
-  broker_fixture fx;
+// Creates topic idem (one partition) and returns an id from InitProducerId.
+int64_t create_idem(broker_fixture& fx) {
   topic_spec spec;
   spec.name = "idem";
   spec.partitions = 1;
   REQUIRE(fx.ask<topic_description>(create_atom::value, spec));
-  auto p = part(fx);
-  // Ids come from InitProducerId; one this node never issued is refused before it costs any state.
   auto issued = fx.ask<producer_id_t>(producer_id_atom::value);
   REQUIRE(issued);
-  const int64_t id = issued->value;
+  return issued->value;
+}
+
+} // namespace
+
+TEST_CASE("retries are deduplicated, gaps refused, state survives clean and unclean restarts") {
+  broker_fixture fx;
+  // Ids come from InitProducerId; one this node never issued is refused before it costs any state.
+  const int64_t id = create_idem(fx);
+  auto p = part(fx);
   auto forged = append(fx, p, idempotent_batch(id + 1'000'000, 0, 0, 3));
   CHECK(forged.error == static_cast<uint8_t>(api_errc::unknown_producer_id));
   CHECK(log_end(fx) == 0);
@@ -108,4 +117,42 @@ TEST_CASE("a compacted topic refuses a batch with keyless records, naming each (
   CHECK(keyed.error == 0);
   CHECK(keyed.record_errors.empty());
   CHECK(log_end(fx) == 1);
+}
+
+TEST_CASE("after a batch the disk could not store, the producer's next batch gets the storage error, not out-of-order") {
+  // librdkafka keeps several batches in flight. When the first fails on the disk and the next is answered
+  // OUT_OF_ORDER_SEQUENCE, it bumps its producer epoch ("skipped sequence numbers") and sends its other
+  // in-flight batches again as new ones: the disk-full experiment stored them twice. A file size limit
+  // (RLIMIT_FSIZE, EFBIG) stands in for the full disk, for this process only.
+  broker_fixture fx;
+  const int64_t id = create_idem(fx);
+  auto p = part(fx);
+  REQUIRE(append(fx, p, idempotent_batch(id, 0, 0, 3)).error == 0);
+  const auto segment = fx.dir / "idem-0" / "00000000000000000000.log";
+  const auto used = std::filesystem::file_size(segment);
+
+  struct rlimit before {};
+  REQUIRE(getrlimit(RLIMIT_FSIZE, &before) == 0);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit limit = before;
+  limit.rlim_cur = static_cast<rlim_t>(used);
+  REQUIRE(setrlimit(RLIMIT_FSIZE, &limit) == 0);
+  auto failed = append(fx, p, idempotent_batch(id, 0, 3, 2)); // cannot be written
+  auto next = append(fx, p, idempotent_batch(id, 0, 5, 1));   // in flight behind it
+  REQUIRE(setrlimit(RLIMIT_FSIZE, &before) == 0);
+  std::signal(SIGXFSZ, old_handler);
+
+  CHECK(failed.error == static_cast<uint8_t>(api_errc::storage_error));
+  CHECK(next.error == static_cast<uint8_t>(api_errc::storage_error)); // was out_of_order_sequence
+  CHECK(log_end(fx) == 3);
+  // Space again: the producer's retries in order are stored once each.
+  auto retried = append(fx, p, idempotent_batch(id, 0, 3, 2));
+  CHECK(retried.error == 0);
+  CHECK(retried.base_offset == 3);
+  auto then = append(fx, p, idempotent_batch(id, 0, 5, 1));
+  CHECK(then.error == 0);
+  CHECK(then.base_offset == 5);
+  CHECK(log_end(fx) == 6);
+  // With a healthy disk a gap is out of order again.
+  CHECK(append(fx, p, idempotent_batch(id, 0, 9, 1)).error == static_cast<uint8_t>(api_errc::out_of_order_sequence));
 }
