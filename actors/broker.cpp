@@ -123,6 +123,7 @@ broker_actor::behavior_type broker(broker_ptr self, cluster::server_config cfg, 
   st.incarnation_id = std::move(incarnation_id);
   st.lock = std::move(data->lock);
   st.producer_id_limit = std::move(data->producer_id_limit);
+  st.lease = std::move(data->lease);
   st.store = std::move(data->store);
   st.topics = std::move(data->topics);
   st.groups = std::move(groups);

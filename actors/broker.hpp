@@ -36,6 +36,7 @@ struct broker_state {
   int64_t next_producer_id = 0;  // ids in [next_producer_id, producer_id_block_end) are reserved
   int64_t producer_id_block_end = 0;
   std::shared_ptr<std::atomic<int64_t>> producer_id_limit; // first never-reserved id; read by partitions
+  std::shared_ptr<const cluster::broker_lease> lease; // cluster: renewed by the lifecycle, read by leaders
   cluster_info info;
   caf::actor groups; // the node's group registry (committed offsets, group coordinators)
   caf::actor quorum; // the node's controller quorum member (quorum_actor), or null without a quorum

@@ -190,7 +190,7 @@ void on_image(broker_ptr self, image_ptr img) {
       if (mine && !actor) {
         replica_wiring w{leadership_of(st, t, p), caf::actor_cast<caf::actor_addr>(self),
                          caf::actor_cast<caf::actor_addr>(st.controller),
-                         rec.name == cluster::offsets_topic ? st.groups : caf::actor{}};
+                         rec.name == cluster::offsets_topic ? st.groups : caf::actor{}, st.lease};
         actor = open_partition(self->system(), st.cfg, rec, static_cast<int32_t>(p), st.producer_id_limit, nullptr, &w);
         entry.published.resize(entry.partitions.size(), {-1, -1});
         entry.published[p] = {t.partitions[p].leader_epoch, t.partitions[p].partition_epoch};

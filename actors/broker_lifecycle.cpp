@@ -117,6 +117,7 @@ void attempt(lifecycle_ptr self) {
     return;
   }
   broker_heartbeat hb{st.cfg.self, st.epoch, st.applied, st.shutdown.has_value()};
+  const int64_t sent_ms = now;
   self->request(ctl, timeout, brk_hb_atom::value, hb)
     .then(
       [=](broker_heartbeat_reply& r) {
@@ -131,6 +132,12 @@ void attempt(lifecycle_ptr self) {
                          "a controlled shutdown", st.cfg.self, st.epoch, r.reason);
           finish_shutdown(self, r.shutdown_ok);
           return;
+        }
+        if (st.cfg.lease) {
+          if (r.known && !r.fenced)
+            st.cfg.lease->renew(sent_ms);
+          else
+            st.cfg.lease->revoke();
         }
         if (!r.known) {
           spdlog::warn("lifecycle: node {}: the controller does not know broker epoch {} ({}): registering again",

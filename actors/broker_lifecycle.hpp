@@ -8,7 +8,7 @@
 //   own timer --(tick_atom)--> register (no epoch yet) or heartbeat (due) to the target controller
 //   controller <-- (brk_reg_atom, request) / (brk_hb_atom, heartbeat)
 //     epoch: "registered with the controller as broker epoch N"; heartbeat reply: "fenced" / "unfenced"
-//     on a change; unknown: register again; not_leader naming L: target L at once; any other error or no
+//     on a change (unfenced renews the node's lease from the heartbeat's send time, fenced revokes it); unknown: register again; not_leader naming L: target L at once; any other error or no
 //     leader named: back to the own node's controller after a short backoff
 //   metadata hooks --(image_atom, image)--> the applied offset the next heartbeat carries
 //   node stop --(shutdown_atom)--> controlled shutdown: heartbeats (every retry_ms) carry want_shutdown until
@@ -31,6 +31,7 @@
 
 #include "actors/native_transport.hpp"
 #include "actors/quorum_replica.hpp"
+#include "cluster/broker_lease.hpp"
 #include "messages/cluster_api.hpp"
 
 namespace samsa {
@@ -57,6 +58,9 @@ struct lifecycle_config {
   std::map<int32_t, voter_address> voters; // where to look controllers up (port 0: never)
   std::map<int32_t, caf::actor> known;     // controllers known up front (own node; tests: all)
   native_security sec;
+  // Renewed by each heartbeat answered "unfenced" (from its send time), revoked by "fenced" or an unknown
+  // registration; null: none kept (cluster/broker_lease.hpp).
+  std::shared_ptr<cluster::broker_lease> lease;
 };
 
 // The node's endpoints (PLAINTEXT = advertised Kafka listener, NATIVE) and the quorum's voters.

@@ -83,6 +83,7 @@ caf::expected<node_handle> start_node(caf::actor_system& sys, const cluster::ser
     node.controller = caf::actor_cast<caf::actor>(ctl);
     auto life_cfg = lifecycle_config_from(cfg, node.controller);
     life_cfg.incarnation_id = random_incarnation_id();
+    life_cfg.lease = data->lease; // renewed by its heartbeats, read by the node's partition leaders
     incarnation = life_cfg.incarnation_id; // the broker waits for an image that holds this registration
     auto life = spawn_broker_lifecycle(sys, std::move(life_cfg));
     node.lifecycle = caf::actor_cast<caf::actor>(life);

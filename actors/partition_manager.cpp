@@ -112,6 +112,7 @@ partition_actor open_partition(caf::actor_system& sys, const cluster::server_con
     pc.broker = wiring->broker;
     pc.controller = wiring->controller;
     pc.progress_listener = wiring->progress_listener;
+    pc.lease = wiring->lease;
   }
   auto dir = pc.dir;
   auto hdl = spawn_partition_replica(sys, std::move(pc));
@@ -179,6 +180,7 @@ caf::expected<node_data> open_node_data(caf::actor_system& sys, const cluster::s
   size_t partitions = 0, offline = 0;
   if (cfg.runs_quorum()) {
     // A cluster node opens its replicas once the metadata image says which are its own (broker_cluster).
+    out.lease = std::make_shared<cluster::broker_lease>(cfg.broker_session_timeout_ms);
     spdlog::info("data directory {}: {} topic{} known from the last run; replicas open when the cluster's "
                  "metadata arrives", dir.string(), store->list_topics().size(), store->list_topics().size() == 1 ? "" : "s");
     out.lock = std::move(lock);

@@ -15,6 +15,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/expected.hpp>
 
+#include "cluster/broker_lease.hpp"
 #include "cluster/server_config.hpp"
 #include "messages/native_api.hpp"
 #include "persistence/data_dir.hpp"
@@ -42,6 +43,7 @@ struct replica_wiring {
   caf::actor_addr broker;
   caf::actor_addr controller;
   caf::actor progress_listener; // the group registry, for the offsets log's replicas
+  std::shared_ptr<const cluster::broker_lease> lease; // the node's lease (cluster/broker_lease.hpp)
 };
 
 // Spawns partition p's actor (an offline stand-in when its log cannot be opened; *offline counts those).
@@ -64,6 +66,9 @@ struct node_data {
   std::shared_ptr<persistence::metadata_store> store;
   std::map<std::string, topic_entry> topics;
   std::shared_ptr<std::atomic<int64_t>> producer_id_limit; // first never-reserved producer id
+  // A cluster node's lease on its leaderships (cluster/broker_lease.hpp), renewed by its lifecycle; null on
+  // a single node.
+  std::shared_ptr<cluster::broker_lease> lease;
 };
 
 // Synchronous, so a bad data directory fails the start with a clear error. Logs what it found.

@@ -494,6 +494,31 @@ std::string not_leader_text(const partition_replica_state& st) {
          + std::to_string(st.leadership.leader.value);
 }
 
+// A leader serves clients only while its node holds its lease (cluster/broker_lease.hpp): the text of the
+// refusal, logged once per lapse; nullopt while the lease holds (or none is needed).
+std::optional<std::string> lease_lapsed(self_ptr self) {
+  auto& st = self->state;
+  if (!st.cfg.lease)
+    return std::nullopt;
+  const auto now = actor_clock_ms(self);
+  if (st.cfg.lease->holds(now)) {
+    if (st.lease_refused)
+      spdlog::info("{}-{}: node {} holds its lease from the controller again: serving clients as leader at epoch {}",
+                   st.cfg.topic, st.cfg.partition, st.cfg.node_id.value, st.leadership.leader_epoch.value);
+    st.lease_refused = false;
+    return std::nullopt;
+  }
+  const auto until = st.cfg.lease->until_ms();
+  std::string why = st.cfg.topic + "-" + std::to_string(st.cfg.partition) + ": node "
+                    + std::to_string(st.cfg.node_id.value) + " may no longer lead: "
+                    + (until == 0 ? std::string{"no heartbeat of its has been answered by the controller yet"}
+                                  : "its lease from the controller lapsed " + std::to_string(now - until) + " ms ago");
+  if (!st.lease_refused)
+    spdlog::warn("{}; refusing client requests (NOT_LEADER_OR_FOLLOWER) until a heartbeat is answered", why);
+  st.lease_refused = true;
+  return why;
+}
+
 } // namespace
 
 partition_replica_actor::behavior_type leader_behavior(self_ptr self) {
@@ -501,6 +526,8 @@ partition_replica_actor::behavior_type leader_behavior(self_ptr self) {
     self,
     [=](append_atom, std::vector<char>& batch, int16_t acks, int32_t timeout_ms) -> caf::result<partition_produce_result> {
       auto& st = self->state;
+      if (auto why = lease_lapsed(self))
+        return produce_failed(st.cfg.partition, api_errc::not_leader_or_follower, *why);
       auto v = validate_client_batch(batch.data(), batch.size(), st.cfg.log.max_message_bytes);
       if (v != batch_error::ok)
         return produce_failed(st.cfg.partition, to_api(v), to_string(v));
@@ -511,6 +538,8 @@ partition_replica_actor::behavior_type leader_behavior(self_ptr self) {
     },
     [=](produce_atom, std::vector<record>& records, int16_t acks, int8_t codec_id) -> caf::result<partition_produce_result> {
       auto& st = self->state;
+      if (auto why = lease_lapsed(self))
+        return produce_failed(st.cfg.partition, api_errc::not_leader_or_follower, *why);
       if (records.empty())
         return produce_failed(st.cfg.partition, api_errc::invalid_request, "no records");
       auto compressed = compress_batch(encode_batch(records, wall_clock_ms()), codec_id);
@@ -527,6 +556,8 @@ partition_replica_actor::behavior_type leader_behavior(self_ptr self) {
     [=](fetch_atom, fetch_request& req) -> caf::result<fetch_response> {
       if (req.max_bytes < 0 || req.max_wait_ms < 0)
         return fetch_failed(req.partition, api_errc::invalid_request);
+      if (lease_lapsed(self))
+        return fetch_failed(req.partition, api_errc::not_leader_or_follower);
       if (req.current_leader_epoch >= 0)
         if (auto e = check_leader_epoch(self->state, leader_epoch_t{req.current_leader_epoch}); e != api_errc::ok)
           return fetch_failed(req.partition, e);
@@ -544,8 +575,12 @@ partition_replica_actor::behavior_type leader_behavior(self_ptr self) {
       self->delayed_send(self, wait, expire_atom::value, id);
       return promise;
     },
-    [=](offsets_atom, int64_t timestamp) -> offset_answer { return list_offsets(self, timestamp); },
-    [=](delete_records_atom, int64_t offset) -> offset_answer { return delete_records(self, offset); },
+    [=](offsets_atom, int64_t timestamp) -> offset_answer {
+      return lease_lapsed(self) ? not_leader_answer(self) : list_offsets(self, timestamp);
+    },
+    [=](delete_records_atom, int64_t offset) -> offset_answer {
+      return lease_lapsed(self) ? not_leader_answer(self) : delete_records(self, offset);
+    },
     [=](producers_atom) -> producers_answer {
       producers_answer a;
       for (const auto& s : self->state.producers.summaries())

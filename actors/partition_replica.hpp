@@ -32,6 +32,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/actor_clock.hpp" // wall_clock_ms, kept visible to includers of this header
+#include "cluster/broker_lease.hpp"
 #include "cluster/replica/isr_tracker.hpp"
 #include "messages/native_api.hpp"
 #include "persistence/append_health.hpp"
@@ -85,6 +86,9 @@ struct partition_replica_config {
   // Producer ids at or above this were never issued (InitProducerId reserves blocks below it); batches
   // carrying one are refused. Shared with the broker, which raises it; null: not checked.
   std::shared_ptr<const std::atomic<int64_t>> producer_id_limit;
+  // Cluster: the node's lease (cluster/broker_lease.hpp); a leader serves clients only while it holds.
+  // Null: no lease is needed (a single node).
+  std::shared_ptr<const cluster::broker_lease> lease;
 };
 
 // The scrubber's timer (persistence/scrubber.hpp): one bounded, rate-limited slice per message.
@@ -149,6 +153,7 @@ struct partition_replica_state {
   int64_t next_retention_check_ms = 0;  // actor clock: when retention runs next
   persistence::append_health health{""};  // disk-full / I/O failure reported once per change
   int64_t next_scrub_pass_ms = 0;         // actor clock: when the next scrub pass may start
+  bool lease_refused = false;             // leader: the last client request was refused for want of a lease
   int64_t records_in = 0;                 // traffic counters reported by info_atom (/metrics)
   int64_t bytes_in = 0;
   int64_t bytes_out = 0;

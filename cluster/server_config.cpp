@@ -666,6 +666,12 @@ config_result parse_server_properties(const std::string& text,
                               + " is not in controller.quorum.voters (a controller must be a voter; "
                                 "process.roles=broker makes it a broker that follows the quorum without voting)");
     // self == voters.end() with process.roles=broker: a learner (KRaft's observer), nothing more to check.
+    // Each answered heartbeat renews the node's lease on its leaderships for one session (broker_lease.hpp).
+    if (c.broker_heartbeat_interval_ms >= c.broker_session_timeout_ms)
+      result.errors.push_back("broker.heartbeat.interval.ms (" + std::to_string(c.broker_heartbeat_interval_ms)
+                              + ") must be below broker.session.timeout.ms ("
+                              + std::to_string(c.broker_session_timeout_ms)
+                              + "): the controller would fence the node between two heartbeats");
   } else if (!c.has_role("controller")) {
     auto it = where_set.find("process.roles");
     result.errors.push_back((it != where_set.end() ? it->second : std::string{"config"})

@@ -39,6 +39,7 @@ struct membership_fixture {
   std::map<int, quorum_actor> q;
   std::map<int, controller_actor> ctl;
   std::map<int, lifecycle_actor> life;
+  std::map<int, std::shared_ptr<cluster::broker_lease>> lease; // each node's, renewed by its lifecycle
   testing::virtual_clock clock{sched, step_ms};
 
   explicit membership_fixture(std::function<void(controller_config&)> tweak = {})
@@ -62,6 +63,8 @@ struct membership_fixture {
       lc.endpoints = {{"PLAINTEXT", "127.0.0.1", static_cast<uint16_t>(9090 + id)}};
       lc.heartbeat_interval_ms = heartbeat_ms;
       lc.retry_ms = 200;
+      lease[id] = std::make_shared<cluster::broker_lease>(session_ms);
+      lc.lease = lease[id];
       for (int other : ids)
         lc.known[other] = caf::actor_cast<caf::actor>(ctl[other]);
       life[id] = spawn_broker_lifecycle(sys, lc);
@@ -102,6 +105,11 @@ struct membership_fixture {
   }
 
   void advance(int64_t ms) { clock.advance(ms); }
+  // The actor system's clock in ms, as the lifecycle and the partition leaders read it.
+  int64_t now_ms() {
+    return std::chrono::duration_cast<milliseconds>(sched.clock().now().time_since_epoch()).count();
+  }
+  bool holds_lease(int id) { return lease[id]->holds(now_ms()); }
   template <class Pred>
   int64_t run_until(Pred pred, int64_t max_ms) { return clock.run_until(pred, max_ms); }
 
@@ -212,18 +220,28 @@ TEST_CASE("cluster membership: register, unfence, fence a dead node at once and 
 
   SUBCASE("a silent broker is fenced once its session expired, not before; heartbeats again: unfenced") {
     int silent = followers[0];
+    // Each node's lease: renewed by its first heartbeat answered "unfenced" (the image said so a bit earlier).
+    REQUIRE(f.run_until([&] { return f.holds_lease(1) && f.holds_lease(2) && f.holds_lease(3); }, heartbeat_ms) >= 0);
     f.self->send(f.life[silent], brk_hb_atom::value, false);
     f.sched.run();
     // The last heartbeat was at most one interval ago: still in its session until session - interval.
     f.advance(session_ms - heartbeat_ms - 200);
     CHECK(f.state(leader, silent) == "u");
+    CHECK(f.holds_lease(silent));
+    // Its lease lapses no later than the controller fences it: one session after its last heartbeat's send.
+    auto lapsed = f.run_until([&] { return !f.holds_lease(silent); }, heartbeat_ms + 1000);
+    CHECK(lapsed >= 0);
+    CHECK(f.state(leader, silent) == "u");
     auto took = f.run_until([&] { return f.state(leader, silent) == "f"; }, heartbeat_ms + 1000);
     CHECK(took >= 0);
+    CHECK(f.holds_lease(followers[1]));
     for (int id : f.ids) // every node's image says so, once the commit reached it
       CHECK(f.run_until([&] { return f.state(id, silent) == "f"; }, 1000) >= 0);
     CHECK(f.state(leader, followers[1]) == "u");
     f.self->send(f.life[silent], brk_hb_atom::value, true);
     CHECK(f.run_until([&] { return f.all_unfenced_everywhere(); }, 5000) >= 0);
+    // Its first heartbeat is answered "fenced" (no lease); the one after the unfence renews it.
+    CHECK(f.run_until([&] { return f.holds_lease(silent); }, 5000) >= 0);
   }
 }
 

@@ -18,8 +18,9 @@ struct replica_fixture {
   caf::scoped_actor self{sys};
   partition_actor replica;
 
-  replica_fixture() {
+  explicit replica_fixture(std::shared_ptr<cluster::broker_lease> lease = nullptr) {
     actors::partition_replica_config pc;
+    pc.lease = std::move(lease);
     pc.topic = "t";
     pc.partition = 0;
     pc.dir = dir / "t-0";
@@ -39,6 +40,22 @@ struct replica_fixture {
     sched.run();
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
+  }
+
+  int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(sched.clock().now().time_since_epoch()).count();
+  }
+
+  // An acks=1 append of producer 7's records [seq, seq + n) in epoch 0.
+  partition_produce_result append_idempotent(int32_t seq, int n) {
+    std::vector<record> recs;
+    for (int i = 0; i < n; ++i)
+      recs.push_back(samsa::testing::make_record(std::nullopt, "s" + std::to_string(seq + i)));
+    auto batch = encode_batch(recs, 1700000000000, 7, 0, seq);
+    auto r = samsa::test::request_and_run<partition_produce_result>(self, sched, replica, append_atom::value, batch,
+                                                                    int16_t{1}, int32_t{1000});
+    REQUIRE(r);
+    return *r;
   }
 
   // Three acks=1 appends of one record each: offsets 0-2, all in the leader's epoch 1.
@@ -171,4 +188,41 @@ TEST_CASE("acks=all produces parked when a leader epoch names the same leader ag
   CHECK(retry->error == 0);
   CHECK(retry->base_offset == 0);
   CHECK(fx.fetch(5).high_watermark == 5);
+}
+
+TEST_CASE("a leader whose node's lease from the controller lapsed refuses clients with NOT_LEADER_OR_FOLLOWER") {
+  // The leader-pause experiment: a leader frozen past its session was replaced; on SIGCONT its image still
+  // named it leader for a few ms, librdkafka 2.0.2 (no KIP-320) believed its stale Metadata answer and sent it
+  // the next batch, whose earlier sequences the new leader had acknowledged: OUT_OF_ORDER_SEQUENCE from the
+  // stale leader, a fatal "sequence desynchronization" for the producer. Without a lease it must not serve.
+  const int64_t session_ms = 4000;
+  auto lease = std::make_shared<cluster::broker_lease>(session_ms);
+  replica_fixture fx(lease);
+  const auto not_leader = static_cast<uint8_t>(api_errc::not_leader_or_follower);
+  CHECK(fx.append_idempotent(0, 1).error == not_leader); // never renewed: a restarted node holds none yet
+  lease->renew(fx.now_ms());
+  auto first = fx.append_idempotent(0, 3);
+  CHECK(first.error == 0);
+  CHECK(first.base_offset == 0);
+  CHECK(fx.fetch(0).error == 0);
+
+  // Frozen past the session: no heartbeat answered since.
+  fx.sched.advance_time(std::chrono::milliseconds(session_ms));
+  fx.sched.run();
+  auto stale = fx.append_idempotent(5, 2); // 3-4 went to the new leader meanwhile
+  CHECK(stale.error == not_leader);        // not OUT_OF_ORDER_SEQUENCE: the client refreshes its metadata
+  CHECK(stale.error_message.find("lease from the controller lapsed") != std::string::npos);
+  CHECK(fx.fetch(0).error == not_leader);
+  auto offsets = samsa::test::request_and_run<offset_answer>(fx.self, fx.sched, fx.replica, offsets_atom::value,
+                                                             int64_t{-1});
+  REQUIRE(offsets);
+  CHECK(offsets->error == not_leader);
+
+  // A heartbeat answered again (the controller kept it leader): it serves, the sequences continue.
+  lease->renew(fx.now_ms());
+  auto next = fx.append_idempotent(3, 2);
+  CHECK(next.error == 0);
+  CHECK(next.base_offset == 3);
+  lease->revoke(); // answered "fenced"
+  CHECK(fx.append_idempotent(5, 1).error == not_leader);
 }

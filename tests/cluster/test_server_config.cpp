@@ -453,6 +453,11 @@ TEST_CASE("server_config: controller quorum keys") {
     REQUIRE(b.errors.empty());
     CHECK(b.config.broker_session_timeout_ms == 3000);
     CHECK(b.config.broker_heartbeat_interval_ms == 500);
+    // A cluster node's lease on its leaderships lasts one session from each answered heartbeat.
+    CHECK(has_error(parse_server_properties("node.id=1\nsamsa.native.listener=127.0.0.1:19092\n"
+                                            "controller.quorum.voters=1@127.0.0.1:19092\n"
+                                            "broker.session.timeout.ms=2000\nbroker.heartbeat.interval.ms=2000\n"),
+                    {"broker.heartbeat.interval.ms (2000) must be below broker.session.timeout.ms (2000)"}));
     CHECK(has_error(parse_server_properties("metadata.log.max.record.bytes.between.snapshots=0\n"), {"at least 1"}));
     auto s = parse_server_properties("metadata.log.max.record.bytes.between.snapshots=4096\n");
     REQUIRE(s.errors.empty());
