@@ -340,9 +340,12 @@ private:
           no_clock_.value_or("no libfaketime"));
       return;
     }
+    // Nodes under a fault are not drawn again, except under a clock fault: such a node is up and serving, and
+    // may crash or be cut off with its clock still shifted.
     std::set<int32_t> faulted;
     for (const auto& f : active_)
-      faulted.insert(f.nodes.begin(), f.nodes.end());
+      if (!ex::is_clock_fault(f.plan.kind))
+        faulted.insert(f.nodes.begin(), f.nodes.end());
     std::vector<std::string> groups;
     if (p.target.role == ex::role_kind::coordinator)
       groups.push_back(p.target.group);
