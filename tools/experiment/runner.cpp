@@ -15,7 +15,6 @@
 
 #include "cluster/checker/queue_checker.hpp"
 #include "cluster/checker/report.hpp"
-#include "cluster/experiment/clock_skew.hpp"
 #include "cluster/experiment/fault_plan.hpp"
 #include "cluster/experiment/net_plan.hpp"
 #include "cluster/experiment/roles.hpp"
