@@ -13,6 +13,7 @@
 #include <iostream>
 
 #include "cluster/checker/queue_checker.hpp"
+#include "cluster/experiment/clock_skew.hpp"
 #include "cluster/experiment/scenario.hpp"
 #include "tools/cli_common.hpp"
 
@@ -63,7 +64,8 @@ std::optional<fs::path> scenario_dir(const args& a) {
 std::string faults_text(const ex::scenario& s) {
   std::string out;
   for (const auto& f : s.faults)
-    out += (out.empty() ? "" : ", ") + std::string{ex::to_string(f.kind)} + " " + f.target.str() + " @" +
+    out += (out.empty() ? "" : ", ") + std::string{ex::to_string(f.kind)} + " " +
+           (ex::is_clock_fault(f.kind) ? ex::clock_offset_text(f.offset_ms) + " " : "") + f.target.str() + " @" +
            std::to_string(static_cast<int>(f.at_s)) + "s";
   if (s.random) {
     std::string kinds;

@@ -20,15 +20,15 @@ packages=(
 )
 if [ "$mode" = full ]; then
   # Tests, the Kafka clients they drive, the fuzzer (clang), the benchmark's peers (Redis), the metrics and
-  # console tests (Prometheus, chromium), the experiments (nftables), the Debian package test (file, used by
-  # dpkg-shlibdeps through CPack).
+  # console tests (Prometheus, chromium), the experiments (nftables for partitions, libfaketime for clock
+  # faults), the Debian package test (file, used by dpkg-shlibdeps through CPack).
   packages+=(
     openssl doctest-dev file
     kcat librdkafka-dev python3-kafka python3-confluent-kafka
     python3-lz4 python3-snappy python3-zstandard clang libclang-rt-14-dev
     redis-server libhiredis-dev
     prometheus
-    nftables chromium
+    nftables libfaketime faketime chromium
     golang-go golang-github-shopify-sarama-dev
   )
   # node and npm for the kafkajs test (tests/e2e/kafkajs.sh installs kafkajs itself with npm): Debian's, unless

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "cluster/experiment/clock_skew.hpp"
+
 namespace samsa::cluster::experiment {
 
 namespace {
@@ -16,12 +18,15 @@ std::string secs(double v) {
 
 } // namespace
 
-std::string planned_fault::name() const { return std::string{to_string(kind)} + " " + target.str(); }
+std::string planned_fault::name() const {
+  return std::string{to_string(kind)} + " " + (is_clock_fault(kind) ? clock_offset_text(offset_ms) + " " : "") +
+         target.str();
+}
 
 fault_plan plan_faults(const scenario& s, uint64_t seed, double duration_s) {
   fault_plan plan;
   for (const auto& f : s.faults) {
-    planned_fault p{f.kind, f.target, f.at_s, f.duration_s, false};
+    planned_fault p{f.kind, f.target, f.at_s, f.duration_s, false, f.offset_ms};
     if (f.at_s >= duration_s)
       plan.dropped.push_back(p.name() + " at " + secs(f.at_s) + ": after the workload's " + secs(duration_s));
     else
@@ -38,6 +43,8 @@ fault_plan plan_faults(const scenario& s, uint64_t seed, double duration_s) {
       p.kind = rf.kinds[rng.below(rf.kinds.size())];
       p.target = rf.targets[rng.below(rf.targets.size())];
       p.duration_s = rng.uniform(rf.min_duration_s, rf.max_duration_s);
+      if (is_clock_fault(p.kind)) // drawn only for clock faults: the plans of other scenarios stay as they were
+        p.offset_ms = rf.offsets_ms[rng.below(rf.offsets_ms.size())];
       p.at_s = t;
       if (t + p.duration_s >= duration_s)
         break;

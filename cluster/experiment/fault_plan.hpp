@@ -34,7 +34,8 @@ struct planned_fault {
   double at_s = 0;
   double duration_s = 0;
   bool random = false; // drawn from [random_faults]
-  std::string name() const; // "kill leader of t-0"
+  int64_t offset_ms = 0; // clock: the shift (drawn from offsets_ms for a random one)
+  std::string name() const; // "kill leader of t-0", "clock +2h leader of t-0"
 };
 
 struct fault_plan {

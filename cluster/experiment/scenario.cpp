@@ -7,6 +7,8 @@
 
 #include <toml++/toml.h>
 
+#include "cluster/experiment/clock_skew.hpp"
+
 namespace samsa::cluster::experiment {
 
 namespace {
@@ -15,6 +17,7 @@ const std::pair<fault_kind, const char*> fault_names[] = {
   {fault_kind::kill, "kill"},       {fault_kind::pause, "pause"},     {fault_kind::stop, "stop"},
   {fault_kind::rolling_restart, "rolling-restart"}, {fault_kind::isolate, "isolate"}, {fault_kind::split, "split"},
   {fault_kind::ring, "ring"},       {fault_kind::one_way, "one-way"}, {fault_kind::disk_full, "disk-full"},
+  {fault_kind::clock, "clock"},
 };
 const std::pair<role_kind, const char*> role_names[] = {
   {role_kind::leader, "leader"},     {role_kind::follower, "follower"}, {role_kind::quorum_leader, "quorum-leader"},
@@ -210,6 +213,21 @@ void check_target(const scenario& s, const target_spec& t, table_reader& r, cons
     r.fail(at, "target coordinator of " + t.group + ": no [[consumer]] has group = \"" + t.group + "\"");
 }
 
+// A clock fault's offset in milliseconds: a non-zero integer of at most a year either way.
+std::optional<int64_t> clock_offset(table_reader& r, const toml::node* n, const char* key) {
+  if (n == nullptr)
+    return std::nullopt;
+  if (!n->is_integer())
+    r.fail(n, std::string{"\""} + key + "\" must be an integer (milliseconds; negative: backwards)");
+  auto v = n->as_integer()->get();
+  if (v == 0)
+    r.fail(n, std::string{"\""} + key + "\": an offset of 0 shifts nothing");
+  if (v < -max_clock_offset_ms || v > max_clock_offset_ms)
+    r.fail(n, std::string{"\""} + key + "\" must be in [" + std::to_string(-max_clock_offset_ms) + ", " +
+                std::to_string(max_clock_offset_ms) + "] (a year either way), got " + std::to_string(v));
+  return v;
+}
+
 // The group a coordinator target names: "group = NAME", by default the first consumer group of the scenario.
 std::string group_ref(const scenario& s, table_reader& r) {
   if (auto g = r.str("group"))
@@ -238,6 +256,7 @@ bool is_network_fault(fault_kind k) {
   return k == fault_kind::isolate || k == fault_kind::split || k == fault_kind::ring || k == fault_kind::one_way;
 }
 bool is_disk_fault(fault_kind k) { return k == fault_kind::disk_full; }
+bool is_clock_fault(fault_kind k) { return k == fault_kind::clock; }
 bool targets_every_node(fault_kind k) { return k == fault_kind::rolling_restart || k == fault_kind::ring; }
 
 const char* to_string(role_kind r) {
@@ -274,16 +293,20 @@ const topic_spec* scenario::topic(const std::string& n) const {
   return nullptr;
 }
 
-bool scenario::has_disk_faults() const {
-  for (const auto& f : faults)
-    if (is_disk_fault(f.kind))
+// Whether a [[fault]] or a [random_faults] kind of `s` is one that `is` names.
+static bool has_fault_kind(const scenario& s, bool (*is)(fault_kind)) {
+  for (const auto& f : s.faults)
+    if (is(f.kind))
       return true;
-  if (random)
-    for (auto k : random->kinds)
-      if (is_disk_fault(k))
+  if (s.random)
+    for (auto k : s.random->kinds)
+      if (is(k))
         return true;
   return false;
 }
+
+bool scenario::has_disk_faults() const { return has_fault_kind(*this, is_disk_fault); }
+bool scenario::has_clock_faults() const { return has_fault_kind(*this, is_clock_fault); }
 
 bool scenario::has_group(const std::string& g) const {
   for (const auto& c : consumers)
@@ -425,6 +448,13 @@ scenario parse_scenario(const std::string& text, const std::string& source, cons
       tr.fail(nullptr, "\"at\" (seconds after the workload starts) is missing");
     f.at_s = *at;
     f.duration_s = tr.number("duration", 0, 86400).value_or(f.kind == fault_kind::rolling_restart ? 0 : 5);
+    auto offset = clock_offset(tr, tr.get("offset_ms"), "offset_ms");
+    if (is_clock_fault(f.kind) && !offset)
+      tr.fail(tr.get("kind"), "a clock fault needs \"offset_ms = MS\" (the shift of the wall clock; negative: "
+                              "backwards)");
+    if (!is_clock_fault(f.kind) && offset)
+      tr.fail(tr.get("offset_ms"), "\"offset_ms\" is only for kind = \"clock\"");
+    f.offset_ms = offset.value_or(0);
     if (f.kind == fault_kind::ring && s.nodes < 3)
       tr.fail(tr.get("kind"), "a ring of majorities needs at least 3 nodes, the cluster has " + std::to_string(s.nodes));
     tr.done();
@@ -464,6 +494,19 @@ scenario parse_scenario(const std::string& text, const std::string& source, cons
         tr.fail(at, "target \"node\" is not drawn at random; use [[fault]] with node = ID");
       rf.targets.push_back(read_target(tr, at, role, topic, partition, -1, group));
       check_target(s, rf.targets.back(), tr, at);
+    }
+    bool clocks = false;
+    for (auto k : rf.kinds)
+      clocks = clocks || is_clock_fault(k);
+    if (auto* o = tr.get("offsets_ms")) {
+      if (!clocks)
+        tr.fail(o, "\"offsets_ms\" is only for kinds with \"clock\"");
+      if (!o->is_array() || o->as_array()->empty())
+        tr.fail(o, "\"offsets_ms\" must be a non-empty array of offsets (ms; one drawn for each clock fault)");
+      for (const auto& e : *o->as_array())
+        rf.offsets_ms.push_back(*clock_offset(tr, &e, "offsets_ms"));
+    } else if (clocks) {
+      tr.fail(tr.get("kinds"), "clock faults need \"offsets_ms = [MS, ...]\" (one drawn for each clock fault)");
     }
     rf.start_s = tr.number("start", 0, 86400).value_or(rf.start_s);
     if (auto i = tr.range("interval", 0, 86400))

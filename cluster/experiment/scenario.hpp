@@ -34,11 +34,14 @@ public:
 //   one_way          the rest no longer hear the target nodes; the targets still hear them ("one-way")
 //   disk_full        the target nodes' data directories (each a tmpfs of [cluster] data_disk_mb, needs root)
 //                    filled to the last byte by a filler file; healed by deleting it ("disk-full")
-enum class fault_kind { kill, pause, stop, rolling_restart, isolate, split, ring, one_way, disk_full };
+//   clock            the target nodes' wall clocks shifted by offset_ms (libfaketime, clock_skew.hpp), set
+//                    back at the heal; their monotonic clocks stay real
+enum class fault_kind { kill, pause, stop, rolling_restart, isolate, split, ring, one_way, disk_full, clock };
 const char* to_string(fault_kind k);
 std::optional<fault_kind> fault_kind_from(const std::string& s);
 bool is_network_fault(fault_kind k);
 bool is_disk_fault(fault_kind k);
+bool is_clock_fault(fault_kind k);
 bool targets_every_node(fault_kind k); // rolling_restart, ring: the target defaults to "all" and is ignored
 
 // Whom a fault hits, resolved when it fires (roles.hpp):
@@ -65,15 +68,18 @@ struct fault_spec {
   target_spec target;
   double at_s = 0;       // seconds after the workload started
   double duration_s = 0; // until the heal (restart, SIGCONT)
+  int64_t offset_ms = 0;  // clock: the shift of the wall clock (negative: backwards); 0 for other kinds
   size_t line = 0;
 };
 
 // Faults drawn from a seed: from `start_s`, one after another (never two at once): a kind and a target
 // drawn uniformly, a duration in [min_duration_s, max_duration_s], then a pause in
-// [min_interval_s, max_interval_s] after its heal before the next.
+// [min_interval_s, max_interval_s] after its heal before the next. A clock fault's offset is drawn from
+// `offsets_ms` (required when `kinds` has clock).
 struct random_faults {
   std::vector<fault_kind> kinds;
   std::vector<target_spec> targets;
+  std::vector<int64_t> offsets_ms;
   double start_s = 5;
   double min_interval_s = 5, max_interval_s = 10;
   double min_duration_s = 2, max_duration_s = 6;
@@ -134,6 +140,7 @@ struct scenario {
   const topic_spec* topic(const std::string& name) const;
   bool has_group(const std::string& group) const; // a [[consumer]] is a member of it
   bool has_disk_faults() const;                   // a [[fault]] or [random_faults] kind is disk-full
+  bool has_clock_faults() const;                  // a [[fault]] or [random_faults] kind is clock
 };
 
 scenario parse_scenario(const std::string& text, const std::string& source, const std::string& default_name = "");

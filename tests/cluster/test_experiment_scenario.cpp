@@ -6,7 +6,9 @@
 #include <dirent.h>
 
 #include <filesystem>
+#include <set>
 
+#include "cluster/experiment/clock_skew.hpp"
 #include "cluster/experiment/roles.hpp"
 #include "cluster/experiment/scenario.hpp"
 
@@ -112,7 +114,7 @@ TEST_CASE("scenario: refusals name the file, the line and what is wrong") {
         "s.toml:2: [cluster]: \"node.id\" is set by the runner for each node");
   CHECK(error_of(base + "[[fault]]\nkind = \"nuke\"\ntarget = \"leader\"\nat = 1\n") ==
         "s.toml:5: [[fault]]: unknown fault kind \"nuke\"; known: kill, pause, stop, rolling-restart, isolate, split, ring, "
-        "one-way, disk-full");
+        "one-way, disk-full, clock");
   CHECK(error_of("[cluster]\nnodes = 2\n" + base + "[[fault]]\nkind = \"ring\"\nat = 1\n") ==
         "s.toml:7: [[fault]]: a ring of majorities needs at least 3 nodes, the cluster has 2");
   CHECK(error_of(base + "[[fault]]\nkind = \"kill\"\ntarget = \"boss\"\nat = 1\n") ==
@@ -192,6 +194,88 @@ TEST_CASE("scenario: a disk-full fault needs tmpfs data disks, never a real disk
         "s.toml:2: [cluster]: \"data_disk_mb\" must be an integer");
   CHECK(error_of("[cluster]\ndata_disk_mb = 16\n" + base +
                  "[[fault]]\nkind = \"disk-full\"\ntarget = \"node\"\nnode = 3\nat = 1\n") == "");
+}
+
+TEST_CASE("scenario: clock faults shift a node's wall clock by offset_ms") {
+  auto s = parse_scenario(base + "[[fault]]\nkind = \"clock\"\ntarget = \"leader\"\nat = 5\nduration = 10\n"
+                                 "offset_ms = 7200000\n"
+                                 "[[fault]]\nkind = \"clock\"\ntarget = \"follower\"\nat = 20\noffset_ms = -1500\n",
+                          "s.toml", "c");
+  CHECK(s.has_clock_faults());
+  CHECK_FALSE(s.has_disk_faults());
+  REQUIRE(s.faults.size() == 2);
+  CHECK(s.faults[0].kind == fault_kind::clock);
+  CHECK(is_clock_fault(s.faults[0].kind));
+  CHECK_FALSE(is_network_fault(s.faults[0].kind));
+  CHECK_FALSE(is_disk_fault(s.faults[0].kind));
+  CHECK_FALSE(targets_every_node(s.faults[0].kind));
+  CHECK(s.faults[0].offset_ms == 7200000);
+  CHECK(s.faults[0].duration_s == 10);
+  CHECK(s.faults[1].offset_ms == -1500);
+  CHECK(s.faults[1].duration_s == 5);
+  auto plan = plan_faults(s, 1, 30);
+  REQUIRE(plan.faults.size() == 2);
+  CHECK(plan.faults[0].name() == "clock +2h leader of t-0");
+  CHECK(plan.faults[0].offset_ms == 7200000);
+  CHECK(plan.faults[1].name() == "clock -1500ms follower of t-0");
+  CHECK(fault_kind_from("clock") == fault_kind::clock);
+  CHECK(std::string{to_string(fault_kind::clock)} == "clock");
+  CHECK_FALSE(parse_scenario(base, "s.toml", "q").has_clock_faults());
+  // Other kinds take no offset, clock needs one: non-zero, an integer, at most a year either way.
+  const std::string clock = base + "[[fault]]\nkind = \"clock\"\ntarget = \"leader\"\nat = 1\n"; // fault at line 4
+  CHECK(error_of(clock) == "s.toml:5: [[fault]]: a clock fault needs \"offset_ms = MS\" (the shift of the wall clock; "
+                           "negative: backwards)");
+  CHECK(error_of(clock + "offset_ms = 0\n") == "s.toml:8: [[fault]]: \"offset_ms\": an offset of 0 shifts nothing");
+  CHECK(error_of(clock + "offset_ms = 1.5\n") ==
+        "s.toml:8: [[fault]]: \"offset_ms\" must be an integer (milliseconds; negative: backwards)");
+  CHECK(error_of(clock + "offset_ms = 31536000001\n") ==
+        "s.toml:8: [[fault]]: \"offset_ms\" must be in [-31536000000, 31536000000] (a year either way), got 31536000001");
+  CHECK(error_of(clock + "offset_ms = -31536000000\n") == "");
+  CHECK(error_of(base + "[[fault]]\nkind = \"kill\"\ntarget = \"leader\"\nat = 1\noffset_ms = 5\n") ==
+        "s.toml:8: [[fault]]: \"offset_ms\" is only for kind = \"clock\"");
+  // Random clock faults draw their offset from offsets_ms; other kinds draw nothing more than before.
+  auto r = parse_scenario(base + "[random_faults]\nkinds = [\"clock\", \"kill\"]\ntargets = [\"leader\"]\n"
+                                 "offsets_ms = [3600000, -3600000]\n",
+                          "s.toml", "r");
+  CHECK(r.has_clock_faults());
+  REQUIRE(r.random);
+  CHECK(r.random->offsets_ms == std::vector<int64_t>{3600000, -3600000});
+  std::set<int64_t> drawn;
+  for (uint64_t seed = 1; seed < 20; ++seed)
+    for (const auto& f : plan_faults(r, seed, 120).faults)
+      drawn.insert(is_clock_fault(f.kind) ? f.offset_ms : 0);
+  CHECK(drawn == std::set<int64_t>{-3600000, 0, 3600000});
+  CHECK(error_of(base + "[random_faults]\nkinds = [\"clock\"]\ntargets = [\"leader\"]\n") ==
+        "s.toml:5: [random_faults]: clock faults need \"offsets_ms = [MS, ...]\" (one drawn for each clock fault)");
+  CHECK(error_of(base + "[random_faults]\nkinds = [\"kill\"]\ntargets = [\"leader\"]\noffsets_ms = [1000]\n") ==
+        "s.toml:7: [random_faults]: \"offsets_ms\" is only for kinds with \"clock\"");
+  CHECK(error_of(base + "[random_faults]\nkinds = [\"clock\"]\ntargets = [\"leader\"]\noffsets_ms = [1000, 0]\n") ==
+        "s.toml:7: [random_faults]: \"offsets_ms\": an offset of 0 shifts nothing");
+}
+
+TEST_CASE("clock skew: libfaketime's timestamp file and the broker's environment") {
+  // A relative offset in seconds, the fraction in three digits after a '.', a sign always.
+  CHECK(faketime_file_text(7200000) == "+7200\n");
+  CHECK(faketime_file_text(-7200000) == "-7200\n");
+  CHECK(faketime_file_text(0) == "+0\n");
+  CHECK(faketime_file_text(250) == "+0.250\n");
+  CHECK(faketime_file_text(-1500) == "-1.500\n");
+  CHECK(faketime_file_text(5) == "+0.005\n");
+  CHECK(faketime_file_text(-max_clock_offset_ms) == "-31536000\n");
+  CHECK(clock_offset_text(7200000) == "+2h");
+  CHECK(clock_offset_text(-7200000) == "-2h");
+  CHECK(clock_offset_text(5400000) == "+1h30m");
+  CHECK(clock_offset_text(90000) == "+1m30s");
+  CHECK(clock_offset_text(-250) == "-250ms");
+  CHECK(clock_offset_text(86400000 + 1000) == "+1d1s");
+  CHECK(clock_offset_text(0) == "+0");
+  // The caller's own FAKETIME* settings go (FAKETIME would win over the file); its preloads stay, after ours.
+  auto env = faketime_environment({"PATH=/usr/bin", "FAKETIME=+1d", "FAKETIME_NO_CACHE=0", "LD_PRELOAD=/x.so", "HOME=/r"},
+                                  "/lib/ft.so", "/run/node2/faketime.rc");
+  CHECK(env == std::vector<std::string>{"PATH=/usr/bin", "HOME=/r", "LD_PRELOAD=/lib/ft.so:/x.so",
+                                        "FAKETIME_TIMESTAMP_FILE=/run/node2/faketime.rc", "FAKETIME_NO_CACHE=1",
+                                        "FAKETIME_DONT_FAKE_MONOTONIC=1"});
+  CHECK(faketime_environment({"LD_PRELOAD="}, "/lib/ft.so", "/f")[0] == "LD_PRELOAD=/lib/ft.so");
 }
 
 TEST_CASE("scenario: group consumers and faults aimed at their coordinator") {

@@ -13,29 +13,8 @@ set -euo pipefail
 SAMSA=${1:?usage: $0 PATH_TO_SAMSA}
 if [ "$(id -u)" -ne 0 ]; then echo "SKIP: experiment_disk_full needs root (a mount namespace with tmpfs data disks)"; exit 0; fi
 unshare -m true 2>/dev/null || { echo "SKIP: experiment_disk_full: mount namespaces are not available"; exit 0; }
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-WORK=$(mktemp -d /tmp/samsa-e2e-disk.XXXXXX)
-RUNNER=""
-cleanup() {
-  [ -n "$RUNNER" ] && { kill -9 "$RUNNER" 2>/dev/null || true; wait "$RUNNER" 2>/dev/null || true; }
-  [ -n "${SAMSA_KEEP:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  for log in "$WORK"/*/node*/broker.log; do
-    [ -f "$log" ] || continue
-    echo "--- ${log#"$WORK"/}: last lines" >&2
-    tail -8 "$log" >&2
-  done
-  exit 1
-}
-source "$(dirname "$0")/experiment_report_lib.sh"
-leftovers() { pgrep -f -- "$WORK/" | grep -v "^$$\$" || true; }
-wait_for() { # FILE PATTERN: until the runner printed it (60 s at most)
-  for _ in $(seq 1 600); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  fail "never saw '$2' in $1: $(tail -5 "$1")"
-}
+source "$(dirname "$0")/experiment_lib.sh"
+experiment_setup disk
 holder_of() { sed -n 's/.*mounted in the mount namespace of pid \([0-9]*\).*/\1/p' "$1" | head -1; }
 SCEN="$SRC/config/experiments/disk-full.toml"
 
@@ -54,8 +33,7 @@ grep -q "$WORK/full/node$node/data" "/proc/$holder/mountinfo" || fail "no tmpfs 
 ! grep -q "$WORK" /proc/self/mountinfo || fail "a mount of the run is visible outside its namespace: $(grep "$WORK" /proc/self/mountinfo)"
 free=$(stat -f -c '%a %S' "/proc/$holder/root$WORK/full/node$node/data" | awk '{print $1 * $2}')
 [ "$free" -lt 65536 ] || fail "node $node's disk has $free bytes free during disk-full #1"
-rc=0; wait "$RUNNER" || rc=$?
-RUNNER=""
+wait_runner
 tail -1 "$WORK/full.out"
 # Exit 0: no anomaly. (The duplicates this scenario found, an OUT_OF_ORDER_SEQUENCE answered after a storage
 # error that made librdkafka bump its epoch, are fixed: docs/experiments.md "disk-full".)
@@ -80,8 +58,7 @@ wait_for "$WORK/int.out" "inject disk-full #1"
 holder=$(holder_of "$WORK/int.out")
 [ -n "$holder" ] && [ -e "/proc/$holder" ] || fail "no holder while the disk is full"
 kill -INT "$RUNNER"
-rc=0; wait "$RUNNER" || rc=$?
-RUNNER=""
+wait_runner
 [ "$rc" != 0 ] || fail "an interrupted run exited 0"
 grep -q "interrupted" "$WORK/int.out" || fail "no word of the interruption: $(tail -5 "$WORK/int.out")"
 [ ! -e "/proc/$holder" ] || fail "the holder $holder (and its mounts) outlived the interrupted run"

@@ -11,30 +11,12 @@
 # Usage: experiment_run.sh /path/to/samsa (samsa_experiment next to it)
 set -euo pipefail
 SAMSA=${1:?usage: $0 PATH_TO_SAMSA}
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-WORK=$(mktemp -d /tmp/samsa-e2e-exp.XXXXXX)
-RUNNER=""
-cleanup() {
-  [ -n "$RUNNER" ] && { kill -9 "$RUNNER" 2>/dev/null || true; wait "$RUNNER" 2>/dev/null || true; }
-  [ -n "${SAMSA_KEEP:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() { # the message, then what each node of the runs logged last (a node that exited on its own says why there)
-  echo "FAIL: $*" >&2
-  for log in "$WORK"/*/node*/broker.log "$WORK"/*/seed-*/node*/broker.log; do
-    [ -f "$log" ] || continue
-    echo "--- ${log#"$WORK"/}: last lines" >&2
-    tail -8 "$log" >&2
-  done
-  exit 1
-}
-source "$(dirname "$0")/experiment_report_lib.sh"
-# Processes whose command line names this test's directory (the brokers of its runs), none expected.
-leftovers() { pgrep -f -- "$WORK/" | grep -v "^$$\$" || true; }
+source "$(dirname "$0")/experiment_lib.sh"
+experiment_setup exp
 
 # -- 1. list ----------------------------------------------------------------------------------------------
 out=$("$SAMSA" experiment list --dir "$SRC/config/experiments") || fail "experiment list: exit $?"
-for s in leader-kill quorum-leader-kill follower-pause leader-pause rolling-restart coordinator-loss disk-full random-mix unsafe-unclean-acks1; do
+for s in leader-kill quorum-leader-kill follower-pause leader-pause rolling-restart coordinator-loss disk-full clock-skew random-mix unsafe-unclean-acks1; do
   grep -q "^$s  (" <<<"$out" || fail "experiment list lacks $s: $out"
 done
 echo "1. list: $(grep -c '^[a-z]' <<<"$out") scenarios"
@@ -86,8 +68,7 @@ for _ in $(seq 1 600); do grep -q "phase workload" "$WORK/int.out" 2>/dev/null &
 grep -q "phase workload" "$WORK/int.out" || fail "the interrupted run never reached its workload: $(cat "$WORK/int.out")"
 [ -n "$(leftovers)" ] || fail "no broker of the run found while it runs"
 kill -INT "$RUNNER"
-rc=0; wait "$RUNNER" || rc=$?
-RUNNER=""
+wait_runner
 [ "$rc" != 0 ] || fail "an interrupted run exited 0"
 grep -q "interrupted" "$WORK/int.out" || fail "no word of the interruption: $(tail -5 "$WORK/int.out")"
 [ -z "$(leftovers)" ] || fail "processes left after SIGINT: $(leftovers)"

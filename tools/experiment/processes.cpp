@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tools/experiment/clocks.hpp"
 #include "tools/experiment/disks.hpp"
 #include "tools/experiment/netns.hpp"
 
@@ -43,9 +44,9 @@ std::vector<char*> c_argv(const std::vector<std::string>& argv) {
 
 // In the child after fork: die with the runner, own process group, into the network namespace `netns_fd`
 // and the mount namespace `mntns_fd` (when >= 0; joining a mount namespace moves the working directory to
-// its root, so it goes back to `cwd` there), then exec.
+// its root, so it goes back to `cwd` there), then exec, with the environment `envp` when given.
 [[noreturn]] void exec_child(char* const* args, int out_fd, int err_fd, int netns_fd = -1, int mntns_fd = -1,
-                             const char* cwd = nullptr) {
+                             const char* cwd = nullptr, char* const* envp = nullptr) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   setpgid(0, 0);
   if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0)
@@ -58,7 +59,10 @@ std::vector<char*> c_argv(const std::vector<std::string>& argv) {
   dup2(devnull, 0);
   dup2(out_fd, 1);
   dup2(err_fd, 2);
-  execv(args[0], args);
+  if (envp != nullptr)
+    execve(args[0], args, envp);
+  else
+    execv(args[0], args);
   _exit(127);
 }
 
@@ -170,13 +174,17 @@ bool node_set::start(int id, std::string& why) {
       close(netns_fd);
     return false;
   }
-  dprintf(fd, "==== runner: start %d of node %d%s%s%s\n", p.starts + 1, id, net_ != nullptr ? " in " : "",
+  dprintf(fd, "==== runner: start %d of node %d%s%s%s%s\n", p.starts + 1, id, net_ != nullptr ? " in " : "",
           net_ != nullptr ? net_->netns_path(id).c_str() : "",
-          disks_ != nullptr ? " on a tmpfs data directory" : "");
+          disks_ != nullptr ? " on a tmpfs data directory" : "",
+          clocks_ != nullptr ? " under libfaketime (clock in faketime.rc)" : "");
   auto args = c_argv(argv);
+  std::vector<char*> envp;
+  if (clocks_ != nullptr)
+    envp = c_argv(clocks_->environment(id));
   pid_t pid = fork();
   if (pid == 0)
-    exec_child(args.data(), fd, fd, netns_fd, mntns_fd, cwd_.c_str());
+    exec_child(args.data(), fd, fd, netns_fd, mntns_fd, cwd_.c_str(), envp.empty() ? nullptr : envp.data());
   close(fd);
   if (netns_fd >= 0)
     close(netns_fd);
@@ -274,15 +282,19 @@ void node_set::stop_all(bool hard) {
   }
 }
 
-std::optional<std::string> run_capture(const std::vector<std::string>& argv, double timeout_s, bool interruptible) {
+std::optional<std::string> run_capture(const std::vector<std::string>& argv, double timeout_s, bool interruptible,
+                                       const std::vector<std::string>* env) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0)
     return std::nullopt;
   int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
   auto args = c_argv(argv);
+  std::vector<char*> envp;
+  if (env != nullptr)
+    envp = c_argv(*env);
   pid_t pid = fork();
   if (pid == 0)
-    exec_child(args.data(), fds[1], devnull);
+    exec_child(args.data(), fds[1], devnull, -1, -1, nullptr, env != nullptr ? envp.data() : nullptr);
   close(fds[1]);
   close(devnull);
   if (pid < 0) {

@@ -32,6 +32,7 @@ struct node_process {
 
 class run_network;
 class run_disks;
+class run_clocks;
 
 class node_set {
 public:
@@ -51,6 +52,9 @@ public:
   // From the next start on, nodes run in the mount namespace of `disks` (its tmpfs data directories);
   // disks outlives this.
   void use_disks(const run_disks* disks) { disks_ = disks; }
+  // From the next start on, nodes run under libfaketime with the environment of `clocks` (clocks.hpp);
+  // clocks outlives this.
+  void use_clocks(const run_clocks* clocks) { clocks_ = clocks; }
 
   bool start(int id, std::string& why);
   void kill9(int id);                      // and reaps it
@@ -67,14 +71,16 @@ private:
   std::map<std::string, std::string> config_;
   const run_network* net_ = nullptr;
   const run_disks* disks_ = nullptr;
+  const run_clocks* clocks_ = nullptr;
   std::string cwd_; // relative paths resolve from here, also after joining the disks' mount namespace
   std::vector<node_process> nodes_;
 };
 
 // Runs argv with a deadline; its stdout, or nullopt when it failed, timed out or could not start. A stop
-// request (Ctrl-C) cuts it short too, unless `interruptible` is false (the cleanup's own commands).
+// request (Ctrl-C) cuts it short too, unless `interruptible` is false (the cleanup's own commands). With
+// `env`, the command gets that environment ("KEY=VALUE" entries) instead of the runner's.
 std::optional<std::string> run_capture(const std::vector<std::string>& argv, double timeout_s,
-                                       bool interruptible = true);
+                                       bool interruptible = true, const std::vector<std::string>* env = nullptr);
 
 int free_port();
 

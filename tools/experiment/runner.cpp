@@ -18,6 +18,7 @@
 #include "cluster/experiment/fault_plan.hpp"
 #include "cluster/experiment/net_plan.hpp"
 #include "cluster/experiment/roles.hpp"
+#include "tools/experiment/clocks.hpp"
 #include "tools/experiment/disks.hpp"
 #include "tools/experiment/netns.hpp"
 #include "tools/experiment/leader_watch.hpp"
@@ -146,8 +147,20 @@ private:
       no_network_ = run_network::unavailable();
     if (s_.data_disk_mb > 0)
       no_disks_ = run_disks::unavailable();
+    bool clocks = false;
+    for (const auto& f : plan.faults)
+      clocks = clocks || ex::is_clock_fault(f.kind);
+    std::optional<std::string> faketime;
+    if (clocks) {
+      std::string why;
+      if (!(faketime = find_libfaketime(why)))
+        no_clock_ = why;
+    }
     for (const auto& f : plan.faults) {
-      auto why = ex::is_network_fault(f.kind) ? no_network_ : ex::is_disk_fault(f.kind) ? no_disks_ : std::nullopt;
+      auto why = ex::is_network_fault(f.kind) ? no_network_
+                 : ex::is_disk_fault(f.kind)  ? no_disks_
+                 : ex::is_clock_fault(f.kind) ? no_clock_
+                                              : std::nullopt;
       say("  fault at " + fixed(f.at_s) + " s for " + fixed(f.duration_s) + " s: " + f.name() +
           (why ? "  (skipped: " + *why + ")" : ""));
     }
@@ -176,6 +189,15 @@ private:
         say("  data disks: plain directories (" + *no_disks_ + "); disk faults will be skipped");
       }
     }
+    if (clocks && !no_clock_) {
+      std::vector<std::string> dirs;
+      for (int i = 1; i <= s_.nodes; ++i)
+        dirs.push_back(nodes_->node(i).dir);
+      clocks_ = std::make_unique<run_clocks>(*faketime, dirs, o_.out + "/clocks.log");
+      nodes_->use_clocks(clocks_.get());
+      say("  clocks: every node under libfaketime (" + *faketime + "), its wall-clock offset in OUT/node<i>/faketime.rc, "
+          "its monotonic clock real (changes in " + o_.out + "/clocks.log)");
+    }
     for (int i = 1; i <= s_.nodes; ++i) {
       std::string why;
       if (!nodes_->start(i, why))
@@ -185,6 +207,14 @@ private:
     std::string why;
     if (!wait_healthy(60, why))
       throw std::runtime_error("the cluster did not come up within 60 s: " + why);
+    if (clocks_) // the preload must really have taken (a static or setuid broker would ignore it)
+      for (int i = 1; i <= s_.nodes; ++i)
+        if (!run_clocks::preloaded(nodes_->node(i).pid)) {
+          no_clock_ = "libfaketime is not loaded in node " + std::to_string(i) + "'s broker (pid " +
+                      std::to_string(nodes_->node(i).pid) + ")";
+          say("  clocks: " + *no_clock_ + "; clock faults will be skipped");
+          break;
+        }
     say("[" + fixed(elapsed()) + "s] setup: " + std::to_string(s_.nodes) + " nodes up, bootstrap " + nodes_->bootstrap());
     for (const auto& t : s_.topics)
       if (!probe_->create_topic(t, 60, why))
@@ -281,6 +311,9 @@ private:
                        : no_network_ ? "loopback: " + *no_network_ : "loopback"},
       {"data disks", disks_ ? "a " + std::to_string(s_.data_disk_mb) + " MiB tmpfs per node (disk-full fills it)"
                      : no_disks_ ? "plain directories: " + *no_disks_ : "plain directories"},
+      {"clocks", clocks_ && !no_clock_ ? "libfaketime per node (clock faults shift the wall clock)"
+                 : no_clock_          ? "real: " + *no_clock_
+                                      : "real"},
       {"run errors", errors.empty() ? "none" : errors}};
     std::ofstream{o_.out + "/report.html"} << ck::render_html(s_.name + ", seed " + std::to_string(o_.seed), facts,
                                                              result, t);
@@ -300,9 +333,18 @@ private:
           no_disks_.value_or("no tmpfs data directories"));
       return;
     }
+    if (ex::is_clock_fault(p.kind) && (!clocks_ || no_clock_)) {
+      ++r_.faults_skipped;
+      say("[" + fixed(elapsed()) + "s] skipped " + name + " " + p.target.str() + ": " +
+          no_clock_.value_or("no libfaketime"));
+      return;
+    }
+    // Nodes under a fault are not drawn again, except under a clock fault: such a node is up and serving, and
+    // may crash or be cut off with its clock still shifted.
     std::set<int32_t> faulted;
     for (const auto& f : active_)
-      faulted.insert(f.nodes.begin(), f.nodes.end());
+      if (!ex::is_clock_fault(f.plan.kind))
+        faulted.insert(f.nodes.begin(), f.nodes.end());
     std::vector<std::string> groups;
     if (p.target.role == ex::role_kind::coordinator)
       groups.push_back(p.target.group);
@@ -341,6 +383,27 @@ private:
         return;
       }
       f.target += ": " + filled;
+    }
+    if (ex::is_clock_fault(p.kind)) {
+      // Shifted before the fault is recorded: its start in the history is when the clock was off.
+      std::string shifted;
+      std::vector<int32_t> nodes;
+      for (auto n : f.nodes) {
+        std::string what;
+        if (auto before = clocks_->offset(n); !clocks_->set(n, before + p.offset_ms, what)) {
+          error("clock: node " + std::to_string(n) + ": " + what);
+          clocks_->set(n, before, what);
+          continue;
+        }
+        nodes.push_back(n);
+        shifted += (shifted.empty() ? "" : "; ") + (f.nodes.size() > 1 ? "node " + std::to_string(n) + " " : "") + what;
+      }
+      if (nodes.empty()) {
+        ++r_.faults_skipped;
+        return;
+      }
+      f.nodes = nodes; // the heal shifts back only what was shifted
+      f.target += ": " + shifted;
     }
     ++r_.faults_applied;
     annotate(f, true);
@@ -397,9 +460,15 @@ private:
     f.healed = true;
     if (ex::is_network_fault(f.plan.kind))
       apply_partitions();
+    std::string back;
     for (auto n : ex::is_network_fault(f.plan.kind) ? std::vector<int32_t>{} : f.nodes) {
       std::string why;
-      if (ex::is_disk_fault(f.plan.kind)) {
+      if (ex::is_clock_fault(f.plan.kind)) {
+        if (clocks_->set(n, clocks_->offset(n) - f.plan.offset_ms, why))
+          back += (back.empty() ? "" : "; ") + (f.nodes.size() > 1 ? "node " + std::to_string(n) + " " : "") + why;
+        else
+          error("clock: cannot set node " + std::to_string(n) + "'s clock back: " + why);
+      } else if (ex::is_disk_fault(f.plan.kind)) {
         if (!disks_->clear(n, why))
           error("disk-full: cannot free node " + std::to_string(n) + "'s disk: " + why);
       } else if (f.plan.kind == ex::fault_kind::pause)
@@ -408,7 +477,7 @@ private:
         error("node " + std::to_string(n) + ": " + why);
     }
     annotate(f, false);
-    say("[" + fixed(elapsed()) + "s] heal " + f.name + ": " + f.target);
+    say("[" + fixed(elapsed()) + "s] heal " + f.name + ": " + f.target + (back.empty() ? "" : "; now " + back));
   }
 
   void annotate(const active_fault& f, bool start) {
@@ -438,6 +507,7 @@ private:
       for (int i = 1; i <= nodes_->size(); ++i)
         fs::remove_all(nodes_->node(i).dir + "/data");
     nodes_.reset();
+    clocks_.reset();
     if (net_)
       net_->teardown();
     net_.reset();
@@ -474,6 +544,8 @@ private:
   std::unique_ptr<run_network> net_;       // declared before nodes_: destroyed after the nodes stopped
   std::optional<std::string> no_disks_;    // why disk faults are skipped in this run
   std::unique_ptr<run_disks> disks_;       // likewise
+  std::optional<std::string> no_clock_;    // why clock faults are skipped in this run
+  std::unique_ptr<run_clocks> clocks_;     // likewise
   std::unique_ptr<node_set> nodes_;
   std::unique_ptr<probe> probe_;
   std::unique_ptr<history_log> h_;
