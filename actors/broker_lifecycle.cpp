@@ -3,6 +3,7 @@
 #include "actors/actor_clock.hpp"
 #include "cluster/metadata_image.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 
@@ -134,10 +135,11 @@ void attempt(lifecycle_ptr self) {
           return;
         }
         if (st.cfg.lease) {
-          if (r.known && !r.fenced)
-            st.cfg.lease->renew(sent_ms);
-          else
+          // Sent right after a freeze, an "unfenced" may come from this node's stale controller: no renewal.
+          if (!r.known || r.fenced)
             st.cfg.lease->revoke();
+          else if (sent_ms >= st.lease_distrust_until_ms)
+            st.cfg.lease->renew(sent_ms);
         }
         if (!r.known) {
           spdlog::warn("lifecycle: node {}: the controller does not know broker epoch {} ({}): registering again",
@@ -155,6 +157,8 @@ void attempt(lifecycle_ptr self) {
         bool soon = r.fenced || st.shutdown;
         st.next_attempt_ms = actor_clock_ms(self) + (soon ? std::min(st.cfg.retry_ms, st.cfg.heartbeat_interval_ms)
                                                           : st.cfg.heartbeat_interval_ms);
+        if (sent_ms < st.lease_distrust_until_ms) // the first heartbeat that may renew the lease: right after
+          st.next_attempt_ms = std::min(st.next_attempt_ms, st.lease_distrust_until_ms);
       },
       [=](caf::error& e) { on_error(self, e, "heartbeat"); });
 }
@@ -223,6 +227,14 @@ lifecycle_actor::behavior_type broker_lifecycle(lifecycle_ptr self, lifecycle_co
     [=](tick_atom) {
       auto& st = self->state;
       auto now = actor_clock_ms(self);
+      if (st.last_tick_ms >= 0 && now - st.last_tick_ms >= st.cfg.freeze_ms && st.cfg.lease) {
+        spdlog::warn("lifecycle: node {} did not run for {} ms (frozen or starved): its lease on its leaderships "
+                     "is revoked; heartbeats sent in the next {} ms do not renew it", st.cfg.self,
+                     now - st.last_tick_ms, st.cfg.freeze_grace_ms);
+        st.cfg.lease->revoke();
+        st.lease_distrust_until_ms = now + st.cfg.freeze_grace_ms;
+      }
+      st.last_tick_ms = now;
       if (st.shutdown && now >= st.shutdown_deadline_ms) {
         spdlog::warn("lifecycle: node {}: the controller did not confirm the controlled shutdown within {} ms: "
                      "stopping anyway", st.cfg.self, st.cfg.controlled_shutdown_timeout_ms);

@@ -61,6 +61,13 @@ struct lifecycle_config {
   // Renewed by each heartbeat answered "unfenced" (from its send time), revoked by "fenced" or an unknown
   // registration; null: none kept (cluster/broker_lease.hpp).
   std::shared_ptr<cluster::broker_lease> lease;
+  // A gap of this long between two of the lifecycle's own ticks (every <= 50 ms) means the process was
+  // frozen (SIGSTOP) or starved: the lease is revoked, and answers to heartbeats sent in the next
+  // freeze_grace_ms do not renew it. The node's own controller may have been the active one before the
+  // freeze and answers "unfenced" from its stale image until its quorum member learns of the newer term,
+  // which the first Raft exchange after the resume tells it (ms); the image then catches up too.
+  int64_t freeze_ms = 1000;
+  int64_t freeze_grace_ms = 1000;
 };
 
 // The node's endpoints (PLAINTEXT = advertised Kafka listener, NATIVE) and the quorum's voters.
@@ -85,6 +92,8 @@ struct lifecycle_state {
   std::optional<caf::typed_response_promise<bool>> shutdown; // a controlled shutdown waiting for the controller
   int64_t shutdown_deadline_ms = 0;
   int64_t no_leader_since_ms = -1; // shutting down: since when every controller asked knew no quorum leader
+  int64_t last_tick_ms = -1;       // actor clock: the previous own tick (freeze detection)
+  int64_t lease_distrust_until_ms = 0; // heartbeats sent before this do not renew the lease (after a freeze)
   static inline const char* name = "samsa.broker_lifecycle";
 };
 

@@ -12,7 +12,8 @@
 // The lease closes that window: it runs from when a heartbeat was *sent* (the controller saw it then or
 // later, so it fences no earlier than that plus the session timeout) until the session timeout after it,
 // and only heartbeats the controller answered "registered, unfenced" renew it. A partition leader serves
-// produce, fetch, ListOffsets and DeleteRecords only while its node's lease holds; otherwise it answers
+// produce, fetch, ListOffsets and DeleteRecords only while its node's lease holds (and the lifecycle
+// revokes it when it sees its process was frozen: its own controller may be the stale one answering); otherwise it answers
 // NOT_LEADER_OR_FOLLOWER, which every client retries after a metadata refresh. A node that was frozen
 // past its session holds no lease when it resumes, and a restarted node holds none until its first
 // unfenced heartbeat answer.

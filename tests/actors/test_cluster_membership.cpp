@@ -10,6 +10,7 @@
 #include <memory>
 
 #include <caf/actor_cast.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
 
 #include "actor_fixture.hpp"
@@ -366,4 +367,63 @@ TEST_CASE("incarnation and topic ids are Uuids Kafka's wire can carry (the last 
     REQUIRE(wire.has_value());
     CHECK(samsa::kafka::uuid_to_string(*wire) == id);
   }
+}
+
+TEST_CASE("a node frozen past its session gets no lease from its own stale controller's answers right after") {
+  // leader-pause, seed 1 of session 12: node 3, the quorum leader and leader of t-1, was frozen for 8 s. On
+  // SIGCONT its lifecycle heartbeated its own controller, still active on its stale image for a few ms, and
+  // was answered "unfenced": the lease held again 100 ms before the new image made node 3 a follower. Here a
+  // controller that answers "unfenced" to everything stands in for that stale one.
+  testing::test_system_config cfg;
+  caf::actor_system sys{cfg};
+  auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  caf::scoped_actor self{sys};
+  int heartbeats = 0;
+  auto stale = sys.spawn([&heartbeats]() -> caf::behavior {
+    return {
+      [](brk_reg_atom, const broker_register_request&) { return int64_t{7}; },
+      [&heartbeats](brk_hb_atom, const broker_heartbeat&) {
+        ++heartbeats;
+        broker_heartbeat_reply r;
+        r.known = true;
+        r.fenced = false;
+        r.broker_epoch = 7;
+        return r;
+      },
+    };
+  });
+  const int64_t session = 4000;
+  auto lease = std::make_shared<cluster::broker_lease>(session);
+  lifecycle_config lc;
+  lc.self = 3;
+  lc.incarnation_id = "incarnation-3";
+  lc.heartbeat_interval_ms = 500;
+  lc.retry_ms = 100;
+  lc.known[3] = stale;
+  lc.lease = lease;
+  auto life = spawn_broker_lifecycle(sys, lc);
+  testing::virtual_clock clock{sched, step_ms};
+  auto now = [&] {
+    return std::chrono::duration_cast<milliseconds>(sched.clock().now().time_since_epoch()).count();
+  };
+  REQUIRE(clock.run_until([&] { return lease->holds(now()); }, 2000) >= 0);
+  clock.advance(2000);
+  CHECK(lease->holds(now()));
+
+  // Frozen for 8 s: nothing runs, then every timer that came due fires at once.
+  sched.advance_time(milliseconds(8000));
+  const int before = heartbeats;
+  sched.run();
+  clock.advance(step_ms);
+  CHECK(heartbeats > before);        // it heartbeats at once (the controller must not fence it)...
+  CHECK_FALSE(lease->holds(now())); // ...but that answer does not renew the lease
+  clock.advance(lc.freeze_grace_ms - 3 * step_ms);
+  CHECK_FALSE(lease->holds(now()));
+  // The first heartbeat sent after the grace renews it.
+  auto took = clock.run_until([&] { return lease->holds(now()); }, 1000);
+  CHECK(took >= 0);
+  CHECK(took <= 2 * step_ms + lc.retry_ms);
+  self->send_exit(life, caf::exit_reason::kill);
+  self->send_exit(stale, caf::exit_reason::kill);
+  sched.run();
 }
