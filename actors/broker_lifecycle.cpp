@@ -221,8 +221,15 @@ lifecycle_actor::behavior_type broker_lifecycle(lifecycle_ptr self, lifecycle_co
   self->send(self, tick_atom::value);
   return {
     [=](image_atom, image_ptr& img) {
-      if (img)
-        self->state.applied = img->offset();
+      auto& st = self->state;
+      if (!img)
+        return;
+      st.applied = img->offset();
+      // The image says our registration was unfenced while the controller's last answer said fenced: ask at
+      // once, so the lease (which only a heartbeat's answer renews) follows within a round trip.
+      auto* b = img->broker(st.cfg.self);
+      if (b && !b->fenced && b->broker_epoch == st.epoch && st.fenced.value_or(false))
+        st.next_attempt_ms = 0;
     },
     [=](tick_atom) {
       auto& st = self->state;
