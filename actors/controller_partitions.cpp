@@ -17,6 +17,7 @@ api_errc to_api_errc(cluster::alter_refusal r) {
     case cluster::alter_refusal::invalid_update_version: return api_errc::invalid_update_version;
     case cluster::alter_refusal::invalid_request: return api_errc::invalid_request;
     case cluster::alter_refusal::ineligible_replica: return api_errc::ineligible_replica;
+    case cluster::alter_refusal::no_eligible_leader: return api_errc::leader_not_available;
   }
   return api_errc::invalid_request;
 }
@@ -140,13 +141,18 @@ void expire_alter_waiters(controller_ptr self) {
 
 caf::result<alter_partition_reply> alter_partition(controller_ptr self, alter_partition_request& req) {
   auto& st = self->state;
+  const bool resign = req.isr.empty(); // the leader's disk fails its appends (cluster_api.hpp)
   auto d = st.topics.alter_isr(*st.image,
                                {req.leader_id, req.topic, req.topic_id, req.partition, req.leader_epoch,
-                                req.partition_epoch, req.isr},
+                                req.partition_epoch, req.isr, resign},
                                st.control->unfenced_brokers(*st.image));
   if (d.refusal != cluster::alter_refusal::none) {
-    spdlog::debug("controller: AlterPartition of {}-{} from node {} refused: {}", req.topic, req.partition,
-                  req.leader_id, d.reason);
+    if (resign && d.refusal == cluster::alter_refusal::no_eligible_leader)
+      spdlog::info("controller: node {} cannot append to {}-{} and asks to hand its leadership over: {}",
+                   req.leader_id, req.topic, req.partition, d.reason);
+    else
+      spdlog::debug("controller: AlterPartition of {}-{} from node {} refused: {}", req.topic, req.partition,
+                    req.leader_id, d.reason);
     return make_error(to_api_errc(d.refusal), d.reason);
   }
   if (d.committed)
@@ -159,8 +165,13 @@ caf::result<alter_partition_reply> alter_partition(controller_ptr self, alter_pa
     changes.records = std::move(d.records);
     changes.elections = std::move(d.elections);
     changes.reassignments = std::move(d.reassignments);
-    spdlog::info("controller: node {} alters the ISR of {}-{} to [{}] (partition epoch {})", req.leader_id, req.topic,
-                 req.partition, ids(d.state.isr), d.state.partition_epoch);
+    if (resign)
+      spdlog::info("controller: node {} cannot append to {}-{} (its disk fails): leadership to node {}, ISR [{}] "
+                   "(leader epoch {})",
+                   req.leader_id, req.topic, req.partition, d.state.leader, ids(d.state.isr), d.state.leader_epoch);
+    else
+      spdlog::info("controller: node {} alters the ISR of {}-{} to [{}] (partition epoch {})", req.leader_id,
+                   req.topic, req.partition, ids(d.state.isr), d.state.partition_epoch);
     propose_changes(self, changes);
   }
   return rp;

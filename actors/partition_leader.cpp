@@ -28,6 +28,10 @@ constexpr int64_t default_ack_timeout_ms = 30000;
 constexpr auto alter_partition_timeout = std::chrono::seconds(10);
 // After the controller refused an ISR proposal, this long before the tracker may propose again.
 constexpr int64_t proposal_refused_pause_ms = 500;
+// A leader whose appends fail on the disk asks the controller to move its leadership away; while it keeps
+// failing and still leads, it asks again after a pause that doubles from the first to the last.
+constexpr int64_t resign_first_pause_ms = 250;
+constexpr int64_t resign_max_pause_ms = 4000;
 
 std::string name_of(const partition_replica_state& st) {
   return st.cfg.topic + "-" + std::to_string(st.cfg.partition);
@@ -79,6 +83,58 @@ void send_proposal(self_ptr self, const replica::alter_partition_proposal& p) {
           // Lost, timed out or based on stale epochs: the image settles it; the tracker resends meanwhile.
           spdlog::debug("{}: ISR proposal not answered: {}", name_of(st), describe(e));
         }
+      });
+}
+
+// The leader's append failed on its disk (full, or an I/O error): ask the active controller to elect another
+// in-sync replica and drop this one from the ISR (an AlterPartition with an empty ISR; the rule is
+// cluster::replication_control's resignation). Nothing is asked alone in the ISR (nobody could take over),
+// in a single node (no controller), while a request is in flight or before the pause since the last answer
+// ends. The move itself comes with the image (a new leader epoch: this replica becomes a follower, truncates
+// by epoch, stalls on its disk, catches up once it takes appends again and rejoins the ISR by the new
+// leader's expansion). A refusal (no other in-sync replica is live) leaves it leader, answering the storage
+// error, and it asks again at a later failing append.
+void request_resignation(self_ptr self) {
+  auto& st = self->state;
+  auto controller = caf::actor_cast<controller_actor>(st.cfg.controller);
+  const auto now = actor_clock_ms(self);
+  if (!controller || !st.isr || st.isr->isr().size() < 2 || st.resign_in_flight || now < st.resign_next_ms)
+    return;
+  alter_partition_request req;
+  req.leader_id = st.cfg.node_id.value;
+  req.topic = st.cfg.topic;
+  req.topic_id = st.leadership.topic_id;
+  req.partition = st.cfg.partition;
+  req.leader_epoch = st.isr->leader_epoch();
+  req.partition_epoch = st.isr->partition_epoch(); // not checked for a move
+  spdlog::warn("{}: appends fail ({}): asking the controller to move the leadership (leader epoch {}) to another "
+               "in-sync replica of {}",
+               name_of(st), persistence::to_string(st.health.failure()), req.leader_epoch, st.isr->isr());
+  st.resign_in_flight = true;
+  auto generation = st.generation;
+  auto answered = [=](bool moved) {
+    auto& st = self->state;
+    st.resign_in_flight = false;
+    st.resign_backoff_ms = moved ? resign_first_pause_ms
+                                 : std::min(resign_max_pause_ms, std::max(resign_first_pause_ms, 2 * st.resign_backoff_ms));
+    st.resign_next_ms = actor_clock_ms(self) + st.resign_backoff_ms;
+  };
+  self->request(controller, alter_partition_timeout, alter_isr_atom::value, std::move(req))
+    .then(
+      [=](alter_partition_reply& r) {
+        if (generation != self->state.generation)
+          return;
+        answered(true);
+        // Committed: the image brings the new leader (this replica follows from that leader epoch on).
+        spdlog::info("{}: the controller moved the leadership away (leader epoch {}, ISR {})", name_of(self->state),
+                     r.leader_epoch, r.isr);
+      },
+      [=](caf::error& e) {
+        if (generation != self->state.generation)
+          return;
+        answered(false);
+        spdlog::info("{}: leadership not moved, still leading: {} (asking again in {} ms if appends keep failing)",
+                     name_of(self->state), describe(e), self->state.resign_backoff_ms);
       });
 }
 
@@ -143,6 +199,9 @@ void start_leading(self_ptr self, std::optional<replica::isr_tracker> previous) 
   c.min_insync_replicas = std::min<int32_t>(l.min_insync_replicas, static_cast<int32_t>(l.replicas.size()));
   st.isr.emplace(std::move(start), c, now);
   st.proposal_refused_ms = -1;
+  st.resign_in_flight = false;
+  st.resign_next_ms = 0;
+  st.resign_backoff_ms = 0;
   if (previous) // led the epoch before too: its acks=all produces wait for this epoch's HW (isr_tracker.hpp)
     apply_isr_effects(self, st.isr->take_waiters(*previous));
   apply_isr_effects(self, st.isr->on_leader_append(st.log->log_end_offset(), now));
@@ -225,7 +284,8 @@ caf::result<partition_produce_result> leader_append(self_ptr self, std::vector<c
         return wait_for_hw(std::move(r), original.first_offset + std::max(header->records_count, 1) - 1);
       }
       case persistence::sequence_check::out_of_order:
-        if (st.health.failing())
+        if (st.health.failing()) {
+          request_resignation(self);
           // An earlier batch of this producer could not be stored (a full disk, an I/O error) and the log
           // has not taken an append since: this batch is out of order only because of it. Answer the
           // storage error, as Kafka does once a log dir has failed, so the producer retries both in order.
@@ -236,6 +296,7 @@ caf::result<partition_produce_result> leader_append(self_ptr self, std::vector<c
                                   + std::to_string(header->base_sequence)
                                   + " after a batch this partition could not store: "
                                   + persistence::to_string(st.health.failure()));
+        }
         return produce_failed(partition, api_errc::out_of_order_sequence,
                               "producer " + std::to_string(header->producer_id) + " sent sequence "
                                 + std::to_string(header->base_sequence) + " out of order");
@@ -254,8 +315,11 @@ caf::result<partition_produce_result> leader_append(self_ptr self, std::vector<c
     else
       spdlog::info("{}", line->text);
   }
-  if (e != persistence::errc::ok)
+  if (e != persistence::errc::ok) {
+    if (st.health.failing()) // the disk, not the batch
+      request_resignation(self);
     return produce_failed(partition, to_api_errc(e), persistence::to_string(e));
+  }
   if (header && header->producer_id >= 0) {
     st.producers.record(*header, info.base_offset, now);
     st.producers_dirty = true;

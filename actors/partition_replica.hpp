@@ -152,6 +152,11 @@ struct partition_replica_state {
   int64_t tick_interval_ms = 1000;      // the housekeeping timer (retention, flush, checkpoints)
   int64_t next_retention_check_ms = 0;  // actor clock: when retention runs next
   persistence::append_health health{""};  // disk-full / I/O failure reported once per change
+  // Leader whose appends fail on the disk: it asks the controller to move its leadership to another
+  // in-sync replica (partition_leader.cpp), one request at a time, again after a growing pause.
+  bool resign_in_flight = false;
+  int64_t resign_next_ms = 0;             // actor clock: the earliest time to ask again
+  int64_t resign_backoff_ms = 0;          // the pause after the next answer (0: the first)
   int64_t next_scrub_pass_ms = 0;         // actor clock: when the next scrub pass may start
   bool lease_refused = false;             // leader: the last client request was refused for want of a lease
   int64_t records_in = 0;                 // traffic counters reported by info_atom (/metrics)

@@ -293,8 +293,8 @@ typename Inspector::result_type inspect(Inspector& f, broker_membership& x) {
 }
 
 // AlterPartition (Kafka API 56, KRaft era): a partition leader asks the active controller to replace the
-// ISR of one partition (cluster/replica/isr_tracker's alter_partition_proposal). Valid only against exactly
-// the leader epoch and partition epoch it names; the reply is the partition as committed.
+// ISR of one partition (cluster/replica/isr_tracker's alter_partition_proposal), or with an empty ISR to move its
+// leadership away (its disk fails appends). Valid only against the epochs it names (a move: the leader epoch only).
 struct alter_partition_request {
   int32_t leader_id = -1;        // the node asking: must be the partition's leader in the image
   std::string topic;
@@ -302,7 +302,7 @@ struct alter_partition_request {
   int32_t partition = 0;
   int32_t leader_epoch = 0;
   int32_t partition_epoch = 0;   // the committed partition epoch the proposal is based on
-  std::vector<int32_t> isr;      // the new ISR, in assignment order, containing the leader
+  std::vector<int32_t> isr;      // the new ISR, in assignment order, with the leader; empty: the leader resigns
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, alter_partition_request& x) {
@@ -353,8 +353,8 @@ using controller_actor = caf::typed_actor<
   // not_leader_or_follower (the sender does not lead it, or names a leader epoch newer than the
   // controller's), fenced_leader_epoch (stale leader epoch), invalid_update_version (another partition
   // epoch), ineligible_replica (a member added is fenced or not registered), unknown_topic_or_partition,
-  // invalid_request (an ISR that is empty, repeats a member, names a non-replica or lacks the leader).
-  // Rules: cluster/controller/replication_control.hpp.
+  // invalid_request (an ISR that repeats a member, names a non-replica or lacks the leader); a resignation
+  // (empty ISR): leader_not_available (no other in-sync replica is live). Rules: replication_control.hpp.
   caf::replies_to<alter_isr_atom, alter_partition_request>::with<alter_partition_reply>,
   // AlterPartitionReassignments (forwarded like create): one outcome per request once the accepted ones
   // commit. Rules: cluster/controller/reassignment.hpp.

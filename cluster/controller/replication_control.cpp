@@ -1,6 +1,7 @@
 #include "cluster/controller/replication_control.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "cluster/offsets_topic.hpp"
 #include "cluster/replica_placer.hpp"
@@ -27,6 +28,22 @@ alter_isr_decision refuse(alter_refusal why, std::string reason) {
 bool contains(const std::vector<int32_t>& xs, int32_t x) { return has_replica(xs, x); }
 
 std::string ids(const std::vector<int32_t>& xs) { return id_list(xs); }
+
+// The sender of an AlterPartition must lead `cur` in its leader epoch: nullopt, or its refusal (`epochs`
+// describes the partition in the reason).
+std::optional<alter_isr_decision> refuse_sender(const partition_registration& cur, const alter_isr_request& req,
+                                                const std::string& name, const std::string& epochs) {
+  if (req.leader_epoch > cur.leader_epoch)
+    return refuse(alter_refusal::not_leader_or_follower,
+                  "leader epoch " + std::to_string(req.leader_epoch) + " of " + name + " is newer than the controller's" + epochs);
+  if (req.leader_epoch < cur.leader_epoch)
+    return refuse(alter_refusal::fenced_leader_epoch,
+                  "leader epoch " + std::to_string(req.leader_epoch) + " of " + name + " is stale" + epochs);
+  if (req.leader_id != cur.leader)
+    return refuse(alter_refusal::not_leader_or_follower,
+                  "node " + std::to_string(req.leader_id) + " does not lead " + name + epochs);
+  return std::nullopt;
+}
 
 } // namespace
 
@@ -208,6 +225,8 @@ alter_isr_decision replication_control::alter_isr(const metadata_image& img, con
   auto cur = partition(img, t->topic_id, req.partition);
   if (!cur)
     return refuse(alter_refusal::unknown_topic_or_partition, "unknown partition " + name);
+  if (req.resign)
+    return resign(img, *t, req, *cur, live);
   std::set<int32_t> distinct(req.isr.begin(), req.isr.end());
   bool isr_valid = !req.isr.empty() && distinct.size() == req.isr.size()
                    && std::all_of(req.isr.begin(), req.isr.end(), [&](int32_t r) { return contains(cur->replicas, r); });
@@ -225,15 +244,8 @@ alter_isr_decision replication_control::alter_isr(const metadata_image& img, con
     return state(*cur);
   auto epochs = " (leader epoch " + std::to_string(cur->leader_epoch) + ", partition epoch "
                 + std::to_string(cur->partition_epoch) + ", leader " + std::to_string(cur->leader) + ")";
-  if (req.leader_epoch > cur->leader_epoch)
-    return refuse(alter_refusal::not_leader_or_follower,
-                  "leader epoch " + std::to_string(req.leader_epoch) + " of " + name + " is newer than the controller's" + epochs);
-  if (req.leader_epoch < cur->leader_epoch)
-    return refuse(alter_refusal::fenced_leader_epoch,
-                  "leader epoch " + std::to_string(req.leader_epoch) + " of " + name + " is stale" + epochs);
-  if (req.leader_id != cur->leader)
-    return refuse(alter_refusal::not_leader_or_follower,
-                  "node " + std::to_string(req.leader_id) + " does not lead " + name + epochs);
+  if (auto refused = refuse_sender(*cur, req, name, epochs))
+    return std::move(*refused);
   if (req.partition_epoch != cur->partition_epoch)
     return refuse(alter_refusal::invalid_update_version,
                   "partition epoch " + std::to_string(req.partition_epoch) + " of " + name + " is not the current one" + epochs);
@@ -252,6 +264,37 @@ alter_isr_decision replication_control::alter_isr(const metadata_image& img, con
   d.records = std::move(out.records);
   d.elections = std::move(out.elections);
   d.reassignments = std::move(out.reassignments);
+  return d;
+}
+
+alter_isr_decision replication_control::resign(const metadata_image& img, const topic_image& t,
+                                               const alter_isr_request& req, const partition_registration& cur,
+                                               const std::set<int32_t>& live) {
+  auto name = req.topic + "-" + std::to_string(req.partition);
+  auto epochs = " (leader epoch " + std::to_string(cur.leader_epoch) + ", leader " + std::to_string(cur.leader) + ")";
+  if (auto refused = refuse_sender(cur, req, name, epochs))
+    return std::move(*refused);
+  std::vector<int32_t> isr;
+  for (auto r : cur.isr)
+    if (r != req.leader_id)
+      isr.push_back(r);
+  auto others = live;
+  others.erase(req.leader_id);
+  auto to = choose_leader(cur, isr, others, false);
+  if (to.leader < 0)
+    return refuse(alter_refusal::no_eligible_leader,
+                  "no other in-sync replica of " + name + " is live to take over from node " + std::to_string(req.leader_id)
+                    + " (ISR " + ids(cur.isr) + ")");
+  partition_decision out;
+  change(t, req.partition, cur, to, out);
+  if (out.records.empty()) // the image's invariants refused the change (change() proposes nothing then)
+    return refuse(alter_refusal::no_eligible_leader, "moving the leadership of " + name + " to node "
+                                                       + std::to_string(to.leader) + " breaks an invariant of the image");
+  alter_isr_decision d;
+  d.topic_id = t.topic_id;
+  d.state = *partition(img, t.topic_id, req.partition);
+  d.records = std::move(out.records);
+  d.elections = std::move(out.elections);
   return d;
 }
 

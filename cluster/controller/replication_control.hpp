@@ -54,6 +54,16 @@
 //   partition's -> invalid_update_version; ISR empty, with duplicates, naming a non-replica or without the
 //   leader -> invalid_request; a member added to the ISR that is not live -> ineligible_replica. Else one
 //   partition_change record with the new ISR in assignment order (the leader stays).
+// - Leader resignation (an AlterPartition with `resign`: the leader's appends fail on its disk, full or
+//   broken; Kafka moves leaderships off an offline log dir the same way): unknown topic or partition, a
+//   leader epoch newer or older than the partition's, or a sender that does not lead it are refused as
+//   above (a repeat after the move is fenced_leader_epoch; the image tells the sender). The request's ISR
+//   and partition epoch are not used: the ISR is the partition's without the sender, and the leader rule
+//   (without unclean election) picks the first replica in assignment order that is live and in it. None ->
+//   no_eligible_leader, nothing changes (the sender stays leader: nothing better exists). Else one
+//   partition_change record with the new leader (the leader epoch bumps, so the sender truncates as a
+//   follower) and the ISR without the sender, which rejoins through the normal ISR expansion once its disk
+//   takes appends again. As safe as a fence of the sender: every ISR member has every acknowledged write.
 // - Reassignment (AlterPartitionReassignments): the rules of cluster/controller/reassignment.hpp. An
 //   AlterPartition whose new ISR holds every replica of a reassignment's target completes it in the same
 //   record (Kafka's PartitionChangeBuilder does the same), so the answer may show another leader.
@@ -151,6 +161,7 @@ enum class alter_refusal : uint8_t {
   invalid_update_version,
   invalid_request,
   ineligible_replica,
+  no_eligible_leader, // a resignation with no other live in-sync replica to take over
 };
 
 // AlterPartition as the rules see it (the message is messages/cluster_api.hpp's alter_partition_request).
@@ -162,6 +173,7 @@ struct alter_isr_request {
   int32_t leader_epoch = 0;
   int32_t partition_epoch = 0;
   std::vector<int32_t> isr;
+  bool resign = false; // the leader cannot append: elect another in-sync replica, drop the sender from the ISR
 };
 
 struct alter_isr_decision {
@@ -265,6 +277,8 @@ private:
   void for_each_partition(const metadata_image& img, F&& f) const;
   void on_fence(const metadata_image& img, int32_t node, const std::set<int32_t>& live, partition_decision& out);
   void on_unfence(const metadata_image& img, int32_t node, const std::set<int32_t>& live, partition_decision& out);
+  alter_isr_decision resign(const metadata_image& img, const topic_image& t, const alter_isr_request& req,
+                            const partition_registration& cur, const std::set<int32_t>& live);
 
   bool unclean_default_;
   std::set<std::string> creating_;   // topic names

@@ -397,3 +397,87 @@ TEST_CASE("controlled shutdown: leaderships and shared ISR places move off the n
   CHECK(replication_control::may_stop(h.img(), 1));
   CHECK_FALSE(replication_control::may_stop(h.img(), 2));
 }
+
+TEST_CASE("resign: a leader whose disk failed hands leadership to the next in-sync replica and leaves the ISR") {
+  harness h;
+  auto id = h.three_replicas(); // [1,2,3], 1 leads, leader epoch 0
+  alter_isr_request req{1, "t", id, 0, 0, 0, {}, true};
+  auto d = h.ctl.alter_isr(h.img(), req, h.live());
+  REQUIRE(d.refusal == alter_refusal::none);
+  CHECK_FALSE(d.committed);
+  REQUIRE(d.records.size() == 1);
+  CHECK(d.state.leader == 2);
+  CHECK(d.state.leader_epoch == 1); // followers truncate by the new epoch, the old leader too
+  CHECK(d.state.isr == std::vector<int32_t>{2, 3});
+  REQUIRE(d.elections.size() == 1);
+  CHECK(d.elections[0].old_leader == 1);
+  CHECK(d.elections[0].new_leader == 2);
+  CHECK_FALSE(d.elections[0].unclean);
+  // Asked again while the move is in flight, or after it committed: the sender's epoch is stale.
+  CHECK(h.ctl.alter_isr(h.img(), req, h.live()).refusal == alter_refusal::fenced_leader_epoch);
+  h.commit(d.records);
+  CHECK(h.part(id, 0) == d.state);
+  auto late = h.ctl.alter_isr(h.img(), req, h.live());
+  CHECK(late.refusal == alter_refusal::fenced_leader_epoch);
+  CHECK(late.records.empty());
+  // Node 1 rejoins through the new leader's ordinary ISR expansion once it caught up.
+  auto back = h.ctl.alter_isr(h.img(), {2, "t", id, 0, 1, h.part(id, 0).partition_epoch, {1, 2, 3}}, h.live());
+  REQUIRE(back.refusal == alter_refusal::none);
+  h.commit(back.records);
+  CHECK(h.part(id, 0).leader == 2);
+  CHECK(h.part(id, 0).isr == std::vector<int32_t>{1, 2, 3});
+}
+
+TEST_CASE("resign: only a live in-sync replica takes over; without one the leader stays") {
+  harness h;
+  auto id = h.three_replicas();
+  auto live = h.live();
+  live.erase(2); // 2's fence is in flight: 3 is next
+  auto d = h.ctl.alter_isr(h.img(), {1, "t", id, 0, 0, 0, {}, true}, live);
+  REQUIRE(d.refusal == alter_refusal::none);
+  CHECK(d.state.leader == 3);
+  CHECK(d.state.isr == std::vector<int32_t>{2, 3});
+  h.ctl.proposal_failed(d.records); // not committed: the partition is 1's again
+
+  // ISR [1,3] with 3 not live: nobody may take over, nothing changes.
+  auto shrink = h.ctl.alter_isr(h.img(), {1, "t", id, 0, 0, 0, {1, 3}}, h.live());
+  REQUIRE(shrink.refusal == alter_refusal::none);
+  h.commit(shrink.records);
+  auto without3 = h.live();
+  without3.erase(3);
+  auto none = h.ctl.alter_isr(h.img(), {1, "t", id, 0, 0, 1, {}, true}, without3);
+  CHECK(none.refusal == alter_refusal::no_eligible_leader);
+  CHECK(none.records.empty());
+  CHECK(none.reason.find("no other in-sync replica of t-0") != std::string::npos);
+  CHECK(h.ctl.partition(h.img(), id, 0)->leader == 1);
+
+  // The leader alone in the ISR: never an unclean election, even where the topic allows one.
+  harness h2;
+  h2.brokers(3);
+  auto id2 = h2.topic("u", {{1, 2, 3}}, {{"unclean.leader.election.enable", "true"}});
+  h2.commit(h2.ctl.alter_isr(h2.img(), {1, "u", id2, 0, 0, 0, {1}}, h2.live()).records);
+  auto alone = h2.ctl.alter_isr(h2.img(), {1, "u", id2, 0, 0, 1, {}, true}, h2.live());
+  CHECK(alone.refusal == alter_refusal::no_eligible_leader);
+  CHECK(alone.records.empty());
+}
+
+TEST_CASE("resign: refused for a sender that does not lead, or names another leader epoch") {
+  harness h;
+  auto id = h.three_replicas();
+  auto refusal = [&](alter_isr_request r) { return h.ctl.alter_isr(h.img(), r, h.live()).refusal; };
+  CHECK(refusal({1, "nope", "", 0, 0, 0, {}, true}) == alter_refusal::unknown_topic_or_partition);
+  CHECK(refusal({1, "t", id, 5, 0, 0, {}, true}) == alter_refusal::unknown_topic_or_partition);
+  CHECK(refusal({2, "t", id, 0, 0, 0, {}, true}) == alter_refusal::not_leader_or_follower);
+  CHECK(refusal({1, "t", id, 0, 1, 0, {}, true}) == alter_refusal::not_leader_or_follower); // newer epoch
+  // The partition epoch is not checked: an ISR change of the leader in flight does not hold the move up.
+  auto shrink = h.ctl.alter_isr(h.img(), {1, "t", id, 0, 0, 0, {1, 2}}, h.live());
+  REQUIRE(shrink.refusal == alter_refusal::none);
+  auto d = h.ctl.alter_isr(h.img(), {1, "t", id, 0, 0, 0, {}, true}, h.live());
+  REQUIRE(d.refusal == alter_refusal::none);
+  CHECK(d.state.leader == 2);
+  CHECK(d.state.isr == std::vector<int32_t>{2}); // built on the shrink in flight
+  h.commit(shrink.records);
+  h.commit(d.records);
+  CHECK(h.part(id, 0).leader == 2);
+  CHECK(h.part(id, 0).leader_epoch == 1);
+}

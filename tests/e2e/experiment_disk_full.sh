@@ -6,7 +6,10 @@
 #      mounts, the target's has (almost) no byte free, and nothing is mounted under the run in this test's
 #      mount namespace; the run passes (no anomaly), both faults applied, the target's broker logged the
 #      full disk, the fault is in the history with what the filler took, the report rendered, and the
-#      holder (with its mounts) is gone afterwards;
+#      holder (with its mounts) is gone afterwards; while the leader's disk is full (disk-full #2) that
+#      leader asked the controller to move t-0's leadership, the active controller moved it to another
+#      in-sync replica (`controller: t-0 leader N -> M`), and the recovery found every ISR full again
+#      (the runner waits for no under-replicated partition: the full node caught up and rejoined);
 #   2. SIGINT while a disk is full: exit non-zero, no broker and no holder left.
 # Usage: experiment_disk_full.sh /path/to/samsa (samsa_experiment next to it)
 set -euo pipefail
@@ -46,10 +49,18 @@ grep -q "heal disk-full #2" "$WORK/full.out" || fail "the leader's disk was neve
 grep -q "append failed: no space left on device (disk full)" "$WORK/full/node$node/broker.log" \
   || fail "node $node never hit the full disk: $(grep -i 'space\|disk' "$WORK/full/node$node/broker.log" | head -3)"
 grep -q "ok:   fill node $node" "$WORK/full/disks.log" || fail "disks.log: $(cat "$WORK/full/disks.log")"
+line2=$(grep "inject disk-full #2" "$WORK/full.out" || true)
+leader=$(sed -n 's/.*inject disk-full #2: node \([0-9]\) (leader of t-0): filler of .*/\1/p' <<<"$line2")
+[ -n "$leader" ] || fail "cannot tell the filled leader from: $line2"
+grep -q "t-0: appends fail (.*): asking the controller to move the leadership" "$WORK/full/node$leader/broker.log" \
+  || fail "node $leader (leader of t-0, disk full) never asked to move its leadership: $(grep 't-0' "$WORK/full/node$leader/broker.log" | tail -5)"
+moved=$(cat "$WORK"/full/node*/broker.log | grep -o "controller: t-0 leader $leader -> [0-9]" | head -1 || true)
+[ -n "$moved" ] || fail "the controller never moved t-0's leadership off node $leader: $(cat "$WORK"/full/node*/broker.log | grep 'controller: .*t-0' | tail -5)"
+grep -q "recovery: cluster healthy" "$WORK/full.out" || fail "no healthy cluster (every ISR full) after the heals"
 [ ! -e "/proc/$holder" ] || fail "the holder $holder (and its mounts) outlived the run"
 [ -z "$(leftovers)" ] || fail "processes left after the run: $(leftovers)"
 if [ "$rc" = 0 ]; then check_report "$WORK/full" "valid: no anomaly"; else check_report "$WORK/full" "anomalies: duplicate"; fi
-echo "1. disk-full: node $node filled first; $(head -1 "$WORK/full/check.txt"); $(grep -o 'max_unavailability [0-9.]* s' "$WORK/full/check.txt" | head -1)"
+echo "1. disk-full: node $node filled first, then leader $leader ($moved); $(head -1 "$WORK/full/check.txt"); $(grep -o 'max_unavailability [0-9.]* s' "$WORK/full/check.txt" | head -1)"
 
 # -- 2. SIGINT while a disk is full ----------------------------------------------------------------------------
 "$SAMSA" experiment run "$SCEN" --duration 25 --out "$WORK/int" >"$WORK/int.out" 2>&1 &
