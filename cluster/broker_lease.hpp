@@ -47,7 +47,6 @@ public:
 
   // 0: never held (or revoked).
   int64_t until_ms() const { return until_.load(std::memory_order_relaxed); }
-  int64_t session_timeout_ms() const { return session_timeout_ms_; }
 
 private:
   int64_t session_timeout_ms_;
